@@ -1,0 +1,160 @@
+//! The command line: argument parsing and the commands, each a thin call into the library.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diag::{self, Format, Severity};
+use crate::load::{Loaded, load};
+use crate::score;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "auditbook",
+    version,
+    about = "Build a static site of audit results from YAML checklists, answers and metrics"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the workspace and report every problem
+    Check {
+        /// The workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// How to print diagnostics
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print audit results (scores, gaps, metrics) as JSON
+    Score {
+        /// The workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Only this round
+        #[arg(long)]
+        round: Option<String>,
+        /// Print JSON (the only output format)
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+/// Exit statuses: 0 success, 1 invalid input, 2 usage or I/O error.
+pub const EXIT_INVALID: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check {
+            dir,
+            format,
+            strict,
+        } => check(&dir, format.into(), strict),
+        Command::Score { dir, round, json } => score(&dir, round.as_deref(), json),
+    }
+}
+
+fn load_or_report(dir: &std::path::Path) -> Result<Loaded, ExitCode> {
+    load(dir).map_err(|e| {
+        eprintln!("error: cannot read workspace {e}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+fn check(dir: &std::path::Path, format: Format, strict: bool) -> ExitCode {
+    let loaded = match load_or_report(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let failed = loaded.diags.has_errors() || (strict && loaded.diags.count(Severity::Warning) > 0);
+    match format {
+        Format::Human => {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(diag::render_human(&loaded.diags, &loaded.sources).as_bytes());
+            let summary = diag::summary(&loaded.diags);
+            let _ = if failed {
+                writeln!(err, "error: check failed: {summary}")
+            } else {
+                writeln!(err, "checked {}: {summary}", dir.display())
+            };
+        }
+        other => {
+            let _ = std::io::stdout()
+                .write_all(diag::render(&loaded.diags, &loaded.sources, other).as_bytes());
+        }
+    }
+    if failed {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn score(dir: &std::path::Path, round: Option<&str>, json: bool) -> ExitCode {
+    if !json {
+        eprintln!("error: `score` prints JSON only: add --json");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let loaded = match load_or_report(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let Some(model) = loaded.model else {
+        let _ = std::io::stderr()
+            .write_all(diag::render_human(&loaded.diags, &loaded.sources).as_bytes());
+        eprintln!(
+            "error: the workspace is invalid: {}",
+            diag::summary(&loaded.diags)
+        );
+        return ExitCode::from(EXIT_INVALID);
+    };
+    if let Some(id) = round
+        && model.round(id).is_none()
+    {
+        let ids: Vec<&str> = model.rounds.iter().map(|r| r.id.as_str()).collect();
+        eprintln!("error: no round '{id}'; the rounds are: {}", ids.join(", "));
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let mut results = score::score_all(&model);
+    if let Some(id) = round {
+        results.retain(|r| r.round == id);
+    }
+    match serde_json::to_string_pretty(&results) {
+        Ok(s) => {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write results: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Interface strings: the built-in ones for each interface language, embedded in the binary,
+//! and the lookup that applies a workspace's `i18n/<lang>.yaml` overrides.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::yaml::{self, Kind};
+
+/// The built-in interface languages and their string files.
+const BUILTIN: &[(&str, &str)] = &[("en", include_str!("i18n/en.yaml"))];
+
+type Table = HashMap<String, String>;
+
+fn tables() -> &'static HashMap<&'static str, Table> {
+    static TABLES: OnceLock<HashMap<&'static str, Table>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(lang, src)| (*lang, parse_table(src)))
+            .collect()
+    })
+}
+
+fn parse_table(src: &str) -> Table {
+    let Ok(node) = yaml::parse(src) else {
+        return Table::new();
+    };
+    let Kind::Map(entries) = node.kind else {
+        return Table::new();
+    };
+    entries
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.scalar_text()?, v.scalar_text()?)))
+        .collect()
+}
+
+/// Whether the interface has built-in strings in `lang`.
+pub fn is_builtin_language(lang: &str) -> bool {
+    tables().contains_key(lang)
+}
+
+pub fn is_known_key(key: &str) -> bool {
+    tables()["en"].contains_key(key)
+}
+
+pub fn known_keys() -> impl Iterator<Item = &'static str> {
+    tables()["en"].keys().map(String::as_str)
+}
+
+/// A built-in string: in `lang` if the interface has it, else in English.
+pub fn builtin(lang: &str, key: &str) -> Option<&'static str> {
+    let t = tables();
+    t.get(lang)
+        .and_then(|table| table.get(key))
+        .or_else(|| t["en"].get(key))
+        .map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_key() {
+        let en = &tables()["en"];
+        assert!(en.len() > 10);
+        for (lang, table) in tables() {
+            for key in en.keys() {
+                assert!(table.contains_key(key), "{lang} lacks {key}");
+            }
+            for key in table.keys() {
+                assert!(en.contains_key(key), "{lang} has unknown {key}");
+            }
+        }
+    }
+}

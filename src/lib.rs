@@ -1,0 +1,20 @@
+//! auditbook: turns a workspace of YAML audit checklists, answers and metric snapshots into
+//! a static site. The pipeline: workspace files -> located YAML nodes -> validated [`Model`]
+//! with diagnostics -> scores and results -> site.
+
+pub mod cli;
+pub mod decode;
+pub mod diag;
+pub mod i18n;
+pub mod load;
+pub mod metrics;
+pub mod model;
+pub mod score;
+pub mod source;
+pub mod suggest;
+pub mod text;
+pub mod workspace;
+pub mod yaml;
+
+pub use load::{Loaded, load};
+pub use model::Model;

@@ -1,0 +1,1618 @@
+//! Loading a workspace: every file read, parsed and validated into a [`Model`], with a
+//! diagnostic for every problem. One broken file never stops the others from being checked.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::decode::{self, Ctx, Fields};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::metrics::{self, Better, MetricDef, Snapshot, Unit};
+use crate::model::{
+    Action, Answer, Audit, Checklist, Config, Item, Level, Model, Round, Scale, Score, Section,
+};
+use crate::source::{Loc, Sources};
+use crate::suggest;
+use crate::text::Text;
+use crate::workspace::{self, Entry, IoError, Role};
+use crate::yaml::{self, Kind, Node};
+
+/// The outcome of loading: the model when the workspace has no errors, every diagnostic,
+/// and the file texts the diagnostics quote.
+pub struct Loaded {
+    pub model: Option<Model>,
+    pub diags: Diagnostics,
+    pub sources: Sources,
+}
+
+/// Loads and validates the workspace at `root`. Fails only when `root` itself cannot be read.
+pub fn load(root: &Path) -> Result<Loaded, IoError> {
+    let mut diags = Diagnostics::default();
+    let mut sources = Sources::default();
+    let entries = workspace::discover(root, &mut diags)?;
+    let mut parsed: Vec<(Entry, Node)> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let text = match workspace::read_text(root, &entry.path, &mut sources) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match yaml::parse(&text) {
+            Ok(node) => parsed.push((entry, node)),
+            Err(e) => diags.push(Diagnostic::error(&entry.path, e.loc, e.message)),
+        }
+    }
+    let mut loader = Loader::new(&mut diags);
+    let model = loader.run(parsed);
+    let model = if diags.has_errors() { None } else { model };
+    diags.sort();
+    Ok(Loaded {
+        model,
+        diags,
+        sources,
+    })
+}
+
+struct Loader<'d> {
+    diags: &'d mut Diagnostics,
+    /// Site languages; the first is the default.
+    languages: Vec<String>,
+    metrics: Vec<MetricDef>,
+    /// Where each text language outside the site's languages was first seen, per file.
+    foreign: BTreeMap<(PathBuf, String), (Loc, usize)>,
+}
+
+/// What the loader keeps of an audit besides the model: positions for later checks.
+struct AuditSite {
+    version_loc: Option<Loc>,
+    subject_loc: Loc,
+    dues: Vec<(NaiveDate, Loc)>,
+}
+
+impl<'d> Loader<'d> {
+    fn new(diags: &'d mut Diagnostics) -> Self {
+        Loader {
+            diags,
+            languages: vec!["en".to_string()],
+            metrics: Vec::new(),
+            foreign: BTreeMap::new(),
+        }
+    }
+
+    fn ctx<'a>(&'a mut self, file: &'a Path) -> Ctx<'a> {
+        Ctx::new(file, self.diags)
+    }
+
+    fn default_language(&self) -> String {
+        self.languages[0].clone()
+    }
+
+    fn run(&mut self, parsed: Vec<(Entry, Node)>) -> Option<Model> {
+        let mut by_role: BTreeMap<Role, Vec<(PathBuf, Node)>> = BTreeMap::new();
+        for (entry, node) in parsed {
+            by_role
+                .entry(entry.role)
+                .or_default()
+                .push((entry.path, node));
+        }
+        let mut take = |role| by_role.remove(&role).unwrap_or_default();
+        let (config_files, checklist_files, round_files, audit_files, snapshot_files, string_files) = (
+            take(Role::Config),
+            take(Role::Checklist),
+            take(Role::Round),
+            take(Role::Audit),
+            take(Role::Snapshot),
+            take(Role::Strings),
+        );
+
+        self.metrics = builtin_metrics();
+        let config = match config_files.first() {
+            Some((path, node)) => self.config(path, node),
+            None => Some(Config {
+                title: Text::plain("Audits", "en"),
+                languages: self.languages.clone(),
+                base_url: None,
+                output: PathBuf::from("site"),
+            }),
+        };
+
+        let checklists = self.checklists(checklist_files);
+        let rounds = self.rounds(round_files, audit_files, &checklists);
+        let snapshots: Vec<Snapshot> = snapshot_files
+            .iter()
+            .filter_map(|(path, node)| self.snapshot(path, node))
+            .collect();
+        let i18n = self.strings(string_files);
+        self.report_foreign_languages();
+
+        let config = config?;
+        let (rounds, sites) = rounds;
+        let model = Model::new(
+            config,
+            checklists,
+            rounds,
+            std::mem::take(&mut self.metrics),
+            snapshots,
+            i18n,
+        );
+        self.after_model(&model, &sites);
+        Some(model)
+    }
+
+    // ----- auditbook.yaml -------------------------------------------------------------
+
+    fn config(&mut self, path: &Path, node: &Node) -> Option<Config> {
+        let mut ctx = self.ctx(path);
+        let f = decode::fields(
+            &mut ctx,
+            node,
+            &["title", "languages", "base_url", "output", "metrics"],
+            "auditbook.yaml",
+        )?;
+        let mut languages = Vec::new();
+        if let Some(list) = f
+            .get("languages")
+            .and_then(|n| decode::list(&mut ctx, n, "languages"))
+        {
+            for n in list {
+                let Some(lang) = decode::language(&mut ctx, n, "languages") else {
+                    continue;
+                };
+                if languages.contains(&lang) {
+                    ctx.error(n.loc, format!("language '{lang}' is listed twice"));
+                } else {
+                    languages.push(lang);
+                }
+            }
+            if list.is_empty() {
+                ctx.error_hint(
+                    f.key_loc("languages"),
+                    "no site languages",
+                    "list at least one, for example `languages: [en]`",
+                );
+            }
+        }
+        if !languages.is_empty() {
+            self.languages = languages;
+        }
+        let default = self.default_language();
+        let mut ctx = self.ctx(path);
+        let title = f
+            .get("title")
+            .and_then(|n| decode::text(&mut ctx, n, "title", &default))
+            .unwrap_or_else(|| Text::plain("Audits", &default));
+        let base_url = f.get("base_url").and_then(|n| {
+            let url = decode::string(&mut ctx, n, "base_url")?;
+            if url.starts_with("https://") || url.starts_with("http://") {
+                Some(url)
+            } else {
+                ctx.error_hint(
+                    n.loc,
+                    format!("invalid base_url '{url}'"),
+                    "write an absolute http or https address, such as https://audits.example.com/",
+                );
+                None
+            }
+        });
+        let output = match f.get("output") {
+            Some(n) => {
+                let s = decode::string(&mut ctx, n, "output")?;
+                if s.trim().is_empty() {
+                    ctx.error(n.loc, "'output' is empty");
+                    return None;
+                }
+                PathBuf::from(s)
+            }
+            None => PathBuf::from("site"),
+        };
+        if let Some(list) = f
+            .get("metrics")
+            .and_then(|n| decode::list(&mut ctx, n, "metrics"))
+        {
+            for n in list {
+                self.metric_override(path, n);
+            }
+        }
+        Some(Config {
+            title,
+            languages: self.languages.clone(),
+            base_url,
+            output,
+        })
+    }
+
+    fn metric_override(&mut self, path: &Path, node: &Node) {
+        let default = self.default_language();
+        let mut ctx = Ctx::new(path, self.diags);
+        let Some(f) = decode::fields(
+            &mut ctx,
+            node,
+            &[
+                "id",
+                "title",
+                "unit",
+                "better",
+                "target",
+                "warn",
+                "description",
+            ],
+            "a metric",
+        ) else {
+            return;
+        };
+        let Some(id) = f
+            .require(&mut ctx, "id")
+            .and_then(|n| decode::id(&mut ctx, n, "id", "metric id"))
+        else {
+            return;
+        };
+        let existing = self.metrics.iter().position(|m| m.id == id);
+        let unit = f.get("unit").and_then(|n| {
+            let s = decode::string(&mut ctx, n, "unit")?;
+            let unit = Unit::parse(&s);
+            if unit.is_none() {
+                ctx.error_hint(
+                    n.loc,
+                    format!("unknown unit '{s}'"),
+                    "units are percent, score, duration and count",
+                );
+            }
+            unit
+        });
+        let mut def = match existing {
+            Some(i) => {
+                let def = self.metrics[i].clone();
+                if let (Some(u), Some(n)) = (unit, f.get("unit"))
+                    && u != def.unit
+                {
+                    ctx.error_hint(
+                        n.loc,
+                        format!("the unit of built-in metric '{id}' cannot change"),
+                        "define a new metric with its own id instead",
+                    );
+                }
+                def
+            }
+            None => {
+                let Some(unit) = unit else {
+                    if f.get("unit").is_none() {
+                        let hint =
+                            match suggest::nearest(&id, self.metrics.iter().map(|m| m.id.as_str()))
+                            {
+                                Some(near) => format!(
+                                    "did you mean the built-in '{near}'? A new metric needs `unit:`"
+                                ),
+                                None => {
+                                    "a new metric needs `unit:` (percent, score, duration or count)"
+                                        .into()
+                                }
+                            };
+                        ctx.error_hint(f.loc(), format!("new metric '{id}' has no unit"), hint);
+                    }
+                    return;
+                };
+                MetricDef {
+                    id: id.clone(),
+                    title: Text::plain(id.clone(), &default),
+                    unit,
+                    better: Better::Higher,
+                    target: None,
+                    warn: None,
+                    description: None,
+                }
+            }
+        };
+        if let Some(t) = f
+            .get("title")
+            .and_then(|n| decode::text(&mut ctx, n, "title", &default))
+        {
+            def.title = t;
+        }
+        if let Some(d) = f
+            .get("description")
+            .and_then(|n| decode::text(&mut ctx, n, "description", &default))
+        {
+            def.description = Some(d);
+        }
+        if let Some(n) = f.get("better") {
+            match decode::string(&mut ctx, n, "better").as_deref() {
+                Some("higher") => def.better = Better::Higher,
+                Some("lower") => def.better = Better::Lower,
+                Some(other) => ctx.error_hint(
+                    n.loc,
+                    format!("invalid 'better' value '{other}'"),
+                    "write `better: higher` or `better: lower`",
+                ),
+                None => {}
+            }
+        }
+        if let Some(n) = f.get("target") {
+            def.target = metrics::read_level(&mut ctx, n, "target", def.unit);
+        }
+        if let Some(n) = f.get("warn") {
+            def.warn = metrics::read_level(&mut ctx, n, "warn", def.unit);
+            if let (Some(w), Some(t)) = (def.warn, def.target) {
+                let wrong_side = match def.better {
+                    Better::Higher => w > t,
+                    Better::Lower => w < t,
+                };
+                if wrong_side {
+                    let side = if def.better == Better::Higher {
+                        "below"
+                    } else {
+                        "above"
+                    };
+                    ctx.error_hint(
+                        n.loc,
+                        format!("'warn' of '{id}' is beyond its target"),
+                        format!("'warn' marks the at-risk zone, so it lies {side} the target"),
+                    );
+                }
+            }
+        }
+        match existing {
+            Some(i) => self.metrics[i] = def,
+            None => self.metrics.push(def),
+        }
+    }
+
+    // ----- checklists -------------------------------------------------------------------
+
+    fn checklists(&mut self, files: Vec<(PathBuf, Node)>) -> Vec<Checklist> {
+        let mut out: Vec<Checklist> = Vec::new();
+        let mut seen: HashMap<(String, u32), PathBuf> = HashMap::new();
+        for (path, node) in &files {
+            let Some((checklist, id_loc)) = self.checklist(path, node) else {
+                continue;
+            };
+            let key = (checklist.id.clone(), checklist.version);
+            if let Some(first) = seen.get(&key) {
+                self.diags.push(
+                    Diagnostic::error(
+                        path,
+                        id_loc,
+                        format!("duplicate checklist '{}' version {}", key.0, key.1),
+                    )
+                    .with_hint(format!(
+                        "{} has the same id and version; bump `version:` in one of them",
+                        crate::diag::display_path(first)
+                    )),
+                );
+                continue;
+            }
+            seen.insert(key, path.clone());
+            self.check_translations(&checklist, id_loc);
+            out.push(checklist);
+        }
+        out
+    }
+
+    fn checklist(&mut self, path: &Path, node: &Node) -> Option<(Checklist, Loc)> {
+        let default = self.default_language();
+        let metric_ids: Vec<String> = self.metrics.iter().map(|m| m.id.clone()).collect();
+        let mut ctx = Ctx::new(path, self.diags);
+        let f = decode::fields(
+            &mut ctx,
+            node,
+            &[
+                "id",
+                "version",
+                "language",
+                "title",
+                "description",
+                "scale",
+                "target",
+                "sections",
+            ],
+            "a checklist",
+        )?;
+        let id_node = f.require(&mut ctx, "id");
+        let id = id_node.and_then(|n| decode::id(&mut ctx, n, "id", "checklist id"));
+        let version = match f.get("version") {
+            Some(n) => decode::positive_int(&mut ctx, n, "version"),
+            None => Some(1),
+        };
+        let language = match f.get("language") {
+            Some(n) => decode::language(&mut ctx, n, "language").unwrap_or_else(|| default.clone()),
+            None => default.clone(),
+        };
+        let title = f
+            .require(&mut ctx, "title")
+            .and_then(|n| decode::text(&mut ctx, n, "title", &language));
+        let description = f
+            .get("description")
+            .and_then(|n| decode::text(&mut ctx, n, "description", &language));
+        let scale = match f.get("scale") {
+            Some(n) => read_scale(&mut ctx, n, &language),
+            None => Scale::builtin("maturity"),
+        };
+        let target = match (&scale, f.get("target")) {
+            (Some(scale), Some(n)) => read_target(&mut ctx, n, scale),
+            _ => None,
+        };
+        let mut sections = Vec::new();
+        let mut section_ids: HashMap<String, Loc> = HashMap::new();
+        let mut item_ids: HashMap<String, Loc> = HashMap::new();
+        if let Some(list) = f
+            .require(&mut ctx, "sections")
+            .and_then(|n| decode::list(&mut ctx, n, "sections"))
+        {
+            if list.is_empty() {
+                ctx.error_hint(
+                    f.key_loc("sections"),
+                    "a checklist needs at least one section",
+                    "add a section with `id`, `title` and `items`",
+                );
+            }
+            for n in list {
+                let reader = SectionReader {
+                    language: &language,
+                    scale: scale.as_ref(),
+                    metric_ids: &metric_ids,
+                };
+                if let Some(s) = reader.section(&mut ctx, n, &mut section_ids, &mut item_ids) {
+                    sections.push(s);
+                }
+            }
+        }
+        let checklist = Checklist {
+            id: id?,
+            version: version?,
+            file: path.to_path_buf(),
+            language,
+            title: title?,
+            description,
+            scale: scale?,
+            target,
+            sections,
+        };
+        let id_loc = id_node.map_or(f.loc(), |n| n.loc);
+        self.collect_foreign(path, node);
+        Some((checklist, id_loc))
+    }
+
+    /// Warns, per language the checklist uses, how many of its texts lack that language.
+    fn check_translations(&mut self, c: &Checklist, loc: Loc) {
+        let mut texts: Vec<&Text> = vec![&c.title];
+        texts.extend(c.description.iter());
+        for level in &c.scale.levels {
+            texts.extend(level.label.iter());
+        }
+        for s in &c.sections {
+            texts.push(&s.title);
+            texts.extend(s.description.iter());
+            for i in &s.items {
+                texts.push(&i.title);
+                texts.extend(i.why.iter());
+                texts.extend(i.how.iter());
+                texts.extend(i.tools.iter());
+            }
+        }
+        let used: std::collections::BTreeSet<&str> =
+            texts.iter().flat_map(|t| t.languages()).collect();
+        for lang in used {
+            if !self.languages.iter().any(|l| l == lang) {
+                continue;
+            }
+            let missing = texts.iter().filter(|t| !t.has(lang)).count();
+            if missing > 0 {
+                self.diags.push(
+                    Diagnostic::warning(&c.file, loc, format!("checklist '{}' v{} lacks '{lang}' in {missing} of {} texts", c.id, c.version, texts.len()))
+                        .with_hint(format!("add the '{lang}' translation to each text; until then readers see the fallback language")),
+                );
+            }
+        }
+    }
+
+    // ----- rounds and audits -------------------------------------------------------------
+
+    fn rounds(
+        &mut self,
+        round_files: Vec<(PathBuf, Node)>,
+        audit_files: Vec<(PathBuf, Node)>,
+        checklists: &[Checklist],
+    ) -> (Vec<Round>, Vec<(String, String, AuditSite)>) {
+        let mut index: HashMap<(&str, u32), &Checklist> = HashMap::new();
+        let mut current: HashMap<&str, &Checklist> = HashMap::new();
+        for c in checklists {
+            index.insert((&c.id, c.version), c);
+            let e = current.entry(&c.id).or_insert(c);
+            if c.version > e.version {
+                *e = c;
+            }
+        }
+        struct RoundSettings {
+            title: Option<Text>,
+            date: Option<NaiveDate>,
+            summary: Option<Text>,
+        }
+        let mut settings: BTreeMap<String, (PathBuf, RoundSettings)> = BTreeMap::new();
+        let mut audits: BTreeMap<String, Vec<(Audit, AuditSite)>> = BTreeMap::new();
+        let mut bad_rounds: HashSet<String> = HashSet::new();
+        let default = self.default_language();
+
+        let mut round_id = |diags: &mut Diagnostics, path: &Path| -> Option<String> {
+            let name = path.parent()?.file_name()?.to_str()?.to_string();
+            if decode::is_id(&name) {
+                return Some(name);
+            }
+            if bad_rounds.insert(name.clone()) {
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        Loc::default(),
+                        format!("invalid round id '{name}' (the folder name)"),
+                    )
+                    .with_hint(decode::id_hint(&name)),
+                );
+            }
+            None
+        };
+
+        for (path, node) in &round_files {
+            let Some(round) = round_id(self.diags, path) else {
+                continue;
+            };
+            let mut ctx = Ctx::new(path, self.diags);
+            let Some(f) =
+                decode::fields(&mut ctx, node, &["title", "date", "summary"], "round.yaml")
+            else {
+                continue;
+            };
+            let s = RoundSettings {
+                title: f
+                    .get("title")
+                    .and_then(|n| decode::text(&mut ctx, n, "title", &default)),
+                date: f
+                    .get("date")
+                    .and_then(|n| decode::date(&mut ctx, n, "date")),
+                summary: f
+                    .get("summary")
+                    .and_then(|n| decode::text(&mut ctx, n, "summary", &default)),
+            };
+            self.collect_foreign(path, node);
+            settings.insert(round, (path.clone(), s));
+        }
+
+        for (path, node) in &audit_files {
+            let Some(round) = round_id(self.diags, path) else {
+                continue;
+            };
+            if let Some(audit) = self.audit(path, node, &round, &index, &current) {
+                audits.entry(round).or_default().push(audit);
+            }
+        }
+
+        let mut rounds = Vec::new();
+        let mut sites = Vec::new();
+        let ids: std::collections::BTreeSet<String> =
+            settings.keys().chain(audits.keys()).cloned().collect();
+        for id in ids {
+            let list = audits.remove(&id).unwrap_or_default();
+            let (file, s) = match settings.remove(&id) {
+                Some((file, s)) => (Some(file), s),
+                None => (
+                    None,
+                    RoundSettings {
+                        title: None,
+                        date: None,
+                        summary: None,
+                    },
+                ),
+            };
+            // (subject, checklist) is unique within a round.
+            let mut series: HashMap<(Option<&str>, &str), &Path> = HashMap::new();
+            for (audit, site) in &list {
+                let key = (audit.subject.as_deref(), audit.checklist.as_str());
+                if let Some(first) = series.get(&key) {
+                    let who = audit
+                        .subject
+                        .as_deref()
+                        .map_or("no subject".to_string(), |s| format!("subject '{s}'"));
+                    self.diags.push(
+                        Diagnostic::error(
+                            &audit.file,
+                            site.subject_loc,
+                            format!(
+                                "round '{id}' already has an audit of '{}' for {who}",
+                                audit.checklist
+                            ),
+                        )
+                        .with_hint(format!(
+                            "see {}; give this audit another `subject:`",
+                            crate::diag::display_path(first)
+                        )),
+                    );
+                } else {
+                    series.insert(key, &audit.file);
+                }
+            }
+            let date = s.date.or_else(|| list.iter().map(|(a, _)| a.date).max());
+            let Some(date) = date else {
+                if let Some(file) = file {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            &file,
+                            Loc::start(),
+                            format!("round '{id}' has no audits and no date; it is left out"),
+                        )
+                        .with_hint("add audits to the round folder, or a `date:` to round.yaml"),
+                    );
+                }
+                continue;
+            };
+            let mut round_audits = Vec::new();
+            for (audit, site) in list {
+                sites.push((id.clone(), audit.id.clone(), site));
+                round_audits.push(audit);
+            }
+            rounds.push(Round {
+                id,
+                title: s.title,
+                date,
+                summary: s.summary,
+                audits: round_audits,
+            });
+        }
+        (rounds, sites)
+    }
+
+    fn audit(
+        &mut self,
+        path: &Path,
+        node: &Node,
+        round: &str,
+        index: &HashMap<(&str, u32), &Checklist>,
+        current: &HashMap<&str, &Checklist>,
+    ) -> Option<(Audit, AuditSite)> {
+        let default = self.default_language();
+        let mut ctx = Ctx::new(path, self.diags);
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let id_ok = decode::is_id(stem);
+        if !id_ok {
+            ctx.error_hint(
+                Loc::default(),
+                format!("invalid audit id '{stem}' (the file name)"),
+                decode::id_hint(stem),
+            );
+        }
+        let f = decode::fields(
+            &mut ctx,
+            node,
+            &[
+                "checklist",
+                "version",
+                "subject",
+                "subject_title",
+                "date",
+                "auditors",
+                "language",
+                "summary",
+                "answers",
+            ],
+            "an audit",
+        )?;
+        let checklist_node = f.require(&mut ctx, "checklist");
+        let checklist_id =
+            checklist_node.and_then(|n| decode::id(&mut ctx, n, "checklist", "checklist id"));
+        let version_node = f.get("version");
+        let version = version_node.and_then(|n| decode::positive_int(&mut ctx, n, "version"));
+        let checklist: Option<&Checklist> = match (&checklist_id, checklist_node) {
+            (Some(cid), Some(cnode)) => match current.get(cid.as_str()) {
+                None => {
+                    let hint = match suggest::nearest(cid, current.keys().copied()) {
+                        Some(near) => format!("did you mean '{near}'?"),
+                        None => "checklists are read from checklists/**/*.yaml".to_string(),
+                    };
+                    ctx.error_hint(cnode.loc, format!("unknown checklist '{cid}'"), hint);
+                    None
+                }
+                Some(cur) => match (version, version_node) {
+                    (Some(v), Some(vnode)) => match index.get(&(cid.as_str(), v)) {
+                        Some(c) => Some(*c),
+                        None => {
+                            let mut versions: Vec<u32> = index
+                                .keys()
+                                .filter(|(i, _)| *i == cid)
+                                .map(|(_, v)| *v)
+                                .collect();
+                            versions.sort_unstable();
+                            let list: Vec<String> = versions.iter().map(u32::to_string).collect();
+                            ctx.error_hint(
+                                vnode.loc,
+                                format!("checklist '{cid}' has no version {v}"),
+                                format!("its versions are: {}", list.join(", ")),
+                            );
+                            None
+                        }
+                    },
+                    (None, None) => Some(*cur),
+                    _ => None,
+                },
+            },
+            _ => None,
+        };
+        let language = match f.get("language") {
+            Some(n) => decode::language(&mut ctx, n, "language"),
+            None => Some(checklist.map_or(default.clone(), |c| c.language.clone())),
+        };
+        let language = language.unwrap_or(default);
+        let subject = f
+            .get("subject")
+            .and_then(|n| decode::id(&mut ctx, n, "subject", "subject id"));
+        let subject_title = f
+            .get("subject_title")
+            .and_then(|n| decode::text(&mut ctx, n, "subject_title", &language));
+        let date = f
+            .require(&mut ctx, "date")
+            .and_then(|n| decode::date(&mut ctx, n, "date"));
+        let auditors = f
+            .get("auditors")
+            .map(|n| string_list(&mut ctx, n, "auditors"))
+            .unwrap_or_default();
+        let summary = f
+            .get("summary")
+            .and_then(|n| decode::text(&mut ctx, n, "summary", &language));
+        let mut dues = Vec::new();
+        let mut answers = HashMap::new();
+        let mut answers_ok = true;
+        if let Some(n) = f.get("answers") {
+            match n.as_map() {
+                None if matches!(n.kind, Kind::Null) => {}
+                None => {
+                    ctx.error(
+                        n.loc,
+                        format!(
+                            "expected a mapping of item id -> answer for 'answers', found {}",
+                            n.describe()
+                        ),
+                    );
+                    answers_ok = false;
+                }
+                Some(entries) => {
+                    for (k, v) in entries {
+                        let Some(item) = decode::id(&mut ctx, k, "answers", "item id") else {
+                            answers_ok = false;
+                            continue;
+                        };
+                        let Some(c) = checklist else {
+                            continue;
+                        };
+                        if c.items().all(|(_, i)| i.id != item) {
+                            answers_ok = false;
+                            report_unknown_item(&mut ctx, k.loc, &item, c, index);
+                            continue;
+                        }
+                        match read_answer(&mut ctx, v, &c.scale, &language, &mut dues) {
+                            Some(a) => {
+                                answers.insert(item, a);
+                            }
+                            None => answers_ok = false,
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(c), None, Some(cnode)) = (checklist, version_node, checklist_node) {
+            ctx.warning_hint(
+                cnode.loc,
+                format!("unpinned checklist version: this audit answers '{}' version {}, the current one", c.id, c.version),
+                format!("add `version: {}` so the audit keeps its meaning when the checklist changes", c.version),
+            );
+        }
+        self.collect_foreign(path, node);
+        let checklist = checklist?;
+        if !id_ok || !answers_ok {
+            return None;
+        }
+        let audit = Audit {
+            id: stem.to_string(),
+            round: round.to_string(),
+            file: path.to_path_buf(),
+            checklist: checklist.id.clone(),
+            version: checklist.version,
+            subject,
+            subject_title,
+            date: date?,
+            auditors,
+            language,
+            summary,
+            answers,
+        };
+        let site = AuditSite {
+            version_loc: version_node.map(|n| n.loc),
+            subject_loc: f.get("subject").map_or(f.loc(), |n| n.loc),
+            dues,
+        };
+        Some((audit, site))
+    }
+
+    // ----- metric snapshots -------------------------------------------------------------
+
+    fn snapshot(&mut self, path: &Path, node: &Node) -> Option<Snapshot> {
+        let default = self.default_language();
+        let mut ctx = Ctx::new(path, self.diags);
+        let f = decode::fields(
+            &mut ctx,
+            node,
+            &["taken", "period", "subject", "language", "values"],
+            "a metric snapshot",
+        )?;
+        let taken = f
+            .require(&mut ctx, "taken")
+            .and_then(|n| decode::date(&mut ctx, n, "taken"));
+        let period = f.get("period").and_then(|n| {
+            let p = decode::fields(&mut ctx, n, &["from", "to"], "a period")?;
+            let from = p
+                .require(&mut ctx, "from")
+                .and_then(|n| decode::date(&mut ctx, n, "from"));
+            let to = p
+                .require(&mut ctx, "to")
+                .and_then(|n| decode::date(&mut ctx, n, "to"));
+            let (from, to) = (from?, to?);
+            if from > to {
+                ctx.error_hint(
+                    n.loc,
+                    format!("period ends ({to}) before it starts ({from})"),
+                    "swap `from` and `to`",
+                );
+                return None;
+            }
+            Some((from, to))
+        });
+        let subject = f
+            .get("subject")
+            .and_then(|n| decode::id(&mut ctx, n, "subject", "subject id"));
+        let language = f
+            .get("language")
+            .and_then(|n| decode::language(&mut ctx, n, "language"))
+            .unwrap_or(default);
+        let mut values = Vec::new();
+        let mut ok = true;
+        if let Some(n) = f.require(&mut ctx, "values") {
+            match n.as_map() {
+                Some(entries) => {
+                    for (k, v) in entries {
+                        let Some(id) = decode::string(&mut ctx, k, "values") else {
+                            ok = false;
+                            continue;
+                        };
+                        let Some(def) = self.metrics.iter().find(|m| m.id == id) else {
+                            let hint = match suggest::nearest(
+                                &id,
+                                self.metrics.iter().map(|m| m.id.as_str()),
+                            ) {
+                                Some(near) => format!("did you mean '{near}'?"),
+                                None => "define it under `metrics:` in auditbook.yaml, with a unit"
+                                    .to_string(),
+                            };
+                            ctx.error_hint(k.loc, format!("unknown metric '{id}'"), hint);
+                            ok = false;
+                            continue;
+                        };
+                        match metrics::read_value(&mut ctx, v, def, &language) {
+                            Some(value) => values.push(value),
+                            None => ok = false,
+                        }
+                    }
+                }
+                None => {
+                    ctx.error(
+                        n.loc,
+                        format!(
+                            "expected a mapping of metric id -> value for 'values', found {}",
+                            n.describe()
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        self.collect_foreign(path, node);
+        let snapshot = Snapshot {
+            file: path.to_path_buf(),
+            taken: taken?,
+            period,
+            subject,
+            values,
+        };
+        ok.then_some(snapshot)
+    }
+
+    // ----- interface strings ------------------------------------------------------------
+
+    fn strings(&mut self, files: Vec<(PathBuf, Node)>) -> HashMap<String, HashMap<String, String>> {
+        let mut out = HashMap::new();
+        for (path, node) in &files {
+            let mut ctx = Ctx::new(path, self.diags);
+            let lang = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            if !crate::text::is_language_tag(lang) {
+                ctx.error_hint(
+                    Loc::default(),
+                    format!("'{lang}' is not a language tag"),
+                    "name the file after its language, such as i18n/hr.yaml or i18n/pt-BR.yaml",
+                );
+                continue;
+            }
+            let Some(entries) = node.as_map() else {
+                ctx.error(
+                    node.loc,
+                    format!(
+                        "expected a mapping of interface string -> text, found {}",
+                        node.describe()
+                    ),
+                );
+                continue;
+            };
+            let mut strings = HashMap::new();
+            for (k, v) in entries {
+                let (Some(key), Some(value)) = (
+                    decode::string(&mut ctx, k, "key"),
+                    decode::string(&mut ctx, v, "text"),
+                ) else {
+                    continue;
+                };
+                if !crate::i18n::is_known_key(&key) {
+                    let hint = match suggest::nearest(&key, crate::i18n::known_keys()) {
+                        Some(near) => format!("did you mean '{near}'?"),
+                        None => "see docs/format.md for the interface strings".to_string(),
+                    };
+                    ctx.warning_hint(k.loc, format!("unknown interface string '{key}'"), hint);
+                    continue;
+                }
+                strings.insert(key, value);
+            }
+            if !self.languages.iter().any(|l| l == lang) {
+                ctx.warning_hint(
+                    Loc::start(),
+                    format!("interface strings for '{lang}', which is not a site language"),
+                    "add it to `languages:` in auditbook.yaml, or delete the file",
+                );
+            }
+            out.insert(lang.to_string(), strings);
+        }
+        out
+    }
+
+    // ----- checks across files ----------------------------------------------------------
+
+    /// Records the language keys of every text map in a file that the site does not publish.
+    fn collect_foreign(&mut self, path: &Path, node: &Node) {
+        let langs = &self.languages;
+        let foreign = &mut self.foreign;
+        visit_text_maps(node, &mut |key: &Node| {
+            if let Some(lang) = key.as_str()
+                && crate::text::is_language_tag(lang)
+                && !langs.iter().any(|l| l == lang)
+            {
+                let e = foreign
+                    .entry((path.to_path_buf(), lang.to_string()))
+                    .or_insert((key.loc, 0));
+                e.1 += 1;
+            }
+        });
+    }
+
+    fn report_foreign_languages(&mut self) {
+        let site = self.languages.join(", ");
+        for ((path, lang), (loc, count)) in std::mem::take(&mut self.foreign) {
+            let texts = if count == 1 {
+                "1 text".to_string()
+            } else {
+                format!("{count} texts")
+            };
+            self.diags.push(
+                Diagnostic::warning(&path, loc, format!("{texts} in '{lang}', which the site does not publish"))
+                    .with_hint(format!("the site's languages are {site}; add '{lang}' to `languages:` in auditbook.yaml, or remove these translations")),
+            );
+        }
+    }
+
+    /// Checks that need the whole model: overdue actions.
+    fn after_model(&mut self, model: &Model, sites: &[(String, String, AuditSite)]) {
+        let Some(newest) = model.rounds.last() else {
+            return;
+        };
+        // An action is open until a later audit of the same series replaces it.
+        let mut latest: HashMap<(&str, Option<&str>), (&str, &str)> = HashMap::new();
+        for round in &model.rounds {
+            for audit in &round.audits {
+                latest.insert(
+                    (&audit.checklist, audit.subject.as_deref()),
+                    (&round.id, &audit.id),
+                );
+            }
+        }
+        let latest: HashSet<(&str, &str)> = latest.into_values().collect();
+        for (round, audit, site) in sites {
+            if !latest.contains(&(round.as_str(), audit.as_str())) {
+                continue;
+            }
+            let Some(file) = model
+                .round(round)
+                .and_then(|r| r.audits.iter().find(|a| &a.id == audit))
+                .map(|a| &a.file)
+            else {
+                continue;
+            };
+            for (due, loc) in &site.dues {
+                if *due < newest.date {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            file,
+                            *loc,
+                            format!(
+                                "overdue action: due {due}, before round '{}' ({})",
+                                newest.id, newest.date
+                            ),
+                        )
+                        .with_hint("record the outcome in a new audit, or move the due date"),
+                    );
+                }
+            }
+            let _ = site.version_loc;
+        }
+    }
+}
+
+/// Calls `f` with each key of each mapping that looks like a multilingual text: a mapping
+/// whose keys are all language tags and whose values are all strings.
+fn visit_text_maps(node: &Node, f: &mut dyn FnMut(&Node)) {
+    match &node.kind {
+        Kind::Map(entries) => {
+            let is_text = !entries.is_empty()
+                && entries.iter().all(|(k, v)| {
+                    k.as_str().is_some_and(crate::text::is_language_tag)
+                        && matches!(v.kind, Kind::Str(_))
+                });
+            if is_text {
+                for (k, _) in entries {
+                    f(k);
+                }
+            } else {
+                for (_, v) in entries {
+                    visit_text_maps(v, f);
+                }
+            }
+        }
+        Kind::Seq(items) => {
+            for i in items {
+                visit_text_maps(i, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn string_list(ctx: &mut Ctx, node: &Node, field: &str) -> Vec<String> {
+    match &node.kind {
+        Kind::Seq(items) => items
+            .iter()
+            .filter_map(|n| decode::string(ctx, n, field))
+            .collect(),
+        Kind::Str(s) => vec![s.clone()],
+        _ => {
+            ctx.error(
+                node.loc,
+                format!(
+                    "expected a list of strings for '{field}', found {}",
+                    node.describe()
+                ),
+            );
+            Vec::new()
+        }
+    }
+}
+
+fn report_unknown_item(
+    ctx: &mut Ctx,
+    loc: Loc,
+    item: &str,
+    c: &Checklist,
+    index: &HashMap<(&str, u32), &Checklist>,
+) {
+    let hint = if let Some(near) = suggest::nearest(item, c.items().map(|(_, i)| i.id.as_str())) {
+        format!("did you mean '{near}'?")
+    } else if let Some(other) = index
+        .iter()
+        .filter(|((id, v), _)| *id == c.id && *v != c.version)
+        .filter(|(_, o)| o.items().any(|(_, i)| i.id == item))
+        .map(|((_, v), _)| *v)
+        .max()
+    {
+        format!(
+            "'{item}' is in version {other} of '{}'; this audit answers version {}",
+            c.id, c.version
+        )
+    } else {
+        format!("checklist '{}' v{} has no such item", c.id, c.version)
+    };
+    ctx.error_hint(loc, format!("unknown item '{item}'"), hint);
+}
+
+/// A scale: a built-in name or a list of at least two levels with distinct values and keys.
+fn read_scale(ctx: &mut Ctx, node: &Node, language: &str) -> Option<Scale> {
+    if let Some(name) = node.as_str() {
+        let scale = Scale::builtin(name);
+        if scale.is_none() {
+            let hint = match suggest::nearest(name, Scale::BUILTIN_NAMES) {
+                Some(near) => format!("did you mean '{near}'?"),
+                None => format!(
+                    "the built-in scales are {}; or write a list of levels",
+                    Scale::BUILTIN_NAMES.join(", ")
+                ),
+            };
+            ctx.error_hint(node.loc, format!("unknown scale '{name}'"), hint);
+        }
+        return scale;
+    }
+    let list = decode::list(ctx, node, "scale")?;
+    let mut levels: Vec<Level> = Vec::new();
+    let mut ok = true;
+    for n in list {
+        let Some(f) = decode::fields(ctx, n, &["value", "key", "label"], "a scale level") else {
+            ok = false;
+            continue;
+        };
+        let value = f
+            .require(ctx, "value")
+            .and_then(|v| decode::number(ctx, v, "value"));
+        let key = f
+            .require(ctx, "key")
+            .and_then(|k| decode::string(ctx, k, "key"));
+        let label = f
+            .get("label")
+            .and_then(|l| decode::text(ctx, l, "label", language));
+        let (Some(value), Some(key)) = (value, key) else {
+            ok = false;
+            continue;
+        };
+        if key == "na" {
+            ctx.error_hint(
+                f.key_loc("key"),
+                "'na' cannot be a level key",
+                "'na' marks an answer as not applicable; choose another key",
+            );
+            ok = false;
+        } else if levels.iter().any(|l| l.value == value) {
+            ctx.error_hint(
+                f.key_loc("value"),
+                format!("duplicate scale value {value}"),
+                "each level needs its own value",
+            );
+            ok = false;
+        } else if levels.iter().any(|l| l.key == key) {
+            ctx.error_hint(
+                f.key_loc("key"),
+                format!("duplicate scale key '{key}'"),
+                "each level needs its own key",
+            );
+            ok = false;
+        } else {
+            levels.push(Level { value, key, label });
+        }
+    }
+    if ok && levels.len() < 2 {
+        ctx.error_hint(
+            node.loc,
+            format!("a scale needs at least two levels, found {}", levels.len()),
+            "add levels, or use a built-in scale: yes-no, maturity, five-point",
+        );
+        return None;
+    }
+    levels.sort_by(|a, b| a.value.total_cmp(&b.value));
+    ok.then_some(Scale { name: None, levels })
+}
+
+/// A target: a scale value or key, inside the scale.
+fn read_target(ctx: &mut Ctx, node: &Node, scale: &Scale) -> Option<f64> {
+    let value = match &node.kind {
+        Kind::Int(_) | Kind::Float(_) => decode::number(ctx, node, "target")?,
+        Kind::Str(s) => match scale.by_key(s) {
+            Some(level) => level.value,
+            None => match s.parse::<f64>() {
+                Ok(v) => v,
+                Err(_) => {
+                    let keys: Vec<&str> = scale.levels.iter().map(|l| l.key.as_str()).collect();
+                    ctx.error_hint(
+                        node.loc,
+                        format!("'{s}' is not a level of the scale"),
+                        format!(
+                            "use a value from {} to {}, or a key: {}",
+                            fmt_num(scale.min()),
+                            fmt_num(scale.max()),
+                            keys.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            },
+        },
+        _ => {
+            ctx.error(
+                node.loc,
+                format!(
+                    "expected a scale value for 'target', found {}",
+                    node.describe()
+                ),
+            );
+            return None;
+        }
+    };
+    if value < scale.min() || value > scale.max() {
+        ctx.error_hint(
+            node.loc,
+            format!("target {} is outside the scale", fmt_num(value)),
+            format!(
+                "targets lie between {} and {}",
+                fmt_num(scale.min()),
+                fmt_num(scale.max())
+            ),
+        );
+        return None;
+    }
+    Some(value)
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        v.to_string()
+    }
+}
+
+struct SectionReader<'a> {
+    language: &'a str,
+    scale: Option<&'a Scale>,
+    metric_ids: &'a [String],
+}
+
+impl SectionReader<'_> {
+    fn section(
+        &self,
+        ctx: &mut Ctx,
+        node: &Node,
+        section_ids: &mut HashMap<String, Loc>,
+        item_ids: &mut HashMap<String, Loc>,
+    ) -> Option<Section> {
+        let f = decode::fields(
+            ctx,
+            node,
+            &["id", "title", "description", "weight", "target", "items"],
+            "a section",
+        )?;
+        let id = f.require(ctx, "id").and_then(|n| {
+            let id = decode::id(ctx, n, "id", "section id")?;
+            if let Some(first) = section_ids.get(&id) {
+                ctx.error_hint(
+                    n.loc,
+                    format!("duplicate section id '{id}'"),
+                    format!("the first is on line {}", first.line),
+                );
+                return None;
+            }
+            section_ids.insert(id.clone(), n.loc);
+            Some(id)
+        });
+        let title = f
+            .require(ctx, "title")
+            .and_then(|n| decode::text(ctx, n, "title", self.language));
+        let description = f
+            .get("description")
+            .and_then(|n| decode::text(ctx, n, "description", self.language));
+        let weight = f
+            .get("weight")
+            .map_or(Some(1.0), |n| decode::weight(ctx, n));
+        let target = self.target(ctx, &f);
+        let mut items = Vec::new();
+        if let Some(list) = f
+            .require(ctx, "items")
+            .and_then(|n| decode::list(ctx, n, "items"))
+        {
+            if list.is_empty() {
+                ctx.error_hint(
+                    f.key_loc("items"),
+                    "a section needs at least one item",
+                    "add an item with `id` and `title`, or remove the section",
+                );
+            }
+            for n in list {
+                if let Some(item) = self.item(ctx, n, item_ids) {
+                    items.push(item);
+                }
+            }
+        }
+        Some(Section {
+            id: id?,
+            title: title?,
+            description,
+            weight: weight?,
+            target,
+            items,
+        })
+    }
+
+    fn target(&self, ctx: &mut Ctx, f: &Fields) -> Option<f64> {
+        match (self.scale, f.get("target")) {
+            (Some(scale), Some(n)) => read_target(ctx, n, scale),
+            _ => None,
+        }
+    }
+
+    fn item(
+        &self,
+        ctx: &mut Ctx,
+        node: &Node,
+        item_ids: &mut HashMap<String, Loc>,
+    ) -> Option<Item> {
+        let f = decode::fields(
+            ctx,
+            node,
+            &[
+                "id", "title", "why", "how", "tools", "weight", "target", "metrics", "tags",
+            ],
+            "an item",
+        )?;
+        let id = f.require(ctx, "id").and_then(|n| {
+            let id = decode::id(ctx, n, "id", "item id")?;
+            if let Some(first) = item_ids.get(&id) {
+                ctx.error_hint(
+                    n.loc,
+                    format!("duplicate item id '{id}'"),
+                    format!(
+                        "item ids are unique within a checklist; the first is on line {}",
+                        first.line
+                    ),
+                );
+                return None;
+            }
+            item_ids.insert(id.clone(), n.loc);
+            Some(id)
+        });
+        let lang = self.language;
+        let title = f
+            .require(ctx, "title")
+            .and_then(|n| decode::text(ctx, n, "title", lang));
+        let why = f.get("why").and_then(|n| decode::text(ctx, n, "why", lang));
+        let how = f.get("how").and_then(|n| decode::text(ctx, n, "how", lang));
+        let tools = match f.get("tools") {
+            Some(n) => decode::list(ctx, n, "tools")
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|t| decode::text(ctx, t, "tools", lang))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let weight = f
+            .get("weight")
+            .map_or(Some(1.0), |n| decode::weight(ctx, n));
+        let target = self.target(ctx, &f);
+        let mut metrics = Vec::new();
+        if let Some(list) = f
+            .get("metrics")
+            .and_then(|n| decode::list(ctx, n, "metrics"))
+        {
+            for n in list {
+                let Some(m) = decode::string(ctx, n, "metrics") else {
+                    continue;
+                };
+                if self.metric_ids.contains(&m) {
+                    metrics.push(m);
+                } else {
+                    let hint =
+                        match suggest::nearest(&m, self.metric_ids.iter().map(String::as_str)) {
+                            Some(near) => format!("did you mean '{near}'?"),
+                            None => "define it under `metrics:` in auditbook.yaml, with a unit"
+                                .to_string(),
+                        };
+                    ctx.error_hint(n.loc, format!("unknown metric '{m}'"), hint);
+                }
+            }
+        }
+        let tags = match f.get("tags").and_then(|n| decode::list(ctx, n, "tags")) {
+            Some(list) => list
+                .iter()
+                .filter_map(|n| decode::id(ctx, n, "tags", "tag"))
+                .collect(),
+            None => Vec::new(),
+        };
+        Some(Item {
+            id: id?,
+            title: title?,
+            why,
+            how,
+            tools,
+            weight: weight?,
+            target,
+            metrics,
+            tags,
+        })
+    }
+}
+
+/// An answer: `3`, `partial`, `na`, or `{score, note, evidence, action}`.
+fn read_answer(
+    ctx: &mut Ctx,
+    node: &Node,
+    scale: &Scale,
+    language: &str,
+    dues: &mut Vec<(NaiveDate, Loc)>,
+) -> Option<Answer> {
+    if node.as_map().is_none() {
+        let score = read_score(ctx, node, scale)?;
+        return Some(Answer {
+            score,
+            note: None,
+            evidence: Vec::new(),
+            action: None,
+        });
+    }
+    let f = decode::fields(
+        ctx,
+        node,
+        &["score", "note", "evidence", "action"],
+        "an answer",
+    )?;
+    let score = f
+        .require(ctx, "score")
+        .and_then(|n| read_score(ctx, n, scale));
+    let note = f
+        .get("note")
+        .and_then(|n| decode::text(ctx, n, "note", language));
+    let evidence = f
+        .get("evidence")
+        .map(|n| string_list(ctx, n, "evidence"))
+        .unwrap_or_default();
+    let action = match f.get("action") {
+        None => None,
+        Some(n) if n.as_str().is_some() => {
+            decode::text(ctx, n, "action", language).map(|text| Action {
+                text,
+                owner: None,
+                due: None,
+            })
+        }
+        Some(n) => {
+            let a = decode::fields(ctx, n, &["text", "owner", "due"], "an action")?;
+            let text = a
+                .require(ctx, "text")
+                .and_then(|n| decode::text(ctx, n, "text", language));
+            let owner = a.get("owner").and_then(|n| decode::string(ctx, n, "owner"));
+            let due = a.get("due").and_then(|n| {
+                let d = decode::date(ctx, n, "due")?;
+                dues.push((d, n.loc));
+                Some(d)
+            });
+            Some(Action {
+                text: text?,
+                owner,
+                due,
+            })
+        }
+    };
+    Some(Answer {
+        score: score?,
+        note,
+        evidence,
+        action,
+    })
+}
+
+fn read_score(ctx: &mut Ctx, node: &Node, scale: &Scale) -> Option<Score> {
+    let keys = || -> String {
+        let keys: Vec<String> = scale
+            .levels
+            .iter()
+            .map(|l| format!("{} ({})", l.key, fmt_num(l.value)))
+            .collect();
+        format!("use a level key or value: {}, or 'na'", keys.join(", "))
+    };
+    match &node.kind {
+        Kind::Str(s) if s == "na" => Some(Score::NotApplicable),
+        Kind::Str(s) => {
+            if let Some(level) = scale.by_key(s) {
+                return Some(Score::Value(level.value));
+            }
+            if let Some(level) = s.parse::<f64>().ok().and_then(|v| scale.by_value(v)) {
+                return Some(Score::Value(level.value));
+            }
+            let hint = match suggest::nearest(
+                s,
+                scale.levels.iter().map(|l| l.key.as_str()).chain(["na"]),
+            ) {
+                Some(near) => format!("did you mean '{near}'?"),
+                None => keys(),
+            };
+            ctx.error_hint(node.loc, format!("'{s}' is not a level of the scale"), hint);
+            None
+        }
+        Kind::Int(_) | Kind::Float(_) => {
+            let v = node.as_f64().unwrap_or(f64::NAN);
+            match scale.by_value(v) {
+                Some(level) => Some(Score::Value(level.value)),
+                None => {
+                    ctx.error_hint(
+                        node.loc,
+                        format!("{} is not a value of the scale", fmt_num(v)),
+                        keys(),
+                    );
+                    None
+                }
+            }
+        }
+        Kind::Null => {
+            ctx.error_hint(node.loc, "missing score", "write a score, 'na' for not applicable, or leave the item out to mark it unanswered");
+            None
+        }
+        _ => {
+            ctx.error(
+                node.loc,
+                format!("expected a score, found {}", node.describe()),
+            );
+            None
+        }
+    }
+}
+
+/// The built-in metrics, embedded in the binary.
+pub fn builtin_metrics() -> Vec<MetricDef> {
+    static SOURCE: &str = include_str!("builtin/metrics.yaml");
+    let node = yaml::parse(SOURCE).expect("built-in metrics are valid YAML");
+    let mut diags = Diagnostics::default();
+    let file = Path::new("builtin/metrics.yaml");
+    let mut ctx = Ctx::new(file, &mut diags);
+    let mut out = Vec::new();
+    let Some(list) = decode::list(&mut ctx, &node, "metrics") else {
+        return out;
+    };
+    for n in list {
+        let Some(f) = decode::fields(
+            &mut ctx,
+            n,
+            &["id", "unit", "better", "target", "title", "description"],
+            "a metric",
+        ) else {
+            continue;
+        };
+        let id = f
+            .require(&mut ctx, "id")
+            .and_then(|n| decode::id(&mut ctx, n, "id", "metric id"));
+        let unit = f
+            .require(&mut ctx, "unit")
+            .and_then(|n| n.as_str())
+            .and_then(Unit::parse);
+        let better = match f.get("better").and_then(|n| n.as_str()) {
+            Some("lower") => Better::Lower,
+            _ => Better::Higher,
+        };
+        let (Some(id), Some(unit)) = (id, unit) else {
+            continue;
+        };
+        let target = f
+            .get("target")
+            .and_then(|n| metrics::read_level(&mut ctx, n, "target", unit));
+        let title = f
+            .require(&mut ctx, "title")
+            .and_then(|n| decode::text(&mut ctx, n, "title", "en"));
+        let description = f
+            .get("description")
+            .and_then(|n| decode::text(&mut ctx, n, "description", "en"));
+        out.push(MetricDef {
+            title: title.unwrap_or_else(|| Text::plain(id.clone(), "en")),
+            id,
+            unit,
+            better,
+            target,
+            warn: None,
+            description,
+        });
+    }
+    debug_assert!(diags.is_empty(), "built-in metrics: {diags:?}");
+    out
+}

@@ -1,0 +1,281 @@
+//! The validated workspace: ids checked, defaults applied, references linked. Only the loader
+//! builds one, so everything downstream may rely on it being consistent.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::metrics::{MetricDef, Snapshot};
+use crate::text::Text;
+
+/// A whole workspace, ready to score and render.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub config: Config,
+    /// Every version of every checklist, ordered by id, then version.
+    pub checklists: Vec<Checklist>,
+    /// Rounds in order: by date, then id.
+    pub rounds: Vec<Round>,
+    /// Built-in metrics in their order, then new ones from `auditbook.yaml`.
+    pub metrics: Vec<MetricDef>,
+    /// Snapshots ordered by date taken, then file path.
+    pub snapshots: Vec<Snapshot>,
+    /// Interface-string overrides from `i18n/<lang>.yaml`: language -> key -> text.
+    pub i18n: HashMap<String, HashMap<String, String>>,
+    checklist_index: HashMap<(String, u32), usize>,
+    current_index: HashMap<String, usize>,
+    metric_index: HashMap<String, usize>,
+}
+
+impl Model {
+    pub fn new(
+        config: Config,
+        mut checklists: Vec<Checklist>,
+        mut rounds: Vec<Round>,
+        metrics: Vec<MetricDef>,
+        mut snapshots: Vec<Snapshot>,
+        i18n: HashMap<String, HashMap<String, String>>,
+    ) -> Self {
+        checklists.sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
+        rounds.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        for round in &mut rounds {
+            round.audits.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        snapshots.sort_by(|a, b| (a.taken, &a.file).cmp(&(b.taken, &b.file)));
+        let mut checklist_index = HashMap::new();
+        let mut current_index = HashMap::new();
+        for (i, c) in checklists.iter().enumerate() {
+            checklist_index.insert((c.id.clone(), c.version), i);
+            // Sorted by version, so the last one seen is the highest.
+            current_index.insert(c.id.clone(), i);
+        }
+        let metric_index = metrics
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        Model {
+            config,
+            checklists,
+            rounds,
+            metrics,
+            snapshots,
+            i18n,
+            checklist_index,
+            current_index,
+            metric_index,
+        }
+    }
+
+    pub fn checklist(&self, id: &str, version: u32) -> Option<&Checklist> {
+        self.checklist_index
+            .get(&(id.to_string(), version))
+            .map(|&i| &self.checklists[i])
+    }
+
+    /// The highest version of a checklist.
+    pub fn current_checklist(&self, id: &str) -> Option<&Checklist> {
+        self.current_index.get(id).map(|&i| &self.checklists[i])
+    }
+
+    /// The checklist an audit answers.
+    pub fn checklist_of(&self, audit: &Audit) -> &Checklist {
+        // The loader only accepts audits whose checklist version exists.
+        self.checklist(&audit.checklist, audit.version)
+            .expect("validated audit refers to a loaded checklist")
+    }
+
+    pub fn metric(&self, id: &str) -> Option<&MetricDef> {
+        self.metric_index.get(id).map(|&i| &self.metrics[i])
+    }
+
+    pub fn round(&self, id: &str) -> Option<&Round> {
+        self.rounds.iter().find(|r| r.id == id)
+    }
+
+    pub fn default_language(&self) -> &str {
+        &self.config.languages[0]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: Text,
+    /// Site languages; the first is the default, rendered at the root.
+    pub languages: Vec<String>,
+    pub base_url: Option<String>,
+    /// Output folder, relative to the workspace root.
+    pub output: PathBuf,
+}
+
+/// A scale: its levels ordered by value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scale {
+    /// The built-in scale's name, or `None` for a custom scale.
+    pub name: Option<String>,
+    pub levels: Vec<Level>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Level {
+    pub value: f64,
+    pub key: String,
+    /// A custom scale's own label; built-in labels are interface strings.
+    pub label: Option<Text>,
+}
+
+impl Scale {
+    pub fn min(&self) -> f64 {
+        self.levels[0].value
+    }
+
+    pub fn max(&self) -> f64 {
+        self.levels[self.levels.len() - 1].value
+    }
+
+    pub fn by_key(&self, key: &str) -> Option<&Level> {
+        self.levels.iter().find(|l| l.key == key)
+    }
+
+    pub fn by_value(&self, value: f64) -> Option<&Level> {
+        self.levels.iter().find(|l| l.value == value)
+    }
+
+    pub fn builtin(name: &str) -> Option<Scale> {
+        let keys: &[(&str, f64)] = match name {
+            "yes-no" => &[("no", 0.0), ("yes", 1.0)],
+            "maturity" => &[
+                ("absent", 0.0),
+                ("initial", 1.0),
+                ("partial", 2.0),
+                ("established", 3.0),
+                ("optimised", 4.0),
+            ],
+            "five-point" => &[("1", 1.0), ("2", 2.0), ("3", 3.0), ("4", 4.0), ("5", 5.0)],
+            _ => return None,
+        };
+        Some(Scale {
+            name: Some(name.to_string()),
+            levels: keys
+                .iter()
+                .map(|(key, value)| Level {
+                    value: *value,
+                    key: (*key).to_string(),
+                    label: None,
+                })
+                .collect(),
+        })
+    }
+
+    pub const BUILTIN_NAMES: [&'static str; 3] = ["yes-no", "maturity", "five-point"];
+}
+
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    pub id: String,
+    pub version: u32,
+    /// The file it was read from, relative to the workspace root.
+    pub file: PathBuf,
+    pub language: String,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub scale: Scale,
+    pub target: Option<f64>,
+    pub sections: Vec<Section>,
+}
+
+impl Checklist {
+    pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.sections.iter().map(|s| s.items.len()).sum()
+    }
+
+    /// The target of an item: its own, else its section's, else the checklist's, else the
+    /// scale's maximum.
+    pub fn item_target(&self, section: &Section, item: &Item) -> f64 {
+        item.target
+            .or(section.target)
+            .or(self.target)
+            .unwrap_or_else(|| self.scale.max())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub weight: f64,
+    pub target: Option<f64>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub title: Text,
+    pub why: Option<Text>,
+    pub how: Option<Text>,
+    pub tools: Vec<Text>,
+    pub weight: f64,
+    pub target: Option<f64>,
+    pub metrics: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub id: String,
+    pub title: Option<Text>,
+    /// Its `date`, else the newest audit date in it.
+    pub date: NaiveDate,
+    pub summary: Option<Text>,
+    /// Audits ordered by id.
+    pub audits: Vec<Audit>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Audit {
+    /// The file stem: the audit's id within its round.
+    pub id: String,
+    pub round: String,
+    pub file: PathBuf,
+    pub checklist: String,
+    pub version: u32,
+    pub subject: Option<String>,
+    pub subject_title: Option<Text>,
+    pub date: NaiveDate,
+    pub auditors: Vec<String>,
+    pub language: String,
+    pub summary: Option<Text>,
+    /// Answers by item id.
+    pub answers: HashMap<String, Answer>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub score: Score,
+    pub note: Option<Text>,
+    pub evidence: Vec<String>,
+    pub action: Option<Action>,
+}
+
+/// An answered score: a scale value, or not applicable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Score {
+    Value(f64),
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub text: Text,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+}

@@ -1,0 +1,299 @@
+//! Scoring (SPEC §2): item ratios and gaps, section and audit scores, targets and completion,
+//! the metrics of an audit and its previous audit. Pure functions from the model to plain data.
+
+use std::collections::HashMap;
+
+use serde::{Serialize, Serializer};
+
+use crate::metrics::{self, MetricDef, Snapshot, Status};
+use crate::model::{Audit, Checklist, Model, Round, Score};
+
+/// The result of one audit, as written to `data/rounds/<round>/<audit>.json` and printed by
+/// `score --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditResult {
+    pub round: String,
+    pub audit: String,
+    pub checklist: String,
+    pub version: u32,
+    pub subject: Option<String>,
+    pub date: String,
+    pub score: Option<f64>,
+    pub target: Option<f64>,
+    pub completion: f64,
+    pub sections: Vec<SectionResult>,
+    pub items: Vec<ItemResult>,
+    /// Ids of the items with a gap, largest gap first, ties in checklist order.
+    pub gaps: Vec<String>,
+    pub metrics: Vec<MetricResult>,
+    pub previous: Option<Previous>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionResult {
+    pub id: String,
+    pub score: Option<f64>,
+    pub target: Option<f64>,
+    pub completion: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemStatus {
+    Scored,
+    Na,
+    Unanswered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemResult {
+    pub id: String,
+    pub section: String,
+    pub status: ItemStatus,
+    /// The answered scale value.
+    #[serde(serialize_with = "scale_value_opt")]
+    pub value: Option<f64>,
+    pub ratio: Option<f64>,
+    /// Effective weight: section weight × item weight.
+    pub weight: f64,
+    /// The item's target, a scale value.
+    #[serde(serialize_with = "scale_value")]
+    pub target: f64,
+    pub gap: f64,
+    /// The target as a ratio of the scale, `rt`.
+    #[serde(skip)]
+    pub target_ratio: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricResult {
+    pub id: String,
+    /// In the metric's unit; durations in seconds.
+    pub value: f64,
+    pub target: Option<f64>,
+    pub status: Status,
+    pub taken: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Previous {
+    pub round: String,
+    pub audit: String,
+    pub score: Option<f64>,
+}
+
+/// Scale values are written as whole numbers when they are whole (`3`, not `3.0`).
+fn scale_value<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+fn scale_value_opt<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => scale_value(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Running sums over a set of items.
+#[derive(Default)]
+struct Totals {
+    weight: f64,
+    weighted_ratio: f64,
+    weighted_target: f64,
+    done: usize,
+    all: usize,
+}
+
+impl Totals {
+    fn add(&mut self, item: &ItemResult) {
+        self.all += 1;
+        if item.status != ItemStatus::Unanswered {
+            self.done += 1;
+        }
+        if let (ItemStatus::Scored, Some(r)) = (item.status, item.ratio)
+            && item.weight > 0.0
+        {
+            self.weight += item.weight;
+            self.weighted_ratio += item.weight * r;
+            self.weighted_target += item.weight * item.target_ratio;
+        }
+    }
+
+    fn score(&self) -> Option<f64> {
+        (self.weight > 0.0).then(|| 100.0 * self.weighted_ratio / self.weight)
+    }
+
+    fn target(&self) -> Option<f64> {
+        (self.weight > 0.0).then(|| 100.0 * self.weighted_target / self.weight)
+    }
+
+    fn completion(&self) -> f64 {
+        if self.all == 0 {
+            0.0
+        } else {
+            100.0 * self.done as f64 / self.all as f64
+        }
+    }
+}
+
+/// Scores one audit against its checklist; `metrics` and `previous` are left empty.
+pub fn score_audit(round: &Round, audit: &Audit, checklist: &Checklist) -> AuditResult {
+    let (min, max) = (checklist.scale.min(), checklist.scale.max());
+    let span = max - min;
+    let mut items = Vec::with_capacity(checklist.item_count());
+    let mut sections = Vec::with_capacity(checklist.sections.len());
+    let mut total = Totals::default();
+    for section in &checklist.sections {
+        let mut sum = Totals::default();
+        for item in &section.items {
+            let t = checklist.item_target(section, item);
+            let rt = (t - min) / span;
+            let w = section.weight * item.weight;
+            let (status, value) = match audit.answers.get(&item.id).map(|a| a.score) {
+                Some(Score::Value(v)) => (ItemStatus::Scored, Some(v)),
+                Some(Score::NotApplicable) => (ItemStatus::Na, None),
+                None => (ItemStatus::Unanswered, None),
+            };
+            let ratio = value.map(|v| (v - min) / span);
+            let gap = match ratio {
+                Some(r) => w * (rt - r).max(0.0),
+                None => 0.0,
+            };
+            let result = ItemResult {
+                id: item.id.clone(),
+                section: section.id.clone(),
+                status,
+                value,
+                ratio,
+                weight: w,
+                target: t,
+                gap,
+                target_ratio: rt,
+            };
+            sum.add(&result);
+            total.add(&result);
+            items.push(result);
+        }
+        sections.push(SectionResult {
+            id: section.id.clone(),
+            score: sum.score(),
+            target: sum.target(),
+            completion: sum.completion(),
+        });
+    }
+    AuditResult {
+        round: round.id.clone(),
+        audit: audit.id.clone(),
+        checklist: checklist.id.clone(),
+        version: checklist.version,
+        subject: audit.subject.clone(),
+        date: audit.date.to_string(),
+        score: total.score(),
+        target: total.target(),
+        completion: total.completion(),
+        gaps: gaps(&items),
+        sections,
+        items,
+        metrics: Vec::new(),
+        previous: None,
+    }
+}
+
+/// Items with a gap, largest first; the sort is stable, so ties keep checklist order.
+fn gaps(items: &[ItemResult]) -> Vec<String> {
+    let mut with_gap: Vec<&ItemResult> = items.iter().filter(|i| i.gap > 0.0).collect();
+    with_gap.sort_by(|a, b| b.gap.total_cmp(&a.gap));
+    with_gap.into_iter().map(|i| i.id.clone()).collect()
+}
+
+/// Snapshots grouped by subject, each group in the model's order (by date taken).
+pub struct SnapshotIndex<'m> {
+    by_subject: HashMap<Option<&'m str>, Vec<&'m Snapshot>>,
+}
+
+impl<'m> SnapshotIndex<'m> {
+    pub fn new(snapshots: &'m [Snapshot]) -> Self {
+        let mut by_subject: HashMap<Option<&str>, Vec<&Snapshot>> = HashMap::new();
+        for s in snapshots {
+            by_subject.entry(s.subject.as_deref()).or_default().push(s);
+        }
+        SnapshotIndex { by_subject }
+    }
+
+    /// The newest snapshot of `subject` taken on or before `date` with a value for `metric`.
+    fn newest(
+        &self,
+        subject: Option<&str>,
+        date: chrono::NaiveDate,
+        metric: &str,
+    ) -> Option<&'m Snapshot> {
+        let list = self.by_subject.get(&subject)?;
+        let end = list.partition_point(|s| s.taken <= date);
+        list[..end]
+            .iter()
+            .rev()
+            .find(|s| s.value(metric).is_some())
+            .copied()
+    }
+
+    /// The snapshot that gives an audit its value of `metric`: the audit's subject first,
+    /// then the whole organisation.
+    pub fn for_audit(&self, audit: &Audit, metric: &str) -> Option<&'m Snapshot> {
+        audit
+            .subject
+            .as_deref()
+            .and_then(|s| self.newest(Some(s), audit.date, metric))
+            .or_else(|| self.newest(None, audit.date, metric))
+    }
+}
+
+/// The status of a metric value against the snapshot's target, else the metric's.
+pub fn metric_result(def: &MetricDef, snapshot: &Snapshot) -> Option<MetricResult> {
+    let v = snapshot.value(&def.id)?;
+    let target = v.target.or(def.target);
+    Some(MetricResult {
+        id: def.id.clone(),
+        value: v.value.value,
+        target,
+        status: metrics::status(v.value.value, target, def.warn, def.better),
+        taken: snapshot.taken.to_string(),
+    })
+}
+
+/// Scores every audit of the model: rounds in order, audits by id within a round.
+pub fn score_all(model: &Model) -> Vec<AuditResult> {
+    let index = SnapshotIndex::new(&model.snapshots);
+    let mut results = Vec::new();
+    // Series (checklist, subject) -> the position in `results` of its latest audit so far.
+    let mut latest: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    for round in &model.rounds {
+        let mut seen_this_round = Vec::new();
+        for audit in &round.audits {
+            let checklist = model.checklist_of(audit);
+            let mut result = score_audit(round, audit, checklist);
+            result.metrics = model
+                .metrics
+                .iter()
+                .filter_map(|def| metric_result(def, index.for_audit(audit, &def.id)?))
+                .collect();
+            let series = (audit.checklist.as_str(), audit.subject.as_deref());
+            result.previous = latest.get(&series).map(|&i| {
+                let p: &AuditResult = &results[i];
+                Previous {
+                    round: p.round.clone(),
+                    audit: p.audit.clone(),
+                    score: p.score,
+                }
+            });
+            seen_this_round.push((series, results.len()));
+            results.push(result);
+        }
+        // Updated after the round, so audits of one round never point at each other.
+        latest.extend(seen_this_round);
+    }
+    results
+}

@@ -1,0 +1,251 @@
+//! Finding and reading the files of a workspace: sorted walks, size limits, and the checks
+//! every file gets before it is parsed (empty, binary, not UTF-8).
+
+use std::fs;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{Loc, Sources};
+use crate::yaml::limits;
+
+/// The role of a file in the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Config,
+    Checklist,
+    Round,
+    Audit,
+    Snapshot,
+    Strings,
+}
+
+/// A file to read, relative to the workspace root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub role: Role,
+    pub path: PathBuf,
+}
+
+pub const CONFIG_FILE: &str = "auditbook.yaml";
+pub const ROUND_FILE: &str = "round.yaml";
+
+/// An I/O problem that stops the run as a whole (exit status 2).
+#[derive(Debug)]
+pub struct IoError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for IoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for IoError {}
+
+/// Lists the workspace's input files in a fixed order: config, checklists, rounds and audits,
+/// snapshots, interface strings; each group sorted by path.
+pub fn discover(root: &Path, diags: &mut Diagnostics) -> Result<Vec<Entry>, IoError> {
+    let meta = fs::metadata(root).map_err(|error| IoError {
+        path: root.to_path_buf(),
+        error,
+    })?;
+    if !meta.is_dir() {
+        return Err(IoError {
+            path: root.to_path_buf(),
+            error: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+        });
+    }
+    let mut entries = Vec::new();
+    if root.join(CONFIG_FILE).is_file() {
+        entries.push(Entry {
+            role: Role::Config,
+            path: PathBuf::from(CONFIG_FILE),
+        });
+    }
+    for path in walk(root, "checklists", diags) {
+        entries.push(Entry {
+            role: Role::Checklist,
+            path,
+        });
+    }
+    for path in walk(root, "audits", diags) {
+        let depth = path.components().count();
+        let is_round = path.file_name().is_some_and(|n| n == ROUND_FILE);
+        if depth != 3 {
+            let hint = if depth == 2 {
+                "put each audit in a round folder: audits/<round>/<audit>.yaml"
+            } else {
+                "audits live directly in their round folder: audits/<round>/<audit>.yaml"
+            };
+            diags.push(
+                Diagnostic::error(&path, Loc::start(), "audit file outside a round folder")
+                    .with_hint(hint),
+            );
+            continue;
+        }
+        entries.push(Entry {
+            role: if is_round { Role::Round } else { Role::Audit },
+            path,
+        });
+    }
+    for path in walk(root, "metrics", diags) {
+        entries.push(Entry {
+            role: Role::Snapshot,
+            path,
+        });
+    }
+    for path in walk(root, "i18n", diags) {
+        if path.components().count() != 2 {
+            diags.push(
+                Diagnostic::error(&path, Loc::start(), "interface strings outside i18n/")
+                    .with_hint("name the file after its language: i18n/<lang>.yaml"),
+            );
+            continue;
+        }
+        entries.push(Entry {
+            role: Role::Strings,
+            path,
+        });
+    }
+    Ok(entries)
+}
+
+/// The `.yaml` files under `root/dir`, sorted, as paths relative to `root`. Warns about
+/// `.yml` files, which are easy to mistake for inputs but are not read.
+fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let walker = WalkDir::new(&base)
+        .follow_links(false)
+        .max_depth(32)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map_or_else(|| PathBuf::from(dir), Path::to_path_buf);
+                diags.push(Diagnostic::error(
+                    &path,
+                    Loc::default(),
+                    format!("cannot read: {}", io_message(err.io_error())),
+                ));
+                continue;
+            }
+        };
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && entry.depth() > 0 {
+            continue;
+        }
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        let ext = Path::new(&*name).extension().and_then(|e| e.to_str());
+        match ext {
+            Some("yaml") => {}
+            Some("yml") => {
+                diags.push(
+                    Diagnostic::warning(
+                        rel,
+                        Loc::default(),
+                        "file ignored: auditbook reads only .yaml files",
+                    )
+                    .with_hint("rename it to .yaml"),
+                );
+                continue;
+            }
+            _ => continue,
+        }
+        if ft.is_symlink() {
+            diags.push(
+                Diagnostic::warning(rel, Loc::default(), "symbolic link ignored")
+                    .with_hint("auditbook reads only regular files inside the workspace; copy the file in instead"),
+            );
+            continue;
+        }
+        if rel.to_str().is_none() {
+            diags.push(
+                Diagnostic::error(rel, Loc::default(), "file name is not valid UTF-8")
+                    .with_hint("rename the file using UTF-8 characters"),
+            );
+            continue;
+        }
+        out.push(rel.to_path_buf());
+    }
+    out
+}
+
+fn io_message(err: Option<&std::io::Error>) -> String {
+    match err {
+        Some(e) => e.to_string(),
+        None => "file system loop".to_string(),
+    }
+}
+
+/// Reads a file as text, or explains why it cannot be used. A UTF-8 byte-order mark is
+/// dropped; CRLF line endings are left to the YAML parser, which accepts them.
+pub fn read_text(
+    root: &Path,
+    rel: &Path,
+    sources: &mut Sources,
+) -> Result<std::sync::Arc<str>, Diagnostic> {
+    let full = root.join(rel);
+    let fail = |message: String, hint: Option<&str>| {
+        Diagnostic::error(rel, Loc::default(), message).with_hint_opt(hint.map(str::to_string))
+    };
+    let file = fs::File::open(&full).map_err(|e| fail(format!("cannot read: {e}"), None))?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read: {e}"), None))?;
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(fail(
+            format!(
+                "file is larger than {} MiB",
+                limits::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            Some("split it into several files"),
+        ));
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(fail(
+            "empty file".into(),
+            Some("write the file's fields, or delete the file"),
+        ));
+    }
+    if body.contains(&0) {
+        return Err(fail(
+            "binary file, not YAML text".into(),
+            Some("only UTF-8 text files belong here"),
+        ));
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok(sources.insert(rel, text.to_string())),
+        Err(e) => {
+            let valid = &body[..e.valid_up_to()];
+            let text = String::from_utf8_lossy(valid);
+            let line = text.matches('\n').count() as u32 + 1;
+            let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            sources.insert(rel, String::from_utf8_lossy(body).into_owned());
+            Err(
+                Diagnostic::error(rel, Loc::new(line, column, 1), "file is not valid UTF-8")
+                    .with_hint("save the file as UTF-8"),
+            )
+        }
+    }
+}
