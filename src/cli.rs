@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Format, Severity};
 use crate::load::{Loaded, load};
-use crate::score;
+use crate::templates::Templates;
+use crate::{output, render, score};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +35,15 @@ pub enum Command {
         /// Fail on warnings too
         #[arg(long)]
         strict: bool,
+    },
+    /// Build the static site
+    Build {
+        /// The workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output folder (default: `output` in auditbook.yaml, else `site`)
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Print audit results (scores, gaps, metrics) as JSON
     Score {
@@ -77,6 +87,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             strict,
         } => check(&dir, format.into(), strict),
+        Command::Build { dir, out } => build(&dir, out.as_deref()),
         Command::Score { dir, round, json } => score(&dir, round.as_deref(), json),
     }
 }
@@ -157,4 +168,61 @@ fn score(dir: &std::path::Path, round: Option<&str>, json: bool) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+fn build(dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    let started = std::time::Instant::now();
+    let loaded = match load_or_report(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let _ = std::io::stderr().write_all(diag::render_human(&loaded.diags, &loaded.sources).as_bytes());
+    let Some(model) = loaded.model else {
+        eprintln!("error: the workspace is invalid ({}); the previous site is left as it was", diag::summary(&loaded.diags));
+        return ExitCode::from(EXIT_INVALID);
+    };
+    let out = match out {
+        Some(o) => o.to_path_buf(),
+        None => dir.join(&model.config.output),
+    };
+    let target = match output::check_out_dir(dir, &out) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let output::OutputError::Refused { hint, .. } = &e {
+                eprintln!("  = hint: {hint}");
+            }
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let templates = match Templates::load(dir) {
+        Ok(t) => t,
+        Err(diags) => {
+            let mut list = diag::Diagnostics::default();
+            diags.into_iter().for_each(|d| list.push(d));
+            let _ = std::io::stderr().write_all(diag::render_human(&list, &loaded.sources).as_bytes());
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let results = score::score_all(&model);
+    let site = match render::render(&model, &results, &templates) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("  = hint: fix or delete the template override in templates/; the previous site is left as it was");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    if let Err(e) = output::write_site(&target, &site) {
+        eprintln!("error: cannot write the site: {e}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    eprintln!(
+        "built {} pages ({} files) into {} in {} ms",
+        site.page_count(),
+        site.files.len(),
+        out.display(),
+        started.elapsed().as_millis()
+    );
+    ExitCode::SUCCESS
 }

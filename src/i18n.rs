@@ -47,6 +47,19 @@ pub fn known_keys() -> impl Iterator<Item = &'static str> {
     tables()["en"].keys().map(String::as_str)
 }
 
+/// The interface strings of a page language: the built-in ones (English where the
+/// interface has no built-ins for the language), then the workspace's overrides.
+pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> HashMap<String, String> {
+    let t = tables();
+    let mut out = t.get(lang).unwrap_or(&t["en"]).clone();
+    if let Some(o) = overrides {
+        for (k, v) in o {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
 /// A built-in string: in `lang` if the interface has it, else in English.
 pub fn builtin(lang: &str, key: &str) -> Option<&'static str> {
     let t = tables();

@@ -2,16 +2,21 @@
 //! a static site. The pipeline: workspace files -> located YAML nodes -> validated [`Model`]
 //! with diagnostics -> scores and results -> site.
 
+mod charts;
 pub mod cli;
 pub mod decode;
 pub mod diag;
 pub mod i18n;
 pub mod load;
+pub mod markdown;
 pub mod metrics;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod score;
 pub mod source;
 pub mod suggest;
+pub mod templates;
 pub mod text;
 pub mod workspace;
 pub mod yaml;

@@ -124,11 +124,11 @@ impl Totals {
     }
 
     fn score(&self) -> Option<f64> {
-        (self.weight > 0.0).then(|| 100.0 * self.weighted_ratio / self.weight)
+        (self.weight > 0.0).then(|| percent(self.weighted_ratio, self.weight))
     }
 
     fn target(&self) -> Option<f64> {
-        (self.weight > 0.0).then(|| 100.0 * self.weighted_target / self.weight)
+        (self.weight > 0.0).then(|| percent(self.weighted_target, self.weight))
     }
 
     fn completion(&self) -> f64 {
@@ -137,6 +137,21 @@ impl Totals {
         } else {
             100.0 * self.done as f64 / self.all as f64
         }
+    }
+}
+
+/// `100 × part / whole`, evaluated left to right as §2 writes it, for `0 <= part <= whole`.
+///
+/// Left to right keeps the common cases exact (`100 × 7.75 / 8` is 96.875, not a neighbour of
+/// it), but when `whole` is not exact in binary (weights 0.1 and 0.7 sum to
+/// 0.7999999999999999) rounding can carry a set at its maximum, `part == whole`, to
+/// 99.99999999999999 or 100.00000000000001. The true value is 100, and no part of a whole is
+/// more than 100%, so those are pinned.
+fn percent(part: f64, whole: f64) -> f64 {
+    if part >= whole {
+        100.0
+    } else {
+        (100.0 * part / whole).min(100.0)
     }
 }
 
@@ -159,8 +174,13 @@ pub fn score_audit(round: &Round, audit: &Audit, checklist: &Checklist) -> Audit
                 None => (ItemStatus::Unanswered, None),
             };
             let ratio = value.map(|v| (v - min) / span);
-            let gap = match ratio {
-                Some(r) => w * (rt - r).max(0.0),
+            // `rt − r` is computed as `(t − v) / span`: the same number, rounded once instead
+            // of three times, so two items one level short of their targets with the same
+            // weight have equal gaps on any scale (on 0..10, `0.8 − 0.7` and `0.3 − 0.2`
+            // differ in f64) and keep checklist order, as §2 asks for ties. It also keeps
+            // `g <= w`, since `(t − v) / span <= 1`.
+            let gap = match value {
+                Some(v) => w * ((t - v) / span).max(0.0),
                 None => 0.0,
             };
             let result = ItemResult {

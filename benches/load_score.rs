@@ -1,0 +1,67 @@
+//! Loading (read, parse, validate) and scoring generated workspaces of two sizes:
+//! 2,000 audits × 60 items (the size a large team reaches in a few years) and 200 × 60.
+//!
+//! ```text
+//! cargo bench --bench load_score
+//! ```
+//!
+//! Each workspace is written once to a temporary folder; the file cache is warm, so `load`
+//! measures auditbook's own work rather than the disk.
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+
+fn workspace(audits: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let params = corpus::Params {
+        audits,
+        items: 60,
+        languages: 3,
+        seed: 1,
+    };
+    let summary = corpus::write(dir.path(), &params).expect("the corpus is written");
+    eprintln!("corpus {audits}x60: {}", summary.describe());
+    dir
+}
+
+fn load_valid(dir: &Path) -> auditbook::Model {
+    let loaded = auditbook::load(dir).expect("the workspace is readable");
+    assert!(
+        !loaded.diags.has_errors(),
+        "the generated workspace has errors: {:?}",
+        loaded.diags.iter().find(|d| d.severity == auditbook::diag::Severity::Error)
+    );
+    loaded.model.expect("a valid workspace has a model")
+}
+
+fn bench_size(c: &mut Criterion, audits: usize, measurement: Duration) {
+    let dir = workspace(audits);
+    let model = load_valid(dir.path());
+    let mut group = c.benchmark_group(format!("{audits}x60"));
+    // A load takes long enough that one iteration per sample measures it well.
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .measurement_time(measurement);
+    group.bench_function("load", |b| {
+        b.iter(|| auditbook::load(black_box(dir.path())).expect("the workspace is readable"));
+    });
+    group.bench_function("score_all", |b| {
+        b.iter(|| auditbook::score::score_all(black_box(&model)));
+    });
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    bench_size(c, 2_000, Duration::from_secs(20));
+    bench_size(c, 200, Duration::from_secs(5));
+}
+
+criterion_group!(load_score, benches);
+criterion_main!(load_score);

@@ -1,0 +1,947 @@
+//! Server-side SVG charts drawn at build time: sparklines, bars, trend lines, stacked columns
+//! and score gauges, as self-contained `<svg>` strings with no colours of their own.
+//!
+//! Every chart is coloured by the page stylesheet through CSS classes and `currentColor`, so it
+//! follows light and dark mode; status is also shown by a glyph or a pattern, never by colour
+//! alone. Output is deterministic: numbers are rounded to at most two decimals.
+
+use std::f64::consts::TAU;
+
+/// Text shown in place of a chart that has nothing to draw.
+pub(crate) const NO_DATA: &str = "no data";
+
+/// Marks target values in labels and tooltips: a symbol rather than a word, so charts read
+/// the same in every site language.
+const TARGET_MARK: &str = "◎";
+
+/// Where a value stands against its target (SPEC §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    Met,
+    AtRisk,
+    Below,
+    Untracked,
+}
+
+impl Status {
+    pub(crate) fn class(self) -> &'static str {
+        match self {
+            Status::Met => "status-met",
+            Status::AtRisk => "status-at-risk",
+            Status::Below => "status-below",
+            Status::Untracked => "status-untracked",
+        }
+    }
+
+    /// Shown beside a value so that status never rests on colour alone.
+    fn glyph(self) -> &'static str {
+        match self {
+            Status::Met => "✓",
+            Status::AtRisk => "!",
+            Status::Below => "✗",
+            Status::Untracked => "",
+        }
+    }
+}
+
+pub(crate) struct Bar<'a> {
+    pub label: &'a str,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub status: Status,
+    /// The formatted value shown at the end of the bar.
+    pub display: &'a str,
+}
+
+pub(crate) struct LineSeries<'a> {
+    pub name: &'a str,
+    pub points: &'a [Option<f64>],
+}
+
+pub(crate) struct LineChart<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub desc: Option<&'a str>,
+    pub x_labels: &'a [String],
+    pub series: &'a [LineSeries<'a>],
+    pub target: Option<f64>,
+    pub warn: Option<f64>,
+    pub higher_is_better: bool,
+    pub y_format: &'a dyn Fn(f64) -> String,
+}
+
+pub(crate) struct Stack<'a> {
+    pub name: &'a str,
+    /// CSS class of this stack's segments, e.g. `status-met` or `nps-promoters`.
+    pub class: &'a str,
+    pub values: &'a [f64],
+}
+
+/// Formats `v` with at most `decimals` decimals, trailing zeros trimmed and never `-0`;
+/// `—` for NaN and infinities.
+pub(crate) fn format_number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "—".to_string();
+    }
+    // Precision beyond f64's ~17 significant digits only adds noise (and huge ones panic).
+    let decimals = decimals.min(12);
+    let mut s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        let kept = s.trim_end_matches('0').trim_end_matches('.').len();
+        s.truncate(kept);
+    }
+    if s == "-0" { "0".to_string() } else { s }
+}
+
+/// A small trend line of about 120×32; `None` leaves a gap, the last point is emphasised.
+/// Values are placed on `min..max`, or on their own range when that is empty.
+pub(crate) fn sparkline(
+    id: &str,
+    title: &str,
+    values: &[Option<f64>],
+    min: f64,
+    max: f64,
+) -> String {
+    const PAD: f64 = 4.0;
+    let id = &clean_id(id);
+    let Some((lo, hi)) = range(values.iter().filter_map(|v| finite(*v))) else {
+        return no_data(id, "sparkline", title, None);
+    };
+    let given = min.is_finite() && max.is_finite() && min < max;
+    let (lo, hi) = if given { (min, max) } else { (lo, hi) };
+    let step = (120.0 - 2.0 * PAD) / values.len().saturating_sub(1).max(1) as f64;
+    // A single value sits in the middle.
+    let x0 = if values.len() > 1 { PAD } else { 60.0 };
+    let y = |v: f64| PAD + (1.0 - unit(v, lo, hi)) * (32.0 - 2.0 * PAD);
+    let point = |(i, v): (usize, &Option<f64>)| finite(*v).map(|v| (x0 + i as f64 * step, y(v)));
+    let points: Vec<_> = values.iter().enumerate().map(point).collect();
+    let last = points.iter().rposition(Option::is_some);
+
+    let mut s = open(id, "sparkline", (120.0, 32.0), title, None);
+    let d = gap_path(&points);
+    s += &format!("<path class=\"spark-line\" d=\"{d}\" {LINE} stroke-width=\"1.5\"/>");
+    for (i, point) in points.iter().enumerate() {
+        let Some((x, y)) = point.map(|(x, y)| (num(x), num(y))) else {
+            continue;
+        };
+        let (class, r) = match Some(i) == last {
+            true => ("spark-dot spark-last", 3),
+            false => ("spark-dot", 2),
+        };
+        s += &format!("<circle class=\"{class}\" cx=\"{x}\" cy=\"{y}\" r=\"{r}\"/>");
+    }
+    s + "</svg>"
+}
+
+/// Horizontal bars on a `0..max` scale (`max` from the data when not positive), with each
+/// bar's target as a dashed tick, labels on the left and value text plus status glyph right.
+pub(crate) fn bar_chart(
+    id: &str,
+    title: &str,
+    desc: Option<&str>,
+    bars: &[Bar],
+    max: f64,
+) -> String {
+    const X0: f64 = 170.0;
+    const PAD: f64 = 8.0;
+    const ROW: f64 = 24.0;
+    let id = &clean_id(id);
+    if bars.is_empty() {
+        return no_data(id, "bar", title, desc);
+    }
+    let data = bars.iter().flat_map(|b| [b.value, b.target]);
+    let max = match max.is_finite() && max > 0.0 {
+        true => max,
+        false => positive_max(data.filter_map(finite)),
+    };
+    let scale = |v: f64| X0 + unit(v, 0.0, max) * 340.0;
+    let height = 2.0 * PAD + bars.len() as f64 * ROW;
+
+    let mut s = open(id, "bar", (600.0, height), title, desc);
+    s += &line("axis", (X0, PAD), (X0, height - PAD), AXIS);
+    for (i, bar) in bars.iter().enumerate() {
+        let top = PAD + i as f64 * ROW;
+        let mid = top + ROW / 2.0;
+        let (value, target) = (finite(bar.value), finite(bar.target));
+        let mut tip = format!("{}: {}", bar.label, bar.display);
+        if let Some(t) = target {
+            tip += &format!(" ({TARGET_MARK} {})", format_number(t, 2));
+        }
+        push_glyph(&mut tip, bar.status);
+        s += &format!("<g class=\"bar-row\"><title>{}</title>", esc(&tip));
+        let label = esc(&truncate(bar.label, 26));
+        s += &text("bar-label", X0 - 8.0, mid, "end", &label);
+        let end = value.map_or(X0, scale);
+        if value.is_some() {
+            let class = format!("bar {}", bar.status.class());
+            s += &rect(&class, (X0, top + 5.0), (end - X0, 14.0), "");
+        }
+        let tick = target.map(scale);
+        if let Some(x) = tick {
+            let (from, to) = ((x, top + 1.0), (x, top + ROW - 1.0));
+            s += &line("target-tick", from, to, TICK);
+        }
+        let body = esc(bar.display) + &glyph_tspan(bar.status);
+        let x = end.max(tick.unwrap_or(X0)) + 6.0;
+        s += &text("value-label", x, mid, "start", &body);
+        s += "</g>";
+    }
+    s + "</svg>"
+}
+
+/// A trend over time: nice y ticks, x labels, the target as a dashed labelled line, the warn
+/// band shaded, a marker with a tooltip per point, and a legend for more than one series.
+pub(crate) fn line_chart(c: &LineChart) -> String {
+    let id = &clean_id(c.id);
+    let points = || c.series.iter().flat_map(|s| s.points.iter().copied());
+    let Some((lo, hi)) = range(points().filter_map(finite)) else {
+        return no_data(id, "line", c.title, c.desc);
+    };
+    let (target, warn) = (finite(c.target), finite(c.warn));
+    let limits = [Some(lo), Some(hi), target, warn];
+    let ticks = nice_ticks(range(limits.into_iter().flatten()).unwrap_or((lo, hi)));
+    let names: Vec<&str> = c.series.iter().map(|s| s.name).collect();
+    let (legend, legend_h) = match names.len() {
+        0 | 1 => (Vec::new(), 0.0),
+        _ => legend_layout(&names),
+    };
+    let lengths = c.series.iter().map(|s| s.points.len());
+    let n = lengths.fold(c.x_labels.len(), usize::max);
+    let f = Frame::new(56.0, legend_h, &ticks, n);
+
+    let mut s = open(id, "line", (W, H), c.title, c.desc);
+    s += &f.grid(&ticks, |t| esc(&(c.y_format)(t)));
+    if let (Some(t), Some(w)) = (target, warn) {
+        let (a, b) = (f.y(t), f.y(w));
+        let size = (RIGHT - f.left, (a - b).abs());
+        s += &rect("warn-band", (f.left, a.min(b)), size, BAND);
+    }
+    if let Some(t) = target {
+        let y = f.y(t);
+        s += &line("target-line", (f.left, y), (RIGHT, y), DASHED);
+        // The label sits on the good side of the line.
+        let label_y = if c.higher_is_better { y - 9.0 } else { y + 9.0 };
+        let body = format!("{TARGET_MARK} {}", esc(&(c.y_format)(t)));
+        s += &text("target-label", RIGHT - 4.0, label_y, "end", &body);
+    }
+    for (k, series) in c.series.iter().enumerate() {
+        let at = |i: usize, v: f64| (f.x(i), f.y(v));
+        let place = |(i, p): (usize, &Option<f64>)| finite(*p).map(|v| at(i, v));
+        let placed: Vec<_> = series.points.iter().enumerate().map(place).collect();
+        let (class, d) = (k + 1, gap_path(&placed));
+        s += &format!(
+            "<g class=\"series series-{class}\"><path d=\"{d}\" {LINE} stroke-width=\"2\"/>"
+        );
+        for (i, v) in series.points.iter().enumerate() {
+            let Some(v) = finite(*v) else { continue };
+            let x_label = c.x_labels.get(i).map_or("", String::as_str);
+            let mut tip = format!("{x_label}: {}", (c.y_format)(v));
+            if c.series.len() > 1 {
+                tip = format!("{} · {tip}", series.name);
+            }
+            push_glyph(&mut tip, point_status(v, target, warn, c.higher_is_better));
+            s += &format!("<g><title>{}</title>{}</g>", esc(&tip), marker(k, at(i, v)));
+        }
+        s += "</g>";
+    }
+    s += &f.x_labels(c.x_labels);
+    for (k, &(x, y)) in legend.iter().enumerate() {
+        let sample = line("legend-line", (x, y), (x + 16.0, y), "");
+        let mark = marker(k, (x + 8.0, y));
+        s += &format!("<g class=\"series-{}\">{sample}{mark}</g>", k + 1);
+        let name = esc(&truncate(names[k], 24));
+        s += &text("legend", x + 20.0, y, "start", &name);
+    }
+    s + "</svg>"
+}
+
+/// Stacked columns per x label; `percent` scales each column to 100 %. Stacks after the
+/// first carry a hatch pattern so they differ by more than colour.
+pub(crate) fn stacked_columns(
+    id: &str,
+    title: &str,
+    desc: Option<&str>,
+    x_labels: &[String],
+    stacks: &[Stack],
+    percent: bool,
+) -> String {
+    let id = &clean_id(id);
+    let lengths = stacks.iter().map(|s| s.values.len());
+    let n = lengths.fold(x_labels.len(), usize::max);
+    if n == 0 || stacks.is_empty() {
+        return no_data(id, "columns", title, desc);
+    }
+    // Only positive finite values stack; anything else counts as nothing.
+    let value = |s: &Stack, i: usize| {
+        let v = s.values.get(i).copied();
+        v.filter(|v| v.is_finite() && *v > 0.0)
+    };
+    let total = |i: usize| stacks.iter().filter_map(|s| value(s, i)).sum::<f64>();
+    let totals: Vec<f64> = (0..n).map(total).collect();
+    let ticks = match percent {
+        true => vec![0.0, 25.0, 50.0, 75.0, 100.0],
+        false => nice_ticks((0.0, positive_max(totals.iter().copied()))),
+    };
+    let names: Vec<&str> = stacks.iter().map(|s| s.name).collect();
+    let (legend, legend_h) = legend_layout(&names);
+    let f = Frame::new(48.0, legend_h, &ticks, n);
+    let col_w = ((RIGHT - f.left) / n as f64 * 0.6).min(56.0);
+    let unit_sign = if percent { "%" } else { "" };
+
+    let mut s = open(id, "columns", (W, H), title, desc);
+    s += &hatch_defs(id, stacks.len());
+    s += &f.grid(&ticks, |t| format_number(t, 2) + unit_sign);
+    for (i, &total) in totals.iter().enumerate() {
+        let x_label = x_labels.get(i).map_or("", String::as_str);
+        let x = f.x(i) - col_w / 2.0;
+        let mut acc = 0.0;
+        for (k, stack) in stacks.iter().enumerate() {
+            let Some(v) = value(stack, i) else { continue };
+            let share = if percent { v / total * 100.0 } else { v };
+            let (y_top, y_bottom) = (f.y(acc + share), f.y(acc));
+            acc += share;
+            let mut shown = format_number(v, 2);
+            if percent {
+                shown = format!("{}% ({shown})", format_number(share, 1));
+            }
+            let tip = esc(&format!("{} · {x_label}: {shown}", stack.name));
+            s += &format!("<g><title>{tip}</title>");
+            s += &segment(id, k, stack.class, (x, y_top), (col_w, y_bottom - y_top));
+            s += "</g>";
+        }
+        if !percent && total > 0.0 {
+            let (y, body) = (f.y(total) - 9.0, format_number(total, 2));
+            s += &text("value-label", f.x(i), y, "middle", &body);
+        }
+    }
+    s += &f.x_labels(x_labels);
+    for (k, &(x, y)) in legend.iter().enumerate() {
+        s += &segment(id, k, stacks[k].class, (x, y - 6.0), (12.0, 12.0));
+        let name = esc(&truncate(names[k], 24));
+        s += &text("legend", x + 18.0, y, "start", &name);
+    }
+    s + "</svg>"
+}
+
+/// A ring showing a 0..100 score, a mark at the target, and the score with its status glyph
+/// in the middle (`—` without a score).
+pub(crate) fn score_gauge(
+    id: &str,
+    title: &str,
+    score: Option<f64>,
+    target: Option<f64>,
+    status: Status,
+) -> String {
+    const R: f64 = 40.0;
+    const RING: &str = "cx=\"50\" cy=\"50\" r=\"40\" fill=\"none\" stroke=\"currentColor\"";
+    const TRACK: &str = "stroke-width=\"10\" stroke-opacity=\"0.15\"";
+    let id = &clean_id(id);
+    let score = finite(score).map(|v| v.clamp(0.0, 100.0));
+    let class = status.class();
+    let mut s = open(id, "gauge", (100.0, 100.0), title, None);
+    s += &format!("<circle class=\"gauge-track\" {RING} {TRACK}/>");
+    // The status class sits on a group: a stylesheet that sets `fill` for it must not fill
+    // the ring, whose own `fill="none"` wins over an inherited fill.
+    match score {
+        // An arc from a point back to itself draws nothing, so a full ring is a circle.
+        Some(v) if v >= 99.995 => {
+            let ring = format!("<circle {RING} stroke-width=\"10\"/>");
+            s += &format!("<g class=\"gauge-value {class}\">{ring}</g>");
+        }
+        Some(v) if v > 0.0 => {
+            let (x, y) = ring_point(v, R);
+            let (large, x, y) = (u8::from(v > 50.0), num(x), num(y));
+            let arc = format!("<path d=\"M50 10A{R} {R} 0 {large} 1 {x} {y}\" {LINE}");
+            s += &format!("<g class=\"gauge-value {class}\">{arc} stroke-width=\"10\"/></g>");
+        }
+        _ => {}
+    }
+    if let Some(t) = finite(target).map(|t| t.clamp(0.0, 100.0)) {
+        let (from, to) = (ring_point(t, R - 9.0), ring_point(t, R + 9.0));
+        let mark = line("target-mark", from, to, " stroke-width=\"2.5\"");
+        let tip = format!("{TARGET_MARK} {}", format_number(t, 1));
+        s += &format!("<g><title>{tip}</title>{mark}</g>");
+    }
+    let score_text = score.map_or("—".to_string(), |v| format_number(v, 1));
+    let place = "x=\"50\" y=\"50\" dy=\"0.35em\" text-anchor=\"middle\" font-size=\"20\"";
+    s += &format!("<text class=\"gauge-score\" {place}>{score_text}</text>");
+    if score.is_some() && status != Status::Untracked {
+        let glyph_class = format!("status-glyph {class}");
+        s += &text(&glyph_class, 50.0, 70.0, "middle", status.glyph());
+    }
+    s + "</svg>"
+}
+
+/// The view box of the line and column charts, and where their plot area ends.
+const W: f64 = 600.0;
+const H: f64 = 240.0;
+const RIGHT: f64 = W - 16.0;
+const BOTTOM: f64 = H - 28.0;
+/// Extra attributes of lines and markers.
+const LINE: &str = "fill=\"none\" stroke=\"currentColor\" stroke-linejoin=\"round\"";
+const BAND: &str = " fill-opacity=\"0.1\"";
+const AXIS: &str = " stroke-opacity=\"0.5\"";
+const GRID: &str = " stroke-opacity=\"0.15\"";
+const DASHED: &str = " stroke-width=\"1.5\" stroke-dasharray=\"6 4\"";
+const TICK: &str = " stroke-width=\"2\" stroke-dasharray=\"3 2\"";
+
+/// The plot area of a line or column chart: `n` evenly spaced x slots, y spanning the ticks.
+struct Frame {
+    left: f64,
+    top: f64,
+    y0: f64,
+    y1: f64,
+    n: usize,
+}
+
+impl Frame {
+    fn new(left: f64, legend_h: f64, ticks: &[f64], n: usize) -> Frame {
+        let y0 = ticks.first().copied().unwrap_or(0.0);
+        let y1 = ticks.last().copied().unwrap_or(1.0);
+        let (top, n) = (12.0 + legend_h, n.max(1));
+        Frame {
+            left,
+            top,
+            y0,
+            y1,
+            n,
+        }
+    }
+
+    fn x(&self, i: usize) -> f64 {
+        self.left + (i as f64 + 0.5) * (RIGHT - self.left) / self.n as f64
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        BOTTOM - unit(v, self.y0, self.y1) * (BOTTOM - self.top)
+    }
+
+    /// Grid lines with their (escaped) tick labels, and the axes.
+    fn grid(&self, ticks: &[f64], label: impl Fn(f64) -> String) -> String {
+        let mut s = String::new();
+        for &t in ticks {
+            let y = self.y(t);
+            s += &line("grid", (self.left, y), (RIGHT, y), GRID);
+            s += &text("y-label", self.left - 6.0, y, "end", &label(t));
+        }
+        let [l, t, b, r] = [self.left, self.top, BOTTOM, RIGHT].map(num);
+        let d = format!("M{l} {t}V{b}H{r}");
+        s + &format!("<path class=\"axis\" d=\"{d}\" fill=\"none\" stroke=\"currentColor\"{AXIS}/>")
+    }
+
+    /// The x labels under their slots, thinned to at most 12.
+    fn x_labels(&self, labels: &[String]) -> String {
+        let every = self.n.div_ceil(12).max(1);
+        let mut s = String::new();
+        for (i, label) in labels.iter().enumerate().step_by(every) {
+            let (x, label) = (self.x(i), esc(&truncate(label, 12)));
+            s += &text("x-label", x, BOTTOM + 14.0, "middle", &label);
+        }
+        s
+    }
+}
+
+/// Status of a trend point, as SPEC §1 defines it against target and warn.
+fn point_status(v: f64, target: Option<f64>, warn: Option<f64>, higher_is_better: bool) -> Status {
+    let sign = if higher_is_better { 1.0 } else { -1.0 };
+    let beyond = |limit: f64| sign * (v - limit) >= 0.0;
+    match target {
+        None => Status::Untracked,
+        Some(t) if beyond(t) => Status::Met,
+        Some(_) if warn.is_some_and(beyond) => Status::AtRisk,
+        Some(_) => Status::Below,
+    }
+}
+
+/// Opens the `<svg>` element with its accessible name and description.
+fn open(id: &str, kind: &str, (w, h): (f64, f64), title: &str, desc: Option<&str>) -> String {
+    let desc = desc.filter(|d| !d.is_empty());
+    let desc_id = desc.map_or(String::new(), |_| format!(" {id}-desc"));
+    let (w, h, title) = (num(w), num(h), esc(title));
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title{desc_id}\" class=\"chart chart-{kind}\" fill=\"currentColor\" font-size=\"12\"><title id=\"{id}-title\">{title}</title>"
+    );
+    if let Some(d) = desc {
+        s += &format!("<desc id=\"{id}-desc\">{}</desc>", esc(d));
+    }
+    s
+}
+
+/// A small chart holding only the "no data" text.
+fn no_data(id: &str, kind: &str, title: &str, desc: Option<&str>) -> String {
+    let (w, h) = match kind {
+        "sparkline" => (120.0, 32.0),
+        _ => (W, 40.0),
+    };
+    let body = text("no-data", w / 2.0, h / 2.0, "middle", NO_DATA);
+    open(id, kind, (w, h), title, desc) + &body + "</svg>"
+}
+
+/// `<text>` centred vertically on `y`; `body` must already be escaped.
+fn text(class: &str, x: f64, y: f64, anchor: &str, body: &str) -> String {
+    let (x, y) = (num(x), num(y));
+    let place = format!("x=\"{x}\" y=\"{y}\" dy=\"0.35em\" text-anchor=\"{anchor}\"");
+    format!("<text class=\"{class}\" {place}>{body}</text>")
+}
+
+/// A `currentColor` line; `extra` holds further attributes, each after a space.
+fn line(class: &str, (x1, y1): (f64, f64), (x2, y2): (f64, f64), extra: &str) -> String {
+    let [x1, y1, x2, y2] = [x1, y1, x2, y2].map(num);
+    let ends = format!("x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\"");
+    format!("<line class=\"{class}\" {ends} stroke=\"currentColor\"{extra}/>")
+}
+
+/// A rectangle; `extra` holds further attributes, each after a space.
+fn rect(class: &str, (x, y): (f64, f64), (w, h): (f64, f64), extra: &str) -> String {
+    let [x, y, w, h] = [x, y, w, h].map(num);
+    let area = format!("x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"");
+    format!("<rect class=\"{class}\" {area}{extra}/>")
+}
+
+/// Keeps ids usable in `id` and in the space-separated `aria-labelledby`.
+fn clean_id(id: &str) -> String {
+    let ok = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let s: String = id.chars().map(|c| if ok(c) { c } else { '-' }).collect();
+    if s.is_empty() { "chart".to_string() } else { s }
+}
+
+fn esc(s: &str) -> String {
+    // XML forbids most control characters even when escaped.
+    let allowed = |c: &char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
+    let s: String = s.chars().filter(allowed).collect();
+    let s = s
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    s.replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+fn truncate(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        return s.to_string();
+    }
+    let kept = s.chars().take(max_chars.saturating_sub(1));
+    kept.chain(['…']).collect()
+}
+
+/// A coordinate: two decimals at most, and never a non-number in an attribute.
+fn num(v: f64) -> String {
+    format_number(if v.is_finite() { v } else { 0.0 }, 2)
+}
+
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|v| v.is_finite())
+}
+
+fn range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+    values.into_iter().fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
+}
+
+/// Where `v` lies on `lo..hi`, clamped to 0..1; the middle when the range is empty.
+fn unit(v: f64, lo: f64, hi: f64) -> f64 {
+    let u = (v - lo) / (hi - lo);
+    if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) }
+}
+
+/// The largest value if it is positive, else 1: the top of a scale starting at 0.
+fn positive_max(values: impl IntoIterator<Item = f64>) -> f64 {
+    range(values).map_or(1.0, |(_, hi)| if hi > 0.0 { hi } else { 1.0 })
+}
+
+/// Three to five evenly spaced round values (steps of 1, 2, 2.5 or 5 × 10ⁿ) covering lo..=hi.
+fn nice_ticks((lo, hi): (f64, f64)) -> Vec<f64> {
+    let pad = match (hi > lo, lo == 0.0) {
+        (true, _) => 0.0,
+        (false, true) => 1.0,
+        (false, false) => lo.abs() * 0.1,
+    };
+    let (lo, hi) = (lo - pad, hi + pad);
+    let span = hi - lo;
+    if !span.is_finite() || span <= 0.0 {
+        return vec![lo, hi];
+    }
+    // Starting a decade below the span means the first step that fits leaves 3+ ticks.
+    let mut base = 10f64.powf(span.log10().floor() - 1.0);
+    for _ in 0..4 {
+        for m in [1.0, 2.0, 2.5, 5.0] {
+            let step = m * base;
+            let (first, last) = ((lo / step).floor(), (hi / step).ceil());
+            if last - first <= 4.0 {
+                // Adding 0.0 turns -0.0 into 0.0.
+                let tick = |k: usize| (first + k as f64) * step + 0.0;
+                return (0..=(last - first) as usize).map(tick).collect();
+            }
+        }
+        base *= 10.0;
+    }
+    vec![lo, hi]
+}
+
+/// A path through the points, lifting the pen at each gap.
+fn gap_path(points: &[Option<(f64, f64)>]) -> String {
+    let mut d = String::new();
+    let mut pen_down = false;
+    for point in points {
+        if let Some((x, y)) = point {
+            let command = if pen_down { "L" } else { "M" };
+            d += &format!("{command}{} {}", num(*x), num(*y));
+        }
+        pen_down = point.is_some();
+    }
+    d
+}
+
+/// A point marker whose shape (circle, square, diamond) follows the series, so series differ
+/// by more than colour.
+fn marker(series: usize, (x, y): (f64, f64)) -> String {
+    let [cx, cy, top, right, bottom, left] = [x, y, y - 4.5, x + 4.5, y + 4.5, x - 4.5].map(num);
+    let diamond = format!("M{cx} {top}L{right} {cy}L{cx} {bottom}L{left} {cy}Z");
+    match series % 3 {
+        0 => format!("<circle class=\"marker\" cx=\"{cx}\" cy=\"{cy}\" r=\"3.5\"/>"),
+        1 => rect("marker", (x - 3.5, y - 3.5), (7.0, 7.0), ""),
+        _ => format!("<path class=\"marker\" d=\"{diamond}\"/>"),
+    }
+}
+
+/// Places legend entries left to right, wrapping at the chart's width; returns each entry's
+/// left edge and row middle, and the height used.
+fn legend_layout(names: &[&str]) -> (Vec<(f64, f64)>, f64) {
+    let (mut x, mut y) = (8.0, 8.0);
+    let mut places = Vec::with_capacity(names.len());
+    for name in names {
+        let width = 36.0 + truncate(name, 24).chars().count() as f64 * 6.6;
+        if x + width > W && x > 8.0 {
+            (x, y) = (8.0, y + 18.0);
+        }
+        places.push((x, y));
+        x += width;
+    }
+    (places, if names.is_empty() { 0.0 } else { y + 10.0 })
+}
+
+fn push_glyph(text: &mut String, status: Status) {
+    if status != Status::Untracked {
+        text.push(' ');
+        text.push_str(status.glyph());
+    }
+}
+
+fn glyph_tspan(status: Status) -> String {
+    let (class, glyph) = (status.class(), status.glyph());
+    match status {
+        Status::Untracked => String::new(),
+        _ => format!(" <tspan class=\"status-glyph {class}\">{glyph}</tspan>"),
+    }
+}
+
+/// The point `percent` of the way round a ring of radius `r` centred in a 100×100 box,
+/// clockwise from the top.
+fn ring_point(percent: f64, r: f64) -> (f64, f64) {
+    let a = percent / 100.0 * TAU;
+    (50.0 + r * a.sin(), 50.0 - r * a.cos())
+}
+
+/// Hatch patterns for stacks after the first (lines, dots, cross-hatch), with ids under the
+/// chart's own prefix; the strokes use `currentColor`, so they follow the page's text colour.
+fn hatch_defs(id: &str, stacks: usize) -> String {
+    const PATTERNS: [&str; 3] = [
+        " patternTransform=\"rotate(45)\"><path d=\"M0 0V6\" stroke=\"currentColor\" stroke-opacity=\"0.45\" stroke-width=\"2\"/>",
+        "><circle cx=\"3\" cy=\"3\" r=\"1.2\" fill-opacity=\"0.5\"/>",
+        " patternTransform=\"rotate(45)\"><path d=\"M0 0V6M0 0H6\" stroke=\"currentColor\" stroke-opacity=\"0.45\"/>",
+    ];
+    let used = stacks.saturating_sub(1).min(PATTERNS.len());
+    if used == 0 {
+        return String::new();
+    }
+    let mut s = String::from("<defs>");
+    for (k, pattern) in PATTERNS.iter().take(used).enumerate() {
+        let attrs = format!("id=\"{id}-hatch-{}\" width=\"6\" height=\"6\"", k + 1);
+        s += &format!("<pattern {attrs} patternUnits=\"userSpaceOnUse\"{pattern}</pattern>");
+    }
+    s + "</defs>"
+}
+
+/// A stack's segment (or legend swatch), with the hatch of stack `k` laid over it.
+fn segment(id: &str, k: usize, class: &str, at: (f64, f64), size: (f64, f64)) -> String {
+    let mut s = rect(&format!("segment {}", esc(class)), at, size, "");
+    if k > 0 {
+        let fill = format!(" fill=\"url(#{id}-hatch-{})\"", (k - 1) % 3 + 1);
+        s += &rect("hatch", at, size, &fill);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Checks what every chart promises: one well-formed `<svg>` with its accessible name, no
+    /// script or outside reference, no fixed pixel size, no non-number and no bare `&`.
+    fn assert_valid(svg: &str, id: &str) {
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
+        assert!(svg.ends_with("</svg>") && svg.contains("role=\"img\""));
+        assert!(svg.contains(&format!("aria-labelledby=\"{id}-title")));
+        assert!(svg.contains(&format!("<title id=\"{id}-title\">")));
+        let body = svg.replace("http://www.w3.org", "");
+        for banned in "NaN inf px script foreignObject http \"-0\"".split(' ') {
+            assert!(!body.contains(banned), "{banned} in {svg}");
+        }
+        let mut open = Vec::new();
+        for tag in svg.split('<').skip(1) {
+            let tag = &tag[..tag.find('>').expect("unclosed tag")];
+            let name = tag.trim_start_matches('/').split(' ').next().unwrap_or(tag);
+            match () {
+                _ if tag.starts_with('/') => assert_eq!(open.pop(), Some(name), "{svg}"),
+                _ if tag.ends_with('/') => {}
+                _ => open.push(name),
+            }
+        }
+        assert!(open.is_empty(), "unclosed {open:?}");
+        for rest in svg.split('&').skip(1) {
+            let entities = ["amp;", "lt;", "gt;", "quot;", "#39;"];
+            assert!(
+                entities.iter().any(|e| rest.starts_with(e)),
+                "bare & in {svg}"
+            );
+        }
+    }
+
+    fn bar<'a>(label: &'a str, value: Option<f64>, target: Option<f64>) -> Bar<'a> {
+        let (status, display) = (Status::Met, "50 %");
+        Bar {
+            label,
+            value,
+            target,
+            status,
+            display,
+        }
+    }
+
+    fn series<'a>(name: &'a str, points: &'a [Option<f64>]) -> LineSeries<'a> {
+        LineSeries { name, points }
+    }
+
+    fn stack<'a>(name: &'a str, class: &'a str, values: &'a [f64]) -> Stack<'a> {
+        Stack {
+            name,
+            class,
+            values,
+        }
+    }
+
+    fn chart<'a>(id: &'a str, series: &'a [LineSeries<'a>], labels: &'a [String]) -> LineChart<'a> {
+        LineChart {
+            id,
+            title: "NPS",
+            desc: Some("by quarter"),
+            x_labels: labels,
+            series,
+            target: Some(40.0),
+            warn: Some(30.0),
+            higher_is_better: true,
+            y_format: &|v| format_number(v, 0),
+        }
+    }
+
+    fn y_labels(svg: &str) -> Vec<&str> {
+        let parts = svg.split("class=\"y-label\"").skip(1);
+        parts
+            .filter_map(|s| Some(&s[s.find('>')? + 1..s.find("</text>")?]))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_are_trimmed_rounded_and_never_negative_zero() {
+        assert_eq!(format_number(1.0, 2), "1");
+        assert_eq!(format_number(2.50, 2), "2.5");
+        assert_eq!(format_number(1.236, 2), "1.24");
+        assert_eq!(format_number(-3.1, 0), "-3");
+        assert_eq!(format_number(1200.0, 0), "1200");
+        assert_eq!(format_number(-0.001, 2), "0");
+        assert_eq!(format_number(-0.0, 1), "0");
+        assert_eq!(format_number(f64::NAN, 2), "—");
+        assert_eq!(format_number(f64::NEG_INFINITY, 2), "—");
+        assert_eq!(format_number(0.1, usize::MAX), "0.1");
+    }
+
+    #[test]
+    fn labels_titles_and_classes_are_escaped() {
+        let nasty = "R&D <b>\"quoted\" it's";
+        let escaped = "R&amp;D &lt;b&gt;&quot;quoted&quot; it&#39;s";
+        let svg = bar_chart("b", nasty, Some(nasty), &[bar(nasty, Some(1.0), None)], 2.0);
+        assert_valid(&svg, "b");
+        assert!(svg.contains(&format!("<title id=\"b-title\">{escaped}</title>")));
+        assert!(svg.contains(&format!("<desc id=\"b-desc\">{escaped}</desc>")));
+        assert!(svg.contains(&format!("<title>{escaped}: 50 % ✓</title>")));
+        assert!(!svg.contains("<b>") && !svg.contains("it's"));
+        let stacks = [stack(nasty, "a\"b", &[1.0])];
+        let svg = stacked_columns("c", "t", None, &["x".to_string()], &stacks, false);
+        assert_valid(&svg, "c");
+        assert!(svg.contains("class=\"segment a&quot;b\"") && svg.contains(escaped));
+        assert_eq!(esc("a\u{0}b\u{1b}c\td"), "abc\td");
+    }
+
+    #[test]
+    fn a_known_bar_lands_where_expected() {
+        let bars = [
+            bar("CSAT", Some(50.0), Some(80.0)),
+            bar("NPS", Some(150.0), None),
+        ];
+        let svg = bar_chart("b", "t", None, &bars, 100.0);
+        assert_valid(&svg, "b");
+        // 50 of 100 fills half of the 340 units after the 170-unit label column.
+        assert!(svg.contains("<rect class=\"bar status-met\" x=\"170\" y=\"13\" width=\"170\""));
+        assert!(svg.contains("class=\"target-tick\" x1=\"442\""));
+        // Past the maximum the bar stops at the scale's end.
+        assert!(svg.contains("x=\"170\" y=\"37\" width=\"340\""));
+        assert!(svg.contains("50 % <tspan class=\"status-glyph status-met\">✓</tspan>"));
+    }
+
+    #[test]
+    fn empty_and_missing_values_give_no_data_or_gaps() {
+        let no_points = [series("a", &[None, Some(f64::NAN)])];
+        let charts = [
+            bar_chart("e", "t", None, &[], 1.0),
+            sparkline("e", "t", &[], 0.0, 1.0),
+            sparkline("e", "t", &[None, Some(f64::INFINITY)], 0.0, 1.0),
+            line_chart(&chart("e", &[], &[])),
+            line_chart(&chart("e", &no_points, &[])),
+            stacked_columns("e", "t", None, &[], &[], true),
+        ];
+        for svg in &charts {
+            assert_valid(svg, "e");
+            assert!(svg.contains(">no data</text>"), "{svg}");
+        }
+        let values = [Some(1.0), None, Some(f64::NAN), Some(2.0)];
+        let svg = sparkline("s", "t", &values, 0.0, 2.0);
+        assert_valid(&svg, "s");
+        assert!(svg.contains("d=\"M4 16M116 4\""), "{svg}");
+        assert!(svg.contains("class=\"spark-dot spark-last\" cx=\"116\" cy=\"4\""));
+        let svg = bar_chart("b", "t", None, &[bar("x", None, Some(f64::NAN))], 0.0);
+        assert_valid(&svg, "b");
+        assert!(!svg.contains("class=\"bar ") && !svg.contains("target-tick"));
+        let svg = score_gauge("g", "Score", None, None, Status::Untracked);
+        assert_valid(&svg, "g");
+        assert!(svg.contains(">—</text>") && !svg.contains("gauge-value"));
+    }
+
+    #[test]
+    fn extreme_values_never_panic_or_leak_non_numbers() {
+        let inf = f64::INFINITY;
+        let odd = [None, Some(f64::NAN), Some(inf), Some(-1e308), Some(1e308)];
+        let raw = odd.map(|v| v.unwrap_or(f64::NAN));
+        let bars = odd.map(|v| bar("x", v, v));
+        let labels = ["a".to_string()];
+        let stacks = [stack("a", "c", &raw), stack("b", "d", &[-0.0, 1e308])];
+        let charts = [
+            sparkline("x", "t", &odd, f64::NAN, 1e308),
+            bar_chart("x", "t", None, &bars, inf),
+            line_chart(&chart("x", &[series("a", &odd)], &labels)),
+            stacked_columns("x", "t", None, &labels, &stacks, true),
+            score_gauge("x", "t", Some(f64::NAN), Some(1e308), Status::Met),
+        ];
+        charts.iter().for_each(|svg| assert_valid(svg, "x"));
+    }
+
+    #[test]
+    fn all_equal_values_stay_finite_and_centred() {
+        let svg = sparkline("s", "t", &[Some(5.0); 3], 5.0, 5.0);
+        assert_valid(&svg, "s");
+        assert_eq!(svg.matches("cy=\"16\"").count(), 3);
+        let flat = [series("a", &[Some(50.0), Some(50.0)])];
+        let svg = line_chart(&LineChart {
+            target: None,
+            ..chart("trend", &flat, &[])
+        });
+        assert_valid(&svg, "trend");
+        assert!((3..=5).contains(&y_labels(&svg).len()), "{svg}");
+        let svg = score_gauge("g", "t", Some(100.0), Some(100.0), Status::Met);
+        assert_valid(&svg, "g");
+        assert!(svg.contains("<g class=\"gauge-value status-met\"><circle"));
+    }
+
+    #[test]
+    fn negative_nps_gets_ticks_below_zero_and_a_labelled_dashed_target() {
+        let points = [Some(-20.0), Some(5.0), None, Some(44.0)];
+        let labels = ["q1", "q2", "q3", "q4"].map(String::from);
+        let svg = line_chart(&chart("trend", &[series("EU", &points)], &labels));
+        assert_valid(&svg, "trend");
+        assert_eq!(y_labels(&svg), ["-20", "0", "20", "40", "60"]);
+        assert!(svg.contains("class=\"target-line\"") && svg.contains("stroke-dasharray"));
+        assert!(svg.contains(">◎ 40</text>") && svg.contains("class=\"warn-band\""));
+        assert!(svg.contains("<title>q1: -20 ✗</title>") && svg.contains("q4: 44 ✓"));
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(!svg.contains("legend"), "one series needs no legend");
+        let two = [series("EU", &points), series("US", &points)];
+        let svg = line_chart(&chart("trend", &two, &labels));
+        assert!(svg.contains("class=\"legend\"") && svg.contains("<title>US · q2: 5 ✗</title>"));
+    }
+
+    #[test]
+    fn stacks_normalise_to_percent_and_carry_patterns() {
+        let stacks = [
+            stack("promoters", "nps-promoters", &[30.0, 0.0]),
+            stack("passives", "nps-passives", &[10.0, f64::NAN]),
+            stack("detractors", "nps-detractors", &[-5.0, 0.0]),
+        ];
+        let svg = stacked_columns("mix", "t", None, &["Q1".to_string()], &stacks, true);
+        assert_valid(&svg, "mix");
+        assert!(svg.contains("<title>promoters · Q1: 75% (30)</title>"));
+        assert!(svg.contains("<title>passives · Q1: 25% (10)</title>"));
+        assert!(
+            !svg.contains("<title>detractors"),
+            "a negative value stacks nothing"
+        );
+        assert!(svg.contains("<pattern id=\"mix-hatch-1\"") && svg.contains("url(#mix-hatch-2)"));
+        assert_eq!(y_labels(&svg), ["0%", "25%", "50%", "75%", "100%"]);
+    }
+
+    #[test]
+    fn ids_are_prefixed_and_cleaned() {
+        let svg = score_gauge("audit 1\"x", "t", Some(72.5), Some(85.0), Status::Below);
+        assert_valid(&svg, "audit-1-x");
+        assert!(svg.contains(">72.5</text>") && svg.contains("<title>◎ 85</title>"));
+        assert!(svg.contains("class=\"status-glyph status-below\""));
+        let svg = bar_chart("", "t", Some("d"), &[bar("a", Some(1.0), None)], 1.0);
+        assert!(svg.contains("aria-labelledby=\"chart-title chart-desc\""));
+    }
+
+    #[test]
+    fn nice_ticks_are_round_even_and_cover_the_range() {
+        let ranges = [
+            (0.0, 1.0),
+            (-20.0, 44.0),
+            (3.0, 3.0),
+            (0.0, 0.0),
+            (85.0, 91.2),
+            (1e-3, 7e5),
+        ];
+        for (lo, hi) in ranges {
+            let ticks = nice_ticks((lo, hi));
+            let (first, last, step) = (ticks[0], ticks[ticks.len() - 1], ticks[1] - ticks[0]);
+            assert!((3..=5).contains(&ticks.len()), "{lo}..{hi}: {ticks:?}");
+            assert!(first <= lo && hi <= last, "{lo}..{hi}: {ticks:?}");
+            let even = |w: &[f64]| ((w[1] - w[0]) - step).abs() < step * 1e-9;
+            assert!(ticks.windows(2).all(even), "{ticks:?}");
+        }
+    }
+
+    #[test]
+    fn status_follows_the_better_direction() {
+        use Status::*;
+        let (target, warn) = (Some(90.0), Some(85.0));
+        let higher = [(90.0, Met), (86.0, AtRisk), (80.0, Below)];
+        for (v, status) in higher {
+            assert_eq!(point_status(v, target, warn, true), status, "{v}");
+        }
+        let (target, warn) = (Some(3600.0), Some(7200.0));
+        let lower = [(3600.0, Met), (5000.0, AtRisk), (9000.0, Below)];
+        for (v, status) in lower {
+            assert_eq!(point_status(v, target, warn, false), status, "{v}");
+        }
+        assert_eq!(point_status(1.0, None, warn, true), Untracked);
+    }
+}

@@ -1,0 +1,303 @@
+//! Turning values into display text for one page language: numbers, metric values, texts
+//! that may fall back to another language, and Markdown.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::markdown;
+use crate::metrics::{MetricDef, Unit};
+use crate::model::{Model, Scale};
+use crate::text::Text;
+
+/// A text as a page shows it: `lang` is set when the text fell back to a language other
+/// than the page's, so the template can mark it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Txt {
+    pub text: String,
+    pub lang: Option<String>,
+}
+
+/// Rendered, sanitised Markdown, with its language when it differs from the page's.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Md {
+    pub html: String,
+    pub lang: Option<String>,
+}
+
+/// Everything a page needs to show text in its language.
+pub struct Locale<'m> {
+    pub lang: &'m str,
+    pub default_lang: &'m str,
+    pub strings: &'m HashMap<String, String>,
+    /// Markdown rendered once per distinct source, shared by every page and language.
+    pub md_cache: &'m MarkdownCache,
+}
+
+/// Markdown sources rendered once per build.
+#[derive(Default)]
+pub struct MarkdownCache {
+    cache: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
+}
+
+impl MarkdownCache {
+    pub fn render(&self, source: &str) -> std::sync::Arc<str> {
+        if let Ok(cache) = self.cache.lock()
+            && let Some(html) = cache.get(source)
+        {
+            return html.clone();
+        }
+        let html: std::sync::Arc<str> = markdown::render(source).into();
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(source.to_string(), html.clone());
+        }
+        html
+    }
+}
+
+impl Locale<'_> {
+    pub fn txt(&self, t: &Text) -> Txt {
+        let l = t.get(self.lang, self.default_lang);
+        Txt {
+            text: l.text.to_string(),
+            lang: (l.lang != self.lang).then(|| l.lang.to_string()),
+        }
+    }
+
+    pub fn txt_opt(&self, t: Option<&Text>) -> Option<Txt> {
+        t.map(|t| self.txt(t))
+    }
+
+    pub fn md(&self, t: &Text) -> Md {
+        let l = t.get(self.lang, self.default_lang);
+        Md {
+            html: self.md_cache.render(l.text).to_string(),
+            lang: (l.lang != self.lang).then(|| l.lang.to_string()),
+        }
+    }
+
+    pub fn md_opt(&self, t: Option<&Text>) -> Option<Md> {
+        t.map(|t| self.md(t))
+    }
+
+    /// An interface string; the key itself if it is unknown (a bug, caught by tests).
+    pub fn s(&self, key: &str) -> String {
+        self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    /// An interface string with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.s(key);
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    fn decimal_comma(&self) -> bool {
+        !matches!(
+            self.lang.split('-').next().unwrap_or(""),
+            "en" | "ja" | "zh" | "ko" | "he" | "th" | "ga" | "mt"
+        )
+    }
+
+    /// A number with a fixed count of decimals, in the page language's notation.
+    pub fn num(&self, v: f64, decimals: usize) -> String {
+        let mut s = format!("{v:.decimals$}");
+        if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+            s.remove(0);
+        }
+        if self.decimal_comma() {
+            s = s.replace('.', ",");
+        }
+        s
+    }
+
+    /// A score out of 100, one decimal; a dash when there is none.
+    pub fn score(&self, v: Option<f64>) -> String {
+        match v {
+            Some(v) => self.num(v, 1),
+            None => "—".to_string(),
+        }
+    }
+
+    /// A signed change, such as "+4.2" or "−1.0".
+    pub fn delta(&self, v: f64) -> String {
+        let rounded = (v * 10.0).round() / 10.0;
+        if rounded > 0.0 {
+            format!("+{}", self.num(rounded, 1))
+        } else if rounded < 0.0 {
+            format!("−{}", self.num(-rounded, 1))
+        } else {
+            format!("±{}", self.num(0.0, 1))
+        }
+    }
+
+    /// A value in a metric's unit: "86.4 %", "+38", "2 h 30 min", "1,240".
+    pub fn metric_value(&self, def: &MetricDef, v: f64) -> String {
+        match def.unit {
+            Unit::Percent => format!("{} %", self.num(v, 1)),
+            Unit::Score => {
+                let s = self.num(v.abs(), if v.fract() == 0.0 { 0 } else { 1 });
+                if v > 0.0 {
+                    format!("+{s}")
+                } else if v < 0.0 {
+                    format!("−{s}")
+                } else {
+                    s
+                }
+            }
+            Unit::Count => self.num(v, if v.fract() == 0.0 { 0 } else { 1 }),
+            Unit::Duration => self.duration(v),
+        }
+    }
+
+    pub fn duration(&self, seconds: f64) -> String {
+        let total = seconds.round().max(0.0) as u64;
+        let (d, h, m, s) = (total / 86_400, total % 86_400 / 3_600, total % 3_600 / 60, total % 60);
+        let units = [
+            (d, self.s("unit_day")),
+            (h, self.s("unit_hour")),
+            (m, self.s("unit_minute")),
+            (s, self.s("unit_second")),
+        ];
+        let parts: Vec<String> = units
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .take(2)
+            .map(|(n, u)| format!("{n} {u}"))
+            .collect();
+        if parts.is_empty() {
+            format!("0 {}", self.s("unit_second"))
+        } else {
+            parts.join(" ")
+        }
+    }
+
+    /// The label of a scale level: a custom scale's own label, or the interface string of
+    /// a built-in scale's level.
+    pub fn level_label(&self, scale: &Scale, value: f64) -> Txt {
+        let Some(level) = scale.by_value(value) else {
+            return Txt {
+                text: self.num(value, 1),
+                lang: None,
+            };
+        };
+        if let Some(label) = &level.label {
+            return self.txt(label);
+        }
+        match &scale.name {
+            Some(name) => Txt {
+                text: self.s(&format!("scale_{}_{}", name.replace('-', "_"), level.key)),
+                lang: None,
+            },
+            None => Txt {
+                text: level.key.clone(),
+                lang: None,
+            },
+        }
+    }
+
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// Display name of a subject: its title in the newest audit that gives one, else its id.
+pub fn subject_titles(model: &Model) -> HashMap<String, Text> {
+    let mut out = HashMap::new();
+    for round in &model.rounds {
+        for audit in &round.audits {
+            if let (Some(s), Some(t)) = (&audit.subject, &audit.subject_title) {
+                out.insert(s.clone(), t.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The name of a language in that language, for the language switcher.
+pub fn autonym(tag: &str) -> String {
+    let primary = tag.split('-').next().unwrap_or(tag);
+    let name = match primary {
+        "en" => "English",
+        "hr" => "Hrvatski",
+        "hu" => "Magyar",
+        "sl" => "Slovenščina",
+        "et" => "Eesti",
+        "ru" => "Русский",
+        "de" => "Deutsch",
+        "fr" => "Français",
+        "es" => "Español",
+        "it" => "Italiano",
+        "pt" => "Português",
+        "nl" => "Nederlands",
+        "pl" => "Polski",
+        "cs" => "Čeština",
+        "sk" => "Slovenčina",
+        "sr" => "Srpski",
+        "bs" => "Bosanski",
+        "ro" => "Română",
+        "bg" => "Български",
+        "uk" => "Українська",
+        "fi" => "Suomi",
+        "sv" => "Svenska",
+        "da" => "Dansk",
+        "nb" | "no" => "Norsk",
+        "lv" => "Latviešu",
+        "lt" => "Lietuvių",
+        "el" => "Ελληνικά",
+        "tr" => "Türkçe",
+        "ar" => "العربية",
+        "he" => "עברית",
+        "fa" => "فارسی",
+        "ur" => "اردو",
+        "hi" => "हिन्दी",
+        "ja" => "日本語",
+        "zh" => "中文",
+        "ko" => "한국어",
+        "th" => "ไทย",
+        "vi" => "Tiếng Việt",
+        "id" => "Bahasa Indonesia",
+        _ => return tag.to_string(),
+    };
+    if primary == tag {
+        name.to_string()
+    } else {
+        format!("{name} ({tag})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locale<'a>(lang: &'a str, strings: &'a HashMap<String, String>, cache: &'a MarkdownCache) -> Locale<'a> {
+        Locale { lang, default_lang: "en", strings, md_cache: cache }
+    }
+
+    #[test]
+    fn numbers_follow_the_language() {
+        let strings = HashMap::new();
+        let cache = MarkdownCache::default();
+        assert_eq!(locale("en", &strings, &cache).num(72.45, 1), "72.5");
+        assert_eq!(locale("hr", &strings, &cache).num(72.5, 1), "72,5");
+        assert_eq!(locale("en", &strings, &cache).num(-0.01, 1), "0.0");
+        assert_eq!(locale("en", &strings, &cache).delta(4.25), "+4.3");
+        assert_eq!(locale("en", &strings, &cache).delta(-1.0), "−1.0");
+    }
+
+    #[test]
+    fn durations_show_two_units() {
+        let mut strings = HashMap::new();
+        for (k, v) in [("unit_day", "d"), ("unit_hour", "h"), ("unit_minute", "min"), ("unit_second", "s")] {
+            strings.insert(k.to_string(), v.to_string());
+        }
+        let cache = MarkdownCache::default();
+        let l = locale("en", &strings, &cache);
+        assert_eq!(l.duration(9000.0), "2 h 30 min");
+        assert_eq!(l.duration(100_800.0), "1 d 4 h");
+        assert_eq!(l.duration(45.0), "45 s");
+        assert_eq!(l.duration(0.0), "0 s");
+    }
+}

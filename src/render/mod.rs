@@ -1,0 +1,226 @@
+//! Rendering: the validated model and its results become an in-memory [`Site`] of pages,
+//! data files and assets. Writing the site to disk is `output`'s job.
+
+mod format;
+mod pages;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::model::Model;
+use crate::score::{AuditResult, SnapshotIndex};
+use crate::templates::Templates;
+use crate::text::{Text, is_rtl};
+
+pub use format::{Locale, MarkdownCache, Md, Txt};
+
+/// A built site: file paths (relative, with `/`) and their bytes, in path order.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Site {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Site {
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.files.keys().filter(|p| p.ends_with(".html")).count()
+    }
+}
+
+/// A problem with a template: a workspace override that does not compile or render.
+#[derive(Debug)]
+pub struct RenderError {
+    pub template: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "template '{}': {}", self.template, self.message)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// The Content-Security-Policy of every page but the shareable report: nothing from other
+/// hosts, scripts only from the site's own files.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+/// The report loads nothing at all: its styles are inline and it has no script.
+pub const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'";
+
+/// What every page template gets as `page`.
+#[derive(Serialize)]
+pub struct PageInfo {
+    pub lang: String,
+    pub dir: &'static str,
+    pub title: String,
+    pub site_title: Txt,
+    pub description: String,
+    /// From this page to the root of its language ("../../").
+    pub root: String,
+    /// From this page to the root of the output folder, where assets and data live.
+    pub base: String,
+    pub csp: &'static str,
+    pub section: &'static str,
+    pub languages: Vec<LangLink>,
+    pub nav: Vec<Link>,
+    pub crumbs: Vec<Link>,
+    pub rounds: Vec<Link>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct LangLink {
+    pub code: String,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+    pub dir: &'static str,
+}
+
+/// Everything shared by the pages of one build.
+pub struct Ctx<'m> {
+    pub model: &'m Model,
+    pub results: &'m [AuditResult],
+    pub templates: &'m Templates,
+    pub snapshots: SnapshotIndex<'m>,
+    pub subjects: HashMap<String, Text>,
+    pub md: MarkdownCache,
+    pub strings: HashMap<String, HashMap<String, String>>,
+    result_index: HashMap<(&'m str, &'m str), usize>,
+}
+
+impl<'m> Ctx<'m> {
+    pub fn result(&self, round: &str, audit: &str) -> Option<&'m AuditResult> {
+        self.result_index
+            .get(&(round, audit))
+            .map(|&i| &self.results[i])
+    }
+
+    pub fn locale<'a>(&'a self, lang: &'a str) -> Locale<'a> {
+        Locale {
+            lang,
+            default_lang: self.model.default_language(),
+            strings: &self.strings[lang],
+            md_cache: &self.md,
+        }
+    }
+
+    /// The prefix of a language's pages: "" for the default language, "hr/" for others.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.model.default_language() {
+            String::new()
+        } else {
+            format!("{lang}/")
+        }
+    }
+
+    /// The common part of a page's context.
+    pub fn page_info(
+        &self,
+        loc: &Locale,
+        path: &str,
+        section: &'static str,
+        title: String,
+        crumbs: Vec<Link>,
+        rounds: Vec<Link>,
+    ) -> PageInfo {
+        let root = up(path);
+        let base = format!("{root}{}", up(&self.lang_prefix(loc.lang)));
+        let nav_items = [
+            ("dashboard", "nav_dashboard", "index.html"),
+            ("rounds", "nav_rounds", "rounds/index.html"),
+            ("checklists", "nav_checklists", "checklists/index.html"),
+            ("metrics", "nav_metrics", "metrics/index.html"),
+        ];
+        let nav = nav_items
+            .iter()
+            .map(|(id, key, href)| Link {
+                label: loc.s(key),
+                href: format!("{root}{href}"),
+                current: *id == section,
+            })
+            .collect();
+        let languages = self
+            .model
+            .config
+            .languages
+            .iter()
+            .map(|l| LangLink {
+                code: l.clone(),
+                name: format::autonym(l),
+                href: format!("{base}{}{path}", self.lang_prefix(l)),
+                current: l == loc.lang,
+                dir: if is_rtl(l) { "rtl" } else { "ltr" },
+            })
+            .collect();
+        let site_title = loc.txt(&self.model.config.title);
+        let full_title = if title.is_empty() {
+            site_title.text.clone()
+        } else {
+            format!("{title} · {}", site_title.text)
+        };
+        PageInfo {
+            lang: loc.lang.to_string(),
+            dir: if is_rtl(loc.lang) { "rtl" } else { "ltr" },
+            title: full_title,
+            description: title,
+            site_title,
+            root,
+            base,
+            csp: CSP,
+            section,
+            languages,
+            nav,
+            crumbs,
+            rounds,
+        }
+    }
+}
+
+/// "../" once per folder in `path`, so links from that page reach the root it is under.
+pub fn up(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Renders the whole site.
+pub fn render(model: &Model, results: &[AuditResult], templates: &Templates) -> Result<Site, RenderError> {
+    let mut strings = HashMap::new();
+    for lang in &model.config.languages {
+        strings.insert(lang.clone(), crate::i18n::strings_for(lang, model.i18n.get(lang)));
+    }
+    let result_index = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.round.as_str(), r.audit.as_str()), i))
+        .collect();
+    let ctx = Ctx {
+        model,
+        results,
+        templates,
+        snapshots: SnapshotIndex::new(&model.snapshots),
+        subjects: format::subject_titles(model),
+        md: MarkdownCache::default(),
+        strings,
+        result_index,
+    };
+    let mut site = Site::default();
+    for lang in &model.config.languages {
+        pages::render_language(&ctx, lang, &mut site)?;
+    }
+    pages::render_data(&ctx, &mut site)?;
+    site.add("assets/style.css", crate::templates::STYLE.as_bytes());
+    site.add("assets/search.js", crate::templates::SEARCH_JS.as_bytes());
+    site.add("assets/icon.svg", crate::templates::ICON.as_bytes());
+    Ok(site)
+}

@@ -1,0 +1,109 @@
+//! The built-in templates and assets, compiled into the binary, and a workspace's
+//! `templates/` overrides, which replace built-ins one file at a time.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diag::Diagnostic;
+use crate::render::{PageInfo, RenderError};
+use crate::source::Loc;
+
+pub const STYLE: &str = include_str!("../templates/assets/style.css");
+pub const SEARCH_JS: &str = include_str!("../templates/assets/search.js");
+pub const ICON: &str = include_str!("../templates/assets/icon.svg");
+
+/// Built-in templates by name. Names end in `.html`, so Tera escapes everything they print.
+const BUILTIN: &[(&str, &str)] = &[
+    ("components.html", include_str!("../templates/components.html")),
+    ("base.html", include_str!("../templates/base.html")),
+    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    ("rounds.html", include_str!("../templates/rounds.html")),
+    ("round.html", include_str!("../templates/round.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+    ("gaps.html", include_str!("../templates/gaps.html")),
+    ("report.html", include_str!("../templates/report.html")),
+    ("checklists.html", include_str!("../templates/checklists.html")),
+    ("checklist.html", include_str!("../templates/checklist.html")),
+    ("metrics.html", include_str!("../templates/metrics.html")),
+    ("redirect.html", include_str!("../templates/redirect.html")),
+];
+
+/// Parsed templates, ready to render pages. Parsed once per build.
+pub struct Templates {
+    tera: Tera,
+    style: String,
+}
+
+impl Templates {
+    /// The built-in templates with the workspace's overrides from `root/templates/`.
+    /// A broken override is reported as a diagnostic on its file.
+    pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        let dir = root.join("templates");
+        let mut sources: Vec<(String, String)> = Vec::new();
+        let mut problems = Vec::new();
+        for (name, builtin) in BUILTIN {
+            let custom = dir.join(name);
+            let text = if custom.is_file() {
+                match std::fs::read_to_string(&custom) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        problems.push(Diagnostic::error(&Path::new("templates").join(name), Loc::default(), format!("cannot read template: {e}")));
+                        continue;
+                    }
+                }
+            } else {
+                (*builtin).to_string()
+            };
+            sources.push(((*name).to_string(), text));
+        }
+        let style = match std::fs::read_to_string(dir.join("assets/style.css")) {
+            Ok(css) => css,
+            Err(_) => STYLE.to_string(),
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut tera = Tera::default();
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            let name = sources.iter().map(|(n, _)| n.as_str()).find(|n| e.to_string().contains(n)).unwrap_or("templates");
+            return Err(vec![
+                Diagnostic::error(&Path::new("templates").join(name), Loc::default(), format!("template does not compile: {}", one_line(&e)))
+                    .with_hint("fix the template, or delete it to use the built-in one"),
+            ]);
+        }
+        Ok(Templates { tera, style })
+    }
+
+    /// The built-in templates alone.
+    pub fn builtin() -> Templates {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(BUILTIN.iter().copied())
+            .expect("built-in templates compile");
+        Templates { tera, style: STYLE.to_string() }
+    }
+
+    pub fn render<T: Serialize>(&self, name: &str, page: &PageInfo, data: &T, strings: &HashMap<String, String>) -> Result<String, RenderError> {
+        let mut ctx = Context::new();
+        ctx.insert("page", page);
+        ctx.insert("data", data);
+        ctx.insert("t", strings);
+        if name == "report.html" {
+            ctx.insert("style", &self.style);
+        }
+        self.tera.render(name, &ctx).map_err(|e| RenderError { template: name.to_string(), message: one_line(&e) })
+    }
+}
+
+/// A Tera error and its causes on one line.
+fn one_line(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
