@@ -8,8 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Format, Severity};
 use crate::load::{Loaded, load};
-use crate::templates::Templates;
-use crate::{output, render, score};
+use crate::{build, output, score};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,6 +43,18 @@ pub enum Command {
         /// Output folder (default: `output` in auditbook.yaml, else `site`)
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Serve the site locally, rebuilding and reloading on every change
+    Serve {
+        /// The workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Port to listen on
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on; only this machine can connect to the default
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
     },
     /// Print audit results (scores, gaps, metrics) as JSON
     Score {
@@ -88,6 +99,13 @@ pub fn run(cli: Cli) -> ExitCode {
             strict,
         } => check(&dir, format.into(), strict),
         Command::Build { dir, out } => build(&dir, out.as_deref()),
+        Command::Serve { dir, port, bind } => match crate::serve::serve(&dir, bind, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         Command::Score { dir, round, json } => score(&dir, round.as_deref(), json),
     }
 }
@@ -172,18 +190,14 @@ fn score(dir: &std::path::Path, round: Option<&str>, json: bool) -> ExitCode {
 
 fn build(dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
     let started = std::time::Instant::now();
-    let loaded = match load_or_report(dir) {
-        Ok(l) => l,
-        Err(code) => return code,
+    let built = match build::build_site(dir) {
+        Ok(b) => b,
+        Err(failure) => return report_failure(failure),
     };
-    let _ = std::io::stderr().write_all(diag::render_human(&loaded.diags, &loaded.sources).as_bytes());
-    let Some(model) = loaded.model else {
-        eprintln!("error: the workspace is invalid ({}); the previous site is left as it was", diag::summary(&loaded.diags));
-        return ExitCode::from(EXIT_INVALID);
-    };
+    let _ = std::io::stderr().write_all(diag::render_human(&built.diags, &built.sources).as_bytes());
     let out = match out {
         Some(o) => o.to_path_buf(),
-        None => dir.join(&model.config.output),
+        None => dir.join(&built.output),
     };
     let target = match output::check_out_dir(dir, &out) {
         Ok(t) => t,
@@ -195,34 +209,37 @@ fn build(dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let templates = match Templates::load(dir) {
-        Ok(t) => t,
-        Err(diags) => {
-            let mut list = diag::Diagnostics::default();
-            diags.into_iter().for_each(|d| list.push(d));
-            let _ = std::io::stderr().write_all(diag::render_human(&list, &loaded.sources).as_bytes());
-            return ExitCode::from(EXIT_INVALID);
-        }
-    };
-    let results = score::score_all(&model);
-    let site = match render::render(&model, &results, &templates) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("  = hint: fix or delete the template override in templates/; the previous site is left as it was");
-            return ExitCode::from(EXIT_INVALID);
-        }
-    };
-    if let Err(e) = output::write_site(&target, &site) {
+    if let Err(e) = output::write_site(&target, &built.site) {
         eprintln!("error: cannot write the site: {e}");
         return ExitCode::from(EXIT_USAGE);
     }
     eprintln!(
         "built {} pages ({} files) into {} in {} ms",
-        site.page_count(),
-        site.files.len(),
+        built.site.page_count(),
+        built.site.files.len(),
         out.display(),
         started.elapsed().as_millis()
     );
     ExitCode::SUCCESS
+}
+
+/// Prints why a build failed and gives its exit status. The previous site is never touched
+/// before a build has succeeded, so every message can say so.
+fn report_failure(failure: build::Failure) -> ExitCode {
+    match failure {
+        build::Failure::Io(e) => {
+            eprintln!("error: cannot read workspace {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        build::Failure::Invalid { diags, sources } => {
+            let _ = std::io::stderr().write_all(diag::render_human(&diags, &sources).as_bytes());
+            eprintln!("error: the workspace is invalid ({}); the previous site is left as it was", diag::summary(&diags));
+            ExitCode::from(EXIT_INVALID)
+        }
+        build::Failure::Render(e) => {
+            eprintln!("error: {e}");
+            eprintln!("  = hint: fix or delete the template override in templates/; the previous site is left as it was");
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! a static site. The pipeline: workspace files -> located YAML nodes -> validated [`Model`]
 //! with diagnostics -> scores and results -> site.
 
+pub mod build;
 mod charts;
 pub mod cli;
 pub mod decode;
@@ -14,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod score;
+pub mod serve;
 pub mod source;
 pub mod suggest;
 pub mod templates;

@@ -1,0 +1,324 @@
+//! `auditbook serve`: builds the site in memory, serves it on 127.0.0.1, rebuilds when a
+//! workspace file changes and reloads open pages. An invalid workspace keeps the last good
+//! site and shows the diagnostics on every page.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher as _};
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use crate::build::{self, Failure};
+use crate::diag;
+use crate::render::Site;
+
+/// What the server shows: the last good site, and the problems of the newest build.
+struct State {
+    site: Arc<Site>,
+    /// Bumped on every rebuild, so open pages know to reload.
+    version: u64,
+    /// Diagnostics of a failed rebuild, as plain text; `None` when the newest build worked.
+    problems: Option<String>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+const LIVE_JS: &str = r#"(function () {
+  "use strict";
+  var seen = null;
+  function poll() {
+    fetch("/__auditbook/wait?since=" + (seen === null ? "" : seen), { cache: "no-store" })
+      .then(function (r) { return r.text(); })
+      .then(function (t) {
+        var v = parseInt(t, 10);
+        if (seen !== null && v !== seen) { window.location.reload(); return; }
+        seen = v;
+        poll();
+      })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+"#;
+
+/// Runs the server until the process is stopped.
+pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
+    let started = Instant::now();
+    let (site, problems) = match build::build_site(root) {
+        Ok(b) => (b.site, None),
+        Err(Failure::Io(e)) => return Err(format!("cannot read workspace {e}")),
+        Err(other) => (Site::default(), Some(failure_text(other))),
+    };
+    if let Some(p) = &problems {
+        eprint!("{p}");
+    }
+    eprintln!("built {} pages in {} ms", site.page_count(), started.elapsed().as_millis());
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State { site: Arc::new(site), version: 1, problems }),
+        changed: Condvar::new(),
+    });
+    let addr = SocketAddr::new(bind, port);
+    let server = Server::http(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let server = Arc::new(server);
+    eprintln!("serving on http://{addr}/ — press Ctrl+C to stop");
+
+    let _watcher = watch(root, shared.clone())?;
+    let workers = std::thread::available_parallelism().map_or(4, |n| n.get() * 4).clamp(4, 32);
+    let handles: Vec<_> = (0..workers)
+        .map(|_| {
+            let server = server.clone();
+            let shared = shared.clone();
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    handle(&shared, request);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        let _ = h.join();
+    }
+    Ok(())
+}
+
+fn failure_text(failure: Failure) -> String {
+    match failure {
+        Failure::Io(e) => format!("error: cannot read workspace {e}\n"),
+        Failure::Invalid { diags, sources } => {
+            format!("{}error: the workspace is invalid ({}); showing the last good site\n", diag::render_human(&diags, &sources), diag::summary(&diags))
+        }
+        Failure::Render(e) => format!("error: {e}\n"),
+    }
+}
+
+/// Starts watching the workspace; each burst of changes triggers one rebuild.
+fn watch(root: &Path, shared: Arc<Shared>) -> Result<notify::RecommendedWatcher, String> {
+    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            for p in event.paths {
+                let _ = tx.send(p);
+            }
+        }
+    })
+    .map_err(|e| format!("cannot watch the workspace: {e}"))?;
+    watcher.watch(root, RecursiveMode::Recursive).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let root = root.to_path_buf();
+    let ignored = ignored_dirs(&root);
+    std::thread::spawn(move || {
+        while let Ok(first) = rx.recv() {
+            let mut relevant = is_relevant(&ignored, &first);
+            // Editors save in several steps; gather the burst before rebuilding.
+            let deadline = Instant::now() + Duration::from_millis(15);
+            while let Ok(p) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                relevant |= is_relevant(&ignored, &p);
+            }
+            if !relevant {
+                continue;
+            }
+            rebuild(&root, &shared);
+        }
+    });
+    Ok(watcher)
+}
+
+fn ignored_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![root.join(".git"), root.join("target"), root.join("site")];
+    if let Ok(loaded) = crate::load::load(root)
+        && let Some(model) = loaded.model
+    {
+        dirs.push(root.join(&model.config.output));
+    }
+    dirs
+}
+
+fn is_relevant(ignored: &[PathBuf], path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    !ignored.iter().any(|d| path.starts_with(d)) && !name.starts_with('.') && !name.ends_with('~')
+}
+
+fn rebuild(root: &Path, shared: &Shared) {
+    let started = Instant::now();
+    let outcome = build::build_site(root);
+    let Ok(mut state) = shared.state.lock() else { return };
+    match outcome {
+        Ok(built) => {
+            eprintln!("rebuilt {} pages in {} ms", built.site.page_count(), started.elapsed().as_millis());
+            state.site = Arc::new(built.site);
+            state.problems = None;
+        }
+        Err(failure) => {
+            let text = failure_text(failure);
+            eprint!("{text}");
+            state.problems = Some(text);
+        }
+    }
+    state.version += 1;
+    shared.changed.notify_all();
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
+}
+
+fn handle(shared: &Shared, request: Request) {
+    let response = respond(shared, &request);
+    let _ = request.respond(response);
+}
+
+fn respond(shared: &Shared, request: &Request) -> Response<std::io::Cursor<Vec<u8>>> {
+    let text = |code: u16, body: &str| {
+        Response::from_data(body.as_bytes().to_vec())
+            .with_status_code(code)
+            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+    };
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return text(405, "method not allowed\n");
+    }
+    let url = request.url();
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    match path {
+        "/__auditbook/live.js" => {
+            return Response::from_data(LIVE_JS.as_bytes().to_vec())
+                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+                .with_header(header("Cache-Control", "no-store"));
+        }
+        "/__auditbook/wait" => {
+            let since: Option<u64> = query.strip_prefix("since=").and_then(|v| v.parse().ok());
+            let version = wait_for_change(shared, since);
+            return text(200, &version.to_string()).with_header(header("Cache-Control", "no-store"));
+        }
+        _ => {}
+    }
+    let Some(rel) = site_path(path) else {
+        return text(400, "bad path\n");
+    };
+    let (site, problems) = match shared.state.lock() {
+        Ok(s) => (s.site.clone(), s.problems.clone()),
+        Err(_) => return text(500, "server state unavailable\n"),
+    };
+    let found = site.files.get(&rel).map(|b| (rel.clone(), b)).or_else(|| {
+        let index = format!("{}{}index.html", rel, if rel.is_empty() { "" } else { "/" });
+        site.files.get(&index).map(|b| (index, b))
+    });
+    let Some((name, bytes)) = found else {
+        let body = problems.unwrap_or_else(|| format!("not found: /{rel}\n"));
+        return text(404, &body);
+    };
+    let mime = mime_type(&name);
+    let body = if mime.starts_with("text/html") { inject(bytes, problems.as_deref()) } else { bytes.clone() };
+    Response::from_data(body).with_header(header("Content-Type", mime)).with_header(header("Cache-Control", "no-store"))
+}
+
+/// Blocks until the site's version differs from `since` (up to 25 s), then returns it.
+fn wait_for_change(shared: &Shared, since: Option<u64>) -> u64 {
+    let Ok(mut state) = shared.state.lock() else { return 0 };
+    let Some(since) = since else { return state.version };
+    let deadline = Instant::now() + Duration::from_secs(25);
+    while state.version == since {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match shared.changed.wait_timeout(state, left) {
+            Ok((s, _)) => state = s,
+            Err(_) => return 0,
+        }
+    }
+    state.version
+}
+
+/// Decodes a request path into a site file path; `None` for anything that could leave the
+/// site: `..`, backslashes, NUL, or invalid percent-encoding.
+pub fn site_path(path: &str) -> Option<String> {
+    let decoded = percent_decode(path)?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn mime_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Adds the live-reload script and, after a failed rebuild, the diagnostics to a page.
+fn inject(page: &[u8], problems: Option<&str>) -> Vec<u8> {
+    let html = String::from_utf8_lossy(page);
+    let mut extra = String::from("<script src=\"/__auditbook/live.js\"></script>");
+    if let Some(p) = problems {
+        extra.push_str("<div role=\"alert\" style=\"position:fixed;inset:auto 1rem 1rem 1rem;max-height:60vh;overflow:auto;background:#fff4f2;color:#5c1a12;border:2px solid #b42318;border-radius:10px;padding:1rem;z-index:1000;font:13px/1.45 ui-monospace,monospace;white-space:pre-wrap\"><strong>auditbook: this workspace does not build; showing the last good site.</strong>\n\n");
+        extra.push_str(&escape(p));
+        extra.push_str("</div>");
+    }
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]).into_bytes(),
+        None => format!("{html}{extra}").into_bytes(),
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_leave_the_site() {
+        assert_eq!(site_path("/").as_deref(), Some(""));
+        assert_eq!(site_path("/rounds/q3/").as_deref(), Some("rounds/q3"));
+        assert_eq!(site_path("/a%20b.html").as_deref(), Some("a b.html"));
+        for bad in ["/../etc/passwd", "/a/../../b", "/%2e%2e/x", "/%2E%2E%2Fx", "/a\\..\\b", "/%00", "/%zz", "/%c0%ae%c0%ae/"] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn problems_are_escaped_into_the_page() {
+        let page = inject(b"<html><body><p>x</p></body></html>", Some("error: <script>alert(1)</script>"));
+        let html = String::from_utf8(page).unwrap();
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("/__auditbook/live.js"));
+        assert!(html.ends_with("</body></html>"));
+    }
+}
