@@ -1,10 +1,8 @@
 //! The built-in templates and assets, compiled into the binary, and a workspace's
 //! `templates/` overrides, which replace built-ins one file at a time.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diag::Diagnostic;
@@ -17,16 +15,28 @@ pub const ICON: &str = include_str!("../templates/assets/icon.svg");
 
 /// Built-in templates by name. Names end in `.html`, so Tera escapes everything they print.
 const BUILTIN: &[(&str, &str)] = &[
-    ("components.html", include_str!("../templates/components.html")),
+    (
+        "components.html",
+        include_str!("../templates/components.html"),
+    ),
     ("base.html", include_str!("../templates/base.html")),
-    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
     ("rounds.html", include_str!("../templates/rounds.html")),
     ("round.html", include_str!("../templates/round.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     ("gaps.html", include_str!("../templates/gaps.html")),
     ("report.html", include_str!("../templates/report.html")),
-    ("checklists.html", include_str!("../templates/checklists.html")),
-    ("checklist.html", include_str!("../templates/checklist.html")),
+    (
+        "checklists.html",
+        include_str!("../templates/checklists.html"),
+    ),
+    (
+        "checklist.html",
+        include_str!("../templates/checklist.html"),
+    ),
     ("metrics.html", include_str!("../templates/metrics.html")),
     ("redirect.html", include_str!("../templates/redirect.html")),
 ];
@@ -50,7 +60,11 @@ impl Templates {
                 match std::fs::read_to_string(&custom) {
                     Ok(t) => t,
                     Err(e) => {
-                        problems.push(Diagnostic::error(&Path::new("templates").join(name), Loc::default(), format!("cannot read template: {e}")));
+                        problems.push(Diagnostic::error(
+                            &Path::new("templates").join(name),
+                            Loc::default(),
+                            format!("cannot read template: {e}"),
+                        ));
                         continue;
                     }
                 }
@@ -67,11 +81,21 @@ impl Templates {
             return Err(problems);
         }
         let mut tera = Tera::default();
-        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-            let name = sources.iter().map(|(n, _)| n.as_str()).find(|n| e.to_string().contains(n)).unwrap_or("templates");
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            let name = sources
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .find(|n| e.to_string().contains(n))
+                .unwrap_or("templates");
             return Err(vec![
-                Diagnostic::error(&Path::new("templates").join(name), Loc::default(), format!("template does not compile: {}", one_line(&e)))
-                    .with_hint("fix the template, or delete it to use the built-in one"),
+                Diagnostic::error(
+                    &Path::new("templates").join(name),
+                    Loc::default(),
+                    format!("template does not compile: {}", one_line(&e)),
+                )
+                .with_hint("fix the template, or delete it to use the built-in one"),
             ]);
         }
         Ok(Templates { tera, style })
@@ -82,18 +106,32 @@ impl Templates {
         let mut tera = Tera::default();
         tera.add_raw_templates(BUILTIN.iter().copied())
             .expect("built-in templates compile");
-        Templates { tera, style: STYLE.to_string() }
+        Templates {
+            tera,
+            style: STYLE.to_string(),
+        }
     }
 
-    pub fn render<T: Serialize>(&self, name: &str, page: &PageInfo, data: &T, strings: &HashMap<String, String>) -> Result<String, RenderError> {
+    /// Renders a page. `data` and `strings` are converted to template values once by the
+    /// caller and shared by every page that uses them.
+    pub fn render(
+        &self,
+        name: &str,
+        page: &PageInfo,
+        data: &tera::Value,
+        strings: &tera::Value,
+    ) -> Result<String, RenderError> {
         let mut ctx = Context::new();
         ctx.insert("page", page);
-        ctx.insert("data", data);
-        ctx.insert("t", strings);
+        ctx.insert_value("data", data.clone());
+        ctx.insert_value("t", strings.clone());
         if name == "report.html" {
             ctx.insert("style", &self.style);
         }
-        self.tera.render(name, &ctx).map_err(|e| RenderError { template: name.to_string(), message: one_line(&e) })
+        self.tera.render(name, &ctx).map_err(|e| RenderError {
+            template: name.to_string(),
+            message: one_line(&e),
+        })
     }
 }
 
@@ -105,5 +143,9 @@ fn one_line(e: &dyn std::error::Error) -> String {
         parts.push(s.to_string());
         source = s.source();
     }
-    parts.join(": ").split_whitespace().collect::<Vec<_>>().join(" ")
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -82,7 +82,10 @@ impl Locale<'_> {
 
     /// An interface string; the key itself if it is unknown (a bug, caught by tests).
     pub fn s(&self, key: &str) -> String {
-        self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// An interface string with `{name}` placeholders filled in.
@@ -154,7 +157,12 @@ impl Locale<'_> {
 
     pub fn duration(&self, seconds: f64) -> String {
         let total = seconds.round().max(0.0) as u64;
-        let (d, h, m, s) = (total / 86_400, total % 86_400 / 3_600, total % 3_600 / 60, total % 60);
+        let (d, h, m, s) = (
+            total / 86_400,
+            total % 86_400 / 3_600,
+            total % 3_600 / 60,
+            total % 60,
+        );
         let units = [
             (d, self.s("unit_day")),
             (h, self.s("unit_hour")),
@@ -272,8 +280,17 @@ pub fn autonym(tag: &str) -> String {
 mod tests {
     use super::*;
 
-    fn locale<'a>(lang: &'a str, strings: &'a HashMap<String, String>, cache: &'a MarkdownCache) -> Locale<'a> {
-        Locale { lang, default_lang: "en", strings, md_cache: cache }
+    fn locale<'a>(
+        lang: &'a str,
+        strings: &'a HashMap<String, String>,
+        cache: &'a MarkdownCache,
+    ) -> Locale<'a> {
+        Locale {
+            lang,
+            default_lang: "en",
+            strings,
+            md_cache: cache,
+        }
     }
 
     #[test]
@@ -290,7 +307,12 @@ mod tests {
     #[test]
     fn durations_show_two_units() {
         let mut strings = HashMap::new();
-        for (k, v) in [("unit_day", "d"), ("unit_hour", "h"), ("unit_minute", "min"), ("unit_second", "s")] {
+        for (k, v) in [
+            ("unit_day", "d"),
+            ("unit_hour", "h"),
+            ("unit_minute", "min"),
+            ("unit_second", "s"),
+        ] {
             strings.insert(k.to_string(), v.to_string());
         }
         let cache = MarkdownCache::default();

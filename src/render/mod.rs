@@ -6,6 +6,7 @@ mod pages;
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Model;
@@ -97,6 +98,8 @@ pub struct Ctx<'m> {
     pub subjects: HashMap<String, Text>,
     pub md: MarkdownCache,
     pub strings: HashMap<String, HashMap<String, String>>,
+    /// The same strings as template values, converted once per language.
+    pub string_values: HashMap<String, tera::Value>,
     result_index: HashMap<(&'m str, &'m str), usize>,
 }
 
@@ -194,11 +197,22 @@ pub fn up(path: &str) -> String {
 }
 
 /// Renders the whole site.
-pub fn render(model: &Model, results: &[AuditResult], templates: &Templates) -> Result<Site, RenderError> {
+pub fn render(
+    model: &Model,
+    results: &[AuditResult],
+    templates: &Templates,
+) -> Result<Site, RenderError> {
     let mut strings = HashMap::new();
     for lang in &model.config.languages {
-        strings.insert(lang.clone(), crate::i18n::strings_for(lang, model.i18n.get(lang)));
+        strings.insert(
+            lang.clone(),
+            crate::i18n::strings_for(lang, model.i18n.get(lang)),
+        );
     }
+    let string_values = strings
+        .iter()
+        .map(|(l, s)| (l.clone(), tera::Value::from_serializable(s)))
+        .collect();
     let result_index = results
         .iter()
         .enumerate()
@@ -212,11 +226,22 @@ pub fn render(model: &Model, results: &[AuditResult], templates: &Templates) -> 
         subjects: format::subject_titles(model),
         md: MarkdownCache::default(),
         strings,
+        string_values,
         result_index,
     };
     let mut site = Site::default();
-    for lang in &model.config.languages {
-        pages::render_language(&ctx, lang, &mut site)?;
+    let languages: Vec<Site> = model
+        .config
+        .languages
+        .par_iter()
+        .map(|lang| {
+            let mut part = Site::default();
+            pages::render_language(&ctx, lang, &mut part)?;
+            Ok(part)
+        })
+        .collect::<Result<_, RenderError>>()?;
+    for part in languages {
+        site.files.extend(part.files);
     }
     pages::render_data(&ctx, &mut site)?;
     site.add("assets/style.css", crate::templates::STYLE.as_bytes());

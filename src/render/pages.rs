@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::format::{Locale, Md, Txt};
@@ -49,11 +50,41 @@ fn status_view(loc: &Locale, s: Status) -> StatusView {
         Status::Below => ("✗", "status_below"),
         Status::Untracked => ("–", "status_untracked"),
     };
-    StatusView { class: s.as_str(), glyph, label: loc.s(key) }
+    StatusView {
+        class: s.as_str(),
+        glyph,
+        label: loc.s(key),
+    }
 }
 
-fn render_page<T: Serialize>(ctx: &Ctx, site: &mut Site, template: &str, path: String, page: &super::PageInfo, data: &T) -> Result<(), RenderError> {
-    let html = ctx.templates.render(template, page, data, &ctx.strings[&page.lang])?;
+fn render_page<T: Serialize>(
+    ctx: &Ctx,
+    site: &mut Site,
+    template: &str,
+    path: String,
+    page: &super::PageInfo,
+    data: &T,
+) -> Result<(), RenderError> {
+    render_value(
+        ctx,
+        site,
+        template,
+        path,
+        page,
+        &tera::Value::from_serializable(data),
+    )
+}
+
+fn render_value(
+    ctx: &Ctx,
+    site: &mut Site,
+    template: &str,
+    path: String,
+    page: &super::PageInfo,
+    data: &tera::Value,
+) -> Result<(), RenderError> {
+    let strings = &ctx.string_values[&page.lang];
+    let html = ctx.templates.render(template, page, data, strings)?;
     site.add(path, html);
     Ok(())
 }
@@ -90,13 +121,22 @@ pub fn render_language(ctx: &Ctx, lang: &str, site: &mut Site) -> Result<(), Ren
     latest_redirect(ctx, &loc, &prefix, site)?;
     for round in &ctx.model.rounds {
         round_page(ctx, &loc, &prefix, round, site)?;
-        for audit in &round.audits {
-            let Some(result) = ctx.result(&round.id, &audit.id) else {
-                continue;
-            };
-            let view = AuditView::new(ctx, &loc, round, audit, result);
-            search.extend(view.search_entries(round, audit));
-            audit_pages(ctx, &loc, &prefix, round, audit, &view, site)?;
+        // Audits render in parallel; their pages and search entries are merged in order.
+        let parts: Vec<(Site, Vec<SearchEntry>)> = round
+            .audits
+            .par_iter()
+            .filter_map(|audit| Some((audit, ctx.result(&round.id, &audit.id)?)))
+            .map(|(audit, result)| {
+                let loc = ctx.locale(lang);
+                let view = AuditView::new(ctx, &loc, round, audit, result);
+                let mut part = Site::default();
+                audit_pages(ctx, &loc, &prefix, round, audit, &view, &mut part)?;
+                Ok((part, view.search_entries(round, audit)))
+            })
+            .collect::<Result<_, RenderError>>()?;
+        for (part, entries) in parts {
+            site.files.extend(part.files);
+            search.extend(entries);
         }
     }
     checklist_pages(ctx, &loc, &prefix, site)?;
@@ -134,7 +174,10 @@ pub fn render_data(ctx: &Ctx, site: &mut Site) -> Result<(), RenderError> {
             .iter()
             .map(|r| RoundEntry {
                 id: &r.id,
-                title: r.title.as_ref().map_or_else(|| r.id.clone(), |t| t.get(default, default).text.to_string()),
+                title: r.title.as_ref().map_or_else(
+                    || r.id.clone(),
+                    |t| t.get(default, default).text.to_string(),
+                ),
                 date: r.date.to_string(),
                 path: paths::round(&r.id),
             })
@@ -151,7 +194,10 @@ pub fn render_data(ctx: &Ctx, site: &mut Site) -> Result<(), RenderError> {
 fn round_title(loc: &Locale, round: &Round) -> Txt {
     match &round.title {
         Some(t) => loc.txt(t),
-        None => Txt { text: round.id.clone(), lang: None },
+        None => Txt {
+            text: round.id.clone(),
+            lang: None,
+        },
     }
 }
 
@@ -159,9 +205,15 @@ fn subject_label(ctx: &Ctx, loc: &Locale, subject: Option<&str>) -> Txt {
     match subject {
         Some(s) => match ctx.subjects.get(s) {
             Some(t) => loc.txt(t),
-            None => Txt { text: s.to_string(), lang: None },
+            None => Txt {
+                text: s.to_string(),
+                lang: None,
+            },
         },
-        None => Txt { text: loc.s("organisation"), lang: None },
+        None => Txt {
+            text: loc.s("organisation"),
+            lang: None,
+        },
     }
 }
 
@@ -170,7 +222,10 @@ fn audit_label(ctx: &Ctx, loc: &Locale, audit: &Audit) -> Txt {
     match (&audit.subject_title, &audit.subject) {
         (Some(t), _) => loc.txt(t),
         (None, Some(s)) => subject_label(ctx, loc, Some(s)),
-        (None, None) => Txt { text: audit.id.clone(), lang: None },
+        (None, None) => Txt {
+            text: audit.id.clone(),
+            lang: None,
+        },
     }
 }
 
@@ -180,12 +235,20 @@ fn round_switcher(ctx: &Ctx, loc: &Locale, path: &str, current: &str) -> Vec<Lin
         .rounds
         .iter()
         .rev()
-        .map(|r| Link { label: round_title(loc, r).text, href: format!("{root}{}", paths::round(&r.id)), current: r.id == current })
+        .map(|r| Link {
+            label: round_title(loc, r).text,
+            href: format!("{root}{}", paths::round(&r.id)),
+            current: r.id == current,
+        })
         .collect()
 }
 
 fn crumb(label: String, href: String) -> Link {
-    Link { label, href, current: false }
+    Link {
+        label,
+        href,
+        current: false,
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -198,7 +261,12 @@ struct MetricChip {
     taken: String,
 }
 
-fn metric_chips(ctx: &Ctx, loc: &Locale, result: &AuditResult, only: Option<&[String]>) -> Vec<MetricChip> {
+fn metric_chips(
+    ctx: &Ctx,
+    loc: &Locale,
+    result: &AuditResult,
+    only: Option<&[String]>,
+) -> Vec<MetricChip> {
     result
         .metrics
         .iter()
@@ -274,12 +342,16 @@ struct RoundSummary {
 }
 
 /// Each series (checklist, subject) with its audits in round order.
-fn series<'m>(ctx: &Ctx<'m>) -> BTreeMap<(String, Option<String>), Vec<(&'m Round, &'m Audit, &'m AuditResult)>> {
+fn series<'m>(
+    ctx: &Ctx<'m>,
+) -> BTreeMap<(String, Option<String>), Vec<(&'m Round, &'m Audit, &'m AuditResult)>> {
     let mut out: BTreeMap<(String, Option<String>), Vec<_>> = BTreeMap::new();
     for round in &ctx.model.rounds {
         for audit in &round.audits {
             if let Some(r) = ctx.result(&round.id, &audit.id) {
-                out.entry((audit.checklist.clone(), audit.subject.clone())).or_default().push((round, audit, r));
+                out.entry((audit.checklist.clone(), audit.subject.clone()))
+                    .or_default()
+                    .push((round, audit, r));
             }
         }
     }
@@ -287,16 +359,33 @@ fn series<'m>(ctx: &Ctx<'m>) -> BTreeMap<(String, Option<String>), Vec<(&'m Roun
 }
 
 fn gap_points(result: &AuditResult, gap: f64) -> f64 {
-    let total: f64 = result.items.iter().filter(|i| i.status == ItemStatus::Scored && i.weight > 0.0).map(|i| i.weight).sum();
-    if total > 0.0 { 100.0 * gap / total } else { 0.0 }
+    let total: f64 = result
+        .items
+        .iter()
+        .filter(|i| i.status == ItemStatus::Scored && i.weight > 0.0)
+        .map(|i| i.weight)
+        .sum();
+    if total > 0.0 {
+        100.0 * gap / total
+    } else {
+        0.0
+    }
 }
 
 fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(), RenderError> {
     let path = "index.html";
     let newest = ctx.model.rounds.last();
     let round = newest.map(|r| {
-        let scores: Vec<f64> = r.audits.iter().filter_map(|a| ctx.result(&r.id, &a.id)?.score).collect();
-        let average = if scores.is_empty() { None } else { Some(scores.iter().sum::<f64>() / scores.len() as f64) };
+        let scores: Vec<f64> = r
+            .audits
+            .iter()
+            .filter_map(|a| ctx.result(&r.id, &a.id)?.score)
+            .collect();
+        let average = if scores.is_empty() {
+            None
+        } else {
+            Some(scores.iter().sum::<f64>() / scores.len() as f64)
+        };
         RoundSummary {
             title: round_title(loc, r),
             date: loc.date(r.date),
@@ -309,10 +398,15 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(
     let mut rows = Vec::new();
     let mut gaps: Vec<(f64, GapRow)> = Vec::new();
     for ((checklist_id, subject), audits) in series(ctx) {
-        let Some(&(round, audit, result)) = audits.last() else { continue };
+        let Some(&(round, audit, result)) = audits.last() else {
+            continue;
+        };
         let checklist = ctx.model.checklist_of(audit);
         let values: Vec<Option<f64>> = audits.iter().map(|(_, _, r)| r.score).collect();
-        let delta = result.previous.as_ref().and_then(|p| Some(result.score? - p.score?));
+        let delta = result
+            .previous
+            .as_ref()
+            .and_then(|p| Some(result.score? - p.score?));
         let spark_title = loc.fill("trend_of", &[("name", &audit_label(ctx, loc, audit).text)]);
         rows.push(SeriesRow {
             title: match &subject {
@@ -331,19 +425,38 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(
                 None => "none",
             },
             status: status_view(loc, audit_status(result.score, result.target)),
-            spark: charts::sparkline(&format!("spark-{checklist_id}-{}", subject.as_deref().unwrap_or("all")), &spark_title, &values, 0.0, 100.0),
+            spark: charts::sparkline(
+                &format!(
+                    "spark-{checklist_id}-{}",
+                    subject.as_deref().unwrap_or("all")
+                ),
+                &spark_title,
+                &values,
+                0.0,
+                100.0,
+            ),
             audits: audits.len(),
         });
         for item_id in &result.gaps {
-            let Some(item_result) = result.items.iter().find(|i| &i.id == item_id) else { continue };
-            let Some((_, item)) = checklist.items().find(|(_, i)| &i.id == item_id) else { continue };
+            let Some(item_result) = result.items.iter().find(|i| &i.id == item_id) else {
+                continue;
+            };
+            let Some((_, item)) = checklist.items().find(|(_, i)| &i.id == item_id) else {
+                continue;
+            };
             gaps.push((
                 gap_points(result, item_result.gap),
                 GapRow {
                     title: loc.txt(&item.title),
                     audit: audit_label(ctx, loc, audit),
                     href: paths::gaps(&round.id, &audit.id),
-                    current: item_result.value.map_or_else(|| Txt { text: "—".into(), lang: None }, |v| loc.level_label(&checklist.scale, v)),
+                    current: item_result.value.map_or_else(
+                        || Txt {
+                            text: "—".into(),
+                            lang: None,
+                        },
+                        |v| loc.level_label(&checklist.scale, v),
+                    ),
                     target: loc.level_label(&checklist.scale, item_result.target),
                     gap: loc.num(item_result.gap, 2),
                     points: loc.num(gap_points(result, item_result.gap), 1),
@@ -355,18 +468,51 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(
     gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
     let gaps = gaps.into_iter().take(10).map(|(_, g)| g).collect();
     let tiles = metric_tiles(ctx, loc);
-    let page = ctx.page_info(loc, path, "dashboard", String::new(), Vec::new(), Vec::new());
-    render_page(ctx, site, "dashboard.html", format!("{prefix}{path}"), &page, &Dashboard { round, series: rows, gaps, tiles })
+    let page = ctx.page_info(
+        loc,
+        path,
+        "dashboard",
+        String::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    render_page(
+        ctx,
+        site,
+        "dashboard.html",
+        format!("{prefix}{path}"),
+        &page,
+        &Dashboard {
+            round,
+            series: rows,
+            gaps,
+            tiles,
+        },
+    )
 }
 
 /// Organisation-wide values of each metric: the newest, with a sparkline of all.
 fn metric_tiles(ctx: &Ctx, loc: &Locale) -> Vec<MetricTile> {
-    let org: Vec<_> = ctx.model.snapshots.iter().filter(|s| s.subject.is_none()).collect();
-    let source: Vec<_> = if org.is_empty() { ctx.model.snapshots.iter().collect() } else { org };
+    let org: Vec<_> = ctx
+        .model
+        .snapshots
+        .iter()
+        .filter(|s| s.subject.is_none())
+        .collect();
+    let source: Vec<_> = if org.is_empty() {
+        ctx.model.snapshots.iter().collect()
+    } else {
+        org
+    };
     let mut tiles = Vec::new();
     for def in &ctx.model.metrics {
-        let values: Vec<(&crate::metrics::Snapshot, f64)> = source.iter().filter_map(|s| Some((*s, s.value(&def.id)?.value.value))).collect();
-        let Some(&(snap, value)) = values.last() else { continue };
+        let values: Vec<(&crate::metrics::Snapshot, f64)> = source
+            .iter()
+            .filter_map(|s| Some((*s, s.value(&def.id)?.value.value)))
+            .collect();
+        let Some(&(snap, value)) = values.last() else {
+            continue;
+        };
         let mv = snap.value(&def.id);
         let target = mv.and_then(|v| v.target).or(def.target);
         let status = crate::metrics::status(value, target, def.warn, def.better);
@@ -378,7 +524,13 @@ fn metric_tiles(ctx: &Ctx, loc: &Locale) -> Vec<MetricTile> {
             target: target.map(|t| loc.metric_value(def, t)),
             status: status_view(loc, status),
             taken: loc.date(snap.taken),
-            spark: charts::sparkline(&format!("tile-{}", def.id), &loc.fill("trend_of", &[("name", &loc.txt(&def.title).text)]), &nums, lo, hi),
+            spark: charts::sparkline(
+                &format!("tile-{}", def.id),
+                &loc.fill("trend_of", &[("name", &loc.txt(&def.title).text)]),
+                &nums,
+                lo,
+                hi,
+            ),
             href: format!("metrics/index.html#metric-{}", def.id),
         });
     }
@@ -422,18 +574,41 @@ fn rounds_index(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Resul
         .iter()
         .rev()
         .map(|r| {
-            let scores: Vec<f64> = r.audits.iter().filter_map(|a| ctx.result(&r.id, &a.id)?.score).collect();
-            let avg = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
-            RoundRow { title: round_title(loc, r), date: loc.date(r.date), href: format!("{}/index.html", r.id), audits: r.audits.len(), average: loc.score(avg) }
+            let scores: Vec<f64> = r
+                .audits
+                .iter()
+                .filter_map(|a| ctx.result(&r.id, &a.id)?.score)
+                .collect();
+            let avg =
+                (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+            RoundRow {
+                title: round_title(loc, r),
+                date: loc.date(r.date),
+                href: format!("{}/index.html", r.id),
+                audits: r.audits.len(),
+                average: loc.score(avg),
+            }
         })
         .collect();
     let root = super::up(path);
     let crumbs = vec![crumb(loc.s("nav_dashboard"), format!("{root}index.html"))];
     let page = ctx.page_info(loc, path, "rounds", loc.s("nav_rounds"), crumbs, Vec::new());
-    render_page(ctx, site, "rounds.html", format!("{prefix}{path}"), &page, &RoundsIndex { rounds })
+    render_page(
+        ctx,
+        site,
+        "rounds.html",
+        format!("{prefix}{path}"),
+        &page,
+        &RoundsIndex { rounds },
+    )
 }
 
-fn latest_redirect(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(), RenderError> {
+fn latest_redirect(
+    ctx: &Ctx,
+    loc: &Locale,
+    prefix: &str,
+    site: &mut Site,
+) -> Result<(), RenderError> {
     let path = "rounds/latest/index.html";
     #[derive(Serialize)]
     struct Redirect {
@@ -443,9 +618,26 @@ fn latest_redirect(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Re
     let Some(newest) = ctx.model.rounds.last() else {
         return Ok(());
     };
-    let data = Redirect { target: format!("../{}/index.html", newest.id), label: round_title(loc, newest) };
-    let page = ctx.page_info(loc, path, "rounds", round_title(loc, newest).text, Vec::new(), Vec::new());
-    render_page(ctx, site, "redirect.html", format!("{prefix}{path}"), &page, &data)
+    let data = Redirect {
+        target: format!("../{}/index.html", newest.id),
+        label: round_title(loc, newest),
+    };
+    let page = ctx.page_info(
+        loc,
+        path,
+        "rounds",
+        round_title(loc, newest).text,
+        Vec::new(),
+        Vec::new(),
+    );
+    render_page(
+        ctx,
+        site,
+        "redirect.html",
+        format!("{prefix}{path}"),
+        &page,
+        &data,
+    )
 }
 
 #[derive(Serialize)]
@@ -507,18 +699,33 @@ fn heat_level(score: Option<f64>) -> u8 {
     }
 }
 
-fn round_page(ctx: &Ctx, loc: &Locale, prefix: &str, round: &Round, site: &mut Site) -> Result<(), RenderError> {
+fn round_page(
+    ctx: &Ctx,
+    loc: &Locale,
+    prefix: &str,
+    round: &Round,
+    site: &mut Site,
+) -> Result<(), RenderError> {
     let path = paths::round(&round.id);
     let mut groups: BTreeMap<(String, u32), Vec<(&Audit, &AuditResult)>> = BTreeMap::new();
     for audit in &round.audits {
         if let Some(r) = ctx.result(&round.id, &audit.id) {
-            groups.entry((audit.checklist.clone(), audit.version)).or_default().push((audit, r));
+            groups
+                .entry((audit.checklist.clone(), audit.version))
+                .or_default()
+                .push((audit, r));
         }
     }
     let mut heatmaps = Vec::new();
     for ((id, version), mut audits) in groups {
-        let Some(checklist) = ctx.model.checklist(&id, version) else { continue };
-        audits.sort_by(|a, b| b.1.score.unwrap_or(-1.0).total_cmp(&a.1.score.unwrap_or(-1.0)));
+        let Some(checklist) = ctx.model.checklist(&id, version) else {
+            continue;
+        };
+        audits.sort_by(|a, b| {
+            b.1.score
+                .unwrap_or(-1.0)
+                .total_cmp(&a.1.score.unwrap_or(-1.0))
+        });
         let rows = audits
             .iter()
             .enumerate()
@@ -532,11 +739,24 @@ fn round_page(ctx: &Ctx, loc: &Locale, prefix: &str, round: &Round, site: &mut S
                 cells: r
                     .sections
                     .iter()
-                    .map(|s| HeatCell { value: loc.score(s.score), level: heat_level(s.score), status: status_view(loc, audit_status(s.score, s.target)) })
+                    .map(|s| HeatCell {
+                        value: loc.score(s.score),
+                        level: heat_level(s.score),
+                        status: status_view(loc, audit_status(s.score, s.target)),
+                    })
                     .collect(),
             })
             .collect();
-        heatmaps.push(HeatMap { checklist: loc.txt(&checklist.title), version, sections: checklist.sections.iter().map(|s| loc.txt(&s.title)).collect(), rows });
+        heatmaps.push(HeatMap {
+            checklist: loc.txt(&checklist.title),
+            version,
+            sections: checklist
+                .sections
+                .iter()
+                .map(|s| loc.txt(&s.title))
+                .collect(),
+            rows,
+        });
     }
     let mut rankings = Vec::new();
     for def in &ctx.model.metrics {
@@ -544,7 +764,11 @@ fn round_page(ctx: &Ctx, loc: &Locale, prefix: &str, round: &Round, site: &mut S
             .audits
             .iter()
             .filter_map(|a| {
-                let m = ctx.result(&round.id, &a.id)?.metrics.iter().find(|m| m.id == def.id)?;
+                let m = ctx
+                    .result(&round.id, &a.id)?
+                    .metrics
+                    .iter()
+                    .find(|m| m.id == def.id)?;
                 Some((m.value, a, m.status))
             })
             .collect();
@@ -558,21 +782,47 @@ fn round_page(ctx: &Ctx, loc: &Locale, prefix: &str, round: &Round, site: &mut S
         rankings.push(MetricRanking {
             id: def.id.clone(),
             title: loc.txt(&def.title),
-            better: if def.better == Better::Higher { "higher" } else { "lower" },
+            better: if def.better == Better::Higher {
+                "higher"
+            } else {
+                "lower"
+            },
             rows: rows
                 .into_iter()
                 .enumerate()
-                .map(|(i, (v, a, s))| RankRow { rank: i + 1, label: audit_label(ctx, loc, a), href: format!("{}/index.html", a.id), value: loc.metric_value(def, v), status: status_view(loc, s) })
+                .map(|(i, (v, a, s))| RankRow {
+                    rank: i + 1,
+                    label: audit_label(ctx, loc, a),
+                    href: format!("{}/index.html", a.id),
+                    value: loc.metric_value(def, v),
+                    status: status_view(loc, s),
+                })
                 .collect(),
         });
     }
     let root = super::up(&path);
     let title = round_title(loc, round);
-    let crumbs = vec![crumb(loc.s("nav_dashboard"), format!("{root}index.html")), crumb(loc.s("nav_rounds"), format!("{root}rounds/index.html"))];
+    let crumbs = vec![
+        crumb(loc.s("nav_dashboard"), format!("{root}index.html")),
+        crumb(loc.s("nav_rounds"), format!("{root}rounds/index.html")),
+    ];
     let switcher = round_switcher(ctx, loc, &path, &round.id);
     let page = ctx.page_info(loc, &path, "rounds", title.text.clone(), crumbs, switcher);
-    let view = RoundView { title, date: loc.date(round.date), summary: loc.md_opt(round.summary.as_ref()), heatmaps, rankings };
-    render_page(ctx, site, "round.html", format!("{prefix}{path}"), &page, &view)
+    let view = RoundView {
+        title,
+        date: loc.date(round.date),
+        summary: loc.md_opt(round.summary.as_ref()),
+        heatmaps,
+        rankings,
+    };
+    render_page(
+        ctx,
+        site,
+        "round.html",
+        format!("{prefix}{path}"),
+        &page,
+        &view,
+    )
 }
 
 // ----- audit, gaps, report ------------------------------------------------------------------
@@ -720,24 +970,41 @@ struct SearchEntry {
 }
 
 fn evidence(e: &str) -> Evidence {
-    let is_url = (e.starts_with("https://") || e.starts_with("http://")) && !e.contains(char::is_whitespace);
-    Evidence { text: e.to_string(), href: is_url.then(|| e.to_string()) }
+    let is_url =
+        (e.starts_with("https://") || e.starts_with("http://")) && !e.contains(char::is_whitespace);
+    Evidence {
+        text: e.to_string(),
+        href: is_url.then(|| e.to_string()),
+    }
 }
 
 impl AuditView {
-    fn new(ctx: &Ctx, loc: &Locale, round: &Round, audit: &Audit, result: &AuditResult) -> AuditView {
+    fn new(
+        ctx: &Ctx,
+        loc: &Locale,
+        round: &Round,
+        audit: &Audit,
+        result: &AuditResult,
+    ) -> AuditView {
         let checklist = ctx.model.checklist_of(audit);
         let newest_date = ctx.model.rounds.last().map(|r| r.date);
         let mut actions = Vec::new();
         let mut sections = Vec::new();
-        let mut counts = Counts4 { items: result.items.len(), gaps: result.gaps.len(), ..Counts4::default() };
-        let by_id: HashMap<&str, &crate::score::ItemResult> = result.items.iter().map(|i| (i.id.as_str(), i)).collect();
+        let mut counts = Counts4 {
+            items: result.items.len(),
+            gaps: result.gaps.len(),
+            ..Counts4::default()
+        };
+        let by_id: HashMap<&str, &crate::score::ItemResult> =
+            result.items.iter().map(|i| (i.id.as_str(), i)).collect();
         for (section, sr) in checklist.sections.iter().zip(&result.sections) {
             let mut items = Vec::new();
             let mut gap_sum = 0.0;
             let mut gap_count = 0;
             for item in &section.items {
-                let Some(ir) = by_id.get(item.id.as_str()) else { continue };
+                let Some(ir) = by_id.get(item.id.as_str()) else {
+                    continue;
+                };
                 let answer = audit.answers.get(&item.id);
                 match ir.status {
                     ItemStatus::Scored => counts.scored += 1,
@@ -770,7 +1037,9 @@ impl AuditView {
                     weight: loc.num(ir.weight, if ir.weight.fract() == 0.0 { 0 } else { 2 }),
                     gap: loc.num(ir.gap, 2),
                     note: answer.and_then(|a| loc.md_opt(a.note.as_ref())),
-                    evidence: answer.map(|a| a.evidence.iter().map(|e| evidence(e)).collect()).unwrap_or_default(),
+                    evidence: answer
+                        .map(|a| a.evidence.iter().map(|e| evidence(e)).collect())
+                        .unwrap_or_default(),
                     action,
                     metrics: metric_chips(ctx, loc, result, Some(&item.metrics)),
                 });
@@ -794,11 +1063,25 @@ impl AuditView {
             .sections
             .iter()
             .zip(&result.sections)
-            .map(|(s, r)| (loc.txt(&s.title).text, r.score, r.target, audit_status(r.score, r.target), loc.score(r.score)))
+            .map(|(s, r)| {
+                (
+                    loc.txt(&s.title).text,
+                    r.score,
+                    r.target,
+                    audit_status(r.score, r.target),
+                    loc.score(r.score),
+                )
+            })
             .collect();
         let chart_bars: Vec<charts::Bar> = bars
             .iter()
-            .map(|(label, value, target, status, display)| charts::Bar { label, value: *value, target: *target, status: chart_status(*status), display })
+            .map(|(label, value, target, status, display)| charts::Bar {
+                label,
+                value: *value,
+                target: *target,
+                status: chart_status(*status),
+                display,
+            })
             .collect();
         let section_chart = charts::bar_chart(
             &format!("sections-{}", audit.id),
@@ -808,10 +1091,20 @@ impl AuditView {
             100.0,
         );
         let status = audit_status(result.score, result.target);
-        let gauge = charts::score_gauge(&format!("gauge-{}", audit.id), &loc.s("overall_score"), result.score, result.target, chart_status(status));
+        let gauge = charts::score_gauge(
+            &format!("gauge-{}", audit.id),
+            &loc.s("overall_score"),
+            result.score,
+            result.target,
+            chart_status(status),
+        );
         let report_description = loc.fill(
             "report_description",
-            &[("score", &loc.score(result.score)), ("target", &loc.score(result.target)), ("gaps", &result.gaps.len().to_string())],
+            &[
+                ("score", &loc.score(result.score)),
+                ("target", &loc.score(result.target)),
+                ("gaps", &result.gaps.len().to_string()),
+            ],
         );
         AuditView {
             round: round_title(loc, round),
@@ -844,12 +1137,20 @@ impl AuditView {
         let mut out = vec![SearchEntry {
             kind: "audit",
             title: format!("{} — {}", self.title.text, self.round.text),
-            text: self.summary.as_ref().map(|m| strip_tags(&m.html)).unwrap_or_default(),
+            text: self
+                .summary
+                .as_ref()
+                .map(|m| strip_tags(&m.html))
+                .unwrap_or_default(),
             url: paths::audit(&round.id, &audit.id),
         }];
         for s in &self.sections {
             for i in &s.items {
-                let note = i.note.as_ref().map(|m| strip_tags(&m.html)).unwrap_or_default();
+                let note = i
+                    .note
+                    .as_ref()
+                    .map(|m| strip_tags(&m.html))
+                    .unwrap_or_default();
                 if note.is_empty() && i.action.is_none() {
                     continue;
                 }
@@ -884,10 +1185,23 @@ fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").trim().to_string()
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .trim()
+        .to_string()
 }
 
-fn gap_views(ctx: &Ctx, loc: &Locale, _audit: &Audit, result: &AuditResult, checklist: &Checklist, actions: &[ActionView]) -> Vec<GapView> {
+fn gap_views(
+    ctx: &Ctx,
+    loc: &Locale,
+    _audit: &Audit,
+    result: &AuditResult,
+    checklist: &Checklist,
+    actions: &[ActionView],
+) -> Vec<GapView> {
     let max_gap = result.items.iter().map(|i| i.gap).fold(0.0, f64::max);
     result
         .gaps
@@ -900,11 +1214,21 @@ fn gap_views(ctx: &Ctx, loc: &Locale, _audit: &Audit, result: &AuditResult, chec
             Some(GapView {
                 rank: rank + 1,
                 section: loc.txt(&section.title),
-                current: ir.value.map_or_else(|| Txt { text: "—".into(), lang: None }, |v| loc.level_label(&checklist.scale, v)),
+                current: ir.value.map_or_else(
+                    || Txt {
+                        text: "—".into(),
+                        lang: None,
+                    },
+                    |v| loc.level_label(&checklist.scale, v),
+                ),
                 target: loc.level_label(&checklist.scale, ir.target),
                 gap: loc.num(ir.gap, 2),
                 points: loc.num(gap_points(result, ir.gap), 1),
-                share: if max_gap > 0.0 { (100.0 * ir.gap / max_gap).round() as u32 } else { 0 },
+                share: if max_gap > 0.0 {
+                    (100.0 * ir.gap / max_gap).round() as u32
+                } else {
+                    0
+                },
                 metrics: metric_chips(ctx, loc, result, Some(&item.metrics)),
                 action: actions.iter().find(|a| a.item == title).cloned(),
                 title,
@@ -933,7 +1257,10 @@ fn metric_rows(ctx: &Ctx, loc: &Locale, audit: &Audit, result: &AuditResult) -> 
                         dimension: b.dimension.clone(),
                         name: name.clone(),
                         value: loc.metric_value(def, measure.value),
-                        status: status_view(loc, crate::metrics::status(measure.value, m.target, def.warn, def.better)),
+                        status: status_view(
+                            loc,
+                            crate::metrics::status(measure.value, m.target, def.warn, def.better),
+                        ),
                     })
                 })
                 .collect();
@@ -950,22 +1277,36 @@ fn metric_rows(ctx: &Ctx, loc: &Locale, audit: &Audit, result: &AuditResult) -> 
         .collect()
 }
 
-fn change_view(ctx: &Ctx, loc: &Locale, _audit: &Audit, result: &AuditResult, checklist: &Checklist) -> Option<ChangeView> {
+fn change_view(
+    ctx: &Ctx,
+    loc: &Locale,
+    _audit: &Audit,
+    result: &AuditResult,
+    checklist: &Checklist,
+) -> Option<ChangeView> {
     let prev = result.previous.as_ref()?;
     let prev_round = ctx.model.round(&prev.round)?;
     let prev_audit = prev_round.audits.iter().find(|a| a.id == prev.audit)?;
     let prev_result = ctx.result(&prev.round, &prev.audit)?;
     let prev_checklist = ctx.model.checklist_of(prev_audit);
-    let before: HashMap<&str, &crate::score::ItemResult> = prev_result.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let before: HashMap<&str, &crate::score::ItemResult> = prev_result
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i))
+        .collect();
     let mut improved = Vec::new();
     let mut regressed = Vec::new();
     let mut added = Vec::new();
     for (_, item) in checklist.items() {
-        let Some(now) = result.items.iter().find(|i| i.id == item.id) else { continue };
+        let Some(now) = result.items.iter().find(|i| i.id == item.id) else {
+            continue;
+        };
         match before.get(item.id.as_str()) {
             None => added.push(loc.txt(&item.title)),
             Some(then) => {
-                if let (Some(a), Some(b), Some(va), Some(vb)) = (then.ratio, now.ratio, then.value, now.value) {
+                if let (Some(a), Some(b), Some(va), Some(vb)) =
+                    (then.ratio, now.ratio, then.value, now.value)
+                {
                     let change = ChangeItem {
                         title: loc.txt(&item.title),
                         from: loc.level_label(&prev_checklist.scale, va),
@@ -981,7 +1322,11 @@ fn change_view(ctx: &Ctx, loc: &Locale, _audit: &Audit, result: &AuditResult, ch
         }
     }
     let now_ids: HashSet<&str> = result.items.iter().map(|i| i.id.as_str()).collect();
-    let removed = prev_checklist.items().filter(|(_, i)| !now_ids.contains(i.id.as_str())).map(|(_, i)| loc.txt(&i.title)).collect();
+    let removed = prev_checklist
+        .items()
+        .filter(|(_, i)| !now_ids.contains(i.id.as_str()))
+        .map(|(_, i)| loc.txt(&i.title))
+        .collect();
     let delta = result.score.zip(prev.score).map(|(a, b)| a - b);
     Some(ChangeView {
         href: format!("../../{}/{}/index.html", prev.round, prev.audit),
@@ -1000,30 +1345,94 @@ fn change_view(ctx: &Ctx, loc: &Locale, _audit: &Audit, result: &AuditResult, ch
     })
 }
 
-fn audit_pages(ctx: &Ctx, loc: &Locale, prefix: &str, round: &Round, audit: &Audit, view: &AuditView, site: &mut Site) -> Result<(), RenderError> {
+fn audit_pages(
+    ctx: &Ctx,
+    loc: &Locale,
+    prefix: &str,
+    round: &Round,
+    audit: &Audit,
+    view: &AuditView,
+    site: &mut Site,
+) -> Result<(), RenderError> {
+    // One template value serves the audit, gaps and report pages.
+    let value = tera::Value::from_serializable(view);
     let path = paths::audit(&round.id, &audit.id);
     let root = super::up(&path);
     let crumbs = vec![
         crumb(loc.s("nav_dashboard"), format!("{root}index.html")),
         crumb(loc.s("nav_rounds"), format!("{root}rounds/index.html")),
-        crumb(view.round.text.clone(), format!("{root}{}", paths::round(&round.id))),
+        crumb(
+            view.round.text.clone(),
+            format!("{root}{}", paths::round(&round.id)),
+        ),
     ];
-    let page = ctx.page_info(loc, &path, "rounds", view.report_title.clone(), crumbs.clone(), round_switcher(ctx, loc, &path, &round.id));
-    render_page(ctx, site, "audit.html", format!("{prefix}{path}"), &page, view)?;
+    let page = ctx.page_info(
+        loc,
+        &path,
+        "rounds",
+        view.report_title.clone(),
+        crumbs.clone(),
+        round_switcher(ctx, loc, &path, &round.id),
+    );
+    render_value(
+        ctx,
+        site,
+        "audit.html",
+        format!("{prefix}{path}"),
+        &page,
+        &value,
+    )?;
 
     let path = paths::gaps(&round.id, &audit.id);
     let root = super::up(&path);
-    let mut gap_crumbs: Vec<Link> = crumbs.iter().map(|c| Link { href: format!("../{}", c.href), ..c.clone() }).collect();
-    gap_crumbs.push(crumb(view.title.text.clone(), format!("{root}{}", paths::audit(&round.id, &audit.id))));
+    let mut gap_crumbs: Vec<Link> = crumbs
+        .iter()
+        .map(|c| Link {
+            href: format!("../{}", c.href),
+            ..c.clone()
+        })
+        .collect();
+    gap_crumbs.push(crumb(
+        view.title.text.clone(),
+        format!("{root}{}", paths::audit(&round.id, &audit.id)),
+    ));
     let title = format!("{} · {}", loc.s("gap_analysis"), view.report_title);
-    let page = ctx.page_info(loc, &path, "rounds", title, gap_crumbs, round_switcher(ctx, loc, &path, &round.id));
-    render_page(ctx, site, "gaps.html", format!("{prefix}{path}"), &page, view)?;
+    let page = ctx.page_info(
+        loc,
+        &path,
+        "rounds",
+        title,
+        gap_crumbs,
+        round_switcher(ctx, loc, &path, &round.id),
+    );
+    render_value(
+        ctx,
+        site,
+        "gaps.html",
+        format!("{prefix}{path}"),
+        &page,
+        &value,
+    )?;
 
     let path = paths::report(&round.id, &audit.id);
-    let mut page = ctx.page_info(loc, &path, "rounds", view.report_title.clone(), Vec::new(), Vec::new());
+    let mut page = ctx.page_info(
+        loc,
+        &path,
+        "rounds",
+        view.report_title.clone(),
+        Vec::new(),
+        Vec::new(),
+    );
     page.csp = super::REPORT_CSP;
     page.description = view.report_description.clone();
-    render_page(ctx, site, "report.html", format!("{prefix}{path}"), &page, view)
+    render_value(
+        ctx,
+        site,
+        "report.html",
+        format!("{prefix}{path}"),
+        &page,
+        &value,
+    )
 }
 
 // ----- checklists ---------------------------------------------------------------------------
@@ -1135,7 +1544,13 @@ fn texts_of(c: &Checklist) -> Vec<&Text> {
     texts
 }
 
-fn checklist_view(ctx: &Ctx, loc: &Locale, c: &Checklist, versions: &[&Checklist], from_path: &str) -> ChecklistView {
+fn checklist_view(
+    ctx: &Ctx,
+    loc: &Locale,
+    c: &Checklist,
+    versions: &[&Checklist],
+    from_path: &str,
+) -> ChecklistView {
     let root = super::up(from_path);
     let texts = texts_of(c);
     let coverage = ctx
@@ -1158,23 +1573,44 @@ fn checklist_view(ctx: &Ctx, loc: &Locale, c: &Checklist, versions: &[&Checklist
     let current = versions.last().map_or(c.version, |v| v.version);
     let previous = versions.iter().rev().find(|v| v.version < c.version);
     let changes = previous.map(|p| {
-        let old: HashMap<&str, &crate::model::Item> = p.items().map(|(_, i)| (i.id.as_str(), i)).collect();
+        let old: HashMap<&str, &crate::model::Item> =
+            p.items().map(|(_, i)| (i.id.as_str(), i)).collect();
         let new_ids: HashSet<&str> = c.items().map(|(_, i)| i.id.as_str()).collect();
         VersionChanges {
             previous: p.version,
             previous_href: format!("{root}{}", paths::checklist_version(&p.id, p.version)),
-            added: c.items().filter(|(_, i)| !old.contains_key(i.id.as_str())).map(|(_, i)| loc.txt(&i.title)).collect(),
-            removed: p.items().filter(|(_, i)| !new_ids.contains(i.id.as_str())).map(|(_, i)| loc.txt(&i.title)).collect(),
+            added: c
+                .items()
+                .filter(|(_, i)| !old.contains_key(i.id.as_str()))
+                .map(|(_, i)| loc.txt(&i.title))
+                .collect(),
+            removed: p
+                .items()
+                .filter(|(_, i)| !new_ids.contains(i.id.as_str()))
+                .map(|(_, i)| loc.txt(&i.title))
+                .collect(),
             retitled: c
                 .items()
                 .filter_map(|(_, i)| {
                     let o = old.get(i.id.as_str())?;
-                    (o.title != i.title).then(|| Retitled { id: i.id.clone(), from: loc.txt(&o.title), to: loc.txt(&i.title) })
+                    (o.title != i.title).then(|| Retitled {
+                        id: i.id.clone(),
+                        from: loc.txt(&o.title),
+                        to: loc.txt(&i.title),
+                    })
                 })
                 .collect(),
         }
     });
-    let metric_title = |id: &String| ctx.model.metric(id).map_or_else(|| Txt { text: id.clone(), lang: None }, |m| loc.txt(&m.title));
+    let metric_title = |id: &String| {
+        ctx.model.metric(id).map_or_else(
+            || Txt {
+                text: id.clone(),
+                lang: None,
+            },
+            |m| loc.txt(&m.title),
+        )
+    };
     ChecklistView {
         id: c.id.clone(),
         title: loc.txt(&c.title),
@@ -1182,8 +1618,20 @@ fn checklist_view(ctx: &Ctx, loc: &Locale, c: &Checklist, versions: &[&Checklist
         version: c.version,
         is_current: c.version == current,
         current_href: format!("{root}{}", paths::checklist(&c.id)),
-        scale: c.scale.levels.iter().map(|l| ScaleLevel { value: loc.num(l.value, if l.value.fract() == 0.0 { 0 } else { 2 }), key: l.key.clone(), label: loc.level_label(&c.scale, l.value) }).collect(),
-        target: c.target.map_or_else(|| loc.level_label(&c.scale, c.scale.max()), |t| loc.level_label(&c.scale, t)),
+        scale: c
+            .scale
+            .levels
+            .iter()
+            .map(|l| ScaleLevel {
+                value: loc.num(l.value, if l.value.fract() == 0.0 { 0 } else { 2 }),
+                key: l.key.clone(),
+                label: loc.level_label(&c.scale, l.value),
+            })
+            .collect(),
+        target: c.target.map_or_else(
+            || loc.level_label(&c.scale, c.scale.max()),
+            |t| loc.level_label(&c.scale, t),
+        ),
         sections: c
             .sections
             .iter()
@@ -1213,14 +1661,24 @@ fn checklist_view(ctx: &Ctx, loc: &Locale, c: &Checklist, versions: &[&Checklist
         versions: versions
             .iter()
             .rev()
-            .map(|v| VersionLink { version: v.version, href: format!("{root}{}", paths::checklist_version(&v.id, v.version)), current: v.version == c.version, items: v.item_count() })
+            .map(|v| VersionLink {
+                version: v.version,
+                href: format!("{root}{}", paths::checklist_version(&v.id, v.version)),
+                current: v.version == c.version,
+                items: v.item_count(),
+            })
             .collect(),
         changes,
         item_count: c.item_count(),
     }
 }
 
-fn checklist_pages(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(), RenderError> {
+fn checklist_pages(
+    ctx: &Ctx,
+    loc: &Locale,
+    prefix: &str,
+    site: &mut Site,
+) -> Result<(), RenderError> {
     let mut by_id: BTreeMap<&str, Vec<&Checklist>> = BTreeMap::new();
     for c in &ctx.model.checklists {
         by_id.entry(&c.id).or_default().push(c);
@@ -1234,31 +1692,91 @@ fn checklist_pages(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Re
             .values()
             .filter_map(|versions| {
                 let c = versions.last()?;
-                Some(ChecklistSummary { title: loc.txt(&c.title), id: c.id.clone(), version: c.version, href: format!("{}/index.html", c.id), items: c.item_count(), sections: c.sections.len(), versions: versions.len() })
+                Some(ChecklistSummary {
+                    title: loc.txt(&c.title),
+                    id: c.id.clone(),
+                    version: c.version,
+                    href: format!("{}/index.html", c.id),
+                    items: c.item_count(),
+                    sections: c.sections.len(),
+                    versions: versions.len(),
+                })
             })
             .collect(),
     };
     let path = "checklists/index.html";
     let crumbs = vec![crumb(loc.s("nav_dashboard"), "../index.html".into())];
-    let page = ctx.page_info(loc, path, "checklists", loc.s("nav_checklists"), crumbs, Vec::new());
-    render_page(ctx, site, "checklists.html", format!("{prefix}{path}"), &page, &index)?;
+    let page = ctx.page_info(
+        loc,
+        path,
+        "checklists",
+        loc.s("nav_checklists"),
+        crumbs,
+        Vec::new(),
+    );
+    render_page(
+        ctx,
+        site,
+        "checklists.html",
+        format!("{prefix}{path}"),
+        &page,
+        &index,
+    )?;
     for (id, versions) in &by_id {
-        let Some(current) = versions.last() else { continue };
+        let Some(current) = versions.last() else {
+            continue;
+        };
         let path = paths::checklist(id);
         let root = super::up(&path);
-        let crumbs = vec![crumb(loc.s("nav_dashboard"), format!("{root}index.html")), crumb(loc.s("nav_checklists"), format!("{root}checklists/index.html"))];
+        let crumbs = vec![
+            crumb(loc.s("nav_dashboard"), format!("{root}index.html")),
+            crumb(
+                loc.s("nav_checklists"),
+                format!("{root}checklists/index.html"),
+            ),
+        ];
         let view = checklist_view(ctx, loc, current, versions, &path);
-        let page = ctx.page_info(loc, &path, "checklists", view.title.text.clone(), crumbs.clone(), Vec::new());
-        render_page(ctx, site, "checklist.html", format!("{prefix}{path}"), &page, &view)?;
+        let page = ctx.page_info(
+            loc,
+            &path,
+            "checklists",
+            view.title.text.clone(),
+            crumbs.clone(),
+            Vec::new(),
+        );
+        render_page(
+            ctx,
+            site,
+            "checklist.html",
+            format!("{prefix}{path}"),
+            &page,
+            &view,
+        )?;
         for c in versions {
             let path = paths::checklist_version(id, c.version);
             let root = super::up(&path);
-            let mut crumbs: Vec<Link> = crumbs.iter().map(|l| Link { href: format!("../{}", l.href), ..l.clone() }).collect();
-            crumbs.push(crumb(loc.txt(&current.title).text, format!("{root}{}", paths::checklist(id))));
+            let mut crumbs: Vec<Link> = crumbs
+                .iter()
+                .map(|l| Link {
+                    href: format!("../{}", l.href),
+                    ..l.clone()
+                })
+                .collect();
+            crumbs.push(crumb(
+                loc.txt(&current.title).text,
+                format!("{root}{}", paths::checklist(id)),
+            ));
             let view = checklist_view(ctx, loc, c, versions, &path);
             let title = format!("{} · v{}", view.title.text, c.version);
             let page = ctx.page_info(loc, &path, "checklists", title, crumbs, Vec::new());
-            render_page(ctx, site, "checklist.html", format!("{prefix}{path}"), &page, &view)?;
+            render_page(
+                ctx,
+                site,
+                "checklist.html",
+                format!("{prefix}{path}"),
+                &page,
+                &view,
+            )?;
         }
     }
     Ok(())
@@ -1309,12 +1827,31 @@ fn metrics_page(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Resul
         }
     }
     let crumbs = vec![crumb(loc.s("nav_dashboard"), "../index.html".into())];
-    let page = ctx.page_info(loc, path, "metrics", loc.s("nav_metrics"), crumbs, Vec::new());
-    render_page(ctx, site, "metrics.html", format!("{prefix}{path}"), &page, &MetricsPage { metrics: views })
+    let page = ctx.page_info(
+        loc,
+        path,
+        "metrics",
+        loc.s("nav_metrics"),
+        crumbs,
+        Vec::new(),
+    );
+    render_page(
+        ctx,
+        site,
+        "metrics.html",
+        format!("{prefix}{path}"),
+        &page,
+        &MetricsPage { metrics: views },
+    )
 }
 
 fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
-    let snaps: Vec<_> = ctx.model.snapshots.iter().filter(|s| s.value(&def.id).is_some()).collect();
+    let snaps: Vec<_> = ctx
+        .model
+        .snapshots
+        .iter()
+        .filter(|s| s.value(&def.id).is_some())
+        .collect();
     if snaps.is_empty() {
         return None;
     }
@@ -1328,13 +1865,33 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         .map(|subject| {
             dates
                 .iter()
-                .map(|d| snaps.iter().rev().find(|s| s.taken == *d && s.subject.as_deref() == *subject).and_then(|s| s.value(&def.id)).map(|v| v.value.value))
+                .map(|d| {
+                    snaps
+                        .iter()
+                        .rev()
+                        .find(|s| s.taken == *d && s.subject.as_deref() == *subject)
+                        .and_then(|s| s.value(&def.id))
+                        .map(|v| v.value.value)
+                })
                 .collect()
         })
         .collect();
-    let names: Vec<Txt> = subjects.iter().map(|s| subject_label(ctx, loc, *s)).collect();
-    let x_labels: Vec<String> = dates.iter().map(|d| d.format("%Y-%m").to_string()).collect();
-    let series: Vec<charts::LineSeries> = names.iter().zip(&columns).map(|(n, c)| charts::LineSeries { name: &n.text, points: c }).collect();
+    let names: Vec<Txt> = subjects
+        .iter()
+        .map(|s| subject_label(ctx, loc, *s))
+        .collect();
+    let x_labels: Vec<String> = dates
+        .iter()
+        .map(|d| d.format("%Y-%m").to_string())
+        .collect();
+    let series: Vec<charts::LineSeries> = names
+        .iter()
+        .zip(&columns)
+        .map(|(n, c)| charts::LineSeries {
+            name: &n.text,
+            points: c,
+        })
+        .collect();
     let fmt = |v: f64| loc.metric_value(def, v);
     let title = loc.txt(&def.title);
     let chart = charts::line_chart(&charts::LineChart {
@@ -1351,12 +1908,26 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
     let table = dates
         .iter()
         .enumerate()
-        .map(|(i, d)| TableRow { date: loc.date(*d), cells: columns.iter().map(|c| c[i].map_or_else(|| "—".to_string(), |v| loc.metric_value(def, v))).collect() })
+        .map(|(i, d)| TableRow {
+            date: loc.date(*d),
+            cells: columns
+                .iter()
+                .map(|c| c[i].map_or_else(|| "—".to_string(), |v| loc.metric_value(def, v)))
+                .collect(),
+        })
         .collect();
     let mut breakdowns = Vec::new();
     for subject in &subjects {
-        let Some(snap) = snaps.iter().rev().find(|s| s.subject.as_deref() == *subject) else { continue };
-        let Some(value) = snap.value(&def.id) else { continue };
+        let Some(snap) = snaps
+            .iter()
+            .rev()
+            .find(|s| s.subject.as_deref() == *subject)
+        else {
+            continue;
+        };
+        let Some(value) = snap.value(&def.id) else {
+            continue;
+        };
         let target = value.target.or(def.target);
         for b in &value.by {
             let mut entries: Vec<&(String, crate::metrics::Measure)> = b.entries.iter().collect();
@@ -1371,7 +1942,19 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
                 rows: entries
                     .iter()
                     .enumerate()
-                    .map(|(i, (name, m))| RankRow { rank: i + 1, label: Txt { text: name.clone(), lang: None }, href: String::new(), value: loc.metric_value(def, m.value), status: status_view(loc, crate::metrics::status(m.value, target, def.warn, def.better)) })
+                    .map(|(i, (name, m))| RankRow {
+                        rank: i + 1,
+                        label: Txt {
+                            text: name.clone(),
+                            lang: None,
+                        },
+                        href: String::new(),
+                        value: loc.metric_value(def, m.value),
+                        status: status_view(
+                            loc,
+                            crate::metrics::status(m.value, target, def.warn, def.better),
+                        ),
+                    })
                     .collect(),
             });
         }
@@ -1381,7 +1964,11 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         description: loc.md_opt(def.description.as_ref()),
         target: def.target.map(|t| loc.metric_value(def, t)),
         warn: def.warn.map(|t| loc.metric_value(def, t)),
-        better: loc.s(if def.better == Better::Higher { "better_higher" } else { "better_lower" }),
+        better: loc.s(if def.better == Better::Higher {
+            "better_higher"
+        } else {
+            "better_lower"
+        }),
         counts_chart: counts_chart(ctx, loc, def, &snaps, &dates),
         title,
         chart,
@@ -1393,47 +1980,119 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
 
 /// For ratio metrics, good vs the rest per date; for NPS, promoters / passives / detractors.
 /// Counts of team snapshots are added up; organisation snapshots are used when there are none.
-fn counts_chart(ctx: &Ctx, loc: &Locale, def: &MetricDef, snaps: &[&crate::metrics::Snapshot], dates: &[chrono::NaiveDate]) -> Option<String> {
+fn counts_chart(
+    ctx: &Ctx,
+    loc: &Locale,
+    def: &MetricDef,
+    snaps: &[&crate::metrics::Snapshot],
+    dates: &[chrono::NaiveDate],
+) -> Option<String> {
     let _ = ctx;
-    let teams: Vec<_> = snaps.iter().filter(|s| s.subject.is_some()).copied().collect();
-    let source = if teams.is_empty() { snaps.to_vec() } else { teams };
+    let teams: Vec<_> = snaps
+        .iter()
+        .filter(|s| s.subject.is_some())
+        .copied()
+        .collect();
+    let source = if teams.is_empty() {
+        snaps.to_vec()
+    } else {
+        teams
+    };
     let mut ratio = vec![(0.0, 0.0); dates.len()];
     let mut nps = vec![(0.0, 0.0, 0.0); dates.len()];
     let (mut any_ratio, mut any_nps) = (false, false);
     for s in source {
-        let Some(i) = dates.iter().position(|d| *d == s.taken) else { continue };
+        let Some(i) = dates.iter().position(|d| *d == s.taken) else {
+            continue;
+        };
         match s.value(&def.id)?.value.counts {
             Counts::Ratio { good, total } => {
                 ratio[i].0 += good;
                 ratio[i].1 += total - good;
                 any_ratio = true;
             }
-            Counts::Nps { promoters, passives, detractors } => {
-                nps[i] = (nps[i].0 + promoters, nps[i].1 + passives, nps[i].2 + detractors);
+            Counts::Nps {
+                promoters,
+                passives,
+                detractors,
+            } => {
+                nps[i] = (
+                    nps[i].0 + promoters,
+                    nps[i].1 + passives,
+                    nps[i].2 + detractors,
+                );
                 any_nps = true;
             }
             Counts::None => {}
         }
     }
-    let x: Vec<String> = dates.iter().map(|d| d.format("%Y-%m").to_string()).collect();
+    let x: Vec<String> = dates
+        .iter()
+        .map(|d| d.format("%Y-%m").to_string())
+        .collect();
     let id = format!("counts-{}", def.id);
     if any_nps {
-        let (p, q, d): (Vec<f64>, Vec<f64>, Vec<f64>) = (nps.iter().map(|v| v.0).collect(), nps.iter().map(|v| v.1).collect(), nps.iter().map(|v| v.2).collect());
-        let (pn, qn, dn) = (loc.s("nps_promoters"), loc.s("nps_passives"), loc.s("nps_detractors"));
+        let (p, q, d): (Vec<f64>, Vec<f64>, Vec<f64>) = (
+            nps.iter().map(|v| v.0).collect(),
+            nps.iter().map(|v| v.1).collect(),
+            nps.iter().map(|v| v.2).collect(),
+        );
+        let (pn, qn, dn) = (
+            loc.s("nps_promoters"),
+            loc.s("nps_passives"),
+            loc.s("nps_detractors"),
+        );
         let stacks = [
-            charts::Stack { name: &pn, class: "series-good", values: &p },
-            charts::Stack { name: &qn, class: "series-mid", values: &q },
-            charts::Stack { name: &dn, class: "series-bad", values: &d },
+            charts::Stack {
+                name: &pn,
+                class: "series-good",
+                values: &p,
+            },
+            charts::Stack {
+                name: &qn,
+                class: "series-mid",
+                values: &q,
+            },
+            charts::Stack {
+                name: &dn,
+                class: "series-bad",
+                values: &d,
+            },
         ];
-        return Some(charts::stacked_columns(&id, &loc.s("nps_bands"), Some(&loc.s("nps_bands_desc")), &x, &stacks, true));
+        return Some(charts::stacked_columns(
+            &id,
+            &loc.s("nps_bands"),
+            Some(&loc.s("nps_bands_desc")),
+            &x,
+            &stacks,
+            true,
+        ));
     }
     if any_ratio {
         let good: Vec<f64> = ratio.iter().map(|v| v.0).collect();
         let bad: Vec<f64> = ratio.iter().map(|v| v.1).collect();
         let (gn, bn) = (loc.s("ratio_good"), loc.s("ratio_missed"));
-        let stacks = [charts::Stack { name: &gn, class: "series-good", values: &good }, charts::Stack { name: &bn, class: "series-bad", values: &bad }];
+        let stacks = [
+            charts::Stack {
+                name: &gn,
+                class: "series-good",
+                values: &good,
+            },
+            charts::Stack {
+                name: &bn,
+                class: "series-bad",
+                values: &bad,
+            },
+        ];
         let title = loc.fill("ratio_over_time", &[("name", &loc.txt(&def.title).text)]);
-        return Some(charts::stacked_columns(&id, &title, Some(&loc.s("ratio_over_time_desc")), &x, &stacks, false));
+        return Some(charts::stacked_columns(
+            &id,
+            &title,
+            Some(&loc.s("ratio_over_time_desc")),
+            &x,
+            &stacks,
+            false,
+        ));
     }
     None
 }
