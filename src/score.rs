@@ -142,8 +142,8 @@ impl Totals {
 
 /// `100 × part / whole`, evaluated left to right as §2 writes it, for `0 <= part <= whole`.
 ///
-/// Left to right keeps the common cases exact (`100 × 7.75 / 8` is 96.875, not a neighbour of
-/// it), but when `whole` is not exact in binary (weights 0.1 and 0.7 sum to
+/// Left to right rounds once where the sums are exact, so exact shares print exactly
+/// (`100 × 2.75 / 5` is 55, where `100 × (2.75 / 5)` is 55.00000000000001), but when `whole` is not exact in binary (weights 0.1 and 0.7 sum to
 /// 0.7999999999999999) rounding can carry a set at its maximum, `part == whole`, to
 /// 99.99999999999999 or 100.00000000000001. The true value is 100, and no part of a whole is
 /// more than 100%, so those are pinned.
@@ -316,4 +316,30 @@ pub fn score_all(model: &Model) -> Vec<AuditResult> {
         latest.extend(seen_this_round);
     }
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_at_its_maximum_is_exactly_100() {
+        // Weights 0.1 and 0.7, both items at the scale's max: Σw·r = Σw = 0.7999999999999999.
+        let whole = 0.1 + 0.7;
+        assert_eq!(100.0 * whole / whole, 100.00000000000001);
+        assert_eq!(percent(whole, whole), 100.0);
+        // 1.3 + 0.1 rounds the other way.
+        let whole = 0.1 + 1.3;
+        assert_eq!(100.0 * whole / whole, 99.99999999999999);
+        assert_eq!(percent(whole, whole), 100.0);
+    }
+
+    #[test]
+    fn exact_shares_stay_exact() {
+        assert_eq!(percent(0.0, 3.0), 0.0);
+        assert_eq!(percent(5.5, 8.0), 68.75);
+        assert_eq!(percent(7.375, 12.5), 59.0);
+        assert_eq!(percent(8.0, 12.0), 800.0 / 12.0);
+        assert_eq!(percent(2.75, 5.0), 55.0);
+    }
 }

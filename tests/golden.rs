@@ -1,0 +1,79 @@
+//! `score --json` on the multilingual workspace `tests/fixtures/golden` (languages hr, en,
+//! ar, ja; a custom scale 0, 1, 2.5, 4; weights 1, 2, 3, 0 and 0.5; checklist versions 1 and
+//! 2; subjects zagreb, cairo, osaka and none; rounds 2025-h2, 2026-h1, 2026-h2; snapshots),
+//! compared byte for byte with `tests/golden/`.
+//!
+//! The golden files were checked by hand against SPEC §2, §1.4 and §4.2 (every score,
+//! target, completion, gap, metric and previous). When a change to the output is intended,
+//! regenerate them with
+//! `cargo run -q -- score tests/fixtures/golden --json > tests/golden/score.json` (and the
+//! same with `--round 2026-h1` into `score-2026-h1.json`), and check the difference by hand.
+
+mod common;
+
+use common::{Fixture, parse_exact};
+
+fn golden(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[track_caller]
+fn assert_same(got: &str, want: &str, name: &str) {
+    if got != want {
+        let line = got
+            .lines()
+            .zip(want.lines())
+            .position(|(g, w)| g != w)
+            .map_or(got.lines().count().min(want.lines().count()), |i| i);
+        panic!(
+            "score --json differs from tests/golden/{name} at line {}:\n  got:  {:?}\n  want: {:?}",
+            line + 1,
+            got.lines().nth(line).unwrap_or("<end>"),
+            want.lines().nth(line).unwrap_or("<end>"),
+        );
+    }
+}
+
+#[test]
+fn every_round() {
+    let got = Fixture::new("golden").score_text(&[]);
+    assert_same(&got, &golden("score.json"), "score.json");
+}
+
+#[test]
+fn one_round() {
+    let got = Fixture::new("golden").score_text(&["--round", "2026-h1"]);
+    assert_same(&got, &golden("score-2026-h1.json"), "score-2026-h1.json");
+}
+
+/// `--round` prints exactly that round's results from the full output, `previous` included.
+#[test]
+fn one_round_is_a_slice_of_every_round() {
+    let all = parse_exact(&golden("score.json"));
+    let one = parse_exact(&golden("score-2026-h1.json"));
+    let slice: Vec<_> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["round"] == "2026-h1")
+        .cloned()
+        .collect();
+    assert_eq!(one.as_array().unwrap(), &slice);
+}
+
+/// The same workspace gives byte-identical output run after run.
+#[test]
+fn deterministic() {
+    let fixture = Fixture::new("golden");
+    let first = fixture.score_text(&[]);
+    for _ in 0..3 {
+        assert_same(
+            &fixture.score_text(&[]),
+            &first,
+            "score.json (previous run)",
+        );
+    }
+}
