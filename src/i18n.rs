@@ -7,7 +7,14 @@ use std::sync::OnceLock;
 use crate::yaml::{self, Kind};
 
 /// The built-in interface languages and their string files.
-const BUILTIN: &[(&str, &str)] = &[("en", include_str!("i18n/en.yaml"))];
+const BUILTIN: &[(&str, &str)] = &[
+    ("en", include_str!("i18n/en.yaml")),
+    ("hr", include_str!("i18n/hr.yaml")),
+    ("hu", include_str!("i18n/hu.yaml")),
+    ("sl", include_str!("i18n/sl.yaml")),
+    ("et", include_str!("i18n/et.yaml")),
+    ("ru", include_str!("i18n/ru.yaml")),
+];
 
 type Table = HashMap<String, String>;
 
@@ -49,7 +56,10 @@ pub fn known_keys() -> impl Iterator<Item = &'static str> {
 
 /// The interface strings of a page language: the built-in ones (English where the
 /// interface has no built-ins for the language), then the workspace's overrides.
-pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> HashMap<String, String> {
+pub fn strings_for(
+    lang: &str,
+    overrides: Option<&HashMap<String, String>>,
+) -> HashMap<String, String> {
     let t = tables();
     let mut out = t.get(lang).unwrap_or(&t["en"]).clone();
     if let Some(o) = overrides {
