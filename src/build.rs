@@ -25,7 +25,10 @@ pub enum Failure {
     /// The workspace folder cannot be read.
     Io(IoError),
     /// The workspace or a template override has errors.
-    Invalid { diags: Diagnostics, sources: Sources },
+    Invalid {
+        diags: Diagnostics,
+        sources: Sources,
+    },
     /// A template failed while rendering a page.
     Render(RenderError),
 }
@@ -33,17 +36,28 @@ pub enum Failure {
 pub fn build_site(root: &Path) -> Result<Built, Failure> {
     let loaded = load(root).map_err(Failure::Io)?;
     let Some(model) = loaded.model else {
-        return Err(Failure::Invalid { diags: loaded.diags, sources: loaded.sources });
+        return Err(Failure::Invalid {
+            diags: loaded.diags,
+            sources: loaded.sources,
+        });
     };
     let templates = match Templates::load(root) {
         Ok(t) => t,
         Err(problems) => {
             let mut diags = loaded.diags;
             problems.into_iter().for_each(|d: Diagnostic| diags.push(d));
-            return Err(Failure::Invalid { diags, sources: loaded.sources });
+            return Err(Failure::Invalid {
+                diags,
+                sources: loaded.sources,
+            });
         }
     };
     let results = score::score_all(&model);
     let site = render::render(&model, &results, &templates).map_err(Failure::Render)?;
-    Ok(Built { site, diags: loaded.diags, sources: loaded.sources, output: model.config.output.clone() })
+    Ok(Built {
+        site,
+        diags: loaded.diags,
+        sources: loaded.sources,
+        output: model.config.output.clone(),
+    })
 }

@@ -34,10 +34,7 @@ pub fn render(source: &str) -> String {
     let events = Parser::new_ext(source, options()).filter_map(|event| match event {
         // Raw HTML becomes visible text.
         Event::Html(s) | Event::InlineHtml(s) => Some(Event::Text(s)),
-        Event::Start(Tag::Link {
-            ref dest_url,
-            ..
-        }) if !is_safe_url(dest_url) => {
+        Event::Start(Tag::Link { ref dest_url, .. }) if !is_safe_url(dest_url) => {
             dropped_link_depth += 1;
             None
         }
@@ -47,7 +44,10 @@ pub fn render(source: &str) -> String {
         }
         // Images would load from other hosts; show their alt text's source as a link instead.
         Event::Start(Tag::Image {
-            dest_url, title, id, ..
+            dest_url,
+            title,
+            id,
+            ..
         }) => {
             if is_safe_url(&dest_url) {
                 Some(Event::Start(Tag::Link {

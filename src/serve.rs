@@ -58,9 +58,17 @@ pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
     if let Some(p) = &problems {
         eprint!("{p}");
     }
-    eprintln!("built {} pages in {} ms", site.page_count(), started.elapsed().as_millis());
+    eprintln!(
+        "built {} pages in {} ms",
+        site.page_count(),
+        started.elapsed().as_millis()
+    );
     let shared = Arc::new(Shared {
-        state: Mutex::new(State { site: Arc::new(site), version: 1, problems }),
+        state: Mutex::new(State {
+            site: Arc::new(site),
+            version: 1,
+            problems,
+        }),
         changed: Condvar::new(),
     });
     let addr = SocketAddr::new(bind, port);
@@ -69,7 +77,9 @@ pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
     eprintln!("serving on http://{addr}/ — press Ctrl+C to stop");
 
     let _watcher = watch(root, shared.clone())?;
-    let workers = std::thread::available_parallelism().map_or(4, |n| n.get() * 4).clamp(4, 32);
+    let workers = std::thread::available_parallelism()
+        .map_or(4, |n| n.get() * 4)
+        .clamp(4, 32);
     let handles: Vec<_> = (0..workers)
         .map(|_| {
             let server = server.clone();
@@ -91,7 +101,11 @@ fn failure_text(failure: Failure) -> String {
     match failure {
         Failure::Io(e) => format!("error: cannot read workspace {e}\n"),
         Failure::Invalid { diags, sources } => {
-            format!("{}error: the workspace is invalid ({}); showing the last good site\n", diag::render_human(&diags, &sources), diag::summary(&diags))
+            format!(
+                "{}error: the workspace is invalid ({}); showing the last good site\n",
+                diag::render_human(&diags, &sources),
+                diag::summary(&diags)
+            )
         }
         Failure::Render(e) => format!("error: {e}\n"),
     }
@@ -108,7 +122,9 @@ fn watch(root: &Path, shared: Arc<Shared>) -> Result<notify::RecommendedWatcher,
         }
     })
     .map_err(|e| format!("cannot watch the workspace: {e}"))?;
-    watcher.watch(root, RecursiveMode::Recursive).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    watcher
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     let root = root.to_path_buf();
     let ignored = ignored_dirs(&root);
     std::thread::spawn(move || {
@@ -139,17 +155,26 @@ fn ignored_dirs(root: &Path) -> Vec<PathBuf> {
 }
 
 fn is_relevant(ignored: &[PathBuf], path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     !ignored.iter().any(|d| path.starts_with(d)) && !name.starts_with('.') && !name.ends_with('~')
 }
 
 fn rebuild(root: &Path, shared: &Shared) {
     let started = Instant::now();
     let outcome = build::build_site(root);
-    let Ok(mut state) = shared.state.lock() else { return };
+    let Ok(mut state) = shared.state.lock() else {
+        return;
+    };
     match outcome {
         Ok(built) => {
-            eprintln!("rebuilt {} pages in {} ms", built.site.page_count(), started.elapsed().as_millis());
+            eprintln!(
+                "rebuilt {} pages in {} ms",
+                built.site.page_count(),
+                started.elapsed().as_millis()
+            );
             state.site = Arc::new(built.site);
             state.problems = None;
         }
@@ -192,7 +217,8 @@ fn respond(shared: &Shared, request: &Request) -> Response<std::io::Cursor<Vec<u
         "/__auditbook/wait" => {
             let since: Option<u64> = query.strip_prefix("since=").and_then(|v| v.parse().ok());
             let version = wait_for_change(shared, since);
-            return text(200, &version.to_string()).with_header(header("Cache-Control", "no-store"));
+            return text(200, &version.to_string())
+                .with_header(header("Cache-Control", "no-store"));
         }
         _ => {}
     }
@@ -212,14 +238,24 @@ fn respond(shared: &Shared, request: &Request) -> Response<std::io::Cursor<Vec<u
         return text(404, &body);
     };
     let mime = mime_type(&name);
-    let body = if mime.starts_with("text/html") { inject(bytes, problems.as_deref()) } else { bytes.clone() };
-    Response::from_data(body).with_header(header("Content-Type", mime)).with_header(header("Cache-Control", "no-store"))
+    let body = if mime.starts_with("text/html") {
+        inject(bytes, problems.as_deref())
+    } else {
+        bytes.clone()
+    };
+    Response::from_data(body)
+        .with_header(header("Content-Type", mime))
+        .with_header(header("Cache-Control", "no-store"))
 }
 
 /// Blocks until the site's version differs from `since` (up to 25 s), then returns it.
 fn wait_for_change(shared: &Shared, since: Option<u64>) -> u64 {
-    let Ok(mut state) = shared.state.lock() else { return 0 };
-    let Some(since) = since else { return state.version };
+    let Ok(mut state) = shared.state.lock() else {
+        return 0;
+    };
+    let Some(since) = since else {
+        return state.version;
+    };
     let deadline = Instant::now() + Duration::from_secs(25);
     while state.version == since {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -296,7 +332,10 @@ fn inject(page: &[u8], problems: Option<&str>) -> Vec<u8> {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -308,14 +347,26 @@ mod tests {
         assert_eq!(site_path("/").as_deref(), Some(""));
         assert_eq!(site_path("/rounds/q3/").as_deref(), Some("rounds/q3"));
         assert_eq!(site_path("/a%20b.html").as_deref(), Some("a b.html"));
-        for bad in ["/../etc/passwd", "/a/../../b", "/%2e%2e/x", "/%2E%2E%2Fx", "/a\\..\\b", "/%00", "/%zz", "/%c0%ae%c0%ae/"] {
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../b",
+            "/%2e%2e/x",
+            "/%2E%2E%2Fx",
+            "/a\\..\\b",
+            "/%00",
+            "/%zz",
+            "/%c0%ae%c0%ae/",
+        ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn problems_are_escaped_into_the_page() {
-        let page = inject(b"<html><body><p>x</p></body></html>", Some("error: <script>alert(1)</script>"));
+        let page = inject(
+            b"<html><body><p>x</p></body></html>",
+            Some("error: <script>alert(1)</script>"),
+        );
         let html = String::from_utf8(page).unwrap();
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("/__auditbook/live.js"));

@@ -5,9 +5,13 @@ pub fn nearest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (word.chars().count() / 3).clamp(1, 4);
+    let len = word.chars().count();
+    let limit = (len / 3).clamp(1, 4);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: skipping those too far apart
+        // keeps a huge misspelt key from costing a huge table.
+        .filter(|c| len.abs_diff(c.chars().count()) <= limit)
         .map(|c| (distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))

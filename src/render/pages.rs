@@ -341,10 +341,11 @@ struct RoundSummary {
     summary: Option<Md>,
 }
 
+/// The audits of one series, in round order.
+type SeriesAudits<'m> = Vec<(&'m Round, &'m Audit, &'m AuditResult)>;
+
 /// Each series (checklist, subject) with its audits in round order.
-fn series<'m>(
-    ctx: &Ctx<'m>,
-) -> BTreeMap<(String, Option<String>), Vec<(&'m Round, &'m Audit, &'m AuditResult)>> {
+fn series<'m>(ctx: &Ctx<'m>) -> BTreeMap<(String, Option<String>), SeriesAudits<'m>> {
     let mut out: BTreeMap<(String, Option<String>), Vec<_>> = BTreeMap::new();
     for round in &ctx.model.rounds {
         for audit in &round.audits {
@@ -1059,27 +1060,21 @@ impl AuditView {
         }
         let gaps = gap_views(ctx, loc, audit, result, checklist, &actions);
         let title = audit_label(ctx, loc, audit);
-        let bars: Vec<(String, Option<f64>, Option<f64>, Status, String)> = checklist
+        // Labels and values are owned here; the chart borrows them.
+        let texts: Vec<(String, String)> = checklist
             .sections
             .iter()
             .zip(&result.sections)
-            .map(|(s, r)| {
-                (
-                    loc.txt(&s.title).text,
-                    r.score,
-                    r.target,
-                    audit_status(r.score, r.target),
-                    loc.score(r.score),
-                )
-            })
+            .map(|(s, r)| (loc.txt(&s.title).text, loc.score(r.score)))
             .collect();
-        let chart_bars: Vec<charts::Bar> = bars
+        let chart_bars: Vec<charts::Bar> = texts
             .iter()
-            .map(|(label, value, target, status, display)| charts::Bar {
+            .zip(&result.sections)
+            .map(|((label, display), r)| charts::Bar {
                 label,
-                value: *value,
-                target: *target,
-                status: chart_status(*status),
+                value: r.score,
+                target: r.target,
+                status: chart_status(audit_status(r.score, r.target)),
                 display,
             })
             .collect();
