@@ -131,7 +131,7 @@ pub fn render_language(ctx: &Ctx, lang: &str, site: &mut Site) -> Result<(), Ren
                 let view = AuditView::new(ctx, &loc, round, audit, result);
                 let mut part = Site::default();
                 audit_pages(ctx, &loc, &prefix, round, audit, &view, &mut part)?;
-                Ok((part, view.search_entries(round, audit)))
+                Ok((part, view.search_entries(&loc, round, audit)))
             })
             .collect::<Result<_, RenderError>>()?;
         for (part, entries) in parts {
@@ -964,7 +964,7 @@ struct Counts4 {
 
 #[derive(Serialize)]
 struct SearchEntry {
-    kind: &'static str,
+    kind: String,
     title: String,
     text: String,
     url: String,
@@ -1128,9 +1128,9 @@ impl AuditView {
         }
     }
 
-    fn search_entries(&self, round: &Round, audit: &Audit) -> Vec<SearchEntry> {
+    fn search_entries(&self, loc: &Locale, round: &Round, audit: &Audit) -> Vec<SearchEntry> {
         let mut out = vec![SearchEntry {
-            kind: "audit",
+            kind: loc.s("search_kind_audit"),
             title: format!("{} — {}", self.title.text, self.round.text),
             text: self
                 .summary
@@ -1150,7 +1150,7 @@ impl AuditView {
                     continue;
                 }
                 out.push(SearchEntry {
-                    kind: "note",
+                    kind: loc.s("search_kind_note"),
                     title: format!("{} · {}", i.title.text, self.title.text),
                     text: note,
                     url: format!("{}#item-{}", paths::audit(&round.id, &audit.id), i.id),
@@ -1159,7 +1159,7 @@ impl AuditView {
         }
         for g in &self.gaps {
             out.push(SearchEntry {
-                kind: "gap",
+                kind: loc.s("search_kind_gap"),
                 title: format!("{} · {}", g.title.text, self.title.text),
                 text: format!("{} → {}", g.current.text, g.target.text),
                 url: paths::gaps(&round.id, &audit.id),
@@ -1791,7 +1791,35 @@ struct MetricView {
     table_head: Vec<Txt>,
     table: Vec<TableRow>,
     breakdowns: Vec<BreakdownView>,
-    counts_chart: Option<String>,
+    counts: Option<CountsView>,
+}
+
+/// A chart of counts, with the same numbers as a table for readers who cannot see it.
+#[derive(Serialize)]
+struct CountsView {
+    chart: String,
+    head: Vec<String>,
+    rows: Vec<TableRow>,
+}
+
+fn counts_view(
+    loc: &Locale,
+    chart: String,
+    dates: &[chrono::NaiveDate],
+    columns: &[(String, Vec<f64>)],
+) -> CountsView {
+    CountsView {
+        chart,
+        head: columns.iter().map(|(name, _)| name.clone()).collect(),
+        rows: dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| TableRow {
+                date: loc.date(*d),
+                cells: columns.iter().map(|(_, v)| loc.num(v[i], 0)).collect(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -1964,7 +1992,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         } else {
             "better_lower"
         }),
-        counts_chart: counts_chart(ctx, loc, def, &snaps, &dates),
+        counts: counts_chart(loc, def, &snaps, &dates),
         title,
         chart,
         table_head: names,
@@ -1976,13 +2004,11 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
 /// For ratio metrics, good vs the rest per date; for NPS, promoters / passives / detractors.
 /// Counts of team snapshots are added up; organisation snapshots are used when there are none.
 fn counts_chart(
-    ctx: &Ctx,
     loc: &Locale,
     def: &MetricDef,
     snaps: &[&crate::metrics::Snapshot],
     dates: &[chrono::NaiveDate],
-) -> Option<String> {
-    let _ = ctx;
+) -> Option<CountsView> {
     let teams: Vec<_> = snaps
         .iter()
         .filter(|s| s.subject.is_some())
@@ -2054,19 +2080,35 @@ fn counts_chart(
                 values: &d,
             },
         ];
-        return Some(charts::stacked_columns(
+        let chart = charts::stacked_columns(
             &id,
             &loc.s("nps_bands"),
             Some(&loc.s("nps_bands_desc")),
             &x,
             &stacks,
             true,
+        );
+        return Some(counts_view(
+            loc,
+            chart,
+            dates,
+            &[
+                (pn.clone(), p.clone()),
+                (qn.clone(), q.clone()),
+                (dn.clone(), d.clone()),
+            ],
         ));
     }
     if any_ratio {
         let good: Vec<f64> = ratio.iter().map(|v| v.0).collect();
         let bad: Vec<f64> = ratio.iter().map(|v| v.1).collect();
-        let (gn, bn) = (loc.s("ratio_good"), loc.s("ratio_missed"));
+        // Service levels are met or missed; other ratios count positive cases.
+        let sla = def.id == "sla-compliance";
+        let (gn, bn) = if sla {
+            (loc.s("ratio_good"), loc.s("ratio_missed"))
+        } else {
+            (loc.s("ratio_positive"), loc.s("ratio_other"))
+        };
         let stacks = [
             charts::Stack {
                 name: &gn,
@@ -2079,14 +2121,19 @@ fn counts_chart(
                 values: &bad,
             },
         ];
-        let title = loc.fill("ratio_over_time", &[("name", &loc.txt(&def.title).text)]);
-        return Some(charts::stacked_columns(
-            &id,
-            &title,
-            Some(&loc.s("ratio_over_time_desc")),
-            &x,
-            &stacks,
-            false,
+        let (title_key, desc_key) = if sla {
+            ("ratio_over_time", "ratio_over_time_desc")
+        } else {
+            ("ratio_split", "ratio_split_desc")
+        };
+        let title = loc.fill(title_key, &[("name", &loc.txt(&def.title).text)]);
+        let chart =
+            charts::stacked_columns(&id, &title, Some(&loc.s(desc_key)), &x, &stacks, false);
+        return Some(counts_view(
+            loc,
+            chart,
+            dates,
+            &[(gn.clone(), good.clone()), (bn.clone(), bad.clone())],
         ));
     }
     None
