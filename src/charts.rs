@@ -46,6 +46,8 @@ impl Status {
 
 pub(crate) struct Bar<'a> {
     pub label: &'a str,
+    /// The label's language, when it differs from the page's.
+    pub lang: Option<&'a str>,
     pub value: Option<f64>,
     pub target: Option<f64>,
     pub status: Status,
@@ -55,12 +57,16 @@ pub(crate) struct Bar<'a> {
 
 pub(crate) struct LineSeries<'a> {
     pub name: &'a str,
+    /// The name's language, when it differs from the page's.
+    pub lang: Option<&'a str>,
     pub points: &'a [Option<f64>],
 }
 
 pub(crate) struct LineChart<'a> {
     pub id: &'a str,
     pub title: &'a str,
+    /// The title's language, when it differs from the page's.
+    pub title_lang: Option<&'a str>,
     pub desc: Option<&'a str>,
     pub x_labels: &'a [String],
     pub series: &'a [LineSeries<'a>],
@@ -98,6 +104,7 @@ pub(crate) fn format_number(v: f64, decimals: usize) -> String {
 pub(crate) fn sparkline(
     id: &str,
     title: &str,
+    title_lang: Option<&str>,
     values: &[Option<f64>],
     min: f64,
     max: f64,
@@ -105,7 +112,7 @@ pub(crate) fn sparkline(
     const PAD: f64 = 4.0;
     let id = &clean_id(id);
     let Some((lo, hi)) = range(values.iter().filter_map(|v| finite(*v))) else {
-        return no_data(id, "sparkline", title, None);
+        return no_data(id, "sparkline", (title, title_lang), None);
     };
     let given = min.is_finite() && max.is_finite() && min < max;
     let (lo, hi) = if given { (min, max) } else { (lo, hi) };
@@ -117,7 +124,7 @@ pub(crate) fn sparkline(
     let points: Vec<_> = values.iter().enumerate().map(point).collect();
     let last = points.iter().rposition(Option::is_some);
 
-    let mut s = open(id, "sparkline", (120.0, 32.0), title, None);
+    let mut s = open(id, "sparkline", (120.0, 32.0), (title, title_lang), None);
     let d = gap_path(&points);
     s += &format!("<path class=\"spark-line\" d=\"{d}\" {LINE} stroke-width=\"1.5\"/>");
     for (i, point) in points.iter().enumerate() {
@@ -147,7 +154,7 @@ pub(crate) fn bar_chart(
     const ROW: f64 = 24.0;
     let id = &clean_id(id);
     if bars.is_empty() {
-        return no_data(id, "bar", title, desc);
+        return no_data(id, "bar", (title, None), desc);
     }
     let data = bars.iter().flat_map(|b| [b.value, b.target]);
     let max = match max.is_finite() && max > 0.0 {
@@ -157,7 +164,7 @@ pub(crate) fn bar_chart(
     let scale = |v: f64| X0 + unit(v, 0.0, max) * 340.0;
     let height = 2.0 * PAD + bars.len() as f64 * ROW;
 
-    let mut s = open(id, "bar", (600.0, height), title, desc);
+    let mut s = open(id, "bar", (600.0, height), (title, None), desc);
     s += &line("axis", (X0, PAD), (X0, height - PAD), AXIS);
     for (i, bar) in bars.iter().enumerate() {
         let top = PAD + i as f64 * ROW;
@@ -168,7 +175,8 @@ pub(crate) fn bar_chart(
             tip += &format!(" ({TARGET_MARK} {})", format_number(t, 2));
         }
         push_glyph(&mut tip, bar.status);
-        s += &format!("<g class=\"bar-row\"><title>{}</title>", esc(&tip));
+        let lang = lang_attr(bar.lang);
+        s += &format!("<g class=\"bar-row\"{lang}><title>{}</title>", esc(&tip));
         let label = esc(&truncate(bar.label, 26));
         s += &text("bar-label", X0 - 8.0, mid, "end", &label);
         let end = value.map_or(X0, scale);
@@ -195,7 +203,7 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
     let id = &clean_id(c.id);
     let points = || c.series.iter().flat_map(|s| s.points.iter().copied());
     let Some((lo, hi)) = range(points().filter_map(finite)) else {
-        return no_data(id, "line", c.title, c.desc);
+        return no_data(id, "line", (c.title, c.title_lang), c.desc);
     };
     let (target, warn) = (finite(c.target), finite(c.warn));
     let limits = [Some(lo), Some(hi), target, warn];
@@ -209,7 +217,7 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
     let n = lengths.fold(c.x_labels.len(), usize::max);
     let f = Frame::new(56.0, legend_h, &ticks, n);
 
-    let mut s = open(id, "line", (W, H), c.title, c.desc);
+    let mut s = open(id, "line", (W, H), (c.title, c.title_lang), c.desc);
     s += &f.grid(&ticks, |t| esc(&(c.y_format)(t)));
     if let (Some(t), Some(w)) = (target, warn) {
         let (a, b) = (f.y(t), f.y(w));
@@ -236,11 +244,17 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
             let Some(v) = finite(*v) else { continue };
             let x_label = c.x_labels.get(i).map_or("", String::as_str);
             let mut tip = format!("{x_label}: {}", (c.y_format)(v));
+            let mut lang = String::new();
             if c.series.len() > 1 {
                 tip = format!("{} · {tip}", series.name);
+                lang = lang_attr(series.lang);
             }
             push_glyph(&mut tip, point_status(v, target, warn, c.higher_is_better));
-            s += &format!("<g><title>{}</title>{}</g>", esc(&tip), marker(k, at(i, v)));
+            s += &format!(
+                "<g{lang}><title>{}</title>{}</g>",
+                esc(&tip),
+                marker(k, at(i, v))
+            );
         }
         s += "</g>";
     }
@@ -250,7 +264,11 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
         let mark = marker(k, (x + 8.0, y));
         s += &format!("<g class=\"series-{}\">{sample}{mark}</g>", k + 1);
         let name = esc(&truncate(names[k], 24));
-        s += &text("legend", x + 20.0, y, "start", &name);
+        let lang = lang_attr(c.series[k].lang);
+        s += &format!(
+            "<g{lang}>{}</g>",
+            text("legend", x + 20.0, y, "start", &name)
+        );
     }
     s + "</svg>"
 }
@@ -269,7 +287,7 @@ pub(crate) fn stacked_columns(
     let lengths = stacks.iter().map(|s| s.values.len());
     let n = lengths.fold(x_labels.len(), usize::max);
     if n == 0 || stacks.is_empty() {
-        return no_data(id, "columns", title, desc);
+        return no_data(id, "columns", (title, None), desc);
     }
     // Only positive finite values stack; anything else counts as nothing.
     let value = |s: &Stack, i: usize| {
@@ -288,7 +306,7 @@ pub(crate) fn stacked_columns(
     let col_w = ((RIGHT - f.left) / n as f64 * 0.6).min(56.0);
     let unit_sign = if percent { "%" } else { "" };
 
-    let mut s = open(id, "columns", (W, H), title, desc);
+    let mut s = open(id, "columns", (W, H), (title, None), desc);
     s += &hatch_defs(id, stacks.len());
     s += &f.grid(&ticks, |t| format_number(t, 2) + unit_sign);
     for (i, &total) in totals.iter().enumerate() {
@@ -338,7 +356,7 @@ pub(crate) fn score_gauge(
     let id = &clean_id(id);
     let score = finite(score).map(|v| v.clamp(0.0, 100.0));
     let class = status.class();
-    let mut s = open(id, "gauge", (100.0, 100.0), title, None);
+    let mut s = open(id, "gauge", (100.0, 100.0), (title, None), None);
     s += &format!("<circle class=\"gauge-track\" {RING} {TRACK}/>");
     // The status class sits on a group: a stylesheet that sets `fill` for it must not fill
     // the ring, whose own `fill="none"` wins over an inherited fill.
@@ -453,13 +471,32 @@ fn point_status(v: f64, target: Option<f64>, warn: Option<f64>, higher_is_better
     }
 }
 
-/// Opens the `<svg>` element with its accessible name and description.
-fn open(id: &str, kind: &str, (w, h): (f64, f64), title: &str, desc: Option<&str>) -> String {
+/// ` lang="…"` for text in another language than the page's, or nothing.
+/// `dir` names the text's direction for readers of the markup; the chart's geometry stays
+/// left to right whatever it says.
+fn lang_attr(lang: Option<&str>) -> String {
+    lang.map_or(String::new(), |l| {
+        let dir = if crate::text::is_rtl(l) { "rtl" } else { "ltr" };
+        format!(" lang=\"{}\" dir=\"{dir}\"", esc(l))
+    })
+}
+
+/// Opens the `<svg>` element with its accessible name (and its language, when it differs
+/// from the page's) and description. Charts keep left-to-right geometry on right-to-left
+/// pages, so `direction` is fixed.
+fn open(
+    id: &str,
+    kind: &str,
+    (w, h): (f64, f64),
+    (title, title_lang): (&str, Option<&str>),
+    desc: Option<&str>,
+) -> String {
     let desc = desc.filter(|d| !d.is_empty());
     let desc_id = desc.map_or(String::new(), |_| format!(" {id}-desc"));
     let (w, h, title) = (num(w), num(h), esc(title));
+    let lang = lang_attr(title_lang);
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title{desc_id}\" class=\"chart chart-{kind}\" fill=\"currentColor\" font-size=\"12\"><title id=\"{id}-title\">{title}</title>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title{desc_id}\" class=\"chart chart-{kind}\" fill=\"currentColor\" font-size=\"12\" direction=\"ltr\" dir=\"ltr\"><title id=\"{id}-title\"{lang}>{title}</title>"
     );
     if let Some(d) = desc {
         s += &format!("<desc id=\"{id}-desc\">{}</desc>", esc(d));
@@ -468,7 +505,7 @@ fn open(id: &str, kind: &str, (w, h): (f64, f64), title: &str, desc: Option<&str
 }
 
 /// A small chart holding only the "no data" text.
-fn no_data(id: &str, kind: &str, title: &str, desc: Option<&str>) -> String {
+fn no_data(id: &str, kind: &str, title: (&str, Option<&str>), desc: Option<&str>) -> String {
     let (w, h) = match kind {
         "sparkline" => (120.0, 32.0),
         _ => (W, 40.0),
@@ -712,6 +749,7 @@ mod tests {
     fn bar<'a>(label: &'a str, value: Option<f64>, target: Option<f64>) -> Bar<'a> {
         let (status, display) = (Status::Met, "50 %");
         Bar {
+            lang: None,
             label,
             value,
             target,
@@ -721,7 +759,11 @@ mod tests {
     }
 
     fn series<'a>(name: &'a str, points: &'a [Option<f64>]) -> LineSeries<'a> {
-        LineSeries { name, points }
+        LineSeries {
+            name,
+            lang: None,
+            points,
+        }
     }
 
     fn stack<'a>(name: &'a str, class: &'a str, values: &'a [f64]) -> Stack<'a> {
@@ -734,6 +776,7 @@ mod tests {
 
     fn chart<'a>(id: &'a str, series: &'a [LineSeries<'a>], labels: &'a [String]) -> LineChart<'a> {
         LineChart {
+            title_lang: None,
             id,
             title: "NPS",
             desc: Some("by quarter"),
@@ -805,8 +848,8 @@ mod tests {
         let no_points = [series("a", &[None, Some(f64::NAN)])];
         let charts = [
             bar_chart("e", "t", None, &[], 1.0),
-            sparkline("e", "t", &[], 0.0, 1.0),
-            sparkline("e", "t", &[None, Some(f64::INFINITY)], 0.0, 1.0),
+            sparkline("e", "t", None, &[], 0.0, 1.0),
+            sparkline("e", "t", None, &[None, Some(f64::INFINITY)], 0.0, 1.0),
             line_chart(&chart("e", &[], &[])),
             line_chart(&chart("e", &no_points, &[])),
             stacked_columns("e", "t", None, &[], &[], true),
@@ -816,7 +859,7 @@ mod tests {
             assert!(svg.contains(">no data</text>"), "{svg}");
         }
         let values = [Some(1.0), None, Some(f64::NAN), Some(2.0)];
-        let svg = sparkline("s", "t", &values, 0.0, 2.0);
+        let svg = sparkline("s", "t", None, &values, 0.0, 2.0);
         assert_valid(&svg, "s");
         assert!(svg.contains("d=\"M4 16M116 4\""), "{svg}");
         assert!(svg.contains("class=\"spark-dot spark-last\" cx=\"116\" cy=\"4\""));
@@ -837,7 +880,7 @@ mod tests {
         let labels = ["a".to_string()];
         let stacks = [stack("a", "c", &raw), stack("b", "d", &[-0.0, 1e308])];
         let charts = [
-            sparkline("x", "t", &odd, f64::NAN, 1e308),
+            sparkline("x", "t", None, &odd, f64::NAN, 1e308),
             bar_chart("x", "t", None, &bars, inf),
             line_chart(&chart("x", &[series("a", &odd)], &labels)),
             stacked_columns("x", "t", None, &labels, &stacks, true),
@@ -848,7 +891,7 @@ mod tests {
 
     #[test]
     fn all_equal_values_stay_finite_and_centred() {
-        let svg = sparkline("s", "t", &[Some(5.0); 3], 5.0, 5.0);
+        let svg = sparkline("s", "t", None, &[Some(5.0); 3], 5.0, 5.0);
         assert_valid(&svg, "s");
         assert_eq!(svg.matches("cy=\"16\"").count(), 3);
         let flat = [series("a", &[Some(50.0), Some(50.0)])];

@@ -54,20 +54,35 @@ pub fn known_keys() -> impl Iterator<Item = &'static str> {
     tables()["en"].keys().map(String::as_str)
 }
 
+/// The interface strings of one page language.
+#[derive(Debug, Clone, Default)]
+pub struct Strings {
+    pub map: HashMap<String, String>,
+    /// Keys whose text is the English built-in because the language has none of its own;
+    /// pages mark such text as English.
+    pub fallback: std::collections::HashSet<String>,
+}
+
 /// The interface strings of a page language: the built-in ones (English where the
 /// interface has no built-ins for the language), then the workspace's overrides.
-pub fn strings_for(
-    lang: &str,
-    overrides: Option<&HashMap<String, String>>,
-) -> HashMap<String, String> {
+pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> Strings {
     let t = tables();
-    let mut out = t.get(lang).unwrap_or(&t["en"]).clone();
+    let (mut map, english) = match t.get(lang) {
+        Some(own) => (own.clone(), false),
+        None => (t["en"].clone(), lang.split('-').next() != Some("en")),
+    };
+    let mut fallback: std::collections::HashSet<String> = if english {
+        map.keys().cloned().collect()
+    } else {
+        Default::default()
+    };
     if let Some(o) = overrides {
         for (k, v) in o {
-            out.insert(k.clone(), v.clone());
+            map.insert(k.clone(), v.clone());
+            fallback.remove(k);
         }
     }
-    out
+    Strings { map, fallback }
 }
 
 /// A built-in string: in `lang` if the interface has it, else in English.

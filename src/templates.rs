@@ -119,12 +119,13 @@ impl Templates {
         name: &str,
         page: &PageInfo,
         data: &tera::Value,
-        strings: &tera::Value,
+        (strings, attr_strings): &(tera::Value, tera::Value),
     ) -> Result<String, RenderError> {
         let mut ctx = Context::new();
         ctx.insert("page", page);
         ctx.insert_value("data", data.clone());
         ctx.insert_value("t", strings.clone());
+        ctx.insert_value("ta", attr_strings.clone());
         if name == "report.html" {
             ctx.insert("style", &self.style);
         }

@@ -8,28 +8,43 @@ use serde::Serialize;
 use crate::markdown;
 use crate::metrics::{MetricDef, Unit};
 use crate::model::{Model, Scale};
-use crate::text::Text;
+use crate::text::{Text, is_rtl};
 
 /// A text as a page shows it: `lang` is set when the text fell back to a language other
-/// than the page's, so the template can mark it.
+/// than the page's, so the template can mark it, and `dir` when that language is written
+/// the other way.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Txt {
     pub text: String,
     pub lang: Option<String>,
+    pub dir: Option<&'static str>,
 }
 
-/// Rendered, sanitised Markdown, with its language when it differs from the page's.
+impl Txt {
+    /// Text in the page's own language (or in no language, such as a number or a name).
+    pub fn plain(text: impl Into<String>) -> Txt {
+        Txt {
+            text: text.into(),
+            lang: None,
+            dir: None,
+        }
+    }
+}
+
+/// Rendered, sanitised Markdown, with its language (and direction) when it differs from the
+/// page's.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Md {
     pub html: String,
     pub lang: Option<String>,
+    pub dir: Option<&'static str>,
 }
 
 /// Everything a page needs to show text in its language.
 pub struct Locale<'m> {
     pub lang: &'m str,
     pub default_lang: &'m str,
-    pub strings: &'m HashMap<String, String>,
+    pub strings: &'m crate::i18n::Strings,
     /// Markdown rendered once per distinct source, shared by every page and language.
     pub md_cache: &'m MarkdownCache,
 }
@@ -56,12 +71,42 @@ impl MarkdownCache {
 }
 
 impl Locale<'_> {
+    /// The `lang` and `dir` that text in `lang` needs on this page: none when it is the
+    /// page's language.
+    fn marks(&self, lang: &str) -> (Option<String>, Option<&'static str>) {
+        if lang == self.lang {
+            return (None, None);
+        }
+        let dir =
+            (is_rtl(lang) != is_rtl(self.lang)).then_some(if is_rtl(lang) { "rtl" } else { "ltr" });
+        (Some(lang.to_string()), dir)
+    }
+
     pub fn txt(&self, t: &Text) -> Txt {
         let l = t.get(self.lang, self.default_lang);
+        let (lang, dir) = self.marks(l.lang);
         Txt {
             text: l.text.to_string(),
-            lang: (l.lang != self.lang).then(|| l.lang.to_string()),
+            lang,
+            dir,
         }
+    }
+
+    /// An interface string as page text, marked as English where it fell back to English.
+    pub fn ui(&self, key: &str) -> Txt {
+        let text = self.s(key);
+        if self.strings.fallback.contains(key) {
+            let (lang, dir) = self.marks("en");
+            Txt { text, lang, dir }
+        } else {
+            Txt::plain(text)
+        }
+    }
+
+    /// The language of interface strings on this page: the page's, or English where the
+    /// interface has no strings of the page's language.
+    pub fn ui_lang(&self) -> Option<&'static str> {
+        (!self.strings.fallback.is_empty()).then_some("en")
     }
 
     pub fn txt_opt(&self, t: Option<&Text>) -> Option<Txt> {
@@ -70,9 +115,11 @@ impl Locale<'_> {
 
     pub fn md(&self, t: &Text) -> Md {
         let l = t.get(self.lang, self.default_lang);
+        let (lang, dir) = self.marks(l.lang);
         Md {
             html: self.md_cache.render(l.text).to_string(),
-            lang: (l.lang != self.lang).then(|| l.lang.to_string()),
+            lang,
+            dir,
         }
     }
 
@@ -83,6 +130,7 @@ impl Locale<'_> {
     /// An interface string; the key itself if it is unknown (a bug, caught by tests).
     pub fn s(&self, key: &str) -> String {
         self.strings
+            .map
             .get(key)
             .cloned()
             .unwrap_or_else(|| key.to_string())
@@ -186,23 +234,14 @@ impl Locale<'_> {
     /// a built-in scale's level.
     pub fn level_label(&self, scale: &Scale, value: f64) -> Txt {
         let Some(level) = scale.by_value(value) else {
-            return Txt {
-                text: self.num(value, 1),
-                lang: None,
-            };
+            return Txt::plain(self.num(value, 1));
         };
         if let Some(label) = &level.label {
             return self.txt(label);
         }
         match &scale.name {
-            Some(name) => Txt {
-                text: self.s(&format!("scale_{}_{}", name.replace('-', "_"), level.key)),
-                lang: None,
-            },
-            None => Txt {
-                text: level.key.clone(),
-                lang: None,
-            },
+            Some(name) => self.ui(&format!("scale_{}_{}", name.replace('-', "_"), level.key)),
+            None => Txt::plain(level.key.clone()),
         }
     }
 
@@ -282,7 +321,7 @@ mod tests {
 
     fn locale<'a>(
         lang: &'a str,
-        strings: &'a HashMap<String, String>,
+        strings: &'a crate::i18n::Strings,
         cache: &'a MarkdownCache,
     ) -> Locale<'a> {
         Locale {
@@ -295,7 +334,7 @@ mod tests {
 
     #[test]
     fn numbers_follow_the_language() {
-        let strings = HashMap::new();
+        let strings = crate::i18n::Strings::default();
         let cache = MarkdownCache::default();
         assert_eq!(locale("en", &strings, &cache).num(72.45, 1), "72.5");
         assert_eq!(locale("hr", &strings, &cache).num(72.5, 1), "72,5");
@@ -306,14 +345,14 @@ mod tests {
 
     #[test]
     fn durations_show_two_units() {
-        let mut strings = HashMap::new();
+        let mut strings = crate::i18n::Strings::default();
         for (k, v) in [
             ("unit_day", "d"),
             ("unit_hour", "h"),
             ("unit_minute", "min"),
             ("unit_second", "s"),
         ] {
-            strings.insert(k.to_string(), v.to_string());
+            strings.map.insert(k.to_string(), v.to_string());
         }
         let cache = MarkdownCache::default();
         let l = locale("en", &strings, &cache);
@@ -321,5 +360,21 @@ mod tests {
         assert_eq!(l.duration(100_800.0), "1 d 4 h");
         assert_eq!(l.duration(45.0), "45 s");
         assert_eq!(l.duration(0.0), "0 s");
+    }
+
+    #[test]
+    fn fallback_text_says_its_language_and_direction() {
+        let mut strings = crate::i18n::Strings::default();
+        strings.map.insert("score".into(), "Score".into());
+        strings.fallback.insert("score".into());
+        let cache = MarkdownCache::default();
+        let ar = locale("ar", &strings, &cache);
+        assert_eq!(ar.ui("score").lang.as_deref(), Some("en"));
+        assert_eq!(ar.ui("score").dir, Some("ltr"));
+        let hr_text = Text::plain("Revizija", "hr");
+        assert_eq!(ar.txt(&hr_text).dir, Some("ltr"));
+        let hr = locale("hr", &strings, &cache);
+        assert_eq!(hr.txt(&hr_text), Txt::plain("Revizija"));
+        assert_eq!(hr.txt(&Text::plain("مراجعة", "ar")).dir, Some("rtl"));
     }
 }

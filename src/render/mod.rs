@@ -75,7 +75,7 @@ pub struct PageInfo {
 
 #[derive(Serialize, Clone)]
 pub struct Link {
-    pub label: String,
+    pub label: Txt,
     pub href: String,
     pub current: bool,
 }
@@ -97,9 +97,10 @@ pub struct Ctx<'m> {
     pub snapshots: SnapshotIndex<'m>,
     pub subjects: HashMap<String, Text>,
     pub md: MarkdownCache,
-    pub strings: HashMap<String, HashMap<String, String>>,
-    /// The same strings as template values, converted once per language.
-    pub string_values: HashMap<String, tera::Value>,
+    pub strings: HashMap<String, crate::i18n::Strings>,
+    /// The same strings as template values, converted once per language: `t` for element
+    /// content (marked as English where they fell back to it), `ta` for attributes.
+    pub string_values: HashMap<String, (tera::Value, tera::Value)>,
     result_index: HashMap<(&'m str, &'m str), usize>,
 }
 
@@ -149,7 +150,7 @@ impl<'m> Ctx<'m> {
         let nav = nav_items
             .iter()
             .map(|(id, key, href)| Link {
-                label: loc.s(key),
+                label: loc.ui(key),
                 href: format!("{root}{href}"),
                 current: *id == section,
             })
@@ -196,6 +197,47 @@ pub fn up(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
+/// The interface strings of a language as template values: `t` holds escaped HTML, with
+/// text that fell back to English wrapped in a span that says so; `ta` holds plain text for
+/// attributes, which Tera escapes when printing.
+fn template_strings(lang: &str, strings: &crate::i18n::Strings) -> (tera::Value, tera::Value) {
+    let mark = if is_rtl(lang) {
+        " lang=\"en\" dir=\"ltr\""
+    } else {
+        " lang=\"en\""
+    };
+    let mut html = HashMap::with_capacity(strings.map.len());
+    for (key, text) in &strings.map {
+        let escaped = escape(text);
+        let value = if strings.fallback.contains(key) {
+            format!("<span{mark}>{escaped}</span>")
+        } else {
+            escaped
+        };
+        html.insert(key.clone(), tera::Value::safe_string(&value));
+    }
+    (
+        tera::Value::from(html),
+        tera::Value::from_serializable(&strings.map),
+    )
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2F;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Renders the whole site.
 pub fn render(
     model: &Model,
@@ -211,7 +253,7 @@ pub fn render(
     }
     let string_values = strings
         .iter()
-        .map(|(l, s)| (l.clone(), tera::Value::from_serializable(s)))
+        .map(|(l, s)| (l.clone(), template_strings(l, s)))
         .collect();
     let result_index = results
         .iter()

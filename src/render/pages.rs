@@ -40,7 +40,7 @@ fn chart_status(s: Status) -> charts::Status {
 pub struct StatusView {
     pub class: &'static str,
     pub glyph: &'static str,
-    pub label: String,
+    pub label: Txt,
 }
 
 fn status_view(loc: &Locale, s: Status) -> StatusView {
@@ -53,7 +53,7 @@ fn status_view(loc: &Locale, s: Status) -> StatusView {
     StatusView {
         class: s.as_str(),
         glyph,
-        label: loc.s(key),
+        label: loc.ui(key),
     }
 }
 
@@ -194,10 +194,7 @@ pub fn render_data(ctx: &Ctx, site: &mut Site) -> Result<(), RenderError> {
 fn round_title(loc: &Locale, round: &Round) -> Txt {
     match &round.title {
         Some(t) => loc.txt(t),
-        None => Txt {
-            text: round.id.clone(),
-            lang: None,
-        },
+        None => Txt::plain(round.id.clone()),
     }
 }
 
@@ -205,15 +202,9 @@ fn subject_label(ctx: &Ctx, loc: &Locale, subject: Option<&str>) -> Txt {
     match subject {
         Some(s) => match ctx.subjects.get(s) {
             Some(t) => loc.txt(t),
-            None => Txt {
-                text: s.to_string(),
-                lang: None,
-            },
+            None => Txt::plain(s.to_string()),
         },
-        None => Txt {
-            text: loc.s("organisation"),
-            lang: None,
-        },
+        None => Txt::plain(loc.s("organisation")),
     }
 }
 
@@ -222,10 +213,7 @@ fn audit_label(ctx: &Ctx, loc: &Locale, audit: &Audit) -> Txt {
     match (&audit.subject_title, &audit.subject) {
         (Some(t), _) => loc.txt(t),
         (None, Some(s)) => subject_label(ctx, loc, Some(s)),
-        (None, None) => Txt {
-            text: audit.id.clone(),
-            lang: None,
-        },
+        (None, None) => Txt::plain(audit.id.clone()),
     }
 }
 
@@ -236,14 +224,14 @@ fn round_switcher(ctx: &Ctx, loc: &Locale, path: &str, current: &str) -> Vec<Lin
         .iter()
         .rev()
         .map(|r| Link {
-            label: round_title(loc, r).text,
+            label: round_title(loc, r),
             href: format!("{root}{}", paths::round(&r.id)),
             current: r.id == current,
         })
         .collect()
 }
 
-fn crumb(label: String, href: String) -> Link {
+fn crumb(label: Txt, href: String) -> Link {
     Link {
         label,
         href,
@@ -408,12 +396,13 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(
             .previous
             .as_ref()
             .and_then(|p| Some(result.score? - p.score?));
-        let spark_title = loc.fill("trend_of", &[("name", &audit_label(ctx, loc, audit).text)]);
+        // The sparkline is named after its row, in the row's language.
+        let spark_title = match &subject {
+            Some(_) => audit_label(ctx, loc, audit),
+            None => loc.txt(&checklist.title),
+        };
         rows.push(SeriesRow {
-            title: match &subject {
-                Some(_) => audit_label(ctx, loc, audit),
-                None => loc.txt(&checklist.title),
-            },
+            title: spark_title.clone(),
             checklist: loc.txt(&checklist.title),
             href: paths::audit(&round.id, &audit.id),
             score: loc.score(result.score),
@@ -431,7 +420,8 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(
                     "spark-{checklist_id}-{}",
                     subject.as_deref().unwrap_or("all")
                 ),
-                &spark_title,
+                &spark_title.text,
+                spark_title.lang.as_deref(),
                 &values,
                 0.0,
                 100.0,
@@ -451,13 +441,9 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(
                     title: loc.txt(&item.title),
                     audit: audit_label(ctx, loc, audit),
                     href: paths::gaps(&round.id, &audit.id),
-                    current: item_result.value.map_or_else(
-                        || Txt {
-                            text: "—".into(),
-                            lang: None,
-                        },
-                        |v| loc.level_label(&checklist.scale, v),
-                    ),
+                    current: item_result
+                        .value
+                        .map_or_else(|| Txt::plain("—"), |v| loc.level_label(&checklist.scale, v)),
                     target: loc.level_label(&checklist.scale, item_result.target),
                     gap: loc.num(item_result.gap, 2),
                     points: loc.num(gap_points(result, item_result.gap), 1),
@@ -519,15 +505,17 @@ fn metric_tiles(ctx: &Ctx, loc: &Locale) -> Vec<MetricTile> {
         let status = crate::metrics::status(value, target, def.warn, def.better);
         let nums: Vec<Option<f64>> = values.iter().map(|(_, v)| Some(*v)).collect();
         let (lo, hi) = bounds(values.iter().map(|(_, v)| *v).chain(target));
+        let tile_title = loc.txt(&def.title);
         tiles.push(MetricTile {
-            title: loc.txt(&def.title),
+            title: tile_title.clone(),
             value: loc.metric_value(def, value),
             target: target.map(|t| loc.metric_value(def, t)),
             status: status_view(loc, status),
             taken: loc.date(snap.taken),
             spark: charts::sparkline(
                 &format!("tile-{}", def.id),
-                &loc.fill("trend_of", &[("name", &loc.txt(&def.title).text)]),
+                &tile_title.text,
+                tile_title.lang.as_deref(),
                 &nums,
                 lo,
                 hi,
@@ -536,6 +524,23 @@ fn metric_tiles(ctx: &Ctx, loc: &Locale) -> Vec<MetricTile> {
         });
     }
     tiles
+}
+
+/// Labels for snapshot dates on a chart's x axis: months, unless two dates share a month.
+fn date_labels(dates: &[chrono::NaiveDate]) -> Vec<String> {
+    let months: Vec<String> = dates
+        .iter()
+        .map(|d| d.format("%Y-%m").to_string())
+        .collect();
+    let unique: HashSet<&String> = months.iter().collect();
+    if unique.len() == months.len() {
+        months
+    } else {
+        dates
+            .iter()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect()
+    }
 }
 
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
@@ -592,7 +597,7 @@ fn rounds_index(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Resul
         })
         .collect();
     let root = super::up(path);
-    let crumbs = vec![crumb(loc.s("nav_dashboard"), format!("{root}index.html"))];
+    let crumbs = vec![crumb(loc.ui("nav_dashboard"), format!("{root}index.html"))];
     let page = ctx.page_info(loc, path, "rounds", loc.s("nav_rounds"), crumbs, Vec::new());
     render_page(
         ctx,
@@ -804,8 +809,8 @@ fn round_page(
     let root = super::up(&path);
     let title = round_title(loc, round);
     let crumbs = vec![
-        crumb(loc.s("nav_dashboard"), format!("{root}index.html")),
-        crumb(loc.s("nav_rounds"), format!("{root}rounds/index.html")),
+        crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
+        crumb(loc.ui("nav_rounds"), format!("{root}rounds/index.html")),
     ];
     let switcher = round_switcher(ctx, loc, &path, &round.id);
     let page = ctx.page_info(loc, &path, "rounds", title.text.clone(), crumbs, switcher);
@@ -1061,17 +1066,18 @@ impl AuditView {
         let gaps = gap_views(ctx, loc, audit, result, checklist, &actions);
         let title = audit_label(ctx, loc, audit);
         // Labels and values are owned here; the chart borrows them.
-        let texts: Vec<(String, String)> = checklist
+        let texts: Vec<(Txt, String)> = checklist
             .sections
             .iter()
             .zip(&result.sections)
-            .map(|(s, r)| (loc.txt(&s.title).text, loc.score(r.score)))
+            .map(|(s, r)| (loc.txt(&s.title), loc.score(r.score)))
             .collect();
         let chart_bars: Vec<charts::Bar> = texts
             .iter()
             .zip(&result.sections)
             .map(|((label, display), r)| charts::Bar {
-                label,
+                label: &label.text,
+                lang: label.lang.as_deref(),
                 value: r.score,
                 target: r.target,
                 status: chart_status(audit_status(r.score, r.target)),
@@ -1209,13 +1215,9 @@ fn gap_views(
             Some(GapView {
                 rank: rank + 1,
                 section: loc.txt(&section.title),
-                current: ir.value.map_or_else(
-                    || Txt {
-                        text: "—".into(),
-                        lang: None,
-                    },
-                    |v| loc.level_label(&checklist.scale, v),
-                ),
+                current: ir
+                    .value
+                    .map_or_else(|| Txt::plain("—"), |v| loc.level_label(&checklist.scale, v)),
                 target: loc.level_label(&checklist.scale, ir.target),
                 gap: loc.num(ir.gap, 2),
                 points: loc.num(gap_points(result, ir.gap), 1),
@@ -1354,10 +1356,10 @@ fn audit_pages(
     let path = paths::audit(&round.id, &audit.id);
     let root = super::up(&path);
     let crumbs = vec![
-        crumb(loc.s("nav_dashboard"), format!("{root}index.html")),
-        crumb(loc.s("nav_rounds"), format!("{root}rounds/index.html")),
+        crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
+        crumb(loc.ui("nav_rounds"), format!("{root}rounds/index.html")),
         crumb(
-            view.round.text.clone(),
+            view.round.clone(),
             format!("{root}{}", paths::round(&round.id)),
         ),
     ];
@@ -1388,7 +1390,7 @@ fn audit_pages(
         })
         .collect();
     gap_crumbs.push(crumb(
-        view.title.text.clone(),
+        view.title.clone(),
         format!("{root}{}", paths::audit(&round.id, &audit.id)),
     ));
     let title = format!("{} · {}", loc.s("gap_analysis"), view.report_title);
@@ -1468,6 +1470,7 @@ struct ChecklistSectionView {
 #[derive(Serialize)]
 struct Coverage {
     lang: String,
+    dir: &'static str,
     name: String,
     present: usize,
     total: usize,
@@ -1556,6 +1559,7 @@ fn checklist_view(
         .map(|l| {
             let present = texts.iter().filter(|t| t.has(l)).count();
             Coverage {
+                dir: if crate::text::is_rtl(l) { "rtl" } else { "ltr" },
                 lang: l.clone(),
                 name: super::format::autonym(l),
                 present,
@@ -1598,13 +1602,9 @@ fn checklist_view(
         }
     });
     let metric_title = |id: &String| {
-        ctx.model.metric(id).map_or_else(
-            || Txt {
-                text: id.clone(),
-                lang: None,
-            },
-            |m| loc.txt(&m.title),
-        )
+        ctx.model
+            .metric(id)
+            .map_or_else(|| Txt::plain(id.clone()), |m| loc.txt(&m.title))
     };
     ChecklistView {
         id: c.id.clone(),
@@ -1700,7 +1700,7 @@ fn checklist_pages(
             .collect(),
     };
     let path = "checklists/index.html";
-    let crumbs = vec![crumb(loc.s("nav_dashboard"), "../index.html".into())];
+    let crumbs = vec![crumb(loc.ui("nav_dashboard"), "../index.html".into())];
     let page = ctx.page_info(
         loc,
         path,
@@ -1724,9 +1724,9 @@ fn checklist_pages(
         let path = paths::checklist(id);
         let root = super::up(&path);
         let crumbs = vec![
-            crumb(loc.s("nav_dashboard"), format!("{root}index.html")),
+            crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
             crumb(
-                loc.s("nav_checklists"),
+                loc.ui("nav_checklists"),
                 format!("{root}checklists/index.html"),
             ),
         ];
@@ -1758,7 +1758,7 @@ fn checklist_pages(
                 })
                 .collect();
             crumbs.push(crumb(
-                loc.txt(&current.title).text,
+                loc.txt(&current.title),
                 format!("{root}{}", paths::checklist(id)),
             ));
             let view = checklist_view(ctx, loc, c, versions, &path);
@@ -1849,7 +1849,7 @@ fn metrics_page(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Resul
             views.push(v);
         }
     }
-    let crumbs = vec![crumb(loc.s("nav_dashboard"), "../index.html".into())];
+    let crumbs = vec![crumb(loc.ui("nav_dashboard"), "../index.html".into())];
     let page = ctx.page_info(
         loc,
         path,
@@ -1903,15 +1903,13 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         .iter()
         .map(|s| subject_label(ctx, loc, *s))
         .collect();
-    let x_labels: Vec<String> = dates
-        .iter()
-        .map(|d| d.format("%Y-%m").to_string())
-        .collect();
+    let x_labels = date_labels(&dates);
     let series: Vec<charts::LineSeries> = names
         .iter()
         .zip(&columns)
         .map(|(n, c)| charts::LineSeries {
             name: &n.text,
+            lang: n.lang.as_deref(),
             points: c,
         })
         .collect();
@@ -1920,6 +1918,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
     let chart = charts::line_chart(&charts::LineChart {
         id: &format!("metric-chart-{}", def.id),
         title: &title.text,
+        title_lang: title.lang.as_deref(),
         desc: Some(&loc.s("metric_chart_desc")),
         x_labels: &x_labels,
         series: &series,
@@ -1967,10 +1966,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
                     .enumerate()
                     .map(|(i, (name, m))| RankRow {
                         rank: i + 1,
-                        label: Txt {
-                            text: name.clone(),
-                            lang: None,
-                        },
+                        label: Txt::plain(name.clone()),
                         href: String::new(),
                         value: loc.metric_value(def, m.value),
                         status: status_view(
@@ -2047,10 +2043,7 @@ fn counts_chart(
             Counts::None => {}
         }
     }
-    let x: Vec<String> = dates
-        .iter()
-        .map(|d| d.format("%Y-%m").to_string())
-        .collect();
+    let x = date_labels(dates);
     let id = format!("counts-{}", def.id);
     if any_nps {
         let (p, q, d): (Vec<f64>, Vec<f64>, Vec<f64>) = (
