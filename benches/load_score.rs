@@ -1,5 +1,6 @@
-//! Loading (read, parse, validate) and scoring generated workspaces of two sizes:
-//! 2,000 audits × 60 items (the size a large team reaches in a few years) and 200 × 60.
+//! Loading (read, parse, validate) and scoring generated workspaces of two sizes: 2,000
+//! audits × 60 items (the size a large team reaches in a few years) and 200 × 60. For each,
+//! `load`, `score_all`, and `yaml_parse`: the YAML parsing part of `load` on its own.
 //!
 //! ```text
 //! cargo bench --bench load_score
@@ -35,9 +36,29 @@ fn load_valid(dir: &Path) -> auditbook::Model {
     assert!(
         !loaded.diags.has_errors(),
         "the generated workspace has errors: {:?}",
-        loaded.diags.iter().find(|d| d.severity == auditbook::diag::Severity::Error)
+        loaded
+            .diags
+            .iter()
+            .find(|d| d.severity == auditbook::diag::Severity::Error)
     );
     loaded.model.expect("a valid workspace has a model")
+}
+
+/// The text of every `.yaml` file under `dir`, for timing the YAML parser on its own.
+fn yaml_texts(dir: &Path) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("a readable folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                texts.push(std::fs::read_to_string(&path).expect("a readable file"));
+            }
+        }
+    }
+    texts
 }
 
 fn bench_size(c: &mut Criterion, audits: usize, measurement: Duration) {
@@ -51,6 +72,16 @@ fn bench_size(c: &mut Criterion, audits: usize, measurement: Duration) {
         .measurement_time(measurement);
     group.bench_function("load", |b| {
         b.iter(|| auditbook::load(black_box(dir.path())).expect("the workspace is readable"));
+    });
+    // The share of `load` spent in the YAML parser alone (no I/O, no validation).
+    let texts = yaml_texts(dir.path());
+    group.bench_function("yaml_parse", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| auditbook::yaml::parse(black_box(t)).is_ok())
+                .count()
+        });
     });
     group.bench_function("score_all", |b| {
         b.iter(|| auditbook::score::score_all(black_box(&model)));

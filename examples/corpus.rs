@@ -22,6 +22,10 @@ fn main() -> ExitCode {
                 println!("wrote {}: {}", out.display(), summary.describe());
                 ExitCode::SUCCESS
             }
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                eprintln!("error: {e}\n{USAGE}");
+                ExitCode::from(2)
+            }
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", out.display());
                 ExitCode::from(2)
@@ -41,9 +45,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(PathBuf, corpus::Par
         if flag == "-h" || flag == "--help" {
             return Err("help requested".into());
         }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value"))?;
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let number = || -> Result<u64, String> {
             value
                 .parse()

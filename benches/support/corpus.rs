@@ -151,8 +151,8 @@ fn syllables(lang: &str) -> &'static [&'static str] {
             "ty", "tick", "et", "sup", "port", "call", "chat", "goal",
         ],
         "hr" => &[
-            "ko", "ris", "ni", "ča", "pro", "vje", "ra", "šte", "žu", "ti", "ci", "lj", "od",
-            "go", "vor", "tim",
+            "ko", "ris", "ni", "ča", "pro", "vje", "ra", "šte", "žu", "ti", "ci", "lj", "od", "go",
+            "vor", "tim",
         ],
         "hu" => &[
             "ügy", "fél", "szol", "gá", "lat", "el", "len", "őr", "zés", "mi", "nő", "ség", "vá",
@@ -182,7 +182,9 @@ fn syllables(lang: &str) -> &'static [&'static str] {
         "pt-BR" => &[
             "a", "ten", "di", "men", "to", "cli", "en", "te", "qua", "li", "da", "de", "ção",
         ],
-        _ => &["客", "戶", "服", "務", "品", "質", "檢", "查", "回", "覆", "時", "間"],
+        _ => &[
+            "客", "戶", "服", "務", "品", "質", "檢", "查", "回", "覆", "時", "間",
+        ],
     }
 }
 
@@ -346,7 +348,10 @@ struct Gen {
 
 impl Gen {
     fn new(params: &Params) -> Self {
-        let subjects_n = params.audits.div_ceil(42).clamp(1, CITIES.len() * TEAMS.len() * 4);
+        let subjects_n = params
+            .audits
+            .div_ceil(42)
+            .clamp(1, CITIES.len() * TEAMS.len() * 4);
         let subjects: Vec<String> = (0..subjects_n)
             .map(|i| {
                 let city = CITIES[i % CITIES.len()];
@@ -436,10 +441,14 @@ impl Gen {
         ] {
             let _ = writeln!(out, "  - id: {id}\n    target: {target}\n    warn: {warn}");
         }
-        out.push_str("  - id: backlog\n    unit: count\n    better: lower\n    target: 120\n    warn: 160\n");
+        out.push_str(
+            "  - id: backlog\n    unit: count\n    better: lower\n    target: 120\n    warn: 160\n",
+        );
         self.text_all(&mut out, 4, "title", 1, 2);
         self.text_all(&mut out, 4, "description", 6, 12);
-        out.push_str("  - id: quality-score\n    unit: score\n    better: higher\n    target: 80\n");
+        out.push_str(
+            "  - id: quality-score\n    unit: score\n    better: higher\n    target: 80\n",
+        );
         let _ = writeln!(out, "    title: {}", q("Quality score"));
         self.add("auditbook.yaml", out);
     }
@@ -639,7 +648,9 @@ impl Gen {
             }
         }
         if self.rng.chance(0.25) {
-            let tag = *self.rng.pick(&["kpi", "quick-win", "compliance", "training"]);
+            let tag = *self
+                .rng
+                .pick(&["kpi", "quick-win", "compliance", "training"]);
             let _ = writeln!(out, "        tags: [{tag}]");
         }
     }
@@ -828,7 +839,12 @@ impl Gen {
             let other = langs.iter().copied().find(|l| *l != lang).unwrap_or(lang);
             let a = sentence(&mut self.rng, lang, 6, 16);
             let b = sentence(&mut self.rng, other, 6, 16);
-            let _ = writeln!(out, "    note:\n      {lang}: {}\n      {other}: {}", q(&a), q(&b));
+            let _ = writeln!(
+                out,
+                "    note:\n      {lang}: {}\n      {other}: {}",
+                q(&a),
+                q(&b)
+            );
         } else {
             let sentences = 1 + self.rng.below(2);
             let a = paragraph(&mut self.rng, lang, sentences);
@@ -945,7 +961,11 @@ impl Gen {
         let secs = 10 * 3600 + rng.below(40 * 3600) as u64;
         let _ = writeln!(out, "    value: {}", duration(rng, secs));
         if rng.chance(0.2) {
-            let _ = writeln!(out, "    target: {}", rng.pick(&["20h", "PT30H", "1d", "1d 6h"]));
+            let _ = writeln!(
+                out,
+                "    target: {}",
+                rng.pick(&["20h", "PT30H", "1d", "1d 6h"])
+            );
         }
         out.push_str("    by:\n");
         let channels: Vec<String> = CHANNELS
