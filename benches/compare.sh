@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Times whole release builds of generated workspaces at three sizes, a large one, and Hugo on
+# the same number of comparable Markdown pages; prints medians, the ratio to Hugo, peak
+# memory and the build time per 1,000 pages (the slope). Output goes to tmpfs.
+#
+#   bash benches/compare.sh            # RUNS=5 by default
+#   RUNS=3 SKIP_LARGE=1 bash benches/compare.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-5}
+WORK=${WORK:-/dev/shm/auditbook-bench}
+[ -d /dev/shm ] || WORK=${WORK:-/tmp/auditbook-bench}
+
+if ! command -v hugo >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing hugo (Debian package) ..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null
+  else
+    echo "hugo is not installed: install Debian's hugo package and run again" >&2
+    exit 2
+  fi
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "GNU time (/usr/bin/time) is needed for peak memory: apt-get install time" >&2
+  exit 2
+fi
+
+cargo build --release --quiet --bin auditbook --example corpus
+BIN=$PWD/target/release/auditbook
+GEN=$PWD/target/release/examples/corpus
+rm -rf "$WORK" && mkdir -p "$WORK"
+
+# median of numbers on stdin
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+# run_timed CMD...: prints "seconds peak_kb" of one run
+run_timed() {
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >/dev/null 2>&1
+  cat "$WORK/time.txt"
+}
+
+# bench NAME CMD...: RUNS timed runs; sets MED (s) and MEM (MB, the largest peak)
+bench() {
+  local name=$1; shift
+  : > "$WORK/runs.txt"
+  for _ in $(seq "$RUNS"); do run_timed "$@" >> "$WORK/runs.txt"; done
+  MED=$(cut -d' ' -f1 "$WORK/runs.txt" | median)
+  MEM=$(cut -d' ' -f2 "$WORK/runs.txt" | sort -n | tail -1 | awk '{printf "%.0f", $1/1024}')
+  printf '%-28s %8s s  %6s MB  (%s runs: %s)\n' "$name" "$MED" "$MEM" "$RUNS" "$(cut -d' ' -f1 "$WORK/runs.txt" | tr '\n' ' ')"
+}
+
+pages_of() { find "$1" -name '*.html' | wc -l; }
+
+echo "auditbook $($BIN --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f2), $(nproc) cores, output in $WORK"
+echo
+
+declare -a SIZES=("120 40 3" "240 40 3" "480 40 3")
+declare -a XS YS
+for size in "${SIZES[@]}"; do
+  read -r audits items langs <<<"$size"
+  ws="$WORK/ws-$audits"
+  "$GEN" --out "$ws" --audits "$audits" --items "$items" --languages "$langs" --seed 1 >/dev/null
+  "$BIN" build "$ws" --out "$WORK/out-$audits" >/dev/null 2>&1
+  pages=$(pages_of "$WORK/out-$audits")
+  bench "auditbook ${audits}x${items}x${langs} ($pages p)" "$BIN" build "$ws" --out "$WORK/out-$audits"
+  XS+=("$pages"); YS+=("$MED")
+  LAST_PAGES=$pages; LAST_MED=$MED; LAST_MEM=$MEM
+done
+
+# Hugo on as many Markdown pages as the largest of the three, each a page of similar weight:
+# a summary and a 40-row table with links and emphasis.
+hs="$WORK/hugo"
+mkdir -p "$hs/content/pages" "$hs/layouts/_default"
+cat > "$hs/config.toml" <<'TOML'
+baseURL = "https://example.com/"
+title = "Bench"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap"]
+TOML
+cat > "$hs/layouts/_default/baseof.html" <<'HTML'
+<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title><link rel="stylesheet" href="/style.css"></head><body><header><nav><a href="/">Home</a></nav></header><main>{{ block "main" . }}{{ end }}</main><footer>Built with Hugo</footer></body></html>
+HTML
+cat > "$hs/layouts/_default/single.html" <<'HTML'
+{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Params.subject }} · {{ .Date.Format "2006-01-02" }}</p>{{ .Content }}{{ end }}
+HTML
+cat > "$hs/layouts/_default/list.html" <<'HTML'
+{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+HTML
+awk -v n="$LAST_PAGES" -v dir="$hs/content/pages" 'BEGIN {
+  split("Initial Partial Established", lv, " ");
+  for (p = 0; p < n; p++) {
+    f = sprintf("%s/p-%d.md", dir, p);
+    printf "---\ntitle: \"Audit page %d\"\ndate: 2026-09-30\nsubject: \"team-%d\"\n---\n## Summary\n\nThe team improved in **most** areas this quarter.\n\n| Item | Level | Target | Note |\n|---|---|---|---|\n", p, p % 12 > f;
+    for (i = 0; i < 40; i++)
+      printf "| Item %d title for checking | %s | Established | A note about item %d, with *emphasis* and a [link](https://example.com/%d). |\n", i, lv[(p + i) % 3 + 1], i, i >> f;
+    close(f);
+  }
+}'
+bench "hugo ($LAST_PAGES md pages)" hugo --quiet -s "$hs" -d "$WORK/hugo-out"
+HUGO_MED=$MED
+echo
+awk -v a="$LAST_MED" -v h="$HUGO_MED" -v m="$LAST_MEM" 'BEGIN { printf "ratio auditbook / hugo at %s: %.2f (target < 0.40); peak memory %s MB (target < 300)\n", "'"$LAST_PAGES"' pages", a / h, m }'
+
+if [ -z "${SKIP_LARGE:-}" ]; then
+  ws="$WORK/ws-large"
+  "$GEN" --out "$ws" --audits 2000 --items 60 --languages 5 --seed 1 >/dev/null
+  "$BIN" build "$ws" --out "$WORK/out-large" >/dev/null 2>&1
+  pages=$(pages_of "$WORK/out-large")
+  bench "auditbook 2000x60x5 ($pages p)" "$BIN" build "$ws" --out "$WORK/out-large"
+  XS+=("$pages"); YS+=("$MED")
+  echo "large build: $MED s for $pages pages (target < 10 s)"
+fi
+
+# Least-squares slope and intercept over all measured sizes.
+printf '%s\n' "${XS[@]}" > "$WORK/xs"; printf '%s\n' "${YS[@]}" > "$WORK/ys"
+paste "$WORK/xs" "$WORK/ys" | awk '{ n++; sx += $1; sy += $2; sxx += $1 * $1; sxy += $1 * $2; x[n] = $1; y[n] = $2 }
+  END { b = (n * sxy - sx * sy) / (n * sxx - sx * sx); a = (sy - b * sx) / n;
+        printf "slope: %.1f ms per 1,000 pages, intercept %.0f ms", b * 1e6, a * 1e3;
+        for (i = 1; i <= n; i++) { r = y[i] - (a + b * x[i]); ss += r * r; st += (y[i] - sy / n) ^ 2 }
+        printf ", r^2 %.4f\n", (st > 0 ? 1 - ss / st : 1) }'
