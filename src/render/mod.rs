@@ -206,7 +206,7 @@ fn template_strings(lang: &str, strings: &crate::i18n::Strings) -> (tera::Value,
     } else {
         " lang=\"en\""
     };
-    let mut html = HashMap::with_capacity(strings.map.len());
+    let mut html = std::collections::BTreeMap::new();
     for (key, text) in &strings.map {
         let escaped = escape(text);
         let value = if strings.fallback.contains(key) {
