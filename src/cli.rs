@@ -194,7 +194,8 @@ fn build(dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
         Ok(b) => b,
         Err(failure) => return report_failure(failure),
     };
-    let _ = std::io::stderr().write_all(diag::render_human(&built.diags, &built.sources).as_bytes());
+    let _ =
+        std::io::stderr().write_all(diag::render_human(&built.diags, &built.sources).as_bytes());
     let out = match out {
         Some(o) => o.to_path_buf(),
         None => dir.join(&built.output),
@@ -233,12 +234,17 @@ fn report_failure(failure: build::Failure) -> ExitCode {
         }
         build::Failure::Invalid { diags, sources } => {
             let _ = std::io::stderr().write_all(diag::render_human(&diags, &sources).as_bytes());
-            eprintln!("error: the workspace is invalid ({}); the previous site is left as it was", diag::summary(&diags));
+            eprintln!(
+                "error: the workspace is invalid ({}); the previous site is left as it was",
+                diag::summary(&diags)
+            );
             ExitCode::from(EXIT_INVALID)
         }
         build::Failure::Render(e) => {
             eprintln!("error: {e}");
-            eprintln!("  = hint: fix or delete the template override in templates/; the previous site is left as it was");
+            eprintln!(
+                "  = hint: fix or delete the template override in templates/; the previous site is left as it was"
+            );
             ExitCode::from(EXIT_INVALID)
         }
     }

@@ -12,15 +12,64 @@ use crate::suggest;
 use crate::text::{Text, is_language_tag};
 use crate::yaml::{Kind, Node};
 
+/// The languages the text maps of a file are written in: each with where it is first
+/// seen and how many texts use it.
+pub type TextLanguages = BTreeMap<String, (Loc, usize)>;
+
+/// Most names compared, per file, to find what a misspelt name was meant to be: more than
+/// any real workspace needs, and a bound on the work a file of thousands of misspelt
+/// answers to a checklist of thousands of items can cause.
+const SUGGESTION_BUDGET: usize = 200_000;
+
 /// The file being read and where its problems go.
 pub struct Ctx<'a> {
     pub file: &'a Path,
     pub diags: &'a mut Diagnostics,
+    /// Where to record the languages of the texts read, if anywhere.
+    texts: Option<&'a mut TextLanguages>,
+    /// How many more names suggestions may compare.
+    suggestion_budget: usize,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(file: &'a Path, diags: &'a mut Diagnostics) -> Self {
-        Ctx { file, diags }
+        Ctx {
+            file,
+            diags,
+            texts: None,
+            suggestion_budget: SUGGESTION_BUDGET,
+        }
+    }
+
+    /// A context that also records the language of every text map it reads into `texts`.
+    pub fn with_texts(
+        file: &'a Path,
+        diags: &'a mut Diagnostics,
+        texts: &'a mut TextLanguages,
+    ) -> Self {
+        Ctx {
+            file,
+            diags,
+            texts: Some(texts),
+            suggestion_budget: SUGGESTION_BUDGET,
+        }
+    }
+
+    /// The candidate `word` is most likely a misspelling of, while the file's budget for
+    /// suggestions lasts; after that, none.
+    pub fn suggest<'c, I>(&mut self, word: &str, candidates: I) -> Option<&'c str>
+    where
+        I: IntoIterator<Item = &'c str>,
+    {
+        let budget = &mut self.suggestion_budget;
+        let mut exhausted = false;
+        let counted = candidates.into_iter().take_while(|_| {
+            exhausted = *budget == 0;
+            *budget = budget.saturating_sub(1);
+            !exhausted
+        });
+        let near = suggest::nearest(word, counted);
+        if exhausted { None } else { near }
     }
 
     pub fn error(&mut self, loc: Loc, message: impl Into<String>) {
@@ -38,13 +87,32 @@ impl<'a> Ctx<'a> {
     }
 
     fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
-        self.error(
-            node.loc,
-            format!(
-                "expected {expected} for '{field}', found {}",
-                node.describe()
-            ),
+        let message = format!(
+            "expected {expected} for '{field}', found {}",
+            node.describe()
         );
+        let wants_text = ["a string", "an id", "a text"]
+            .iter()
+            .any(|t| expected.starts_with(t));
+        match wrong_type_hint(node, field, wants_text) {
+            Some(hint) => self.error_hint(node.loc, message, hint),
+            None => self.error(node.loc, message),
+        }
+    }
+}
+
+/// The usual slips behind a value of the wrong type: an empty value, or a word YAML reads
+/// as a boolean. (A number in quotes is caught by [`number`].)
+fn wrong_type_hint(node: &Node, field: &str, wants_text: bool) -> Option<String> {
+    match &node.kind {
+        Kind::Null => {
+            let key = field.rsplit('.').next().unwrap_or(field);
+            Some(format!("write a value after `{key}:`"))
+        }
+        Kind::Bool(b) if wants_text => Some(format!(
+            "YAML reads {b} as a boolean; put it in quotes: \"{b}\""
+        )),
+        _ => None,
     }
 }
 
@@ -53,6 +121,9 @@ pub struct Fields<'n> {
     loc: Loc,
     what: String,
     entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    /// Fields that an unknown key was taken for a misspelling of: already reported, so not
+    /// reported again as missing.
+    misspelt: Vec<String>,
 }
 
 impl<'n> Fields<'n> {
@@ -66,7 +137,7 @@ impl<'n> Fields<'n> {
     /// The value of a field that must be there; reports it missing otherwise.
     pub fn require(&self, ctx: &mut Ctx, name: &str) -> Option<&'n Node> {
         let v = self.get(name);
-        if v.is_none() {
+        if v.is_none() && !self.misspelt(name) {
             ctx.error_hint(
                 self.loc,
                 format!("missing field '{name}' in {}", self.what),
@@ -74,6 +145,11 @@ impl<'n> Fields<'n> {
             );
         }
         v
+    }
+
+    /// Whether an unknown key was reported as a misspelling of field `name`.
+    pub fn misspelt(&self, name: &str) -> bool {
+        self.misspelt.iter().any(|m| m == name)
     }
 
     /// Where a field's key is written, for problems about the field as a whole.
@@ -105,6 +181,7 @@ pub fn fields<'n>(
         return None;
     };
     let mut entries = Vec::with_capacity(map.len());
+    let mut misspelt = Vec::new();
     for (k, v) in map {
         let Some(key) = k.as_str() else {
             ctx.error(
@@ -116,8 +193,11 @@ pub fn fields<'n>(
         if allowed.contains(&key) {
             entries.push((key, k, v));
         } else {
-            let hint = match suggest::nearest(key, allowed.iter().copied()) {
-                Some(near) => format!("did you mean '{near}'?"),
+            let hint = match ctx.suggest(key, allowed.iter().copied()) {
+                Some(near) => {
+                    misspelt.push(near.to_string());
+                    format!("did you mean '{near}'?")
+                }
                 None => format!("the fields of {what} are: {}", allowed.join(", ")),
             };
             ctx.error_hint(k.loc, format!("unknown field '{key}' in {what}"), hint);
@@ -127,6 +207,7 @@ pub fn fields<'n>(
         loc: node.loc,
         what: what.to_string(),
         entries,
+        misspelt,
     })
 }
 
@@ -195,7 +276,24 @@ pub fn number(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
     match node.as_f64() {
         Some(v) if v.is_finite() => Some(v),
         Some(_) => {
-            ctx.error(node.loc, format!("'{field}' must be a finite number"));
+            ctx.error(
+                node.loc,
+                format!(
+                    "'{field}' must be a finite number, found {}",
+                    node.scalar_text().unwrap_or_default()
+                ),
+            );
+            None
+        }
+        None if node
+            .as_str()
+            .is_some_and(|s| s.trim().parse::<f64>().is_ok()) =>
+        {
+            ctx.error_hint(
+                node.loc,
+                format!("expected a number for '{field}', found a string"),
+                "write the number without quotes",
+            );
             None
         }
         None => {
@@ -222,10 +320,13 @@ pub fn weight(ctx: &mut Ctx, node: &Node) -> Option<f64> {
 pub fn positive_int(ctx: &mut Ctx, node: &Node, field: &str) -> Option<u32> {
     match node.kind {
         Kind::Int(i) if i >= 1 && i <= i64::from(u32::MAX) => Some(i as u32),
-        Kind::Int(_) => {
+        Kind::Int(_) | Kind::Float(_) => {
             ctx.error(
                 node.loc,
-                format!("'{field}' must be a positive whole number"),
+                format!(
+                    "'{field}' must be a positive whole number, found {}",
+                    node.scalar_text().unwrap_or_default()
+                ),
             );
             None
         }
@@ -237,14 +338,23 @@ pub fn positive_int(ctx: &mut Ctx, node: &Node, field: &str) -> Option<u32> {
 }
 
 pub fn count(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
+    const HINT: &str = "counts are whole numbers, 0 or more";
     match node.kind {
         Kind::Int(i) if i >= 0 => Some(i as f64),
         Kind::Int(i) => {
-            ctx.error_hint(
-                node.loc,
-                format!("negative count {i} for '{field}'"),
-                "counts are whole numbers, 0 or more",
-            );
+            ctx.error_hint(node.loc, format!("negative count {i} for '{field}'"), HINT);
+            None
+        }
+        // Written as `1e3`, or too large for an integer: still a count if whole.
+        Kind::Float(f) if f >= 0.0 && f.is_finite() && f.fract() == 0.0 => Some(f),
+        Kind::Float(f) => {
+            let text = node.scalar_text().unwrap_or_default();
+            let message = if f < 0.0 {
+                format!("negative count {text} for '{field}'")
+            } else {
+                format!("count {text} for '{field}' is not a whole number")
+            };
+            ctx.error_hint(node.loc, message, HINT);
             None
         }
         _ => {
@@ -255,19 +365,34 @@ pub fn count(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
 }
 
 pub fn date(ctx: &mut Ctx, node: &Node, field: &str) -> Option<NaiveDate> {
+    const HINT: &str = "write dates as YYYY-MM-DD, for example 2026-09-30";
     let Some(s) = node.as_str() else {
-        ctx.wrong_type(node, field, "a date (YYYY-MM-DD)");
+        let message = format!(
+            "expected a date (YYYY-MM-DD) for '{field}', found {}",
+            node.describe()
+        );
+        let hint = wrong_type_hint(node, field, false).unwrap_or_else(|| HINT.to_string());
+        ctx.error_hint(node.loc, message, hint);
         return None;
     };
-    let parsed = (s.len() == 10)
-        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        .flatten();
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let parsed = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shaped);
     if parsed.is_none() {
-        ctx.error_hint(
-            node.loc,
-            format!("invalid date '{s}' for '{field}'"),
-            "write dates as YYYY-MM-DD, for example 2026-09-30",
-        );
+        let hint = if shaped {
+            format!("{s} is not a day of the calendar")
+        } else {
+            HINT.to_string()
+        };
+        ctx.error_hint(node.loc, format!("invalid date '{s}' for '{field}'"), hint);
     }
     parsed
 }
@@ -275,6 +400,15 @@ pub fn date(ctx: &mut Ctx, node: &Node, field: &str) -> Option<NaiveDate> {
 pub fn list<'n>(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<&'n [Node]> {
     match &node.kind {
         Kind::Seq(items) => Some(items),
+        Kind::Str(_) | Kind::Int(_) | Kind::Float(_) => {
+            let one = node.scalar_text().unwrap_or_default();
+            ctx.error_hint(
+                node.loc,
+                format!("expected a list for '{field}', found {}", node.describe()),
+                format!("write a list, even of one: [{one}]"),
+            );
+            None
+        }
         _ => {
             ctx.wrong_type(node, field, "a list");
             None
@@ -319,15 +453,18 @@ pub fn text(ctx: &mut Ctx, node: &Node, field: &str, file_language: &str) -> Opt
                     );
                     continue;
                 }
-                match &v.kind {
-                    Kind::Str(s) => {
-                        values.insert(lang.to_string(), s.clone());
+                let value = match &v.kind {
+                    Kind::Str(s) => s.clone(),
+                    Kind::Int(_) | Kind::Float(_) => v.scalar_text().unwrap_or_default(),
+                    _ => {
+                        ctx.wrong_type(v, &format!("{field}.{lang}"), "a string");
+                        continue;
                     }
-                    Kind::Int(_) | Kind::Float(_) => {
-                        values.insert(lang.to_string(), v.scalar_text().unwrap_or_default());
-                    }
-                    _ => ctx.wrong_type(v, &format!("{field}.{lang}"), "a string"),
+                };
+                if let Some(texts) = ctx.texts.as_deref_mut() {
+                    texts.entry(lang.to_string()).or_insert((k.loc, 0)).1 += 1;
                 }
+                values.insert(lang.to_string(), value);
             }
             if entries.is_empty() {
                 ctx.error_hint(
@@ -349,6 +486,18 @@ pub fn text(ctx: &mut Ctx, node: &Node, field: &str, file_language: &str) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestions_stop_when_their_budget_is_spent() {
+        let mut diags = Diagnostics::default();
+        let mut ctx = Ctx::new(Path::new("a.yaml"), &mut diags);
+        let many: Vec<String> = (0..SUGGESTION_BUDGET).map(|i| format!("x{i}")).collect();
+        assert_eq!(
+            ctx.suggest("x-1", many.iter().map(String::as_str)),
+            Some("x1")
+        );
+        assert_eq!(ctx.suggest("x-1", ["x1"]), None);
+    }
 
     #[test]
     fn ids() {

@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::decode::{self, Ctx, Fields};
+use crate::decode::{self, Ctx, Fields, TextLanguages};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::metrics::{self, Better, MetricDef, Snapshot, Unit};
 use crate::model::{
     Action, Answer, Audit, Checklist, Config, Item, Level, Model, Round, Scale, Score, Section,
 };
 use crate::source::{Loc, Sources};
-use crate::suggest;
 use crate::text::Text;
 use crate::workspace::{self, Entry, IoError, Role};
 use crate::yaml::{self, Kind, Node};
@@ -32,20 +31,44 @@ pub fn load(root: &Path) -> Result<Loaded, IoError> {
     let mut sources = Sources::default();
     let entries = workspace::discover(root, &mut diags)?;
     let mut parsed: Vec<(Entry, Node)> = Vec::with_capacity(entries.len());
+    let mut unreadable: Vec<Unreadable> = Vec::new();
     for entry in entries {
+        let mut fail = |diags: &mut Diagnostics, d: Diagnostic, sources: &Sources| {
+            diags.push(d);
+            unreadable.push(Unreadable {
+                role: entry.role,
+                path: entry.path.clone(),
+                text: sources.get(&entry.path).map(str::to_string),
+            });
+        };
         let text = match workspace::read_text(root, &entry.path, &mut sources) {
             Ok(t) => t,
             Err(d) => {
-                diags.push(d);
+                fail(&mut diags, d, &sources);
                 continue;
             }
         };
-        match yaml::parse(&text) {
-            Ok(node) => parsed.push((entry, node)),
-            Err(e) => diags.push(Diagnostic::error(&entry.path, e.loc, e.message)),
+        match yaml::parse_document(&text) {
+            Ok(doc) if matches!(doc.root.kind, Kind::Null) => {
+                let d = Diagnostic::error(&entry.path, Loc::default(), "empty file")
+                    .with_hint("write the file's fields, or delete the file");
+                fail(&mut diags, d, &sources);
+            }
+            Ok(doc) => {
+                for e in doc.problems {
+                    diags.push(
+                        Diagnostic::error(&entry.path, e.loc, e.message).with_hint_opt(e.hint),
+                    );
+                }
+                parsed.push((entry, doc.root));
+            }
+            Err(e) => {
+                let d = Diagnostic::error(&entry.path, e.loc, e.message).with_hint_opt(e.hint);
+                fail(&mut diags, d, &sources);
+            }
         }
     }
-    let mut loader = Loader::new(&mut diags);
+    let mut loader = Loader::new(&mut diags, unreadable);
     let model = loader.run(parsed);
     let model = if diags.has_errors() { None } else { model };
     diags.sort();
@@ -56,34 +79,139 @@ pub fn load(root: &Path) -> Result<Loaded, IoError> {
     })
 }
 
+/// A file that could not be read or parsed: already reported, and kept so that what it
+/// may have defined is not reported again as missing from the files that use it.
+struct Unreadable {
+    role: Role,
+    path: PathBuf,
+    text: Option<String>,
+}
+
+impl Unreadable {
+    /// Whether the file may be the one that defines `id`: named after it, or mentioning it.
+    fn may_define(&self, role: Role, id: &str) -> bool {
+        self.role == role
+            && (stem(&self.path) == id || self.text.as_deref().is_some_and(|t| t.contains(id)))
+    }
+}
+
+/// What files with errors may have defined: not reported again as missing from the files
+/// that use it, since the fix is in the broken file.
+#[derive(Default)]
+struct Doubts {
+    /// Metric ids whose definition in auditbook.yaml has errors; `None` when auditbook.yaml
+    /// could not be read as a whole, so any metric may have been defined there.
+    metrics: HashSet<Option<String>>,
+    /// Checklists with errors, by id and version (`None` where the version is unreadable).
+    checklists: HashSet<(String, Option<u32>)>,
+    unreadable: Vec<Unreadable>,
+}
+
+impl Doubts {
+    /// Whether a metric id unknown to the model may be one whose definition has errors.
+    fn metric(&self, id: &str) -> bool {
+        self.metrics.contains(&None) || self.metrics.contains(&Some(id.to_string()))
+    }
+
+    /// Whether version `version` of checklist `id` (`None`: the current one, `current`
+    /// among those read) may be defined by a file with errors.
+    fn checklist(&self, id: &str, version: Option<u32>, current: Option<u32>) -> bool {
+        let broken = self.checklists.iter().any(|(i, v)| {
+            i == id
+                && match (v, version) {
+                    (None, _) => true,
+                    (Some(v), Some(want)) => *v == want,
+                    (Some(v), None) => current.is_none_or(|c| *v > c),
+                }
+        });
+        broken
+            || self
+                .unreadable
+                .iter()
+                .any(|u| u.may_define(Role::Checklist, id))
+    }
+
+    /// Whether this exact checklist version was read with errors, so may lack items.
+    fn incomplete(&self, id: &str, version: u32) -> bool {
+        self.checklists.contains(&(id.to_string(), Some(version)))
+    }
+}
+
+/// A context for reading `path` that records the languages of its texts in `texts`.
+fn file_ctx<'a>(
+    diags: &'a mut Diagnostics,
+    texts: &'a mut BTreeMap<PathBuf, TextLanguages>,
+    path: &'a Path,
+) -> Ctx<'a> {
+    Ctx::with_texts(path, diags, texts.entry(path.to_path_buf()).or_default())
+}
+
+fn stem(path: &Path) -> &str {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
+}
+
 struct Loader<'d> {
     diags: &'d mut Diagnostics,
     /// Site languages; the first is the default.
     languages: Vec<String>,
+    /// False when auditbook.yaml is broken where it names the languages: checks that
+    /// compare texts with the site's languages are skipped rather than run against a guess.
+    languages_known: bool,
     metrics: Vec<MetricDef>,
-    /// Where each text language outside the site's languages was first seen, per file.
-    foreign: BTreeMap<(PathBuf, String), (Loc, usize)>,
+    /// Where each metric is in `metrics`, by id.
+    metric_index: HashMap<String, usize>,
+    doubts: Doubts,
+    /// The languages of each file's texts, to compare with the site's once all are read.
+    texts: BTreeMap<PathBuf, TextLanguages>,
+}
+
+/// An audit's place in its round's series: `(subject, checklist)` is unique within a round.
+struct SeriesKey {
+    subject: Option<String>,
+    checklist: String,
+    file: PathBuf,
+    /// Where the subject is written, or the audit's start without one.
+    loc: Loc,
+}
+
+/// The round folder a path under audits/ is in.
+fn round_of(path: &Path) -> Option<&str> {
+    path.parent()?.file_name()?.to_str()
 }
 
 /// What the loader keeps of an audit besides the model: positions for later checks.
 struct AuditSite {
     version_loc: Option<Loc>,
-    subject_loc: Loc,
     dues: Vec<(NaiveDate, Loc)>,
 }
 
 impl<'d> Loader<'d> {
-    fn new(diags: &'d mut Diagnostics) -> Self {
+    fn new(diags: &'d mut Diagnostics, unreadable: Vec<Unreadable>) -> Self {
+        let config_unreadable = unreadable.iter().any(|u| u.role == Role::Config);
+        let mut doubts = Doubts {
+            unreadable,
+            ..Doubts::default()
+        };
+        if config_unreadable {
+            doubts.metrics.insert(None);
+        }
         Loader {
             diags,
             languages: vec!["en".to_string()],
+            languages_known: !config_unreadable,
             metrics: Vec::new(),
-            foreign: BTreeMap::new(),
+            metric_index: HashMap::new(),
+            doubts,
+            texts: BTreeMap::new(),
         }
     }
 
+    fn errors(&self) -> usize {
+        self.diags.count(crate::diag::Severity::Error)
+    }
+
     fn ctx<'a>(&'a mut self, file: &'a Path) -> Ctx<'a> {
-        Ctx::new(file, self.diags)
+        file_ctx(self.diags, &mut self.texts, file)
     }
 
     fn default_language(&self) -> String {
@@ -109,6 +237,9 @@ impl<'d> Loader<'d> {
         );
 
         self.metrics = builtin_metrics();
+        self.metric_index = (self.metrics.iter().enumerate())
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
         let config = match config_files.first() {
             Some((path, node)) => self.config(path, node),
             None => Some(Config {
@@ -146,12 +277,18 @@ impl<'d> Loader<'d> {
 
     fn config(&mut self, path: &Path, node: &Node) -> Option<Config> {
         let mut ctx = self.ctx(path);
-        let f = decode::fields(
+        let Some(f) = decode::fields(
             &mut ctx,
             node,
             &["title", "languages", "base_url", "output", "metrics"],
             "auditbook.yaml",
-        )?;
+        ) else {
+            self.languages_known = false;
+            self.doubts.metrics.insert(None);
+            return None;
+        };
+        let before = self.errors();
+        let mut ctx = self.ctx(path);
         let mut languages = Vec::new();
         if let Some(list) = f
             .get("languages")
@@ -178,6 +315,9 @@ impl<'d> Loader<'d> {
         if !languages.is_empty() {
             self.languages = languages;
         }
+        if self.errors() > before || f.misspelt("languages") {
+            self.languages_known = false;
+        }
         let default = self.default_language();
         let mut ctx = self.ctx(path);
         let title = f
@@ -198,35 +338,52 @@ impl<'d> Loader<'d> {
             }
         });
         let output = match f.get("output") {
-            Some(n) => {
-                let s = decode::string(&mut ctx, n, "output")?;
+            Some(n) => decode::string(&mut ctx, n, "output").and_then(|s| {
                 if s.trim().is_empty() {
                     ctx.error(n.loc, "'output' is empty");
                     return None;
                 }
-                PathBuf::from(s)
-            }
-            None => PathBuf::from("site"),
+                Some(PathBuf::from(s))
+            }),
+            None => Some(PathBuf::from("site")),
         };
-        if let Some(list) = f
-            .get("metrics")
-            .and_then(|n| decode::list(&mut ctx, n, "metrics"))
-        {
-            for n in list {
-                self.metric_override(path, n);
+        match f.get("metrics").map(|n| (n, &n.kind)) {
+            Some((_, Kind::Seq(list))) => {
+                for n in list {
+                    let before = self.errors();
+                    self.metric_override(path, n);
+                    if self.errors() > before {
+                        // Without a valid id, the definition may have been of any metric.
+                        let id = n
+                            .as_map()
+                            .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("id")))
+                            .and_then(|(_, v)| v.scalar_text())
+                            .filter(|id| decode::is_id(id));
+                        self.doubts.metrics.insert(id);
+                    }
+                }
             }
+            Some((n, _)) => {
+                decode::list(&mut self.ctx(path), n, "metrics");
+                self.doubts.metrics.insert(None);
+            }
+            // Under a misspelt `metrics:`, any metric may have been meant to be defined.
+            None if f.misspelt("metrics") => {
+                self.doubts.metrics.insert(None);
+            }
+            None => {}
         }
         Some(Config {
             title,
             languages: self.languages.clone(),
             base_url,
-            output,
+            output: output?,
         })
     }
 
     fn metric_override(&mut self, path: &Path, node: &Node) {
         let default = self.default_language();
-        let mut ctx = Ctx::new(path, self.diags);
+        let mut ctx = file_ctx(self.diags, &mut self.texts, path);
         let Some(f) = decode::fields(
             &mut ctx,
             node,
@@ -249,16 +406,17 @@ impl<'d> Loader<'d> {
         else {
             return;
         };
-        let existing = self.metrics.iter().position(|m| m.id == id);
+        let existing = self.metric_index.get(&id).copied();
         let unit = f.get("unit").and_then(|n| {
             let s = decode::string(&mut ctx, n, "unit")?;
             let unit = Unit::parse(&s);
             if unit.is_none() {
-                ctx.error_hint(
-                    n.loc,
-                    format!("unknown unit '{s}'"),
-                    "units are percent, score, duration and count",
-                );
+                const UNITS: [&str; 4] = ["percent", "score", "duration", "count"];
+                let hint = match ctx.suggest(&s, UNITS) {
+                    Some(near) => format!("did you mean '{near}'?"),
+                    None => "units are percent, score, duration and count".to_string(),
+                };
+                ctx.error_hint(n.loc, format!("unknown unit '{s}'"), hint);
             }
             unit
         });
@@ -280,8 +438,7 @@ impl<'d> Loader<'d> {
                 let Some(unit) = unit else {
                     if f.get("unit").is_none() {
                         let hint =
-                            match suggest::nearest(&id, self.metrics.iter().map(|m| m.id.as_str()))
-                            {
+                            match ctx.suggest(&id, self.metrics.iter().map(|m| m.id.as_str())) {
                                 Some(near) => format!(
                                     "did you mean the built-in '{near}'? A new metric needs `unit:`"
                                 ),
@@ -355,7 +512,10 @@ impl<'d> Loader<'d> {
         }
         match existing {
             Some(i) => self.metrics[i] = def,
-            None => self.metrics.push(def),
+            None => {
+                self.metric_index.insert(def.id.clone(), self.metrics.len());
+                self.metrics.push(def);
+            }
         }
     }
 
@@ -365,7 +525,25 @@ impl<'d> Loader<'d> {
         let mut out: Vec<Checklist> = Vec::new();
         let mut seen: HashMap<(String, u32), PathBuf> = HashMap::new();
         for (path, node) in &files {
-            let Some((checklist, id_loc)) = self.checklist(path, node) else {
+            let before = self.errors();
+            let read = self.checklist(path, node);
+            let complete = self.errors() == before;
+            if !complete {
+                let field = |name: &str| {
+                    node.as_map()
+                        .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some(name)))
+                        .map(|(_, v)| v)
+                };
+                if let Some(id) = field("id").and_then(Node::scalar_text) {
+                    let version = match field("version").map(|v| &v.kind) {
+                        None => Some(1),
+                        Some(Kind::Int(v)) => u32::try_from(*v).ok(),
+                        Some(_) => None,
+                    };
+                    self.doubts.checklists.insert((id, version));
+                }
+            }
+            let Some((checklist, id_loc)) = read else {
                 continue;
             };
             let key = (checklist.id.clone(), checklist.version);
@@ -384,7 +562,10 @@ impl<'d> Loader<'d> {
                 continue;
             }
             seen.insert(key, path.clone());
-            self.check_translations(&checklist, id_loc);
+            // Counting the texts of a checklist with errors would count what is missing.
+            if complete && self.languages_known {
+                self.check_translations(&checklist, id_loc);
+            }
             out.push(checklist);
         }
         out
@@ -392,8 +573,7 @@ impl<'d> Loader<'d> {
 
     fn checklist(&mut self, path: &Path, node: &Node) -> Option<(Checklist, Loc)> {
         let default = self.default_language();
-        let metric_ids: Vec<String> = self.metrics.iter().map(|m| m.id.clone()).collect();
-        let mut ctx = Ctx::new(path, self.diags);
+        let mut ctx = file_ctx(self.diags, &mut self.texts, path);
         let f = decode::fields(
             &mut ctx,
             node,
@@ -451,7 +631,8 @@ impl<'d> Loader<'d> {
                 let reader = SectionReader {
                     language: &language,
                     scale: scale.as_ref(),
-                    metric_ids: &metric_ids,
+                    metric_ids: &self.metric_index,
+                    doubts: &self.doubts,
                 };
                 if let Some(s) = reader.section(&mut ctx, n, &mut section_ids, &mut item_ids) {
                     sections.push(s);
@@ -470,7 +651,6 @@ impl<'d> Loader<'d> {
             sections,
         };
         let id_loc = id_node.map_or(f.loc(), |n| n.loc);
-        self.collect_foreign(path, node);
         Some((checklist, id_loc))
     }
 
@@ -527,6 +707,8 @@ impl<'d> Loader<'d> {
         struct RoundSettings {
             title: Option<Text>,
             date: Option<NaiveDate>,
+            /// Whether round.yaml has a `date:`, valid or not.
+            dated: bool,
             summary: Option<Text>,
         }
         let mut settings: BTreeMap<String, (PathBuf, RoundSettings)> = BTreeMap::new();
@@ -556,7 +738,7 @@ impl<'d> Loader<'d> {
             let Some(round) = round_id(self.diags, path) else {
                 continue;
             };
-            let mut ctx = Ctx::new(path, self.diags);
+            let mut ctx = file_ctx(self.diags, &mut self.texts, path);
             let Some(f) =
                 decode::fields(&mut ctx, node, &["title", "date", "summary"], "round.yaml")
             else {
@@ -569,20 +751,52 @@ impl<'d> Loader<'d> {
                 date: f
                     .get("date")
                     .and_then(|n| decode::date(&mut ctx, n, "date")),
+                dated: f.get("date").is_some(),
                 summary: f
                     .get("summary")
                     .and_then(|n| decode::text(&mut ctx, n, "summary", &default)),
             };
-            self.collect_foreign(path, node);
             settings.insert(round, (path.clone(), s));
         }
 
+        // Every audit whose checklist and subject could be read, valid or not, so that two
+        // audits of one series in a round are reported even while either has other errors.
+        let mut series: BTreeMap<String, Vec<SeriesKey>> = BTreeMap::new();
         for (path, node) in &audit_files {
             let Some(round) = round_id(self.diags, path) else {
                 continue;
             };
-            if let Some(audit) = self.audit(path, node, &round, &index, &current) {
+            let keys = series.entry(round.clone()).or_default();
+            if let Some(audit) = self.audit(path, node, &round, &index, &current, keys) {
                 audits.entry(round).or_default().push(audit);
+            }
+        }
+        for (id, keys) in &series {
+            let mut first: HashMap<(Option<&str>, &str), &Path> = HashMap::new();
+            for key in keys {
+                let k = (key.subject.as_deref(), key.checklist.as_str());
+                let Some(first) = first.get(&k) else {
+                    first.insert(k, &key.file);
+                    continue;
+                };
+                let who = key
+                    .subject
+                    .as_deref()
+                    .map_or("no subject".to_string(), |s| format!("subject '{s}'"));
+                self.diags.push(
+                    Diagnostic::error(
+                        &key.file,
+                        key.loc,
+                        format!(
+                            "round '{id}' already has an audit of '{}' for {who}",
+                            key.checklist
+                        ),
+                    )
+                    .with_hint(format!(
+                        "see {}; give this audit another `subject:`",
+                        crate::diag::display_path(first)
+                    )),
+                );
             }
         }
 
@@ -599,40 +813,22 @@ impl<'d> Loader<'d> {
                     RoundSettings {
                         title: None,
                         date: None,
+                        dated: false,
                         summary: None,
                     },
                 ),
             };
-            // (subject, checklist) is unique within a round.
-            let mut series: HashMap<(Option<&str>, &str), &Path> = HashMap::new();
-            for (audit, site) in &list {
-                let key = (audit.subject.as_deref(), audit.checklist.as_str());
-                if let Some(first) = series.get(&key) {
-                    let who = audit
-                        .subject
-                        .as_deref()
-                        .map_or("no subject".to_string(), |s| format!("subject '{s}'"));
-                    self.diags.push(
-                        Diagnostic::error(
-                            &audit.file,
-                            site.subject_loc,
-                            format!(
-                                "round '{id}' already has an audit of '{}' for {who}",
-                                audit.checklist
-                            ),
-                        )
-                        .with_hint(format!(
-                            "see {}; give this audit another `subject:`",
-                            crate::diag::display_path(first)
-                        )),
-                    );
-                } else {
-                    series.insert(key, &audit.file);
-                }
-            }
             let date = s.date.or_else(|| list.iter().map(|(a, _)| a.date).max());
             let Some(date) = date else {
-                if let Some(file) = file {
+                // A round whose audits or date have errors is not empty; those errors say why.
+                let in_round = |p: &Path| round_of(p) == Some(id.as_str());
+                let has_audits = audit_files.iter().any(|(p, _)| in_round(p))
+                    || self
+                        .doubts
+                        .unreadable
+                        .iter()
+                        .any(|u| u.role == Role::Audit && in_round(&u.path));
+                if let (Some(file), false, false) = (file, has_audits, s.dated) {
                     self.diags.push(
                         Diagnostic::warning(
                             &file,
@@ -667,9 +863,10 @@ impl<'d> Loader<'d> {
         round: &str,
         index: &HashMap<(&str, u32), &Checklist>,
         current: &HashMap<&str, &Checklist>,
+        series: &mut Vec<SeriesKey>,
     ) -> Option<(Audit, AuditSite)> {
         let default = self.default_language();
-        let mut ctx = Ctx::new(path, self.diags);
+        let mut ctx = file_ctx(self.diags, &mut self.texts, path);
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         let id_ok = decode::is_id(stem);
         if !id_ok {
@@ -700,10 +897,19 @@ impl<'d> Loader<'d> {
             checklist_node.and_then(|n| decode::id(&mut ctx, n, "checklist", "checklist id"));
         let version_node = f.get("version");
         let version = version_node.and_then(|n| decode::positive_int(&mut ctx, n, "version"));
+        let doubts = &self.doubts;
         let checklist: Option<&Checklist> = match (&checklist_id, checklist_node) {
+            (Some(cid), Some(_))
+                if doubts.checklist(cid, version, current.get(cid.as_str()).map(|c| c.version))
+                    && version_node.is_none_or(|_| version.is_some()) =>
+            {
+                // Which checklist this audit answers is unsure while a checklist file has
+                // errors; only what is certain is checked.
+                version.and_then(|v| index.get(&(cid.as_str(), v))).copied()
+            }
             (Some(cid), Some(cnode)) => match current.get(cid.as_str()) {
                 None => {
-                    let hint = match suggest::nearest(cid, current.keys().copied()) {
+                    let hint = match ctx.suggest(cid, current.keys().copied()) {
                         Some(near) => format!("did you mean '{near}'?"),
                         None => "checklists are read from checklists/**/*.yaml".to_string(),
                     };
@@ -773,6 +979,11 @@ impl<'d> Loader<'d> {
                     answers_ok = false;
                 }
                 Some(entries) => {
+                    let items: HashSet<&str> = checklist
+                        .iter()
+                        .flat_map(|c| c.items().map(|(_, i)| i.id.as_str()))
+                        .collect();
+                    let mut elsewhere = None;
                     for (k, v) in entries {
                         let Some(item) = decode::id(&mut ctx, k, "answers", "item id") else {
                             answers_ok = false;
@@ -781,9 +992,13 @@ impl<'d> Loader<'d> {
                         let Some(c) = checklist else {
                             continue;
                         };
-                        if c.items().all(|(_, i)| i.id != item) {
+                        if !items.contains(item.as_str()) {
                             answers_ok = false;
-                            report_unknown_item(&mut ctx, k.loc, &item, c, index);
+                            if !doubts.incomplete(&c.id, c.version) {
+                                let elsewhere =
+                                    elsewhere.get_or_insert_with(|| other_versions(c, index));
+                                report_unknown_item(&mut ctx, k.loc, &item, c, elsewhere);
+                            }
                             continue;
                         }
                         match read_answer(&mut ctx, v, &c.scale, &language, &mut dues) {
@@ -803,7 +1018,15 @@ impl<'d> Loader<'d> {
                 format!("add `version: {}` so the audit keeps its meaning when the checklist changes", c.version),
             );
         }
-        self.collect_foreign(path, node);
+        let subject_ok = f.get("subject").is_none() || subject.is_some();
+        if let (Some(cid), true) = (&checklist_id, subject_ok) {
+            series.push(SeriesKey {
+                subject: subject.clone(),
+                checklist: cid.clone(),
+                file: path.to_path_buf(),
+                loc: f.get("subject").map_or(f.loc(), |n| n.loc),
+            });
+        }
         let checklist = checklist?;
         if !id_ok || !answers_ok {
             return None;
@@ -824,7 +1047,6 @@ impl<'d> Loader<'d> {
         };
         let site = AuditSite {
             version_loc: version_node.map(|n| n.loc),
-            subject_loc: f.get("subject").map_or(f.loc(), |n| n.loc),
             dues,
         };
         Some((audit, site))
@@ -834,7 +1056,7 @@ impl<'d> Loader<'d> {
 
     fn snapshot(&mut self, path: &Path, node: &Node) -> Option<Snapshot> {
         let default = self.default_language();
-        let mut ctx = Ctx::new(path, self.diags);
+        let mut ctx = file_ctx(self.diags, &mut self.texts, path);
         let f = decode::fields(
             &mut ctx,
             node,
@@ -880,17 +1102,20 @@ impl<'d> Loader<'d> {
                             ok = false;
                             continue;
                         };
-                        let Some(def) = self.metrics.iter().find(|m| m.id == id) else {
-                            let hint = match suggest::nearest(
-                                &id,
-                                self.metrics.iter().map(|m| m.id.as_str()),
-                            ) {
+                        let Some(def) = self.metric_index.get(&id).map(|&i| &self.metrics[i])
+                        else {
+                            ok = false;
+                            if self.doubts.metric(&id) {
+                                continue;
+                            }
+                            let hint = match ctx
+                                .suggest(&id, self.metrics.iter().map(|m| m.id.as_str()))
+                            {
                                 Some(near) => format!("did you mean '{near}'?"),
                                 None => "define it under `metrics:` in auditbook.yaml, with a unit"
                                     .to_string(),
                             };
                             ctx.error_hint(k.loc, format!("unknown metric '{id}'"), hint);
-                            ok = false;
                             continue;
                         };
                         match metrics::read_value(&mut ctx, v, def, &language) {
@@ -911,7 +1136,6 @@ impl<'d> Loader<'d> {
                 }
             }
         }
-        self.collect_foreign(path, node);
         let snapshot = Snapshot {
             file: path.to_path_buf(),
             taken: taken?,
@@ -927,7 +1151,7 @@ impl<'d> Loader<'d> {
     fn strings(&mut self, files: Vec<(PathBuf, Node)>) -> HashMap<String, HashMap<String, String>> {
         let mut out = HashMap::new();
         for (path, node) in &files {
-            let mut ctx = Ctx::new(path, self.diags);
+            let mut ctx = file_ctx(self.diags, &mut self.texts, path);
             let lang = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
             if !crate::text::is_language_tag(lang) {
                 ctx.error_hint(
@@ -949,14 +1173,14 @@ impl<'d> Loader<'d> {
             };
             let mut strings = HashMap::new();
             for (k, v) in entries {
-                let (Some(key), Some(value)) = (
-                    decode::string(&mut ctx, k, "key"),
-                    decode::string(&mut ctx, v, "text"),
-                ) else {
+                let Some(key) = decode::string(&mut ctx, k, "key") else {
+                    continue;
+                };
+                let Some(value) = decode::string(&mut ctx, v, &key) else {
                     continue;
                 };
                 if !crate::i18n::is_known_key(&key) {
-                    let hint = match suggest::nearest(&key, crate::i18n::known_keys()) {
+                    let hint = match ctx.suggest(&key, crate::i18n::known_keys()) {
                         Some(near) => format!("did you mean '{near}'?"),
                         None => "see docs/format.md for the interface strings".to_string(),
                     };
@@ -965,7 +1189,7 @@ impl<'d> Loader<'d> {
                 }
                 strings.insert(key, value);
             }
-            if !self.languages.iter().any(|l| l == lang) {
+            if self.languages_known && !self.languages.iter().any(|l| l == lang) {
                 ctx.warning_hint(
                     Loc::start(),
                     format!("interface strings for '{lang}', which is not a site language"),
@@ -979,26 +1203,16 @@ impl<'d> Loader<'d> {
 
     // ----- checks across files ----------------------------------------------------------
 
-    /// Records the language keys of every text map in a file that the site does not publish.
-    fn collect_foreign(&mut self, path: &Path, node: &Node) {
-        let langs = &self.languages;
-        let foreign = &mut self.foreign;
-        visit_text_maps(node, &mut |key: &Node| {
-            if let Some(lang) = key.as_str()
-                && crate::text::is_language_tag(lang)
-                && !langs.iter().any(|l| l == lang)
-            {
-                let e = foreign
-                    .entry((path.to_path_buf(), lang.to_string()))
-                    .or_insert((key.loc, 0));
-                e.1 += 1;
-            }
-        });
-    }
-
     fn report_foreign_languages(&mut self) {
+        if !self.languages_known {
+            return;
+        }
         let site = self.languages.join(", ");
-        for ((path, lang), (loc, count)) in std::mem::take(&mut self.foreign) {
+        let foreign = std::mem::take(&mut self.texts)
+            .into_iter()
+            .flat_map(|(path, langs)| langs.into_iter().map(move |(l, at)| (path.clone(), l, at)))
+            .filter(|(_, lang, _)| !self.languages.contains(lang));
+        for (path, lang, (loc, count)) in foreign.collect::<Vec<_>>() {
             let texts = if count == 1 {
                 "1 text".to_string()
             } else {
@@ -1058,35 +1272,6 @@ impl<'d> Loader<'d> {
     }
 }
 
-/// Calls `f` with each key of each mapping that looks like a multilingual text: a mapping
-/// whose keys are all language tags and whose values are all strings.
-fn visit_text_maps(node: &Node, f: &mut dyn FnMut(&Node)) {
-    match &node.kind {
-        Kind::Map(entries) => {
-            let is_text = !entries.is_empty()
-                && entries.iter().all(|(k, v)| {
-                    k.as_str().is_some_and(crate::text::is_language_tag)
-                        && matches!(v.kind, Kind::Str(_))
-                });
-            if is_text {
-                for (k, _) in entries {
-                    f(k);
-                }
-            } else {
-                for (_, v) in entries {
-                    visit_text_maps(v, f);
-                }
-            }
-        }
-        Kind::Seq(items) => {
-            for i in items {
-                visit_text_maps(i, f);
-            }
-        }
-        _ => {}
-    }
-}
-
 fn string_list(ctx: &mut Ctx, node: &Node, field: &str) -> Vec<String> {
     match &node.kind {
         Kind::Seq(items) => items
@@ -1107,22 +1292,34 @@ fn string_list(ctx: &mut Ctx, node: &Node, field: &str) -> Vec<String> {
     }
 }
 
+/// The items of the other versions of checklist `c`, each with the highest version it is in.
+fn other_versions<'c>(
+    c: &Checklist,
+    index: &HashMap<(&str, u32), &'c Checklist>,
+) -> HashMap<&'c str, u32> {
+    let mut out: HashMap<&str, u32> = HashMap::new();
+    for ((id, v), other) in index {
+        if *id != c.id || *v == c.version {
+            continue;
+        }
+        for (_, i) in other.items() {
+            let e = out.entry(i.id.as_str()).or_insert(*v);
+            *e = (*e).max(*v);
+        }
+    }
+    out
+}
+
 fn report_unknown_item(
     ctx: &mut Ctx,
     loc: Loc,
     item: &str,
     c: &Checklist,
-    index: &HashMap<(&str, u32), &Checklist>,
+    elsewhere: &HashMap<&str, u32>,
 ) {
-    let hint = if let Some(near) = suggest::nearest(item, c.items().map(|(_, i)| i.id.as_str())) {
+    let hint = if let Some(near) = ctx.suggest(item, c.items().map(|(_, i)| i.id.as_str())) {
         format!("did you mean '{near}'?")
-    } else if let Some(other) = index
-        .iter()
-        .filter(|((id, v), _)| *id == c.id && *v != c.version)
-        .filter(|(_, o)| o.items().any(|(_, i)| i.id == item))
-        .map(|((_, v), _)| *v)
-        .max()
-    {
+    } else if let Some(other) = elsewhere.get(item) {
         format!(
             "'{item}' is in version {other} of '{}'; this audit answers version {}",
             c.id, c.version
@@ -1138,7 +1335,7 @@ fn read_scale(ctx: &mut Ctx, node: &Node, language: &str) -> Option<Scale> {
     if let Some(name) = node.as_str() {
         let scale = Scale::builtin(name);
         if scale.is_none() {
-            let hint = match suggest::nearest(name, Scale::BUILTIN_NAMES) {
+            let hint = match ctx.suggest(name, Scale::BUILTIN_NAMES) {
                 Some(near) => format!("did you mean '{near}'?"),
                 None => format!(
                     "the built-in scales are {}; or write a list of levels",
@@ -1179,14 +1376,14 @@ fn read_scale(ctx: &mut Ctx, node: &Node, language: &str) -> Option<Scale> {
             ok = false;
         } else if levels.iter().any(|l| l.value == value) {
             ctx.error_hint(
-                f.key_loc("value"),
+                f.get("value").map_or(f.loc(), |n| n.loc),
                 format!("duplicate scale value {value}"),
                 "each level needs its own value",
             );
             ok = false;
         } else if levels.iter().any(|l| l.key == key) {
             ctx.error_hint(
-                f.key_loc("key"),
+                f.get("key").map_or(f.loc(), |n| n.loc),
                 format!("duplicate scale key '{key}'"),
                 "each level needs its own key",
             );
@@ -1258,17 +1455,14 @@ fn read_target(ctx: &mut Ctx, node: &Node, scale: &Scale) -> Option<f64> {
 }
 
 fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        v.to_string()
-    }
+    yaml::format_number(v)
 }
 
 struct SectionReader<'a> {
     language: &'a str,
     scale: Option<&'a Scale>,
-    metric_ids: &'a [String],
+    metric_ids: &'a HashMap<String, usize>,
+    doubts: &'a Doubts,
 }
 
 impl SectionReader<'_> {
@@ -1402,15 +1596,15 @@ impl SectionReader<'_> {
                 let Some(m) = decode::string(ctx, n, "metrics") else {
                     continue;
                 };
-                if self.metric_ids.contains(&m) {
+                if self.metric_ids.contains_key(&m) {
                     metrics.push(m);
-                } else {
-                    let hint =
-                        match suggest::nearest(&m, self.metric_ids.iter().map(String::as_str)) {
-                            Some(near) => format!("did you mean '{near}'?"),
-                            None => "define it under `metrics:` in auditbook.yaml, with a unit"
-                                .to_string(),
-                        };
+                } else if !self.doubts.metric(&m) {
+                    let hint = match ctx.suggest(&m, self.metric_ids.keys().map(String::as_str)) {
+                        Some(near) => format!("did you mean '{near}'?"),
+                        None => {
+                            "define it under `metrics:` in auditbook.yaml, with a unit".to_string()
+                        }
+                    };
                     ctx.error_hint(n.loc, format!("unknown metric '{m}'"), hint);
                 }
             }
@@ -1522,13 +1716,11 @@ fn read_score(ctx: &mut Ctx, node: &Node, scale: &Scale) -> Option<Score> {
             if let Some(level) = s.parse::<f64>().ok().and_then(|v| scale.by_value(v)) {
                 return Some(Score::Value(level.value));
             }
-            let hint = match suggest::nearest(
-                s,
-                scale.levels.iter().map(|l| l.key.as_str()).chain(["na"]),
-            ) {
-                Some(near) => format!("did you mean '{near}'?"),
-                None => keys(),
-            };
+            let hint =
+                match ctx.suggest(s, scale.levels.iter().map(|l| l.key.as_str()).chain(["na"])) {
+                    Some(near) => format!("did you mean '{near}'?"),
+                    None => keys(),
+                };
             ctx.error_hint(node.loc, format!("'{s}' is not a level of the scale"), hint);
             None
         }

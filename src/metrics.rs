@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::decode::{self, Ctx};
 use crate::text::Text;
-use crate::yaml::{Kind, Node};
+use crate::yaml::{Kind, Node, format_number};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -246,25 +246,23 @@ fn read_duration(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
             }
             d
         }
-        Kind::Int(_) | Kind::Float(_) => {
+        Kind::Int(_) | Kind::Float(_) if node.as_f64().is_some_and(f64::is_finite) => {
+            let n = node.scalar_text().unwrap_or_default();
             ctx.error_hint(
                 node.loc,
-                format!("bare number for '{field}', a duration"),
-                format!(
-                    "add a unit, for example '{}m' or '{}h'",
-                    node.scalar_text().unwrap_or_default(),
-                    node.scalar_text().unwrap_or_default()
-                ),
+                format!("bare number {n} for '{field}', which is a duration"),
+                format!("durations carry units: write '{n}s', '{n}m' or '{n}h'"),
             );
             None
         }
         _ => {
+            let found = match node.kind {
+                Kind::Float(f) => format_number(f),
+                _ => node.describe().to_string(),
+            };
             ctx.error_hint(
                 node.loc,
-                format!(
-                    "expected a duration for '{field}', found {}",
-                    node.describe()
-                ),
+                format!("expected a duration for '{field}', found {found}"),
                 DURATION_HINT,
             );
             None
@@ -311,7 +309,14 @@ pub fn read_measure(ctx: &mut Ctx, node: &Node, metric: &MetricDef) -> Option<Me
         _ => {
             let value = decode::number(ctx, node, field)?;
             if metric.unit == Unit::Count && value < 0.0 {
-                ctx.error(node.loc, format!("negative count {value} for '{field}'"));
+                ctx.error_hint(
+                    node.loc,
+                    format!(
+                        "negative count {} for '{field}'",
+                        node.scalar_text().unwrap_or_default()
+                    ),
+                    "counts are 0 or more",
+                );
                 return None;
             }
             plain(value)
@@ -357,9 +362,10 @@ fn read_ratio(ctx: &mut Ctx, node: &Node, metric: &MetricDef) -> Option<Measure>
         return None;
     }
     let (good, total) = (good?, total?);
+    let value_loc = |name| f.get(name).map_or(f.loc(), |n| n.loc);
     if total == 0.0 {
         ctx.error_hint(
-            f.key_loc("total"),
+            value_loc("total"),
             "ratio with total 0",
             "a ratio needs at least one case in 'total'",
         );
@@ -367,7 +373,7 @@ fn read_ratio(ctx: &mut Ctx, node: &Node, metric: &MetricDef) -> Option<Measure>
     }
     if good > total {
         ctx.error_hint(
-            f.key_loc("good"),
+            value_loc("good"),
             format!("ratio with good {good} greater than total {total}"),
             "'good' counts the cases of 'total' that went well, so it cannot exceed it",
         );

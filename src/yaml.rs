@@ -4,10 +4,12 @@
 //! can report every problem it has, each at the value it is about, instead of stopping at the
 //! first type error.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{MessageFormatter, Spanned};
+use serde_saphyr::budget::BudgetBreach;
+use serde_saphyr::{Error, MessageFormatter, Spanned};
 
 use crate::source::Loc;
 
@@ -69,10 +71,27 @@ impl Node {
         match &self.kind {
             Kind::Str(s) => Some(s.clone()),
             Kind::Int(i) => Some(i.to_string()),
-            Kind::Float(f) => Some(f.to_string()),
+            Kind::Float(f) => Some(format_number(*f)),
             Kind::Bool(b) => Some(b.to_string()),
             _ => None,
         }
+    }
+}
+
+/// A number as messages show it: `3`, `2.5`, `1e308` (not three hundred digits), and the
+/// non-finite ones as YAML writes them.
+pub fn format_number(v: f64) -> String {
+    let magnitude = v.abs();
+    if v.is_nan() {
+        ".nan".to_string()
+    } else if v.is_infinite() {
+        if v < 0.0 { "-.inf" } else { ".inf" }.to_string()
+    } else if magnitude != 0.0 && !(1e-6..1e15).contains(&magnitude) {
+        format!("{v:e}")
+    } else if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        v.to_string()
     }
 }
 
@@ -109,45 +128,210 @@ fn options() -> serde_saphyr::Options {
         alias_limits: alias_limits,
         // `no`, `on` and `y` stay strings: `no` is a level key of the yes-no scale.
         strict_booleans: true,
+        // Repeated keys reach the tree, where `parse` reports each one with the line of the
+        // first, and the rest of the file is still checked.
+        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::PassThrough,
+        // `.nan` and `.inf` reach the tree, where the field they are in says what is wrong.
+        non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::PassThrough,
         with_snippet: false,
     }
 }
 
-/// A YAML syntax problem: where it is and what it is.
+/// A YAML syntax problem: where it is, what it is, and how to fix it where that is known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
     pub loc: Loc,
     pub message: String,
+    pub hint: Option<String>,
+}
+
+/// A parsed file: the root node, and the problems that did not stop parsing (repeated
+/// keys, of which the first is kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub root: Node,
+    pub problems: Vec<SyntaxError>,
 }
 
 /// Parses one YAML document. An empty document is `Kind::Null`.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    parse_document(text).map(|d| d.root)
+}
+
+/// Parses one YAML document and reports its repeated mapping keys.
+pub fn parse_document(text: &str) -> Result<Document, SyntaxError> {
     let result = serde_saphyr::from_str_with_options::<Spanned<Kind>>(text, options());
     match result {
-        Ok(root) => Ok(from_spanned(root)),
+        Ok(root) => {
+            let mut root = from_spanned(root);
+            let mut problems = Vec::new();
+            remove_duplicate_keys(&mut root, &mut problems);
+            Ok(Document { root, problems })
+        }
         Err(err) => {
             let inner = err.without_snippet();
-            let message = serde_saphyr::UserMessageFormatter.format_message(inner);
-            let message = message.escape_debug().to_string();
             let loc = inner
                 .location()
                 .map(|l| Loc::new(l.line() as u32, l.column() as u32, 1))
                 .unwrap_or_else(Loc::start);
-            Err(SyntaxError {
-                loc,
-                message: tidy_message(&message),
-            })
+            let (message, hint) = describe_error(inner);
+            Err(SyntaxError { loc, message, hint })
         }
     }
 }
 
+/// Turns the parser's error into a message and hint in the words of the format: its own
+/// messages for syntax, ours for the resource limits, which a workspace author meets as
+/// "this file is too deep or too big", not as the parser's counters.
+fn describe_error(mut err: &Error) -> (String, Option<String>) {
+    // The parser wraps errors met through an alias, or with a source excerpt; the cause
+    // inside says what went wrong.
+    while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = err {
+        err = error;
+    }
+    let too_deep = || {
+        (
+            "lists and mappings are nested too deeply".to_string(),
+            Some(format!("nest at most {} levels deep", limits::MAX_DEPTH)),
+        )
+    };
+    let aliases = || {
+        (
+            "aliases expand to too many values".to_string(),
+            Some("write the values out instead of repeating them through `*aliases`".to_string()),
+        )
+    };
+    match err {
+        Error::Budget { breach, .. } => match breach {
+            BudgetBreach::Depth { .. } => too_deep(),
+            BudgetBreach::Aliases { .. }
+            | BudgetBreach::Anchors { .. }
+            | BudgetBreach::AliasAnchorRatio { .. } => aliases(),
+            BudgetBreach::Documents { .. } => (
+                "more than one YAML document in the file".to_string(),
+                Some("remove the `---` line: each file holds one document".to_string()),
+            ),
+            _ => (
+                "the file is too large or too complex".to_string(),
+                Some("split it into several files".to_string()),
+            ),
+        },
+        Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayCounterOverflow { .. } => aliases(),
+        Error::AliasReplayStackDepthExceeded { .. } => too_deep(),
+        _ => {
+            let message = serde_saphyr::UserMessageFormatter.format_message(err);
+            let message = tidy_message(&message);
+            if message.contains("recursion limit") {
+                return too_deep();
+            }
+            let hint = syntax_hint(&message).map(str::to_string);
+            (message, hint)
+        }
+    }
+}
+
+/// Advice for the syntax errors people make most in hand-written YAML.
+fn syntax_hint(message: &str) -> Option<&'static str> {
+    const HINTS: &[(&str, &str)] = &[
+        (
+            "mapping values are not allowed",
+            "put quotes around a value that contains ': ', or check the indentation of this line",
+        ),
+        (
+            "tabs disallowed",
+            "indent with spaces; YAML does not allow tabs",
+        ),
+        ("unclosed quote", "close the quote, or remove it"),
+        (
+            "unclosed bracket",
+            "close the bracket, or put quotes around the value",
+        ),
+        (
+            "reference to unknown value",
+            "an alias `*name` needs an anchor `&name` earlier in the file",
+        ),
+        (
+            "simple key expected",
+            "a key needs ': ' after it; or check the indentation of this line",
+        ),
+        (
+            "Recursive reference",
+            "an alias `*name` cannot be used inside the value its anchor `&name` marks",
+        ),
+        (
+            "invalid u64",
+            "remove the `!!` tag, or write a value of the type it names",
+        ),
+        (
+            "invalid i64",
+            "remove the `!!` tag, or write a value of the type it names",
+        ),
+        (
+            "invalid f64",
+            "remove the `!!` tag, or write a value of the type it names",
+        ),
+        (
+            "did not find expected key",
+            "check the indentation: keys of one mapping start in the same column",
+        ),
+    ];
+    HINTS
+        .iter()
+        .find(|(pattern, _)| message.contains(pattern))
+        .map(|(_, hint)| *hint)
+}
+
 /// Drops the parser's own advice about its options, which a workspace author cannot set.
+/// (Control characters it quotes are escaped with every diagnostic, in `diag`.)
 fn tidy_message(message: &str) -> String {
     let message = message
         .split(", set DuplicateKeyPolicy")
         .next()
         .unwrap_or(message);
     message.trim().to_string()
+}
+
+/// Reports every repeated key of every mapping and keeps only its first entry, so the
+/// checks that follow see each field once.
+fn remove_duplicate_keys(node: &mut Node, problems: &mut Vec<SyntaxError>) {
+    match &mut node.kind {
+        Kind::Map(entries) => {
+            let mut first: HashMap<String, Loc> = HashMap::new();
+            entries.retain(|(k, _)| {
+                let Some(key) = k.scalar_text() else {
+                    return true;
+                };
+                match first.get(&key) {
+                    Some(at) => {
+                        problems.push(SyntaxError {
+                            loc: k.loc,
+                            message: format!("duplicate key '{key}'"),
+                            hint: Some(format!(
+                                "'{key}' is already on line {}; a mapping names each key once",
+                                at.line
+                            )),
+                        });
+                        false
+                    }
+                    None => {
+                        first.insert(key, k.loc);
+                        true
+                    }
+                }
+            });
+            for (_, v) in entries {
+                remove_duplicate_keys(v, problems);
+            }
+        }
+        Kind::Seq(items) => {
+            for item in items {
+                remove_duplicate_keys(item, problems);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn from_spanned(s: Spanned<Kind>) -> Node {
@@ -234,5 +418,52 @@ impl<'de> Visitor<'de> for KindVisitor {
             entries.push((k, v));
         }
         Ok(Kind::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_keys_are_reported_and_the_first_kept() {
+        let doc = parse_document("a: 1\nb: {x: 1, x: 2}\na: 3\n").unwrap();
+        let lines: Vec<(u32, &str)> = doc
+            .problems
+            .iter()
+            .map(|p| (p.loc.line, p.message.as_str()))
+            .collect();
+        assert_eq!(lines, [(3, "duplicate key 'a'"), (2, "duplicate key 'x'")]);
+        let Kind::Map(entries) = &doc.root.kind else {
+            panic!("a mapping")
+        };
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].1.kind, Kind::Int(1));
+    }
+
+    #[test]
+    fn limits_are_told_in_the_words_of_the_format() {
+        let deep = format!("a: {}{}", "[".repeat(100), "]".repeat(100));
+        assert_eq!(
+            parse(&deep).unwrap_err().message,
+            "lists and mappings are nested too deeply"
+        );
+        let two = parse("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(two.message, "more than one YAML document in the file");
+        assert_eq!(
+            parse("x: .nan\n").unwrap().as_map().unwrap()[0]
+                .1
+                .describe(),
+            "a number"
+        );
+    }
+
+    #[test]
+    fn numbers_in_messages() {
+        assert_eq!(format_number(3.0), "3");
+        assert_eq!(format_number(-2.5), "-2.5");
+        assert_eq!(format_number(1e308), "1e308");
+        assert_eq!(format_number(f64::NAN), ".nan");
+        assert_eq!(format_number(f64::NEG_INFINITY), "-.inf");
     }
 }

@@ -1,0 +1,1518 @@
+//! Validation, checked against the real binary: for each rule of the format, a workspace
+//! under `tests/fixtures/invalid/<rule>/` (the `minimal` workspace with one thing broken) and
+//! the exact diagnostics `check --format json` prints for it: severity, message, file, line,
+//! column and hint. Then the other output formats, the exit statuses, and inputs broken every
+//! way we could think of, none of which may make `check` panic or hang.
+//!
+//! Files that are binary, not UTF-8, or have a BOM and CRLF line endings are written by the
+//! tests into a temporary copy of a fixture, so the repository holds only plain text.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use auditbook::yaml::{Kind, Node};
+use common::Fixture;
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_auditbook");
+
+/// How long one run may take before it counts as hung. Generous, because the tests run in
+/// parallel on a debug build; the slowest input here takes a few seconds.
+const TIME_LIMIT: Duration = Duration::from_secs(20);
+
+/// What a run of the binary printed, and its exit status.
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `auditbook` with `args` in `cwd`, failing the test if it hangs or dies of a signal.
+fn auditbook<I, S>(args: I, cwd: Option<&Path>) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    let mut child = cmd.spawn().expect("start auditbook");
+    // Read both pipes while waiting: a run with many diagnostics fills a pipe buffer.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for auditbook") {
+            break status;
+        }
+        if start.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("auditbook ran longer than {TIME_LIMIT:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stdout = String::from_utf8_lossy(&out.join().expect("read stdout")).into_owned();
+    let stderr = String::from_utf8_lossy(&err.join().expect("read stderr")).into_owned();
+    let Some(code) = status.code() else {
+        panic!("auditbook was killed by a signal ({status}); stderr:\n{stderr}");
+    };
+    Output {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+/// One diagnostic as `check --format json` prints it.
+#[derive(Debug, Clone, PartialEq)]
+struct Diag {
+    severity: String,
+    file: String,
+    line: u64,
+    column: u64,
+    message: String,
+    hint: Option<String>,
+}
+
+fn diag(severity: &str, file: &str, line: u64, column: u64, message: &str, hint: &str) -> Diag {
+    Diag {
+        severity: severity.into(),
+        file: file.into(),
+        line,
+        column,
+        message: message.into(),
+        hint: (!hint.is_empty()).then(|| hint.to_string()),
+    }
+}
+
+/// An error; an empty `hint` means none.
+fn error(file: &str, line: u64, column: u64, message: &str, hint: &str) -> Diag {
+    diag("error", file, line, column, message, hint)
+}
+
+fn warning(file: &str, line: u64, column: u64, message: &str, hint: &str) -> Diag {
+    diag("warning", file, line, column, message, hint)
+}
+
+/// `check <dir> [extra]`.
+fn check(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![std::ffi::OsStr::new("check"), dir.as_os_str()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    auditbook(args, None)
+}
+
+/// `check <dir> --format json [extra]`: the exit status and the diagnostics.
+fn check_json(dir: &Path, extra: &[&str]) -> (i32, Vec<Diag>) {
+    let out = check(dir, &[&["--format", "json"], extra].concat());
+    let list: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("check printed invalid JSON ({e}):\n{}", out.stdout));
+    let field = |d: &Value, name: &str| -> String {
+        d[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("'{name}' is not a string in {d}"))
+            .to_string()
+    };
+    let diags = list
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|d| Diag {
+            severity: field(d, "severity"),
+            file: field(d, "file"),
+            line: d["line"].as_u64().expect("a line number"),
+            column: d["column"].as_u64().expect("a column number"),
+            message: field(d, "message"),
+            hint: d["hint"].as_str().map(str::to_string),
+        })
+        .collect();
+    (out.code, diags)
+}
+
+/// Checks `dir` and asserts exactly `expected`, and the exit status they call for.
+#[track_caller]
+fn assert_check(dir: &Path, expected: &[Diag]) {
+    let (code, got) = check_json(dir, &[]);
+    assert_eq!(got, expected, "diagnostics of {}", dir.display());
+    let errors = expected.iter().any(|d| d.severity == "error");
+    assert_eq!(code, i32::from(errors), "exit status of {}", dir.display());
+}
+
+/// Checks the fixture `tests/fixtures/invalid/<case>` and asserts exactly `expected`.
+#[track_caller]
+fn assert_case(case: &str, expected: &[Diag]) {
+    let fixture = Fixture::new(&format!("invalid/{case}"));
+    assert_check(&fixture.path(), expected);
+}
+
+const CHECKLIST: &str = "checklists/customer-service.yaml";
+const AUDIT: &str = "audits/2026-q3/eu.yaml";
+const SNAPSHOT: &str = "metrics/2026-09.yaml";
+
+// ----- the fixtures' starting point --------------------------------------------------------
+
+#[test]
+fn minimal_workspace_is_valid() {
+    assert_check(&Fixture::new("minimal").path(), &[]);
+}
+
+#[test]
+fn every_field_workspace_is_valid() {
+    assert_check(&Fixture::new("every-field").path(), &[]);
+}
+
+#[test]
+fn bundled_workspace_is_valid_without_warnings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = auditbook(["check", ".", "--format", "json"], Some(root));
+    assert_eq!(out.stdout, "[]\n", "stderr: {}", out.stderr);
+    assert_eq!(out.code, 0);
+    let out = auditbook(["check", "."], Some(root));
+    assert_eq!(out.stderr, "checked .: no problems\n");
+    assert_eq!(out.code, 0);
+}
+
+// ----- syntax and structure ------------------------------------------------------------------
+
+#[test]
+fn yaml_syntax() {
+    assert_case(
+        "yaml-syntax",
+        &[error(
+            CHECKLIST,
+            3,
+            24,
+            "mapping values are not allowed in this context",
+            "put quotes around a value that contains ': ', or check the indentation of this line",
+        )],
+    );
+}
+
+#[test]
+fn yaml_unclosed_quote() {
+    assert_case(
+        "yaml-unclosed-quote",
+        &[error(
+            SNAPSHOT,
+            4,
+            24,
+            "unclosed quote",
+            "close the quote, or remove it",
+        )],
+    );
+}
+
+#[test]
+fn unknown_field() {
+    // Only the typo: the misspelt `title` is not reported again as missing.
+    assert_case(
+        "unknown-field",
+        &[error(
+            CHECKLIST,
+            3,
+            1,
+            "unknown field 'titel' in a checklist",
+            "did you mean 'title'?",
+        )],
+    );
+}
+
+#[test]
+fn unknown_field_in_an_answer() {
+    assert_case(
+        "unknown-field-answer",
+        &[error(
+            AUDIT,
+            7,
+            35,
+            "unknown field 'notes' in an answer",
+            "did you mean 'note'?",
+        )],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    assert_case(
+        "wrong-type",
+        &[error(
+            CHECKLIST,
+            10,
+            17,
+            "expected a number for 'weight', found a string",
+            "",
+        )],
+    );
+}
+
+#[test]
+fn missing_field() {
+    assert_case(
+        "missing-field",
+        &[error(
+            AUDIT,
+            1,
+            1,
+            "missing field 'date' in an audit",
+            "add `date: …` to an audit",
+        )],
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    assert_case(
+        "duplicate-key",
+        &[error(
+            AUDIT,
+            5,
+            1,
+            "duplicate key 'date'",
+            "'date' is already on line 4; a mapping names each key once",
+        )],
+    );
+}
+
+#[test]
+fn invalid_id() {
+    assert_case(
+        "invalid-id",
+        &[error(
+            CHECKLIST,
+            5,
+            9,
+            "invalid section id 'Evaluate_1'",
+            "ids are lowercase letters, digits and '-' (they become paths): try 'evaluate-1'",
+        )],
+    );
+}
+
+#[test]
+fn non_finite_number() {
+    assert_case(
+        "non-finite-number",
+        &[error(
+            CHECKLIST,
+            10,
+            17,
+            "'weight' must be a finite number, found .inf",
+            "",
+        )],
+    );
+}
+
+/// Text quoted from a file reaches the terminal with its control characters escaped.
+#[test]
+fn control_characters_are_escaped() {
+    assert_case(
+        "control-characters",
+        &[error(
+            CHECKLIST,
+            5,
+            9,
+            "invalid section id '\\u{1b}[31mevaluate'",
+            "ids are lowercase letters, digits and '-' (they become paths): try '31mevaluate'",
+        )],
+    );
+}
+
+#[test]
+fn empty_file() {
+    assert_case(
+        "empty-file",
+        &[error(
+            SNAPSHOT,
+            1,
+            1,
+            "empty file",
+            "write the file's fields, or delete the file",
+        )],
+    );
+}
+
+#[test]
+fn file_of_comments_only_is_empty() {
+    assert_case(
+        "empty-file-comments",
+        &[error(
+            SNAPSHOT,
+            1,
+            1,
+            "empty file",
+            "write the file's fields, or delete the file",
+        )],
+    );
+}
+
+// ----- duplicate ids -------------------------------------------------------------------------
+
+#[test]
+fn duplicate_checklist() {
+    assert_case(
+        "duplicate-checklist",
+        &[error(
+            CHECKLIST,
+            1,
+            5,
+            "duplicate checklist 'customer-service' version 1",
+            "checklists/archive/customer-service.yaml has the same id and version; bump `version:` in one of them",
+        )],
+    );
+}
+
+#[test]
+fn duplicate_section_id() {
+    assert_case(
+        "duplicate-section-id",
+        &[error(
+            CHECKLIST,
+            12,
+            9,
+            "duplicate section id 'evaluate'",
+            "the first is on line 5",
+        )],
+    );
+}
+
+#[test]
+fn duplicate_item_id() {
+    assert_case(
+        "duplicate-item-id",
+        &[error(
+            CHECKLIST,
+            10,
+            13,
+            "duplicate item id 'assess-quality'",
+            "item ids are unique within a checklist; the first is on line 8",
+        )],
+    );
+}
+
+#[test]
+fn duplicate_audit_in_a_round() {
+    assert_case(
+        "duplicate-audit",
+        &[error(
+            AUDIT,
+            3,
+            10,
+            "round '2026-q3' already has an audit of 'customer-service' for subject 'eu'",
+            "see audits/2026-q3/eu-again.yaml; give this audit another `subject:`",
+        )],
+    );
+}
+
+// ----- answers -------------------------------------------------------------------------------
+
+#[test]
+fn unknown_item() {
+    assert_case(
+        "unknown-item",
+        &[error(
+            AUDIT,
+            6,
+            3,
+            "unknown item 'asses-quality'",
+            "did you mean 'assess-quality'?",
+        )],
+    );
+}
+
+#[test]
+fn score_not_in_scale() {
+    assert_case(
+        "score-not-in-scale",
+        &[error(
+            AUDIT,
+            6,
+            19,
+            "7 is not a value of the scale",
+            "use a level key or value: absent (0), initial (1), partial (2), established (3), optimised (4), or 'na'",
+        )],
+    );
+}
+
+#[test]
+fn score_key_misspelt() {
+    assert_case(
+        "score-key-misspelt",
+        &[error(
+            AUDIT,
+            7,
+            26,
+            "'partal' is not a level of the scale",
+            "did you mean 'partial'?",
+        )],
+    );
+}
+
+#[test]
+fn unknown_checklist() {
+    assert_case(
+        "unknown-checklist",
+        &[error(
+            AUDIT,
+            1,
+            12,
+            "unknown checklist 'customer-servce'",
+            "did you mean 'customer-service'?",
+        )],
+    );
+}
+
+#[test]
+fn unknown_checklist_version() {
+    assert_case(
+        "unknown-checklist-version",
+        &[error(
+            AUDIT,
+            2,
+            10,
+            "checklist 'customer-service' has no version 3",
+            "its versions are: 1",
+        )],
+    );
+}
+
+#[test]
+fn invalid_date() {
+    assert_case(
+        "invalid-date",
+        &[error(
+            AUDIT,
+            4,
+            7,
+            "invalid date '2026-02-30' for 'date'",
+            "2026-02-30 is not a day of the calendar",
+        )],
+    );
+}
+
+#[test]
+fn invalid_date_format() {
+    assert_case(
+        "invalid-date-format",
+        &[error(
+            SNAPSHOT,
+            1,
+            8,
+            "invalid date '30.9.2026' for 'taken'",
+            "write dates as YYYY-MM-DD, for example 2026-09-30",
+        )],
+    );
+}
+
+// ----- scales, weights, targets ---------------------------------------------------------------
+
+#[test]
+fn scale_with_one_level() {
+    assert_case(
+        "scale-one-level",
+        &[error(
+            CHECKLIST,
+            3,
+            8,
+            "a scale needs at least two levels, found 1",
+            "add levels, or use a built-in scale: yes-no, maturity, five-point",
+        )],
+    );
+}
+
+#[test]
+fn scale_with_duplicate_value() {
+    assert_case(
+        "scale-duplicate-value",
+        &[error(
+            CHECKLIST,
+            3,
+            41,
+            "duplicate scale value 0",
+            "each level needs its own value",
+        )],
+    );
+}
+
+#[test]
+fn scale_with_duplicate_key() {
+    assert_case(
+        "scale-duplicate-key",
+        &[error(
+            CHECKLIST,
+            3,
+            49,
+            "duplicate scale key 'never'",
+            "each level needs its own key",
+        )],
+    );
+}
+
+#[test]
+fn negative_weight() {
+    assert_case(
+        "negative-weight",
+        &[error(
+            CHECKLIST,
+            10,
+            17,
+            "negative weight -1",
+            "weights are 0 or more; 0 shows an item without scoring it",
+        )],
+    );
+}
+
+#[test]
+fn target_outside_scale() {
+    assert_case(
+        "target-outside-scale",
+        &[error(
+            CHECKLIST,
+            3,
+            9,
+            "target 5 is outside the scale",
+            "targets lie between 0 and 4",
+        )],
+    );
+}
+
+// ----- metrics -------------------------------------------------------------------------------
+
+#[test]
+fn unknown_metric() {
+    assert_case(
+        "unknown-metric",
+        &[error(
+            SNAPSHOT,
+            3,
+            3,
+            "unknown metric 'cast'",
+            "did you mean 'csat'?",
+        )],
+    );
+}
+
+#[test]
+fn unknown_metric_in_checklist() {
+    assert_case(
+        "unknown-metric-in-checklist",
+        &[error(
+            CHECKLIST,
+            10,
+            19,
+            "unknown metric 'nsp'",
+            "did you mean 'nps'?",
+        )],
+    );
+}
+
+#[test]
+fn duration_as_bare_number() {
+    assert_case(
+        "duration-bare-number",
+        &[error(
+            SNAPSHOT,
+            4,
+            24,
+            "bare number 90 for 'first-response-time', which is a duration",
+            "durations carry units: write '90s', '90m' or '90h'",
+        )],
+    );
+}
+
+#[test]
+fn duration_malformed() {
+    assert_case(
+        "duration-malformed",
+        &[error(
+            SNAPSHOT,
+            4,
+            24,
+            "malformed duration '2 hours' for 'first-response-time'",
+            "durations carry units: '90s', '45m', '2h 30m', '1d 4h' or 'PT2H30M'",
+        )],
+    );
+}
+
+#[test]
+fn ratio_good_over_total() {
+    assert_case(
+        "ratio-good-over-total",
+        &[error(
+            SNAPSHOT,
+            5,
+            26,
+            "ratio with good 1950 greater than total 1000",
+            "'good' counts the cases of 'total' that went well, so it cannot exceed it",
+        )],
+    );
+}
+
+#[test]
+fn ratio_total_zero() {
+    assert_case(
+        "ratio-total-zero",
+        &[error(
+            SNAPSHOT,
+            5,
+            36,
+            "ratio with total 0",
+            "a ratio needs at least one case in 'total'",
+        )],
+    );
+}
+
+#[test]
+fn negative_count() {
+    assert_case(
+        "negative-count",
+        &[error(
+            SNAPSHOT,
+            6,
+            34,
+            "negative count -2 for 'passives'",
+            "counts are whole numbers, 0 or more",
+        )],
+    );
+}
+
+// ----- warnings ------------------------------------------------------------------------------
+
+#[test]
+fn unpinned_version() {
+    assert_case(
+        "unpinned-version",
+        &[warning(
+            AUDIT,
+            1,
+            12,
+            "unpinned checklist version: this audit answers 'customer-service' version 1, the current one",
+            "add `version: 1` so the audit keeps its meaning when the checklist changes",
+        )],
+    );
+}
+
+#[test]
+fn missing_translation() {
+    assert_case(
+        "missing-translation",
+        &[warning(
+            CHECKLIST,
+            1,
+            5,
+            "checklist 'customer-service' v1 lacks 'hr' in 3 of 4 texts",
+            "add the 'hr' translation to each text; until then readers see the fallback language",
+        )],
+    );
+}
+
+#[test]
+fn text_in_a_language_the_site_does_not_use() {
+    assert_case(
+        "foreign-language",
+        &[warning(
+            CHECKLIST,
+            3,
+            31,
+            "1 text in 'de', which the site does not publish",
+            "the site's languages are en; add 'de' to `languages:` in auditbook.yaml, or remove these translations",
+        )],
+    );
+}
+
+#[test]
+fn overdue_action() {
+    assert_case(
+        "overdue-action",
+        &[warning(
+            AUDIT,
+            9,
+            59,
+            "overdue action: due 2026-09-01, before round '2026-q3' (2026-09-30)",
+            "record the outcome in a new audit, or move the due date",
+        )],
+    );
+}
+
+// ----- every problem, once, in one run --------------------------------------------------------
+
+#[test]
+fn problems_in_several_files_are_all_reported() {
+    assert_case(
+        "many-files",
+        &[
+            error(
+                "auditbook.yaml",
+                3,
+                1,
+                "unknown field 'ouput' in auditbook.yaml",
+                "did you mean 'output'?",
+            ),
+            error(
+                AUDIT,
+                6,
+                19,
+                "9 is not a value of the scale",
+                "use a level key or value: absent (0), initial (1), partial (2), established (3), optimised (4), or 'na'",
+            ),
+            error(
+                "audits/2026-q3/round.yaml",
+                2,
+                7,
+                "invalid date '2026-09-31' for 'date'",
+                "2026-09-31 is not a day of the calendar",
+            ),
+            error(
+                CHECKLIST,
+                10,
+                13,
+                "invalid item id 'Compare-goals'",
+                "ids are lowercase letters, digits and '-' (they become paths): try 'compare-goals'",
+            ),
+            error(
+                "metrics/2026-08.yaml",
+                2,
+                16,
+                "expected a number for 'csat', found a list",
+                "",
+            ),
+            error(
+                SNAPSHOT,
+                4,
+                24,
+                "bare number 150 for 'first-response-time', which is a duration",
+                "durations carry units: write '150s', '150m' or '150h'",
+            ),
+        ],
+    );
+}
+
+/// A checklist with an error is reported once: audits of it do not add "unknown checklist"
+/// or "unknown item" for what its error kept from being read.
+#[test]
+fn broken_checklist_is_not_reported_again_by_its_audits() {
+    assert_case(
+        "broken-checklist-no-cascade",
+        &[error(
+            CHECKLIST,
+            7,
+            13,
+            "negative weight -2",
+            "weights are 0 or more; 0 shows an item without scoring it",
+        )],
+    );
+}
+
+/// With `languages:` misspelt, the site's languages are unknown: texts in Croatian are not
+/// reported as in a language the site does not publish.
+#[test]
+fn misspelt_languages_are_not_reported_again_by_the_texts() {
+    assert_case(
+        "misspelt-languages-no-cascade",
+        &[error(
+            "auditbook.yaml",
+            2,
+            1,
+            "unknown field 'language' in auditbook.yaml",
+            "did you mean 'languages'?",
+        )],
+    );
+}
+
+#[test]
+fn unreadable_checklist_is_not_reported_again_by_its_audits() {
+    let fixture = Fixture::new("minimal");
+    std::fs::write(
+        fixture.path().join(CHECKLIST),
+        "id: customer-service\ntitle: [\n",
+    )
+    .unwrap();
+    let (code, diags) = check_json(&fixture.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        diags.iter().map(|d| d.file.as_str()).collect::<Vec<_>>(),
+        [CHECKLIST],
+        "{diags:#?}"
+    );
+}
+
+// ----- files that are not YAML text ------------------------------------------------------------
+
+#[test]
+fn binary_file() {
+    let fixture = Fixture::new("minimal");
+    std::fs::write(
+        fixture.path().join(SNAPSHOT),
+        b"taken: \x00\x01\x02\xff\xfe",
+    )
+    .unwrap();
+    assert_check(
+        &fixture.path(),
+        &[error(
+            SNAPSHOT,
+            1,
+            1,
+            "binary file, not YAML text",
+            "only UTF-8 text files belong here",
+        )],
+    );
+}
+
+#[test]
+fn file_not_utf8() {
+    let fixture = Fixture::new("minimal");
+    let latin1 = b"taken: 2026-09-30\nvalues:\n  csat: 86.4 # caf\xe9\n";
+    std::fs::write(fixture.path().join(SNAPSHOT), latin1).unwrap();
+    assert_check(
+        &fixture.path(),
+        &[error(
+            SNAPSHOT,
+            3,
+            19,
+            "file is not valid UTF-8",
+            "save the file as UTF-8",
+        )],
+    );
+}
+
+/// Rewrites every `.yaml` file of a workspace with a UTF-8 byte-order mark and CRLF endings.
+fn bom_and_crlf(root: &Path) {
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let text = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+            std::fs::write(entry.path(), text).unwrap();
+        }
+    }
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let fixture = Fixture::new("minimal");
+    bom_and_crlf(&fixture.path());
+    assert_check(&fixture.path(), &[]);
+}
+
+#[test]
+fn bom_and_crlf_keep_positions() {
+    let fixture = Fixture::new("invalid/unknown-item");
+    bom_and_crlf(&fixture.path());
+    assert_check(
+        &fixture.path(),
+        &[error(
+            AUDIT,
+            6,
+            3,
+            "unknown item 'asses-quality'",
+            "did you mean 'assess-quality'?",
+        )],
+    );
+    let out = check(&fixture.path(), &[]);
+    assert!(
+        out.stderr
+            .contains("6 |   asses-quality: 3\n  |   ^^^^^^^^^^^^^\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ----- output formats and exit statuses ----------------------------------------------------------
+
+#[test]
+fn human_output_quotes_the_line_like_rustc() {
+    let fixture = Fixture::new("invalid/unknown-item");
+    let out = check(&fixture.path(), &[]);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "\
+error: unknown item 'asses-quality'
+ --> audits/2026-q3/eu.yaml:6:3
+  |
+6 |   asses-quality: 3
+  |   ^^^^^^^^^^^^^
+  = hint: did you mean 'assess-quality'?
+
+error: check failed: 1 error
+"
+    );
+    assert_eq!(out.code, 1);
+}
+
+/// As in rustc, the arrow and the bars line up with a line number of two digits.
+#[test]
+fn human_output_aligns_with_the_line_number() {
+    let fixture = Fixture::new("invalid/negative-weight");
+    let out = check(&fixture.path(), &[]);
+    assert_eq!(
+        out.stderr,
+        "\
+error: negative weight -1
+  --> checklists/customer-service.yaml:10:17
+   |
+10 |         weight: -1
+   |                 ^^
+   = hint: weights are 0 or more; 0 shows an item without scoring it
+
+error: check failed: 1 error
+"
+    );
+}
+
+#[test]
+fn human_output_of_a_whole_file_problem() {
+    let fixture = Fixture::new("invalid/empty-file");
+    let out = check(&fixture.path(), &[]);
+    assert_eq!(
+        out.stderr,
+        "\
+error: empty file
+ --> metrics/2026-09.yaml
+  = hint: write the file's fields, or delete the file
+
+error: check failed: 1 error
+"
+    );
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn github_output() {
+    let fixture = Fixture::new("invalid/unknown-item");
+    let out = check(&fixture.path(), &["--format", "github"]);
+    assert_eq!(
+        out.stdout,
+        "::error file=audits/2026-q3/eu.yaml,line=6,col=3,title=auditbook::unknown item 'asses-quality'%0Ahint: did you mean 'assess-quality'?\n"
+    );
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn warnings_fail_only_with_strict() {
+    let fixture = Fixture::new("invalid/unpinned-version");
+    let (code, diags) = check_json(&fixture.path(), &[]);
+    assert_eq!((code, diags.len()), (0, 1));
+    let (code, strict) = check_json(&fixture.path(), &["--strict"]);
+    assert_eq!((code, &strict), (1, &diags));
+    let out = check(&fixture.path(), &[]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.ends_with(": 1 warning\n") && out.stderr.contains("\nchecked "),
+        "{}",
+        out.stderr
+    );
+    let out = check(&fixture.path(), &["--strict"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.ends_with("\nerror: check failed: 1 warning\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn missing_workspace_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let out = check(&missing, &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with("error: cannot read workspace ")
+            && out.stderr.contains("no-such-folder"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn workspace_that_is_a_file_is_a_usage_error() {
+    let fixture = Fixture::new("minimal");
+    let out = check(&fixture.path().join(CHECKLIST), &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+#[test]
+fn unknown_format_is_a_usage_error() {
+    let fixture = Fixture::new("minimal");
+    let out = check(&fixture.path(), &["--format", "xml"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+// ----- no input makes it panic or hang -------------------------------------------------------------
+
+/// A small deterministic generator (xorshift64*), so a failure reproduces run after run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// The file kinds of a workspace, each with a valid example in `tests/fixtures/every-field`
+/// and a way to place many variants of it side by side in one workspace.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FileKind {
+    Config,
+    Checklist,
+    Round,
+    Audit,
+    Snapshot,
+    Strings,
+}
+
+const KINDS: [FileKind; 6] = [
+    FileKind::Config,
+    FileKind::Checklist,
+    FileKind::Round,
+    FileKind::Audit,
+    FileKind::Snapshot,
+    FileKind::Strings,
+];
+
+impl FileKind {
+    /// A valid file of this kind.
+    fn example(self, root: &Path) -> String {
+        let path = match self {
+            FileKind::Config => "auditbook.yaml",
+            FileKind::Checklist => "checklists/service.yaml",
+            FileKind::Round => "audits/2026-q3/round.yaml",
+            FileKind::Audit => "audits/2026-q3/eu.yaml",
+            FileKind::Snapshot => "metrics/2026-09.yaml",
+            FileKind::Strings => {
+                return "title: Revizije\nstatus_met: Ispunjeno\n\"a.b\": {x: 1}\n".into();
+            }
+        };
+        std::fs::read_to_string(root.join(path)).expect("read the example")
+    }
+
+    /// Where the `n`th variant goes; `None` for auditbook.yaml, of which a workspace has one.
+    fn slot(self, n: usize) -> Option<PathBuf> {
+        let letters = |mut n: usize| {
+            let mut s = String::new();
+            for _ in 0..3 {
+                s.push((b'a' + (n % 26) as u8) as char);
+                n /= 26;
+            }
+            s
+        };
+        Some(PathBuf::from(match self {
+            FileKind::Config => return None,
+            FileKind::Checklist => format!("checklists/variants/v{n:05}.yaml"),
+            FileKind::Round => format!("audits/v{n:05}/round.yaml"),
+            FileKind::Audit => format!("audits/2026-q3/v{n:05}.yaml"),
+            FileKind::Snapshot => format!("metrics/variants/v{n:05}.yaml"),
+            FileKind::Strings => format!("i18n/{}.yaml", letters(n)),
+        }))
+    }
+}
+
+/// Checks each file in `variants` (bytes) of `kind` on a copy of `every-field`, failing if
+/// `check` panics, dies or hangs. Variants that can share a workspace are checked together;
+/// when such a run fails, each is run alone to name the one at fault.
+fn assert_survives(kind: FileKind, variants: &[Vec<u8>]) {
+    let survives = |files: &[(PathBuf, &[u8])]| -> Result<(), String> {
+        let fixture = Fixture::new("every-field");
+        for (path, bytes) in files {
+            let full = fixture.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, bytes).unwrap();
+        }
+        let path = fixture.path();
+        // The human format: the one that quotes source lines, at any column of any line.
+        let result = std::panic::catch_unwind(|| check(&path, &[]));
+        match result {
+            Ok(out) if out.code == 0 || out.code == 1 => Ok(()),
+            Ok(out) => Err(format!("exit status {}: {}", out.code, out.stderr)),
+            Err(e) => Err(e
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "failed".into())),
+        }
+    };
+    let show = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        let mut s: String = text.chars().take(400).collect();
+        if text.chars().count() > 400 {
+            let _ = write!(s, "… ({} bytes)", bytes.len());
+        }
+        s
+    };
+    if kind == FileKind::Config {
+        for v in variants {
+            if let Err(e) = survives(&[(PathBuf::from("auditbook.yaml"), v)]) {
+                panic!("{kind:?} variant broke check: {e}\n{}", show(v));
+            }
+        }
+        return;
+    }
+    let files: Vec<(PathBuf, &[u8])> = variants
+        .iter()
+        .enumerate()
+        .map(|(n, v)| (kind.slot(n).unwrap(), v.as_slice()))
+        .collect();
+    if survives(&files).is_ok() {
+        return;
+    }
+    for file in &files {
+        if let Err(e) = survives(std::slice::from_ref(file)) {
+            panic!("{kind:?} variant broke check: {e}\n{}", show(file.1));
+        }
+    }
+    panic!("{kind:?} variants broke check together, none alone");
+}
+
+/// YAML values put in place of each value of a valid file.
+const REPLACEMENTS: &[&str] = &[
+    "[]",
+    "[1, \"a\", null, [true]]",
+    "{}",
+    "{\"a\": {\"b\": 1}}",
+    "{\"value\": [], \"good\": -1}",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "-0.5",
+    "1e308",
+    "123456789012345678901234567890",
+    "-9223372036854775808",
+    ".nan",
+    "-.inf",
+    "\"\"",
+    "\"na\"",
+    "\"2026-02-30\"",
+    "\"PT\"",
+    "\"\\u0000\\u001b[31m\"",
+    "\"Ünïcödé ✓ עברית\"",
+];
+
+/// Where a value sits in a tree: the index of each mapping entry or list item on the way.
+type NodePath = Vec<usize>;
+
+fn value_paths(node: &Node, at: &mut NodePath, out: &mut Vec<NodePath>) {
+    let children: Vec<&Node> = match &node.kind {
+        Kind::Map(entries) => entries.iter().map(|(_, v)| v).collect(),
+        Kind::Seq(items) => items.iter().collect(),
+        _ => Vec::new(),
+    };
+    for (i, child) in children.into_iter().enumerate() {
+        at.push(i);
+        out.push(at.clone());
+        value_paths(child, at, out);
+        at.pop();
+    }
+}
+
+/// What to do at the path: put YAML text there, or leave the entry out.
+enum Edit<'a> {
+    Replace(&'a str),
+    Remove,
+}
+
+/// Writes `node` back as flow YAML (JSON-like, on one line), applying `edit` at `target`.
+fn emit(node: &Node, target: Option<&[usize]>, edit: &Edit, out: &mut String) {
+    if let (Some([]), Edit::Replace(text)) = (target, edit) {
+        out.push_str(text);
+        return;
+    }
+    let child = |i: usize| target.and_then(|t| (t.first() == Some(&i)).then(|| &t[1..]));
+    let removed = |i: usize| matches!(edit, Edit::Remove) && child(i) == Some(&[][..]);
+    match &node.kind {
+        Kind::Null => out.push_str("null"),
+        Kind::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Kind::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Kind::Float(f) => {
+            let _ = write!(out, "{f:?}");
+        }
+        Kind::Str(s) => out.push_str(&serde_json::to_string(s).unwrap()),
+        Kind::Seq(items) => {
+            out.push('[');
+            let kept = items.iter().enumerate().filter(|(i, _)| !removed(*i));
+            for (n, (i, item)) in kept.enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                emit(item, child(i), edit, out);
+            }
+            out.push(']');
+        }
+        Kind::Map(entries) => {
+            out.push('{');
+            let kept = entries.iter().enumerate().filter(|(i, _)| !removed(*i));
+            for (n, (i, (k, v))) in kept.enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                emit(k, None, edit, out);
+                out.push_str(": ");
+                emit(v, child(i), edit, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Every value of `text` replaced by `per_position` of the replacements (taken in turn),
+/// and left out, one at a time.
+fn field_variants(text: &str, per_position: usize) -> Vec<Vec<u8>> {
+    let root = auditbook::yaml::parse(text).expect("the example parses");
+    let mut paths = Vec::new();
+    value_paths(&root, &mut Vec::new(), &mut paths);
+    let mut turn = REPLACEMENTS.iter().cycle();
+    let mut out = Vec::new();
+    for path in &paths {
+        let edits = turn
+            .by_ref()
+            .take(per_position)
+            .map(|r| Edit::Replace(r))
+            .chain([Edit::Remove]);
+        for edit in edits {
+            let mut s = String::new();
+            emit(&root, Some(path), &edit, &mut s);
+            out.push(s.into_bytes());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_type_in_every_field_position() {
+    let fixture = Fixture::new("every-field");
+    for kind in KINDS {
+        let example = kind.example(&fixture.path());
+        // auditbook.yaml takes one workspace, so one run, per variant: it gets three
+        // replacements per position, in turn, so that each is used somewhere.
+        let per_position = if kind == FileKind::Config {
+            3
+        } else {
+            REPLACEMENTS.len()
+        };
+        let variants = field_variants(&example, per_position);
+        assert!(variants.len() > 10, "{kind:?}: {} variants", variants.len());
+        assert_survives(kind, &variants);
+    }
+}
+
+/// Pieces of YAML, and of the format, to build plausible garbage from.
+const TOKENS: &[&str] = &[
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "  ",
+    "\t",
+    "\r\n",
+    "#",
+    "&a ",
+    "*a",
+    "*b",
+    "&b ",
+    "\"",
+    "'",
+    "|",
+    ">",
+    "? ",
+    "!!str ",
+    "!!int ",
+    "!x ",
+    "---\n",
+    "...\n",
+    "%YAML 1.2\n",
+    "<<: ",
+    "id",
+    "title",
+    "version",
+    "sections",
+    "items",
+    "score",
+    "answers",
+    "values",
+    "checklist",
+    "date",
+    "taken",
+    "good",
+    "total",
+    "scale",
+    "value",
+    "key",
+    "target",
+    "weight",
+    "languages",
+    "metrics",
+    "en",
+    "hr",
+    "na",
+    "csat",
+    "2026-09-30",
+    "2h 30m",
+    "-1",
+    "0",
+    "1e999",
+    "3",
+    "partial",
+    "\u{feff}",
+    "é",
+    "\u{0}",
+    "\\",
+    "%",
+    "@",
+    "`",
+];
+
+fn random_variants(rng: &mut Rng, count: usize) -> Vec<Vec<u8>> {
+    (0..count)
+        .map(|n| {
+            let len = rng.below(600);
+            if n % 3 == 0 {
+                (0..len).map(|_| rng.next() as u8).collect()
+            } else {
+                let mut s = String::new();
+                for _ in 0..len / 4 {
+                    s.push_str(TOKENS[rng.below(TOKENS.len())]);
+                }
+                s.into_bytes()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn random_bytes_and_token_soup() {
+    let mut rng = Rng(0x5eed_a0d1_7b00_c0de);
+    for kind in KINDS {
+        let count = if kind == FileKind::Config { 25 } else { 150 };
+        assert_survives(kind, &random_variants(&mut rng, count));
+    }
+}
+
+#[test]
+fn truncated_files() {
+    let fixture = Fixture::new("every-field");
+    for kind in KINDS {
+        let example = kind.example(&fixture.path());
+        let step = if kind == FileKind::Config { 23 } else { 3 };
+        let variants: Vec<Vec<u8>> = (0..example.len())
+            .step_by(step)
+            .map(|cut| example.as_bytes()[..cut].to_vec())
+            .collect();
+        assert_survives(kind, &variants);
+    }
+}
+
+#[test]
+fn deep_nesting() {
+    const DEPTH: usize = 10_000;
+    let variants: Vec<Vec<u8>> = vec![
+        "[".repeat(DEPTH).into_bytes(),
+        format!("{}{}", "[".repeat(DEPTH), "]".repeat(DEPTH)).into_bytes(),
+        "{a: ".repeat(DEPTH).into_bytes(),
+        format!("title: {}1{}", "{a: ".repeat(DEPTH), "}".repeat(DEPTH)).into_bytes(),
+        "- ".repeat(DEPTH).into_bytes(),
+        format!("values:\n  csat: {}", "[".repeat(DEPTH)).into_bytes(),
+        (0..200)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect::<String>()
+            .into_bytes(),
+    ];
+    for kind in KINDS {
+        assert_survives(kind, &variants);
+    }
+}
+
+#[test]
+fn alias_bombs() {
+    // A billion laughs: stopped by the parser's budget for replayed aliases.
+    let mut laughs = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        let _ = writeln!(laughs, "{name}: &{name} [{refs}]");
+    }
+    // A small one, within the budget, expanded into the fields of every file kind.
+    let mut small = String::from("x: &x [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    small.push_str("y: &y [*x, *x, *x, *x, *x, *x, *x, *x, *x]\nz: &z [*y, *y, *y, *y, *y]\n");
+    for field in [
+        "id",
+        "title",
+        "sections",
+        "scale",
+        "answers",
+        "values",
+        "languages",
+        "metrics",
+        "date",
+    ] {
+        let _ = writeln!(small, "{field}: *z");
+    }
+    let variants = vec![
+        laughs.into_bytes(),
+        small.into_bytes(),
+        b"a: &a [*a]\n".to_vec(),
+    ];
+    for kind in KINDS {
+        assert_survives(kind, &variants);
+    }
+}
+
+#[test]
+fn five_megabyte_file() {
+    let big = "x".repeat(5 << 20);
+    let variants = vec![
+        // A huge unknown field name: suggesting a field for it must not cost a huge table.
+        format!("{big}: 1\n").into_bytes(),
+        format!("taken: 2026-09-30\nvalues:\n  csat: {{value: 1, note: \"{big}\"}}\n").into_bytes(),
+    ];
+    assert_survives(FileKind::Snapshot, &variants);
+}
+
+#[test]
+fn mapping_with_100_000_keys() {
+    let mut block = String::from("taken: 2026-09-30\nvalues:\n");
+    let mut flow = String::from("taken: 2026-09-30\nvalues: {");
+    for i in 0..100_000 {
+        let _ = writeln!(block, "  metric-{i}: {i}");
+        let _ = write!(flow, "metric-{i}: {i}, ");
+    }
+    flow.push_str("}\n");
+    // One file at a time: each has 100,000 problems to report, quoted from its lines (in
+    // the flow one, all from a single line of 2 MB).
+    assert_survives(FileKind::Snapshot, &[block.into_bytes()]);
+    assert_survives(FileKind::Snapshot, &[flow.into_bytes()]);
+}
