@@ -41,6 +41,11 @@ fn parse_table(src: &str) -> Table {
         .collect()
 }
 
+/// The languages with built-in interface strings, in a fixed order.
+pub fn builtin_languages() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(lang, _)| *lang).collect()
+}
+
 /// Whether the interface has built-in strings in `lang`.
 pub fn is_builtin_language(lang: &str) -> bool {
     tables().contains_key(lang)

@@ -163,6 +163,8 @@ struct Loader<'d> {
     doubts: Doubts,
     /// The languages of each file's texts, to compare with the site's once all are read.
     texts: BTreeMap<PathBuf, TextLanguages>,
+    /// Where each site language is named in auditbook.yaml.
+    language_locs: HashMap<String, Loc>,
 }
 
 /// An audit's place in its round's series: `(subject, checklist)` is unique within a round.
@@ -203,6 +205,7 @@ impl<'d> Loader<'d> {
             metric_index: HashMap::new(),
             doubts,
             texts: BTreeMap::new(),
+            language_locs: HashMap::new(),
         }
     }
 
@@ -258,6 +261,7 @@ impl<'d> Loader<'d> {
             .collect();
         let i18n = self.strings(string_files);
         self.report_foreign_languages();
+        self.report_interface_languages(&i18n);
 
         let config = config?;
         let (rounds, sites) = rounds;
@@ -290,6 +294,7 @@ impl<'d> Loader<'d> {
         let before = self.errors();
         let mut ctx = self.ctx(path);
         let mut languages = Vec::new();
+        let mut locs = Vec::new();
         if let Some(list) = f
             .get("languages")
             .and_then(|n| decode::list(&mut ctx, n, "languages"))
@@ -301,6 +306,7 @@ impl<'d> Loader<'d> {
                 if languages.contains(&lang) {
                     ctx.error(n.loc, format!("language '{lang}' is listed twice"));
                 } else {
+                    locs.push((lang.clone(), n.loc));
                     languages.push(lang);
                 }
             }
@@ -315,6 +321,7 @@ impl<'d> Loader<'d> {
         if !languages.is_empty() {
             self.languages = languages;
         }
+        self.language_locs.extend(locs);
         if self.errors() > before || f.misspelt("languages") {
             self.languages_known = false;
         }
@@ -1199,6 +1206,33 @@ impl<'d> Loader<'d> {
             out.insert(lang.to_string(), strings);
         }
         out
+    }
+
+    /// Warns about site languages whose interface strings fall back to English: languages
+    /// without built-in strings that i18n/<lang>.yaml does not translate in full.
+    fn report_interface_languages(&mut self, i18n: &HashMap<String, HashMap<String, String>>) {
+        if !self.languages_known {
+            return;
+        }
+        let total = crate::i18n::known_keys().count();
+        for lang in &self.languages {
+            if crate::i18n::is_builtin_language(lang) {
+                continue;
+            }
+            let translated = i18n.get(lang).map_or(0, HashMap::len);
+            if translated >= total {
+                continue;
+            }
+            let loc = self
+                .language_locs
+                .get(lang)
+                .copied()
+                .unwrap_or_else(Loc::start);
+            self.diags.push(
+                Diagnostic::warning(Path::new(workspace::CONFIG_FILE), loc, format!("interface strings for '{lang}' fall back to English: {} of {total} untranslated", total - translated))
+                    .with_hint(format!("auditbook has built-in interface strings for {}; translate the rest in i18n/{lang}.yaml (see docs/format.md)", crate::i18n::builtin_languages().join(", "))),
+            );
+        }
     }
 
     // ----- checks across files ----------------------------------------------------------

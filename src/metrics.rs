@@ -319,8 +319,30 @@ pub fn read_measure(ctx: &mut Ctx, node: &Node, metric: &MetricDef) -> Option<Me
                 );
                 return None;
             }
+            if let Some((lo, hi)) = value_range(metric)
+                && !(lo..=hi).contains(&value)
+            {
+                ctx.error_hint(
+                    node.loc,
+                    format!(
+                        "{} is outside the range of '{field}'",
+                        node.scalar_text().unwrap_or_default()
+                    ),
+                    format!("'{field}' runs from {lo} to {hi}"),
+                );
+                return None;
+            }
             plain(value)
         }
+    }
+}
+
+/// The values a metric can take: percents from 0 to 100, NPS from −100 to 100.
+fn value_range(metric: &MetricDef) -> Option<(f64, f64)> {
+    match metric.unit {
+        Unit::Percent => Some((0.0, 100.0)),
+        Unit::Score if metric.id == "nps" => Some((-100.0, 100.0)),
+        _ => None,
     }
 }
 

@@ -126,7 +126,10 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let walker = WalkDir::new(&base)
         .follow_links(false)
         .max_depth(32)
-        .sort_by_file_name();
+        .sort_by_file_name()
+        .into_iter()
+        // Hidden files and folders (.git, editor drafts) are never inputs.
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -147,9 +150,6 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
             continue;
         };
         let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') && entry.depth() > 0 {
-            continue;
-        }
         let ft = entry.file_type();
         if ft.is_dir() {
             continue;

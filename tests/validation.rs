@@ -1516,3 +1516,49 @@ fn mapping_with_100_000_keys() {
     assert_survives(FileKind::Snapshot, &[block.into_bytes()]);
     assert_survives(FileKind::Snapshot, &[flow.into_bytes()]);
 }
+
+// ----- ranges, hidden files, interface languages ----------------------------------------------
+
+#[test]
+fn value_out_of_range() {
+    assert_case(
+        "value-out-of-range",
+        &[
+            error(
+                SNAPSHOT,
+                3,
+                9,
+                "186.4 is outside the range of 'csat'",
+                "'csat' runs from 0 to 100",
+            ),
+            error(
+                SNAPSHOT,
+                6,
+                8,
+                "-120 is outside the range of 'nps'",
+                "'nps' runs from -100 to 100",
+            ),
+        ],
+    );
+}
+
+/// Editors and tools keep drafts in hidden folders; they are never inputs.
+#[test]
+fn hidden_folders_are_not_read() {
+    assert_case("hidden-folder", &[]);
+}
+
+/// A site language without built-in interface strings shows them in English; check says so.
+#[test]
+fn interface_language_without_strings() {
+    assert_case(
+        "interface-language",
+        &[warning(
+            "auditbook.yaml",
+            2,
+            17,
+            "interface strings for 'ar' fall back to English: 146 of 146 untranslated",
+            "auditbook has built-in interface strings for en, hr, hu, sl, et, ru; translate the rest in i18n/ar.yaml (see docs/format.md)",
+        )],
+    );
+}
