@@ -52,11 +52,15 @@ impl Templates {
     /// A broken override is reported as a diagnostic on its file.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
         let dir = root.join("templates");
+        // Overrides are plain files inside the workspace; a link (to anywhere) is not read.
+        let dir_ok = crate::workspace::kind_of(&dir) == Some(crate::workspace::Kind::Dir);
+        let is_file =
+            |p: &Path| dir_ok && crate::workspace::kind_of(p) == Some(crate::workspace::Kind::File);
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut problems = Vec::new();
         for (name, builtin) in BUILTIN {
             let custom = dir.join(name);
-            let text = if custom.is_file() {
+            let text = if is_file(&custom) {
                 match std::fs::read_to_string(&custom) {
                     Ok(t) => t,
                     Err(e) => {
@@ -73,9 +77,10 @@ impl Templates {
             };
             sources.push(((*name).to_string(), text));
         }
-        let style = match std::fs::read_to_string(dir.join("assets/style.css")) {
-            Ok(css) => css,
-            Err(_) => STYLE.to_string(),
+        let css = dir.join("assets/style.css");
+        let style = match is_file(&css).then(|| std::fs::read_to_string(&css)) {
+            Some(Ok(css)) => css,
+            _ => STYLE.to_string(),
         };
         if !problems.is_empty() {
             return Err(problems);
@@ -114,6 +119,11 @@ impl Templates {
 
     /// Renders a page. `data` and `strings` are converted to template values once by the
     /// caller and shared by every page that uses them.
+    /// The stylesheet: the workspace's `templates/assets/style.css`, else the built-in one.
+    pub fn style(&self) -> &str {
+        &self.style
+    }
+
     pub fn render(
         &self,
         name: &str,

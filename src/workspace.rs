@@ -61,11 +61,16 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Result<Vec<Entry>, IoEr
         });
     }
     let mut entries = Vec::new();
-    if root.join(CONFIG_FILE).is_file() {
-        entries.push(Entry {
-            role: Role::Config,
-            path: PathBuf::from(CONFIG_FILE),
-        });
+    let config = Path::new(CONFIG_FILE);
+    if let Some(kind) = kind_of(&root.join(config)) {
+        if kind == Kind::File {
+            entries.push(Entry {
+                role: Role::Config,
+                path: config.to_path_buf(),
+            });
+        } else {
+            diags.push(not_a_file(config, kind));
+        }
     }
     for path in walk(root, "checklists", diags) {
         entries.push(Entry {
@@ -119,8 +124,16 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Result<Vec<Entry>, IoEr
 /// `.yml` files, which are easy to mistake for inputs but are not read.
 fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
-    if !base.is_dir() {
-        return Vec::new();
+    match kind_of(&base) {
+        Some(Kind::Dir) => {}
+        Some(Kind::Link) => {
+            diags.push(
+                Diagnostic::warning(Path::new(dir), Loc::default(), format!("{dir}/ is a symbolic link; it is not read"))
+                    .with_hint("auditbook reads only files inside the workspace; move the folder in instead of linking to it"),
+            );
+            return Vec::new();
+        }
+        _ => return Vec::new(),
     }
     let mut out = Vec::new();
     let walker = WalkDir::new(&base)
@@ -171,10 +184,11 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
             _ => continue,
         }
         if ft.is_symlink() {
-            diags.push(
-                Diagnostic::warning(rel, Loc::default(), "symbolic link ignored")
-                    .with_hint("auditbook reads only regular files inside the workspace; copy the file in instead"),
-            );
+            diags.push(not_a_file(rel, Kind::Link));
+            continue;
+        }
+        if !ft.is_file() {
+            diags.push(not_a_file(rel, Kind::Other));
             continue;
         }
         if rel.to_str().is_none() {
@@ -187,6 +201,44 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
         out.push(rel.to_path_buf());
     }
     out
+}
+
+/// What a path is, without following a symbolic link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Link,
+    /// A FIFO, socket or device: reading one could block or never end.
+    Other,
+}
+
+pub fn kind_of(path: &Path) -> Option<Kind> {
+    let ft = std::fs::symlink_metadata(path).ok()?.file_type();
+    Some(if ft.is_symlink() {
+        Kind::Link
+    } else if ft.is_dir() {
+        Kind::Dir
+    } else if ft.is_file() {
+        Kind::File
+    } else {
+        Kind::Other
+    })
+}
+
+/// The warning for an input path that is not a regular file and so is not read.
+fn not_a_file(rel: &Path, kind: Kind) -> Diagnostic {
+    let (message, hint) = match kind {
+        Kind::Link => (
+            "symbolic link ignored",
+            "auditbook reads only regular files inside the workspace; copy the file in instead",
+        ),
+        _ => (
+            "not a regular file; ignored",
+            "only plain files are read: a pipe, socket or device could block the build",
+        ),
+    };
+    Diagnostic::warning(rel, Loc::default(), message).with_hint(hint)
 }
 
 fn io_message(err: Option<&std::io::Error>) -> String {

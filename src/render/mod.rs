@@ -286,7 +286,7 @@ pub fn render(
         site.files.extend(part.files);
     }
     pages::render_data(&ctx, &mut site)?;
-    site.add("assets/style.css", crate::templates::STYLE.as_bytes());
+    site.add("assets/style.css", templates.style().as_bytes());
     site.add("assets/search.js", crate::templates::SEARCH_JS.as_bytes());
     site.add("assets/icon.svg", crate::templates::ICON.as_bytes());
     Ok(site)
