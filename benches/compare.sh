@@ -5,6 +5,7 @@
 #
 #   bash benches/compare.sh            # RUNS=5 by default
 #   RUNS=3 SKIP_LARGE=1 bash benches/compare.sh
+#   BIN=/tmp/auditbook-before WORK=/dev/shm/before bash benches/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +27,10 @@ if [ ! -x /usr/bin/time ]; then
   exit 2
 fi
 
+# BIN=/path/to/auditbook times another build of auditbook (an older one, to compare) on the
+# same workspaces.
 cargo build --release --quiet --bin auditbook --example corpus
-BIN=$PWD/target/release/auditbook
+BIN=${BIN:-$PWD/target/release/auditbook}
 GEN=$PWD/target/release/examples/corpus
 rm -rf "$WORK" && mkdir -p "$WORK"
 

@@ -1,6 +1,7 @@
 //! Loading (read, parse, validate) and scoring generated workspaces of two sizes: 2,000
 //! audits × 60 items (the size a large team reaches in a few years) and 200 × 60. For each,
-//! `load`, `score_all`, and `yaml_parse`: the YAML parsing part of `load` on its own.
+//! `load`, `score_all`, and `yaml_parse`: the YAML parsing part of `load` on its own
+//! (`yaml_parse_serde_saphyr`: the same through serde-saphyr alone, the path errors take).
 //!
 //! ```text
 //! cargo bench --bench load_score
@@ -80,6 +81,15 @@ fn bench_size(c: &mut Criterion, audits: usize, measurement: Duration) {
             texts
                 .iter()
                 .filter(|t| auditbook::yaml::parse(black_box(t)).is_ok())
+                .count()
+        });
+    });
+    // The same files through serde-saphyr alone: what the fast path saves.
+    group.bench_function("yaml_parse_serde_saphyr", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter(|t| auditbook::yaml::parse_document_slow(black_box(t)).is_ok())
                 .count()
         });
     });

@@ -970,7 +970,9 @@ impl<'d> Loader<'d> {
             .get("summary")
             .and_then(|n| decode::text(&mut ctx, n, "summary", &language));
         let mut dues = Vec::new();
-        let mut answers = HashMap::new();
+        // In the checklist's item order, so scoring and rendering walk items and answers
+        // side by side instead of looking each item up by id.
+        let mut answers: Vec<Option<Answer>> = Vec::new();
         let mut answers_ok = true;
         if let Some(n) = f.get("answers") {
             match n.as_map() {
@@ -986,10 +988,13 @@ impl<'d> Loader<'d> {
                     answers_ok = false;
                 }
                 Some(entries) => {
-                    let items: HashSet<&str> = checklist
+                    let items: HashMap<&str, usize> = checklist
                         .iter()
                         .flat_map(|c| c.items().map(|(_, i)| i.id.as_str()))
+                        .enumerate()
+                        .map(|(at, id)| (id, at))
                         .collect();
+                    answers.resize(items.len(), None);
                     let mut elsewhere = None;
                     for (k, v) in entries {
                         let Some(item) = decode::id(&mut ctx, k, "answers", "item id") else {
@@ -999,7 +1004,7 @@ impl<'d> Loader<'d> {
                         let Some(c) = checklist else {
                             continue;
                         };
-                        if !items.contains(item.as_str()) {
+                        let Some(&at) = items.get(item.as_str()) else {
                             answers_ok = false;
                             if !doubts.incomplete(&c.id, c.version) {
                                 let elsewhere =
@@ -1007,11 +1012,9 @@ impl<'d> Loader<'d> {
                                 report_unknown_item(&mut ctx, k.loc, &item, c, elsewhere);
                             }
                             continue;
-                        }
+                        };
                         match read_answer(&mut ctx, v, &c.scale, &language, &mut dues) {
-                            Some(a) => {
-                                answers.insert(item, a);
-                            }
+                            Some(a) => answers[at] = Some(a),
                             None => answers_ok = false,
                         }
                     }

@@ -23,7 +23,6 @@ pub struct Model {
     pub snapshots: Vec<Snapshot>,
     /// Interface-string overrides from `i18n/<lang>.yaml`: language -> key -> text.
     pub i18n: HashMap<String, HashMap<String, String>>,
-    checklist_index: HashMap<(String, u32), usize>,
     current_index: HashMap<String, usize>,
     metric_index: HashMap<String, usize>,
 }
@@ -43,10 +42,8 @@ impl Model {
             round.audits.sort_by(|a, b| a.id.cmp(&b.id));
         }
         snapshots.sort_by(|a, b| (a.taken, &a.file).cmp(&(b.taken, &b.file)));
-        let mut checklist_index = HashMap::new();
         let mut current_index = HashMap::new();
         for (i, c) in checklists.iter().enumerate() {
-            checklist_index.insert((c.id.clone(), c.version), i);
             // Sorted by version, so the last one seen is the highest.
             current_index.insert(c.id.clone(), i);
         }
@@ -62,16 +59,17 @@ impl Model {
             metrics,
             snapshots,
             i18n,
-            checklist_index,
             current_index,
             metric_index,
         }
     }
 
     pub fn checklist(&self, id: &str, version: u32) -> Option<&Checklist> {
-        self.checklist_index
-            .get(&(id.to_string(), version))
-            .map(|&i| &self.checklists[i])
+        // `checklists` is sorted by (id, version): a search, without building a key.
+        self.checklists
+            .binary_search_by(|c| (c.id.as_str(), c.version).cmp(&(id, version)))
+            .ok()
+            .map(|i| &self.checklists[i])
     }
 
     /// The highest version of a checklist.
@@ -254,8 +252,16 @@ pub struct Audit {
     pub auditors: Vec<String>,
     pub language: String,
     pub summary: Option<Text>,
-    /// Answers by item id.
-    pub answers: HashMap<String, Answer>,
+    /// Answers in the order of the checklist's items ([`Checklist::items`]), `None` where an
+    /// item is unanswered; empty when nothing is answered.
+    pub answers: Vec<Option<Answer>>,
+}
+
+impl Audit {
+    /// The answer to the item at `index` in the checklist's item order.
+    pub fn answer(&self, index: usize) -> Option<&Answer> {
+        self.answers.get(index).and_then(Option::as_ref)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

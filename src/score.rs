@@ -162,13 +162,17 @@ pub fn score_audit(round: &Round, audit: &Audit, checklist: &Checklist) -> Audit
     let mut items = Vec::with_capacity(checklist.item_count());
     let mut sections = Vec::with_capacity(checklist.sections.len());
     let mut total = Totals::default();
+    // Answers are stored in item order: the n-th item's answer is `audit.answer(n)`.
+    let mut index = 0;
     for section in &checklist.sections {
         let mut sum = Totals::default();
         for item in &section.items {
+            let answer = audit.answer(index);
+            index += 1;
             let t = checklist.item_target(section, item);
             let rt = (t - min) / span;
             let w = section.weight * item.weight;
-            let (status, value) = match audit.answers.get(&item.id).map(|a| a.score) {
+            let (status, value) = match answer.map(|a| a.score) {
                 Some(Score::Value(v)) => (ItemStatus::Scored, Some(v)),
                 Some(Score::NotApplicable) => (ItemStatus::Na, None),
                 None => (ItemStatus::Unanswered, None),

@@ -159,7 +159,27 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 }
 
 /// Parses one YAML document and reports its repeated mapping keys.
+///
+/// Most files are built straight from the parser's events ([`fast`]); a file that uses
+/// anything that path leaves out, or that has an error, is parsed again through serde-saphyr,
+/// which gives the same tree and words every error and limit.
 pub fn parse_document(text: &str) -> Result<Document, SyntaxError> {
+    if let Some(mut root) = fast::parse(text) {
+        let mut problems = Vec::new();
+        remove_duplicate_keys(&mut root, &mut problems);
+        return Ok(Document { root, problems });
+    }
+    parse_document_slow(text)
+}
+
+/// Whether `text` is parsed without serde-saphyr (for tests and `examples/yaml_paths.rs`).
+pub fn takes_fast_path(text: &str) -> bool {
+    fast::parse(text).is_some()
+}
+
+/// [`parse_document`] through serde-saphyr alone: the reference the fast path is checked
+/// against, and the only path that reports errors.
+pub fn parse_document_slow(text: &str) -> Result<Document, SyntaxError> {
     let result = serde_saphyr::from_str_with_options::<Spanned<Kind>>(text, options());
     match result {
         Ok(root) => {
@@ -334,6 +354,202 @@ fn remove_duplicate_keys(node: &mut Node, problems: &mut Vec<SyntaxError>) {
     }
 }
 
+/// Builds a [`Node`] tree from granit-parser's events, for the common case only: one document
+/// with no anchors, aliases or tags, whose plain scalars are strings, null, booleans, decimal
+/// integers, decimal fractions or dates, and whose keys are strings, within the nesting and
+/// size limits. Anything else gives `None`, and [`parse_document`] falls back to serde-saphyr,
+/// so both paths give the same tree (checked against each other in the tests below and in
+/// `examples/yaml_paths.rs`). This skips serde-saphyr's per-value work (location maps, comment
+/// tracking, the `Visitor` round trip), which was ~90% of loading a workspace.
+mod fast {
+    use granit_parser::{Event, Parser, ScalarStyle, Span};
+
+    use super::{Kind, Node, limits};
+    use crate::source::Loc;
+
+    enum Frame {
+        Seq(Loc, Vec<Node>),
+        Map(Loc, Vec<(Node, Node)>, Option<Node>),
+    }
+
+    /// The location serde-saphyr gives the same event: 1-based column, width in bytes.
+    fn loc(span: &Span) -> Loc {
+        let width = match (span.start.byte_offset(), span.end.byte_offset()) {
+            (Some(a), Some(b)) => b.saturating_sub(a),
+            _ => 1,
+        };
+        Loc::new(
+            span.start.line() as u32,
+            span.start.col() as u32 + 1,
+            width.clamp(1, u32::MAX as usize) as u32,
+        )
+    }
+
+    pub(super) fn parse(text: &str) -> Option<Node> {
+        let mut options = granit_parser::Options::default();
+        options.emit_comments = false;
+        let mut parser = Parser::new_from_str_with_options(text, options);
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut root: Option<Node> = None;
+        let mut nodes = 0usize;
+        let mut events = 0usize;
+        let mut documents = 0usize;
+        loop {
+            let (event, span) = parser.next_event()?.ok()?;
+            events += 1;
+            if events > limits::MAX_EVENTS {
+                return None;
+            }
+            let node = match event {
+                Event::StreamStart => continue,
+                Event::StreamEnd => break,
+                Event::DocumentStart(..) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return None;
+                    }
+                    continue;
+                }
+                Event::DocumentEnd => continue,
+                Event::Scalar(value, style, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() {
+                        return None;
+                    }
+                    let kind = match style {
+                        ScalarStyle::Plain => plain(&value)?,
+                        _ => Kind::Str(value.into_owned()),
+                    };
+                    Node {
+                        kind,
+                        loc: loc(&span),
+                    }
+                }
+                Event::SequenceStart(_, anchor, ref tag)
+                | Event::MappingStart(_, anchor, ref tag) => {
+                    if anchor != 0 || tag.is_some() || stack.len() + 1 >= limits::MAX_DEPTH {
+                        return None;
+                    }
+                    let l = loc(&span);
+                    stack.push(if matches!(event, Event::SequenceStart(..)) {
+                        Frame::Seq(l, Vec::new())
+                    } else {
+                        Frame::Map(l, Vec::new(), None)
+                    });
+                    continue;
+                }
+                Event::SequenceEnd => match stack.pop()? {
+                    Frame::Seq(loc, items) => Node {
+                        kind: Kind::Seq(items),
+                        loc,
+                    },
+                    Frame::Map(..) => return None,
+                },
+                Event::MappingEnd => match stack.pop()? {
+                    Frame::Map(loc, entries, None) => Node {
+                        kind: Kind::Map(entries),
+                        loc,
+                    },
+                    _ => return None,
+                },
+                // Aliases, and anything a newer parser adds.
+                _ => return None,
+            };
+            nodes += 1;
+            if nodes > limits::MAX_NODES {
+                return None;
+            }
+            match stack.last_mut() {
+                None => {
+                    if root.is_some() {
+                        return None;
+                    }
+                    root = Some(node);
+                }
+                Some(Frame::Seq(_, items)) => items.push(node),
+                Some(Frame::Map(_, entries, pending)) => match pending.take() {
+                    Some(key) => entries.push((key, node)),
+                    // Only string and integer keys (`1:` in a rating scale): serde-saphyr
+                    // reads other keys in ways of its own.
+                    None if matches!(node.kind, Kind::Str(_) | Kind::Int(_)) => {
+                        *pending = Some(node)
+                    }
+                    None => return None,
+                },
+            }
+        }
+        if !stack.is_empty() {
+            return None;
+        }
+        // An empty file: serde-saphyr says where its null is.
+        root
+    }
+
+    /// What serde-saphyr makes of a plain scalar with strict booleans, for the spellings it
+    /// is certain about; `None` for the rest (other number forms, `.inf`, merge keys).
+    fn plain(s: &str) -> Option<Kind> {
+        match s {
+            "" | "~" | "null" | "Null" | "NULL" => return Some(Kind::Null),
+            "true" | "True" | "TRUE" => return Some(Kind::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Kind::Bool(false)),
+            "<<" => return None,
+            _ => {}
+        }
+        let b = s.as_bytes();
+        if b[0].is_ascii_digit() || matches!(b[0], b'-' | b'+' | b'.') {
+            return number_or_date(s);
+        }
+        // Words Rust's float parser accepts, in any case.
+        if b.len() <= 8 && b[0].is_ascii_alphabetic() {
+            let lower = s.to_ascii_lowercase();
+            if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+                return None;
+            }
+        }
+        Some(Kind::Str(s.to_string()))
+    }
+
+    fn is_digits(b: &[u8]) -> bool {
+        !b.is_empty() && b.iter().all(u8::is_ascii_digit)
+    }
+
+    /// `-12`, `0`, `2.5`, `-0.25`, `2026-09-30` and text that cannot be a number; anything
+    /// else that starts like one (`0x1f`, `1e3`, `+1`, `01`, `1_000`, `12:30`, `1.2.3`) is
+    /// left to serde-saphyr.
+    fn number_or_date(s: &str) -> Option<Kind> {
+        let b = s.as_bytes();
+        let unsigned = b.strip_prefix(b"-").unwrap_or(b);
+        let (int, frac) = match unsigned.iter().position(|&c| c == b'.') {
+            Some(dot) => (&unsigned[..dot], Some(&unsigned[dot + 1..])),
+            None => (unsigned, None),
+        };
+        // A character no number form has (hex digits, radix and exponent letters, `inf`,
+        // `nan`, `_`, `:`) makes it a string: durations such as `2h 30m`, `61min`, `2.7h`,
+        // and `3d`, which only a hex form without its `0x` would read as a number.
+        const NUMERIC: &[u8] = b"0123456789+-._:eEbBoOxXaAcCdDfFiInN";
+        let days = b.len() > 1 && b.ends_with(b"d") && is_digits(&b[..b.len() - 1]);
+        if days || b.iter().any(|c| !NUMERIC.contains(c)) {
+            return Some(Kind::Str(s.to_string()));
+        }
+        let int_ok = is_digits(int) && (int.len() == 1 || int[0] != b'0');
+        match frac {
+            None if int_ok && int.len() <= 18 => s.parse().ok().map(Kind::Int),
+            Some(f) if int_ok && is_digits(f) && unsigned.len() <= 17 => {
+                s.parse().ok().map(Kind::Float)
+            }
+            _ if b.len() == 10
+                && is_digits(&b[..4])
+                && b[4] == b'-'
+                && is_digits(&b[5..7])
+                && b[7] == b'-'
+                && is_digits(&b[8..]) =>
+            {
+                Some(Kind::Str(s.to_string()))
+            }
+            _ => None,
+        }
+    }
+}
+
 fn from_spanned(s: Spanned<Kind>) -> Node {
     let loc = s.referenced;
     // Mappings and lists report a zero or one byte span; underline one character for them.
@@ -456,6 +672,54 @@ mod tests {
                 .describe(),
             "a number"
         );
+    }
+
+    /// The fast path gives serde-saphyr's tree, or steps aside.
+    #[test]
+    fn both_paths_agree() {
+        let cases = [
+            "a: 1\nb: -2\nc: 2.5\nd: -0.25\ne: 0\nf: -0\n",
+            "a: 01\nb: 1e3\nc: 0x1f\nd: +1\ne: 1_000\nf: .5\ng: 1.\nh: 12:30\n",
+            "a: .inf\nb: -.inf\nc: .nan\nd: inf\ne: NaN\nf: Infinity\n",
+            "a: true\nb: True\nc: FALSE\nd: no\ne: yes\nf: on\ng: y\n",
+            "a: null\nb: ~\nc:\nd: Null\ne: 'null'\nf: \"~\"\n",
+            "a: 2026-09-30\nb: 2h 30m\nc: 61min\nd: 2.7h\ne: 3d\nf: PT2H\ng: 1.2.3\n",
+            "a: '3'\nb: \"4\"\nc: |\n  x\n  y\nd: >\n  x\n  y\n",
+            "{1: a, 2: b, x: [1, {y: z}], '': q}\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\nb: !custom x\n",
+            "<<: {a: 1}\nb: 2\n",
+            "a: 1\na: 2\nb: {x: 1, x: 2}\n",
+            "- a\n- [b, c]\n- {d: e}\n",
+            "",
+            "# only a comment\n",
+            "a: [1\n",
+            "a: 1\n---\nb: 2\n",
+            "a: \"caf\u{e9} \u{1F600}\"\nb: \u{17e}elva\n",
+            "? [a]\n: b\n",
+            "a: 9223372036854775807\nb: 123456789012345678\nc: 1234567890.123456\n",
+        ];
+        for text in cases {
+            // Compared as text: `.nan` is not equal to itself.
+            assert_eq!(
+                format!("{:?}", parse_document(text)),
+                format!("{:?}", parse_document_slow(text)),
+                "{text:?}"
+            );
+        }
+        assert!(takes_fast_path("a: 1\nb: [x, 2.5, 2026-01-01, 2h]\n"));
+        for stepping_aside in ["a: &x 1\nb: *x\n", "a: !!str 1\n", "a: 1e3\n", "a: [1\n"] {
+            assert!(!takes_fast_path(stepping_aside), "{stepping_aside:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_steps_aside_for_deep_nesting() {
+        let deep = format!("a: {}{}", "[".repeat(100), "]".repeat(100));
+        assert!(!takes_fast_path(&deep));
+        let ok = format!("a: {}{}", "[".repeat(40), "]".repeat(40));
+        assert!(takes_fast_path(&ok));
+        assert_eq!(parse_document(&ok), parse_document_slow(&ok));
     }
 
     #[test]

@@ -20,8 +20,6 @@
 //! target below the current average lowers the score (see
 //! `answering_an_unanswered_item_at_its_target_can_lower_the_score`).
 
-use std::collections::HashMap;
-
 use auditbook::model::{Answer, Audit, Checklist, Item, Level, Round, Scale, Score, Section};
 use auditbook::score::{AuditResult, ItemStatus, score_audit};
 use auditbook::text::Text;
@@ -154,7 +152,8 @@ fn text(s: &str) -> Text {
 
 fn build(case: &Case) -> (Round, Audit, Checklist) {
     let levels = &case.levels;
-    let mut answers = HashMap::new();
+    // Answers in the checklist's item order, as the model keeps them.
+    let mut answers = Vec::new();
     let sections = case
         .sections
         .iter()
@@ -176,17 +175,12 @@ fn build(case: &Case) -> (Round, Audit, Checklist) {
                         Ans::Na => Some(Score::NotApplicable),
                         Ans::Level(k) => Some(Score::Value(levels[k])),
                     };
-                    if let Some(score) = score {
-                        answers.insert(
-                            id.clone(),
-                            Answer {
-                                score,
-                                note: None,
-                                evidence: Vec::new(),
-                                action: None,
-                            },
-                        );
-                    }
+                    answers.push(score.map(|score| Answer {
+                        score,
+                        note: None,
+                        evidence: Vec::new(),
+                        action: None,
+                    }));
                     Item {
                         id,
                         title: text("Item"),

@@ -154,6 +154,16 @@ impl Locale<'_> {
 
     /// A number with a fixed count of decimals, in the page language's notation.
     pub fn num(&self, v: f64, decimals: usize) -> String {
+        // Zero (most gaps) is common enough to skip the float formatter for.
+        if v == 0.0 {
+            let mut s = String::with_capacity(decimals + 2);
+            s.push('0');
+            if decimals > 0 {
+                s.push(if self.decimal_comma() { ',' } else { '.' });
+                s.extend(std::iter::repeat_n('0', decimals));
+            }
+            return s;
+        }
         let mut s = format!("{v:.decimals$}");
         if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
             s.remove(0);
@@ -240,13 +250,27 @@ impl Locale<'_> {
             return self.txt(label);
         }
         match &scale.name {
-            Some(name) => self.ui(&format!("scale_{}_{}", name.replace('-', "_"), level.key)),
+            Some(name) => {
+                // "scale_yes_no_yes": built without `format!`, as it is for every item.
+                let mut key = String::with_capacity(8 + name.len() + level.key.len());
+                key.push_str("scale_");
+                key.extend(name.chars().map(|c| if c == '-' { '_' } else { c }));
+                key.push('_');
+                key.push_str(&level.key);
+                self.ui(&key)
+            }
             None => Txt::plain(level.key.clone()),
         }
     }
 
     pub fn date(&self, d: chrono::NaiveDate) -> String {
-        d.format("%Y-%m-%d").to_string()
+        use chrono::Datelike;
+        // The same text as `%Y-%m-%d` without parsing the format string for every date.
+        if (0..=9999).contains(&d.year()) {
+            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        } else {
+            d.format("%Y-%m-%d").to_string()
+        }
     }
 }
 

@@ -84,7 +84,10 @@ fn render_value(
     data: &tera::Value,
 ) -> Result<(), RenderError> {
     let strings = &ctx.string_values[&page.lang];
-    let html = ctx.templates.render(template, page, data, strings)?;
+    let mut html = ctx.templates.render(template, page, data, strings)?;
+    // The renderer's buffer grows by doubling; the site keeps every page until it is
+    // written, so the slack would be up to half of peak memory.
+    html.shrink_to_fit();
     site.add(path, html);
     Ok(())
 }
@@ -249,16 +252,12 @@ struct MetricChip {
     taken: String,
 }
 
-fn metric_chips(
-    ctx: &Ctx,
-    loc: &Locale,
-    result: &AuditResult,
-    only: Option<&[String]>,
-) -> Vec<MetricChip> {
+/// The chips of every metric of an audit, in the audit's metric order. Built once per audit
+/// and language; items and gaps take the ones they name with [`chips_for`].
+fn metric_chips(ctx: &Ctx, loc: &Locale, result: &AuditResult) -> Vec<MetricChip> {
     result
         .metrics
         .iter()
-        .filter(|m| only.is_none_or(|ids| ids.contains(&m.id)))
         .filter_map(|m| {
             let def = ctx.model.metric(&m.id)?;
             Some(MetricChip {
@@ -270,6 +269,18 @@ fn metric_chips(
                 taken: m.taken.clone(),
             })
         })
+        .collect()
+}
+
+/// The chips of the metrics an item names, in the audit's metric order.
+fn chips_for(chips: &[MetricChip], ids: &[String]) -> Vec<MetricChip> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    chips
+        .iter()
+        .filter(|c| ids.contains(&c.id))
+        .cloned()
         .collect()
 }
 
@@ -1003,15 +1014,19 @@ impl AuditView {
         };
         let by_id: HashMap<&str, &crate::score::ItemResult> =
             result.items.iter().map(|i| (i.id.as_str(), i)).collect();
+        let chips = metric_chips(ctx, loc, result);
+        // The position of each item in checklist order, where its answer is.
+        let mut item_index = 0;
         for (section, sr) in checklist.sections.iter().zip(&result.sections) {
             let mut items = Vec::new();
             let mut gap_sum = 0.0;
             let mut gap_count = 0;
             for item in &section.items {
+                let answer = audit.answer(item_index);
+                item_index += 1;
                 let Some(ir) = by_id.get(item.id.as_str()) else {
                     continue;
                 };
-                let answer = audit.answers.get(&item.id);
                 match ir.status {
                     ItemStatus::Scored => counts.scored += 1,
                     ItemStatus::Na => counts.na += 1,
@@ -1047,7 +1062,7 @@ impl AuditView {
                         .map(|a| a.evidence.iter().map(|e| evidence(e)).collect())
                         .unwrap_or_default(),
                     action,
-                    metrics: metric_chips(ctx, loc, result, Some(&item.metrics)),
+                    metrics: chips_for(&chips, &item.metrics),
                 });
             }
             sections.push(SectionView {
@@ -1063,7 +1078,7 @@ impl AuditView {
                 gap_points: loc.num(gap_points(result, gap_sum), 1),
             });
         }
-        let gaps = gap_views(ctx, loc, audit, result, checklist, &actions);
+        let gaps = gap_views(loc, audit, result, checklist, &actions, &chips);
         let title = audit_label(ctx, loc, audit);
         // Labels and values are owned here; the chart borrows them.
         let texts: Vec<(Txt, String)> = checklist
@@ -1186,6 +1201,9 @@ fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
+    if !out.contains('&') {
+        return out.trim().to_string();
+    }
     out.replace("&amp;", "&")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -1196,12 +1214,12 @@ fn strip_tags(html: &str) -> String {
 }
 
 fn gap_views(
-    ctx: &Ctx,
     loc: &Locale,
     _audit: &Audit,
     result: &AuditResult,
     checklist: &Checklist,
     actions: &[ActionView],
+    chips: &[MetricChip],
 ) -> Vec<GapView> {
     let max_gap = result.items.iter().map(|i| i.gap).fold(0.0, f64::max);
     result
@@ -1226,7 +1244,7 @@ fn gap_views(
                 } else {
                     0
                 },
-                metrics: metric_chips(ctx, loc, result, Some(&item.metrics)),
+                metrics: chips_for(chips, &item.metrics),
                 action: actions.iter().find(|a| a.item == title).cloned(),
                 title,
             })
@@ -1883,16 +1901,20 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
     let mut subjects: Vec<Option<&str>> = snaps.iter().map(|s| s.subject.as_deref()).collect();
     subjects.sort();
     subjects.dedup();
+    // The last snapshot of each (date, subject), as a scan from the end would find it, but
+    // without scanning every snapshot for every cell (subjects × dates × snapshots).
+    let mut cell: HashMap<(chrono::NaiveDate, Option<&str>), &crate::metrics::Snapshot> =
+        HashMap::new();
+    for s in &snaps {
+        cell.insert((s.taken, s.subject.as_deref()), s);
+    }
     let columns: Vec<Vec<Option<f64>>> = subjects
         .iter()
         .map(|subject| {
             dates
                 .iter()
                 .map(|d| {
-                    snaps
-                        .iter()
-                        .rev()
-                        .find(|s| s.taken == *d && s.subject.as_deref() == *subject)
+                    cell.get(&(*d, *subject))
                         .and_then(|s| s.value(&def.id))
                         .map(|v| v.value.value)
                 })
