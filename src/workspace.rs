@@ -30,6 +30,8 @@ pub struct Entry {
 }
 
 pub const CONFIG_FILE: &str = "auditbook.yaml";
+/// How many folders deep inputs may sit inside `checklists/`, `metrics/` and the others.
+pub const MAX_FOLDER_DEPTH: usize = 32;
 pub const ROUND_FILE: &str = "round.yaml";
 
 /// An I/O problem that stops the run as a whole (exit status 2).
@@ -138,7 +140,6 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let walker = WalkDir::new(&base)
         .follow_links(false)
-        .max_depth(32)
         .sort_by_file_name()
         .into_iter()
         // Hidden files and folders (.git, editor drafts) are never inputs.
@@ -185,6 +186,19 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
         }
         if ft.is_symlink() {
             diags.push(not_a_file(rel, Kind::Link));
+            continue;
+        }
+        // Deeper folders are walked (links are not followed, so there are no loops), but
+        // their files are reported rather than read or silently dropped.
+        if entry.depth() > MAX_FOLDER_DEPTH + 1 {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    Loc::default(),
+                    format!("file nested more than {MAX_FOLDER_DEPTH} folders deep"),
+                )
+                .with_hint("move it closer to the top of its input folder"),
+            );
             continue;
         }
         if !ft.is_file() {
