@@ -30,45 +30,39 @@ pub fn is_safe_url(url: &str) -> bool {
 
 /// Renders Markdown as sanitised HTML.
 pub fn render(source: &str) -> String {
-    let mut dropped_link_depth = 0usize;
+    // For each open link or image: whether it became an `<a>` in the output. Links and
+    // images nest (an image inside a link, images in an image's text), so a stack keeps every
+    // end tag with its own start.
+    let mut open: Vec<bool> = Vec::new();
     let events = Parser::new_ext(source, options()).filter_map(|event| match event {
         // Raw HTML becomes visible text.
         Event::Html(s) | Event::InlineHtml(s) => Some(Event::Text(s)),
-        Event::Start(Tag::Link { ref dest_url, .. }) if !is_safe_url(dest_url) => {
-            dropped_link_depth += 1;
-            None
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            let keep = is_safe_url(dest_url) && !open.contains(&true);
+            open.push(keep);
+            keep.then_some(event)
         }
-        Event::End(TagEnd::Link) if dropped_link_depth > 0 => {
-            dropped_link_depth -= 1;
-            None
-        }
-        // Images would load from other hosts; show their alt text's source as a link instead.
+        // Images would load from other hosts; show their text as a link to the image
+        // instead. Inside a link, the text alone: a link within a link is not HTML.
         Event::Start(Tag::Image {
             dest_url,
             title,
             id,
             ..
         }) => {
-            if is_safe_url(&dest_url) {
-                Some(Event::Start(Tag::Link {
-                    link_type: pulldown_cmark::LinkType::Inline,
-                    dest_url,
-                    title,
-                    id,
-                }))
-            } else {
-                dropped_link_depth += 1;
-                None
-            }
+            let keep = is_safe_url(&dest_url) && !open.contains(&true);
+            open.push(keep);
+            keep.then_some(Event::Start(Tag::Link {
+                link_type: pulldown_cmark::LinkType::Inline,
+                dest_url,
+                title,
+                id,
+            }))
         }
-        Event::End(TagEnd::Image) => {
-            if dropped_link_depth > 0 {
-                dropped_link_depth -= 1;
-                None
-            } else {
-                Some(Event::End(TagEnd::Link))
-            }
-        }
+        Event::End(TagEnd::Link | TagEnd::Image) => open
+            .pop()
+            .unwrap_or(false)
+            .then_some(Event::End(TagEnd::Link)),
         Event::InlineMath(s) | Event::DisplayMath(s) => Some(Event::Code(s)),
         Event::FootnoteReference(s) => Some(Event::Text(CowStr::from(format!("[{s}]")))),
         other => Some(other),
@@ -137,6 +131,33 @@ mod tests {
         let html = render("![chart](https://example.com/c.png)");
         assert!(!html.contains("<img"));
         assert!(html.contains("href=\"https://example.com/c.png\""));
+    }
+
+    #[test]
+    fn links_and_images_inside_each_other_stay_balanced() {
+        for (md, links) in [
+            // A safe image inside an unsafe link: the link goes, the image's link stays and
+            // is closed before the text after it.
+            (
+                "[![x](https://a.example/i.png)](javascript:alert(1)) after",
+                1,
+            ),
+            // An unsafe image inside a safe link: the link stays, the image's text with it.
+            ("[![x](javascript:alert(1))](https://a.example/) after", 1),
+            // A safe image inside a safe link: one link, not one inside another.
+            (
+                "[![x](https://a.example/i.png)](https://b.example/) after",
+                1,
+            ),
+            ("![![x](https://a.example/)](javascript:alert(1)) after", 1),
+            ("![a ![b](javascript:x) c](https://a.example/) after", 1),
+        ] {
+            let html = render(md);
+            assert_eq!(html.matches("<a ").count(), links, "{md} -> {html}");
+            assert_eq!(html.matches("</a>").count(), links, "{md} -> {html}");
+            assert!(!html.contains("javascript"), "{md} -> {html}");
+            assert!(html.contains("after"), "{md} -> {html}");
+        }
     }
 
     #[test]

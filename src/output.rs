@@ -4,6 +4,7 @@
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::render::Site;
 
@@ -12,8 +13,16 @@ pub const MARKER: &str = ".auditbook-site";
 const MARKER_TEXT: &str =
     "This folder is written by auditbook build; it is replaced on every build.\n";
 
-/// Folders of the workspace that hold its inputs.
-const INPUT_DIRS: &[&str] = &["checklists", "audits", "metrics", "i18n", "templates"];
+/// Folders of the workspace that hold its inputs (and its history, where it is a git
+/// repository): a site is never written into them.
+const INPUT_DIRS: &[&str] = &[
+    "checklists",
+    "audits",
+    "metrics",
+    "i18n",
+    "templates",
+    ".git",
+];
 
 /// Why an output folder was refused, or an I/O failure while writing.
 #[derive(Debug)]
@@ -131,9 +140,17 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
     Ok(target)
 }
 
+/// How long a build waits for another one writing the same output folder.
+pub const LOCK_WAIT: Duration = Duration::from_secs(120);
+
 /// Writes `site` beside `out` and swaps it in when complete. A failure at any point leaves
 /// the previous site as it was.
 pub fn write_site(out: &Path, site: &Site) -> Result<(), OutputError> {
+    write_site_with(out, site, LOCK_WAIT)
+}
+
+/// [`write_site`], waiting at most `lock_wait` for another build writing the same folder.
+pub fn write_site_with(out: &Path, site: &Site, lock_wait: Duration) -> Result<(), OutputError> {
     let parent = out
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -141,7 +158,7 @@ pub fn write_site(out: &Path, site: &Site) -> Result<(), OutputError> {
         .file_name()
         .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let _lock = BuildLock::acquire(&parent, &name)?;
+    let _lock = BuildLock::acquire(&parent, &name, lock_wait)?;
     clean_debris(&parent, &name);
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.new-{pid}"));
@@ -160,6 +177,21 @@ fn write_tree(dir: &Path, site: &Site) -> Result<(), OutputError> {
     fs::create_dir_all(dir).map_err(io_err(dir))?;
     let mut made = std::collections::HashSet::new();
     for (rel, bytes) in &site.files {
+        // Site paths come from validated ids; a path that could leave the folder is a bug,
+        // and is refused rather than written.
+        let inside = !rel.is_empty()
+            && Path::new(rel)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)));
+        if !inside {
+            return Err(OutputError::Io {
+                path: dir.join(rel),
+                error: io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "a site file path that leaves the output folder",
+                ),
+            });
+        }
         let path = dir.join(rel);
         if let Some(p) = path.parent()
             && made.insert(p.to_path_buf())
@@ -198,98 +230,115 @@ fn swap_in(
     Ok(())
 }
 
-/// Removes what an interrupted build left beside the output: its own staging and old
-/// folders, recognised by name and marker.
+/// Removes what an interrupted build left beside the output: staging and old folders,
+/// recognised by name. Called with the build lock held, so no other build is writing: every
+/// such folder is a killed build's. A build killed between moving the old site aside and
+/// moving the new one in leaves no site at all, only the old one under its temporary name:
+/// that one is put back instead.
 fn clean_debris(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
+    let out = parent.join(name);
     let prefixes = [format!(".{name}.new-"), format!(".{name}.old-")];
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = prefixes
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for file_name in names {
+        let Some((i, rest)) = prefixes
             .iter()
-            .find_map(|p| file_name.strip_prefix(p.as_str()))
+            .enumerate()
+            .find_map(|(i, p)| file_name.strip_prefix(p.as_str()).map(|r| (i, r)))
         else {
             continue;
         };
-        let Ok(pid) = rest.parse::<u32>() else {
-            continue;
-        };
-        if pid != std::process::id() && process_alive(pid) {
+        if rest.parse::<u32>().is_err() {
             continue;
         }
-        let _ = fs::remove_dir_all(entry.path());
+        let path = parent.join(&file_name);
+        let is_old = i == 1;
+        if is_old && !out.exists() && path.join(MARKER).is_file() && fs::rename(&path, &out).is_ok()
+        {
+            eprintln!(
+                "note: put back the previous site, which an interrupted build had left at {}",
+                path.display()
+            );
+            continue;
+        }
+        let _ = fs::remove_dir_all(&path);
     }
 }
 
 /// Held while one build writes beside an output folder: a second build into the same folder
 /// waits for the first to finish, so the two never mix their files.
+///
+/// The lock is an advisory lock (`flock` on Unix) on the file `.<name>.lock` beside the
+/// output, which also holds the holder's process id for messages. The system releases it
+/// when its process ends, however it ends, so a killed build never leaves a lock behind. The
+/// file is removed on release; a build that locked a file which was removed meanwhile tries
+/// again, so two builds never hold locks on two different files of the same name.
 struct BuildLock {
     path: PathBuf,
+    file: fs::File,
 }
 
-/// How long a build waits for another one writing the same output folder.
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
-
 impl BuildLock {
-    fn acquire(parent: &Path, name: &str) -> Result<BuildLock, OutputError> {
+    fn acquire(parent: &Path, name: &str, wait: Duration) -> Result<BuildLock, OutputError> {
         let path = parent.join(format!(".{name}.lock"));
-        let started = std::time::Instant::now();
+        let io = |error| OutputError::Io {
+            path: path.clone(),
+            error,
+        };
+        let started = Instant::now();
         let mut told = false;
         loop {
-            match fs::OpenOptions::new()
+            let mut file = fs::OpenOptions::new()
+                .read(true)
                 .write(true)
-                .create_new(true)
+                .create(true)
+                .truncate(false)
                 .open(&path)
-            {
-                Ok(mut f) => {
-                    let _ = write!(f, "{}", std::process::id());
-                    return Ok(BuildLock { path });
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    let holder = fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|s| s.trim().parse::<u32>().ok());
-                    let age = fs::metadata(&path)
-                        .and_then(|m| m.modified())
-                        .ok()
-                        .and_then(|t| t.elapsed().ok());
-                    let stale = match holder {
-                        Some(pid) => !process_alive(pid),
-                        // A lock file is written right after it is created; an empty one
-                        // that stays empty was left by a build killed at that moment.
-                        None => age.is_some_and(|a| a > std::time::Duration::from_secs(5)),
-                    };
-                    if stale {
-                        let _ = fs::remove_file(&path);
+                .map_err(io)?;
+            match file.try_lock() {
+                Ok(()) => {
+                    if !same_file(&file, &path) {
+                        // The holder before us removed it on release: lock the new one.
                         continue;
                     }
-                    if started.elapsed() > LOCK_WAIT {
+                    file.set_len(0).map_err(io)?;
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(BuildLock { path, file });
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    let holder = fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|s| s.trim().parse::<u32>().ok())
+                        .map_or("?".into(), |p| p.to_string());
+                    if started.elapsed() >= wait {
                         return Err(OutputError::Refused {
                             path: parent.join(name),
                             reason: format!(
-                                "another build (process {}) has been writing it for over {} s",
-                                holder.map_or("?".into(), |p| p.to_string()),
-                                LOCK_WAIT.as_secs()
+                                "another build (process {holder}) has been writing it for over {} s",
+                                wait.as_secs_f64().round()
                             ),
                             hint: format!(
-                                "wait for it to finish; if no build is running, delete {}",
+                                "wait for it to finish, or stop process {holder}; {} is locked while a build writes",
                                 path.display()
                             ),
                         });
                     }
                     if !told {
                         eprintln!(
-                            "waiting for another build (process {}) writing {} to finish…",
-                            holder.map_or("?".into(), |p| p.to_string()),
+                            "waiting for another build (process {holder}) writing {} to finish…",
                             parent.join(name).display()
                         );
                         told = true;
                     }
-                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    std::thread::sleep(Duration::from_millis(50));
                 }
-                Err(error) => return Err(OutputError::Io { path, error }),
+                Err(fs::TryLockError::Error(error)) => return Err(io(error)),
             }
         }
     }
@@ -297,17 +346,169 @@ impl BuildLock {
 
 impl Drop for BuildLock {
     fn drop(&mut self) {
+        // Removed while still locked, so the next build opens a fresh file; the lock itself
+        // goes with the file handle.
         let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
 }
 
-/// Whether a process still runs, so a concurrent build's staging folder is left alone.
-fn process_alive(pid: u32) -> bool {
-    if Path::new("/proc/self").exists() {
-        Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        // Without /proc there is no portable check; assume it runs, and let the lock's
-        // waiting time bound the wait.
+/// Whether `path` still names the file `file` has open.
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (file.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(page: &str) -> Site {
+        let mut s = Site::default();
+        s.add("index.html", page.as_bytes().to_vec());
+        s.add("a/b/index.html", b"<html></html>".to_vec());
+        s
+    }
+
+    /// Locks `.site.lock` in `dir` the way another build would.
+    fn hold_lock(dir: &Path) -> fs::File {
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(dir.join(".site.lock"))
+            .expect("open the lock");
+        file.lock().expect("take the lock");
+        fs::write(dir.join(".site.lock"), "4242\n").expect("name a holder");
+        file
+    }
+
+    #[test]
+    fn a_held_lock_makes_the_next_build_wait_then_give_up() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        let held = hold_lock(tmp.path());
+        let started = Instant::now();
+        let err = write_site_with(&out, &site("x"), Duration::from_millis(300))
+            .expect_err("the lock is held");
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        let text = err.to_string();
+        assert!(text.contains("another build (process 4242)"), "{text}");
+        match err {
+            OutputError::Refused { hint, .. } => assert!(hint.contains(".site.lock"), "{hint}"),
+            other => panic!("{other}"),
+        }
+        assert!(!out.exists());
+        assert!(
+            tmp.path().join(".site.lock").exists(),
+            "another build's lock was removed"
+        );
+        // Released, the next build goes ahead, and leaves no lock file.
+        drop(held);
+        write_site_with(&out, &site("x"), Duration::from_millis(300)).expect("a free lock");
+        assert!(out.join("index.html").is_file());
+        assert!(!tmp.path().join(".site.lock").exists());
+    }
+
+    #[test]
+    fn a_lock_file_left_by_a_killed_build_does_not_block() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        let lock = tmp.path().join(".site.lock");
+        // Its process is gone, and with it the lock; only the file is left.
+        fs::write(&lock, "4242\n").expect("write the lock file");
+        write_site_with(&out, &site("x"), Duration::from_millis(300))
+            .expect("an unlocked lock file does not block");
+        assert!(!lock.exists(), "the lock file is left behind");
+        assert!(out.join("index.html").is_file());
+    }
+
+    #[test]
+    fn builds_racing_for_the_lock_take_turns() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let out = out.clone();
+                std::thread::spawn(move || {
+                    write_site_with(&out, &site(&format!("build {i}")), Duration::from_secs(30))
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join()
+                .expect("a thread")
+                .expect("each build succeeds in turn");
+        }
+        let page = fs::read_to_string(out.join("index.html")).expect("a site");
+        assert!(page.starts_with("build "), "{page}");
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .expect("read")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "site")
+            .collect();
+        assert!(left.is_empty(), "debris: {left:?}");
+    }
+
+    #[test]
+    fn debris_of_killed_builds_is_removed_and_a_lost_site_put_back() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let parent = tmp.path();
+        // Killed between moving the old site aside and moving the new one in.
+        let old = parent.join(".site.old-4242");
+        let new = parent.join(".site.new-4242");
+        for d in [&old, &new] {
+            fs::create_dir_all(d).expect("mkdir");
+            fs::write(d.join(MARKER), MARKER_TEXT).expect("marker");
+        }
+        fs::write(old.join("index.html"), "old").expect("write");
+        // Folders that only look alike are left alone.
+        let other = parent.join(".site.new-x");
+        fs::create_dir_all(&other).expect("mkdir");
+        clean_debris(parent, "site");
+        assert_eq!(
+            fs::read_to_string(parent.join("site/index.html")).expect("the old site is back"),
+            "old"
+        );
+        assert!(!old.exists() && !new.exists());
+        assert!(
+            other.exists(),
+            "a folder auditbook did not name was removed"
+        );
+    }
+
+    #[test]
+    fn site_paths_that_leave_the_folder_are_refused() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        for bad in ["../escape.html", "/etc/x", "a/../../x", ""] {
+            let mut s = Site::default();
+            s.add(bad, b"x".to_vec());
+            let out = tmp.path().join("site");
+            assert!(write_site(&out, &s).is_err(), "{bad}");
+            assert!(!tmp.path().join("escape.html").exists());
+            assert!(!out.exists(), "{bad}: a partial site was swapped in");
+        }
+    }
+
+    #[test]
+    fn the_git_folder_is_refused() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let ws = tmp.path().join("ws");
+        fs::create_dir_all(ws.join(".git")).expect("mkdir");
+        let err = check_out_dir(&ws, &ws.join(".git/site")).expect_err("refused");
+        assert!(err.to_string().contains(".git/"), "{err}");
     }
 }

@@ -1,9 +1,15 @@
 //! `auditbook serve`: builds the site in memory, serves it on 127.0.0.1, rebuilds when a
 //! workspace file changes and reloads open pages. An invalid workspace keeps the last good
 //! site and shows the diagnostics on every page.
+//!
+//! Only the in-memory site is served: no request reaches the file system, so no path can
+//! lead outside the site. Each rebuild replaces the whole site at once, so a page is always
+//! served from one complete build. On a loopback address, requests naming another host are
+//! refused (a web page elsewhere cannot read the site through DNS rebinding).
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -27,14 +33,21 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// Live-reload requests waiting for a change, each on a thread of its own.
+    waiters: AtomicUsize,
+    /// Whether requests must name this machine in `Host` (the server is on loopback).
+    local_only: bool,
 }
+
+/// The most live-reload requests held open at once; more are told to come back later.
+const MAX_WAITERS: usize = 64;
 
 const LIVE_JS: &str = r#"(function () {
   "use strict";
   var seen = null;
   function poll() {
     fetch("/__auditbook/wait?since=" + (seen === null ? "" : seen), { cache: "no-store" })
-      .then(function (r) { return r.text(); })
+      .then(function (r) { if (!r.ok) { throw new Error("busy"); } return r.text(); })
       .then(function (t) {
         var v = parseInt(t, 10);
         if (seen !== null && v !== seen) { window.location.reload(); return; }
@@ -70,11 +83,20 @@ pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
             problems,
         }),
         changed: Condvar::new(),
+        waiters: AtomicUsize::new(0),
+        local_only: bind.is_loopback(),
     });
     let addr = SocketAddr::new(bind, port);
     let server = Server::http(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    // With `--port 0` the system picks the port: say which.
+    let addr = server.server_addr().to_ip().unwrap_or(addr);
     let server = Arc::new(server);
     eprintln!("serving on http://{addr}/ — press Ctrl+C to stop");
+    if !bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {bind}, not only on this machine: anyone who can reach it can read the site"
+        );
+    }
 
     let _watcher = watch(root, shared.clone())?;
     let workers = std::thread::available_parallelism()
@@ -192,27 +214,106 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
 }
 
-fn handle(shared: &Shared, request: Request) {
+fn handle(shared: &Arc<Shared>, request: Request) {
+    // A live-reload request waits up to 25 s for a change. It waits on a thread of its own,
+    // so open pages never hold the workers that serve everything else.
+    let is_wait = origin_form(request.url()).is_some_and(|u| u.starts_with("/__auditbook/wait"));
+    if is_wait && host_allowed(shared, &request) {
+        if shared.waiters.fetch_add(1, Ordering::SeqCst) >= MAX_WAITERS {
+            shared.waiters.fetch_sub(1, Ordering::SeqCst);
+            let _ = request.respond(busy());
+            return;
+        }
+        let waiter = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("live-reload".into())
+            .spawn(move || {
+                let response = respond(&waiter, &request);
+                let _ = request.respond(response);
+                waiter.waiters.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            shared.waiters.fetch_sub(1, Ordering::SeqCst);
+        }
+        return;
+    }
     let response = respond(shared, &request);
     let _ = request.respond(response);
 }
 
-fn respond(shared: &Shared, request: &Request) -> Response<std::io::Cursor<Vec<u8>>> {
-    let text = |code: u16, body: &str| {
-        Response::from_data(body.as_bytes().to_vec())
-            .with_status_code(code)
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+fn text_response(code: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    Response::from_data(body.as_bytes().to_vec())
+        .with_status_code(code)
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+fn busy() -> Response<std::io::Cursor<Vec<u8>>> {
+    text_response(503, "too many open pages are waiting for changes\n")
+        .with_header(header("Retry-After", "1"))
+}
+
+/// Whether the request's `Host` names this machine, when the server listens on loopback
+/// only. A page on another site that points its own host name at 127.0.0.1 (DNS rebinding)
+/// sends its own name, and is refused.
+fn host_allowed(shared: &Shared, request: &Request) -> bool {
+    if !shared.local_only {
+        return true;
+    }
+    let Some(host) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().trim().to_ascii_lowercase())
+    else {
+        // HTTP/1.0 clients may send none; they name no other host either.
+        return true;
     };
+    is_local_host(&host)
+}
+
+/// `localhost`, a name under `.localhost`, or a loopback address, with or without a port.
+pub fn is_local_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((ip, port)) if port.is_empty() || port.starts_with(':') => ip,
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    let name = name.trim_end_matches('.');
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn respond(shared: &Shared, request: &Request) -> Response<std::io::Cursor<Vec<u8>>> {
+    let text = text_response;
     if !matches!(request.method(), Method::Get | Method::Head) {
         return text(405, "method not allowed\n");
     }
-    let url = request.url();
+    if !host_allowed(shared, request) {
+        return text(
+            403,
+            "this server answers only requests for localhost or 127.0.0.1\n",
+        );
+    }
+    let Some(url) = origin_form(request.url()) else {
+        return text(400, "bad request target\n");
+    };
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let path = path.split_once('#').map_or(path, |(p, _)| p);
     match path {
         "/__auditbook/live.js" => {
             return Response::from_data(LIVE_JS.as_bytes().to_vec())
                 .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store"));
+                .with_header(header("Cache-Control", "no-store"))
+                .with_header(header("X-Content-Type-Options", "nosniff"));
         }
         "/__auditbook/wait" => {
             let since: Option<u64> = query.strip_prefix("since=").and_then(|v| v.parse().ok());
@@ -246,6 +347,26 @@ fn respond(shared: &Shared, request: &Request) -> Response<std::io::Cursor<Vec<u
     Response::from_data(body)
         .with_header(header("Content-Type", mime))
         .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+        .with_header(header("Referrer-Policy", "no-referrer"))
+}
+
+/// The path and query of a request target: as sent for the usual origin form (`/a/b`), and
+/// with the scheme and host dropped for the absolute form (`http://host/a/b`). `None` for
+/// the authority and asterisk forms, which name no page.
+pub fn origin_form(target: &str) -> Option<&str> {
+    if target.starts_with('/') {
+        return Some(target);
+    }
+    let scheme_end = target.find("://")?;
+    if !matches!(
+        target[..scheme_end].to_ascii_lowercase().as_str(),
+        "http" | "https"
+    ) {
+        return None;
+    }
+    let rest = &target[scheme_end + 3..];
+    Some(rest.find('/').map_or("/", |i| &rest[i..]))
 }
 
 /// Blocks until the site's version differs from `since` (up to 25 s), then returns it.
@@ -316,10 +437,15 @@ fn mime_type(name: &str) -> &'static str {
     }
 }
 
-/// Adds the live-reload script and, after a failed rebuild, the diagnostics to a page.
+/// Adds the live-reload script and, after a failed rebuild, the diagnostics to a page. The
+/// shareable report runs no script (its Content-Security-Policy forbids all), so it gets no
+/// live reload: the script would only be blocked there.
 fn inject(page: &[u8], problems: Option<&str>) -> Vec<u8> {
     let html = String::from_utf8_lossy(page);
-    let mut extra = String::from("<script src=\"/__auditbook/live.js\"></script>");
+    let mut extra = String::new();
+    if allows_own_scripts(&html) {
+        extra.push_str("<script src=\"/__auditbook/live.js\"></script>");
+    }
     if let Some(p) = problems {
         extra.push_str("<div role=\"alert\" style=\"position:fixed;inset:auto 1rem 1rem 1rem;max-height:60vh;overflow:auto;background:#fff4f2;color:#5c1a12;border:2px solid #b42318;border-radius:10px;padding:1rem;z-index:1000;font:13px/1.45 ui-monospace,monospace;white-space:pre-wrap\"><strong>auditbook: this workspace does not build; showing the last good site.</strong>\n\n");
         extra.push_str(&escape(p));
@@ -328,6 +454,18 @@ fn inject(page: &[u8], problems: Option<&str>) -> Vec<u8> {
     match html.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]).into_bytes(),
         None => format!("{html}{extra}").into_bytes(),
+    }
+}
+
+/// Whether a page's Content-Security-Policy (if it has one) lets it load scripts at all.
+fn allows_own_scripts(html: &str) -> bool {
+    const META: &str = "http-equiv=\"Content-Security-Policy\" content=\"";
+    match html.find(META) {
+        Some(i) => html[i + META.len()..]
+            .split('"')
+            .next()
+            .is_some_and(|policy| policy.contains("script-src")),
+        None => true,
     }
 }
 
@@ -359,6 +497,67 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn absolute_targets_lose_their_host_and_other_forms_are_refused() {
+        assert_eq!(origin_form("/a?b"), Some("/a?b"));
+        assert_eq!(
+            origin_form("http://x/../../etc/passwd"),
+            Some("/../../etc/passwd")
+        );
+        assert_eq!(origin_form("HTTPS://x"), Some("/"));
+        assert_eq!(origin_form("*"), None);
+        assert_eq!(origin_form("x:80"), None);
+        assert_eq!(origin_form("file:///etc/passwd"), None);
+        assert_eq!(
+            site_path(origin_form("http://x/../../etc/passwd").unwrap()),
+            None
+        );
+    }
+
+    #[test]
+    fn only_local_host_names_are_local() {
+        for ok in [
+            "localhost",
+            "localhost:8000",
+            "127.0.0.1:8000",
+            "127.1.2.3",
+            "[::1]:8000",
+            "[::1]",
+            "app.localhost:1",
+            "localhost.",
+        ] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8000",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "10.0.0.1:8000",
+            "[::2]:80",
+            "localhost:80x",
+            "",
+        ] {
+            assert!(!is_local_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pages_whose_policy_forbids_scripts_get_no_live_reload() {
+        let report = br#"<html><head><meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;"></head><body></body></html>"#;
+        let page = br#"<html><head><meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;self&#39;"></head><body></body></html>"#;
+        assert!(
+            !String::from_utf8(inject(report, None))
+                .unwrap()
+                .contains("live.js")
+        );
+        assert!(
+            String::from_utf8(inject(page, None))
+                .unwrap()
+                .contains("live.js")
+        );
     }
 
     #[test]
