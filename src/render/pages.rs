@@ -932,6 +932,8 @@ struct MetricRow {
     status: StatusView,
     taken: String,
     worst: Vec<Worst>,
+    /// The snapshot's note on this value.
+    note: Option<Md>,
 }
 
 #[derive(Serialize)]
@@ -1287,6 +1289,7 @@ fn metric_rows(ctx: &Ctx, loc: &Locale, audit: &Audit, result: &AuditResult) -> 
                 status: status_view(loc, m.status),
                 taken: m.taken.clone(),
                 worst,
+                note: loc.md_opt(value.note.as_ref()),
             })
         })
         .collect()
@@ -1810,6 +1813,15 @@ struct MetricView {
     table: Vec<TableRow>,
     breakdowns: Vec<BreakdownView>,
     counts: Option<CountsView>,
+    /// Notes that snapshots give on this metric, newest first.
+    notes: Vec<SnapshotNote>,
+}
+
+#[derive(Serialize)]
+struct SnapshotNote {
+    date: String,
+    subject: Txt,
+    note: Md,
 }
 
 /// A chart of counts, with the same numbers as a table for readers who cannot see it.
@@ -2011,6 +2023,18 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
             "better_lower"
         }),
         counts: counts_chart(loc, def, &snaps, &dates),
+        notes: snaps
+            .iter()
+            .rev()
+            .filter_map(|s| {
+                let note = s.value(&def.id)?.note.as_ref()?;
+                Some(SnapshotNote {
+                    date: loc.date(s.taken),
+                    subject: subject_label(ctx, loc, s.subject.as_deref()),
+                    note: loc.md(note),
+                })
+            })
+            .collect(),
         title,
         chart,
         table_head: names,
