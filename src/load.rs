@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::decode::{self, Ctx, Fields, TextLanguages};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -32,7 +33,22 @@ pub fn load(root: &Path) -> Result<Loaded, IoError> {
     let entries = workspace::discover(root, &mut diags)?;
     let mut parsed: Vec<(Entry, Node)> = Vec::with_capacity(entries.len());
     let mut unreadable: Vec<Unreadable> = Vec::new();
-    for entry in entries {
+    // Files are read and parsed on every core; the outcomes are then taken in discovery
+    // order, so diagnostics and the model do not depend on scheduling.
+    let outcomes: Vec<(Entry, Sources, Result<yaml::Document, Diagnostic>)> = entries
+        .into_par_iter()
+        .map(|entry| {
+            let mut local = Sources::default();
+            let outcome = workspace::read_text(root, &entry.path, &mut local).and_then(|text| {
+                yaml::parse_document(&text).map_err(|e| {
+                    Diagnostic::error(&entry.path, e.loc, e.message).with_hint_opt(e.hint)
+                })
+            });
+            (entry, local, outcome)
+        })
+        .collect();
+    for (entry, local, outcome) in outcomes {
+        sources.extend(local);
         let mut fail = |diags: &mut Diagnostics, d: Diagnostic, sources: &Sources| {
             diags.push(d);
             unreadable.push(Unreadable {
@@ -41,14 +57,7 @@ pub fn load(root: &Path) -> Result<Loaded, IoError> {
                 text: sources.get(&entry.path).map(str::to_string),
             });
         };
-        let text = match workspace::read_text(root, &entry.path, &mut sources) {
-            Ok(t) => t,
-            Err(d) => {
-                fail(&mut diags, d, &sources);
-                continue;
-            }
-        };
-        match yaml::parse_document(&text) {
+        match outcome {
             Ok(doc) if matches!(doc.root.kind, Kind::Null) => {
                 let d = Diagnostic::error(&entry.path, Loc::default(), "empty file")
                     .with_hint("write the file's fields, or delete the file");
@@ -62,10 +71,7 @@ pub fn load(root: &Path) -> Result<Loaded, IoError> {
                 }
                 parsed.push((entry, doc.root));
             }
-            Err(e) => {
-                let d = Diagnostic::error(&entry.path, e.loc, e.message).with_hint_opt(e.hint);
-                fail(&mut diags, d, &sources);
-            }
+            Err(d) => fail(&mut diags, d, &sources),
         }
     }
     let mut loader = Loader::new(&mut diags, unreadable);

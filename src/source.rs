@@ -41,6 +41,11 @@ impl Sources {
         text
     }
 
+    /// Adds the texts of another set, such as one read on another thread.
+    pub fn extend(&mut self, other: Sources) {
+        self.texts.extend(other.texts);
+    }
+
     pub fn get(&self, path: &Path) -> Option<&str> {
         self.texts.get(path).map(|t| &**t)
     }
