@@ -669,21 +669,7 @@ impl<'d> Loader<'d> {
 
     /// Warns, per language the checklist uses, how many of its texts lack that language.
     fn check_translations(&mut self, c: &Checklist, loc: Loc) {
-        let mut texts: Vec<&Text> = vec![&c.title];
-        texts.extend(c.description.iter());
-        for level in &c.scale.levels {
-            texts.extend(level.label.iter());
-        }
-        for s in &c.sections {
-            texts.push(&s.title);
-            texts.extend(s.description.iter());
-            for i in &s.items {
-                texts.push(&i.title);
-                texts.extend(i.why.iter());
-                texts.extend(i.how.iter());
-                texts.extend(i.tools.iter());
-            }
-        }
+        let texts = c.texts();
         let used: std::collections::BTreeSet<&str> =
             texts.iter().flat_map(|t| t.languages()).collect();
         for lang in used {

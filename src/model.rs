@@ -190,6 +190,27 @@ impl Checklist {
             .flat_map(|s| s.items.iter().map(move |i| (s, i)))
     }
 
+    /// Every text of the checklist, for translation counts: title, description, custom level
+    /// labels, section titles and descriptions, item titles, why, how and tools.
+    pub fn texts(&self) -> Vec<&Text> {
+        let mut texts: Vec<&Text> = vec![&self.title];
+        texts.extend(self.description.iter());
+        for level in &self.scale.levels {
+            texts.extend(level.label.iter());
+        }
+        for s in &self.sections {
+            texts.push(&s.title);
+            texts.extend(s.description.iter());
+            for i in &s.items {
+                texts.push(&i.title);
+                texts.extend(i.why.iter());
+                texts.extend(i.how.iter());
+                texts.extend(i.tools.iter());
+            }
+        }
+        texts
+    }
+
     pub fn item_count(&self) -> usize {
         self.sections.iter().map(|s| s.items.len()).sum()
     }

@@ -12,7 +12,6 @@ use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef, Status};
 use crate::model::{Audit, Checklist, Round};
 use crate::score::{AuditResult, ItemStatus};
-use crate::text::Text;
 
 /// How an audit's score stands against its target: met at or above it, at risk within ten
 /// points below it, below otherwise.
@@ -1547,22 +1546,6 @@ struct ScaleLevel {
     label: Txt,
 }
 
-fn texts_of(c: &Checklist) -> Vec<&Text> {
-    let mut texts: Vec<&Text> = vec![&c.title];
-    texts.extend(c.description.iter());
-    for s in &c.sections {
-        texts.push(&s.title);
-        texts.extend(s.description.iter());
-        for i in &s.items {
-            texts.push(&i.title);
-            texts.extend(i.why.iter());
-            texts.extend(i.how.iter());
-            texts.extend(i.tools.iter());
-        }
-    }
-    texts
-}
-
 fn checklist_view(
     ctx: &Ctx,
     loc: &Locale,
@@ -1571,7 +1554,7 @@ fn checklist_view(
     from_path: &str,
 ) -> ChecklistView {
     let root = super::up(from_path);
-    let texts = texts_of(c);
+    let texts = c.texts();
     let coverage = ctx
         .model
         .config
