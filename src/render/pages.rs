@@ -233,6 +233,17 @@ fn round_switcher(ctx: &Ctx, loc: &Locale, path: &str, current: &str) -> Vec<Lin
         .collect()
 }
 
+/// The same breadcrumbs for a page one folder further down.
+fn one_folder_deeper(crumbs: &[Link]) -> Vec<Link> {
+    crumbs
+        .iter()
+        .map(|c| Link {
+            href: format!("../{}", c.href),
+            ..c.clone()
+        })
+        .collect()
+}
+
 fn crumb(label: Txt, href: String) -> Link {
     Link {
         label,
@@ -1402,13 +1413,7 @@ fn audit_pages(
 
     let path = paths::gaps(&round.id, &audit.id);
     let root = super::up(&path);
-    let mut gap_crumbs: Vec<Link> = crumbs
-        .iter()
-        .map(|c| Link {
-            href: format!("../{}", c.href),
-            ..c.clone()
-        })
-        .collect();
+    let mut gap_crumbs = one_folder_deeper(&crumbs);
     gap_crumbs.push(crumb(
         view.title.clone(),
         format!("{root}{}", paths::audit(&round.id, &audit.id)),
@@ -1754,13 +1759,7 @@ fn checklist_pages(
         for c in versions {
             let path = paths::checklist_version(id, c.version);
             let root = super::up(&path);
-            let mut crumbs: Vec<Link> = crumbs
-                .iter()
-                .map(|l| Link {
-                    href: format!("../{}", l.href),
-                    ..l.clone()
-                })
-                .collect();
+            let mut crumbs = one_folder_deeper(&crumbs);
             crumbs.push(crumb(
                 loc.txt(&current.title),
                 format!("{root}{}", paths::checklist(id)),
