@@ -1,15 +1,31 @@
-//! The whole pipeline from a workspace folder to an in-memory site, shared by `build` and
-//! `serve`.
+//! The pipeline from a workspace folder to a site, shared by `build` and `serve`: load and
+//! check the workspace, score it, then render into a [`Sink`] — the output's staging folder
+//! for `build`, memory for `serve`.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::load;
-use crate::render::{self, RenderError, Site};
-use crate::score;
+use crate::load::{ParseCache, load_cached};
+use crate::model::Model;
+use crate::render::{self, Plan, RenderError, SearchMemo, Sink, Site};
+use crate::score::{self, AuditResult};
 use crate::source::Sources;
 use crate::templates::Templates;
 use crate::workspace::IoError;
+
+/// A valid workspace, scored and ready to render.
+pub struct Prepared {
+    pub model: Model,
+    pub results: Vec<AuditResult>,
+    pub templates: Templates,
+    /// Warnings found on the way.
+    pub diags: Diagnostics,
+    pub sources: Sources,
+    /// How long loading (with checking) and scoring took.
+    pub load_time: Duration,
+    pub score_time: Duration,
+}
 
 /// A built site, with the warnings found on the way.
 pub struct Built {
@@ -29,12 +45,19 @@ pub enum Failure {
         diags: Diagnostics,
         sources: Sources,
     },
-    /// A template failed while rendering a page.
+    /// A template failed while rendering a page, or a page could not be written.
     Render(RenderError),
 }
 
-pub fn build_site(root: &Path) -> Result<Built, Failure> {
-    let loaded = load(root).map_err(Failure::Io)?;
+/// Loads, checks and scores the workspace at `root`.
+pub fn prepare(root: &Path) -> Result<Prepared, Failure> {
+    prepare_cached(root, None)
+}
+
+/// [`prepare`], reusing the parsed files of `cache` that have not changed (for `serve`).
+pub fn prepare_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Prepared, Failure> {
+    let started = Instant::now();
+    let loaded = load_cached(root, cache).map_err(Failure::Io)?;
     let Some(model) = loaded.model else {
         return Err(Failure::Invalid {
             diags: loaded.diags,
@@ -52,12 +75,50 @@ pub fn build_site(root: &Path) -> Result<Built, Failure> {
             });
         }
     };
+    let load_time = started.elapsed();
+    let started = Instant::now();
     let results = score::score_all(&model);
-    let site = render::render(&model, &results, &templates).map_err(Failure::Render)?;
-    Ok(Built {
-        site,
+    Ok(Prepared {
+        model,
+        results,
+        templates,
         diags: loaded.diags,
         sources: loaded.sources,
-        output: model.config.output.clone(),
+        load_time,
+        score_time: started.elapsed(),
+    })
+}
+
+impl Prepared {
+    /// Renders what `plan` names into `sink`.
+    pub fn render(
+        &self,
+        plan: &Plan,
+        memo: Option<&SearchMemo>,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        render::render_into(
+            &self.model,
+            &self.results,
+            &self.templates,
+            plan,
+            memo,
+            sink,
+        )
+    }
+}
+
+/// Builds the whole site in memory.
+pub fn build_site(root: &Path) -> Result<Built, Failure> {
+    let prepared = prepare(root)?;
+    let sink = render::Collect::default();
+    prepared
+        .render(&Plan::All, None, &sink)
+        .map_err(Failure::Render)?;
+    Ok(Built {
+        site: sink.into_site(),
+        diags: prepared.diags,
+        sources: prepared.sources,
+        output: prepared.model.config.output.clone(),
     })
 }

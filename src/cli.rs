@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Format, Severity};
 use crate::load::{Loaded, load};
-use crate::{build, output, score};
+use crate::{build, output, render, score};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +43,9 @@ pub enum Command {
         /// Output folder (default: `output` in auditbook.yaml, else `site`)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Print how long each step took
+        #[arg(long)]
+        timings: bool,
     },
     /// Serve the site locally, rebuilding and reloading on every change
     Serve {
@@ -98,7 +101,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             strict,
         } => check(&dir, format.into(), strict),
-        Command::Build { dir, out } => build(&dir, out.as_deref()),
+        Command::Build { dir, out, timings } => build(&dir, out.as_deref(), timings),
         Command::Serve { dir, port, bind } => match crate::serve::serve(&dir, bind, port) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -188,17 +191,17 @@ fn score(dir: &std::path::Path, round: Option<&str>, json: bool) -> ExitCode {
     }
 }
 
-fn build(dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+fn build(dir: &std::path::Path, out: Option<&std::path::Path>, timings: bool) -> ExitCode {
     let started = std::time::Instant::now();
-    let built = match build::build_site(dir) {
-        Ok(b) => b,
+    let prepared = match build::prepare(dir) {
+        Ok(p) => p,
         Err(failure) => return report_failure(failure),
     };
-    let _ =
-        std::io::stderr().write_all(diag::render_human(&built.diags, &built.sources).as_bytes());
+    let _ = std::io::stderr()
+        .write_all(diag::render_human(&prepared.diags, &prepared.sources).as_bytes());
     let out = match out {
         Some(o) => o.to_path_buf(),
-        None => dir.join(&built.output),
+        None => dir.join(&prepared.model.config.output),
     };
     let target = match output::check_out_dir(dir, &out) {
         Ok(t) => t,
@@ -210,14 +213,39 @@ fn build(dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    if let Err(e) = output::write_site(&target, &built.site) {
+    // Pages are written as they are rendered, into a folder beside the output that is
+    // swapped in only when complete: a failure removes it and keeps the previous site.
+    let rendering = std::time::Instant::now();
+    let staging = match output::Staging::begin(&target, output::LOCK_WAIT) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot write the site: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if let Err(e) = prepared.render(&render::Plan::All, None, &staging) {
+        drop(staging);
+        return report_failure(build::Failure::Render(e));
+    }
+    let (files, pages) = staging.counts();
+    let rendered = rendering.elapsed();
+    let swapping = std::time::Instant::now();
+    if let Err(e) = staging.commit() {
         eprintln!("error: cannot write the site: {e}");
         return ExitCode::from(EXIT_USAGE);
     }
+    if timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "timings: load and check {:.1} ms, score {:.1} ms, render and write {:.1} ms, swap in {:.1} ms",
+            ms(prepared.load_time),
+            ms(prepared.score_time),
+            ms(rendered),
+            ms(swapping.elapsed())
+        );
+    }
     eprintln!(
-        "built {} pages ({} files) into {} in {} ms",
-        built.site.page_count(),
-        built.site.files.len(),
+        "built {pages} pages ({files} files) into {} in {} ms",
         out.display(),
         started.elapsed().as_millis()
     );
@@ -239,6 +267,10 @@ fn report_failure(failure: build::Failure) -> ExitCode {
                 diag::summary(&diags)
             );
             ExitCode::from(EXIT_INVALID)
+        }
+        build::Failure::Render(e @ render::RenderError::Write(_)) => {
+            eprintln!("error: {e}; the previous site is left as it was");
+            ExitCode::from(EXIT_USAGE)
         }
         build::Failure::Render(e) => {
             eprintln!("error: {e}");

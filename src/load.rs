@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -26,27 +27,44 @@ pub struct Loaded {
     pub sources: Sources,
 }
 
+/// Parsed files kept between loads, so that `serve` parses again only the files that
+/// changed: each path with the text it had and the document made from it.
+#[derive(Default)]
+pub struct ParseCache {
+    files: Mutex<HashMap<PathBuf, (String, Arc<Node>)>>,
+}
+
 /// Loads and validates the workspace at `root`. Fails only when `root` itself cannot be read.
 pub fn load(root: &Path) -> Result<Loaded, IoError> {
+    load_cached(root, None)
+}
+
+/// [`load`], taking the documents of files whose text is unchanged from `cache` and
+/// keeping the new ones there.
+pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, IoError> {
     let mut diags = Diagnostics::default();
     let mut sources = Sources::default();
     let entries = workspace::discover(root, &mut diags)?;
-    let mut parsed: Vec<(Entry, Node)> = Vec::with_capacity(entries.len());
+    let mut parsed: Vec<(Entry, Arc<Node>)> = Vec::with_capacity(entries.len());
     let mut unreadable: Vec<Unreadable> = Vec::new();
     // Files are read and parsed on every core; the outcomes are then taken in discovery
     // order, so diagnostics and the model do not depend on scheduling.
-    let outcomes: Vec<(Entry, Sources, Result<yaml::Document, Diagnostic>)> = entries
+    let outcomes: Vec<(Entry, Sources, Result<Parsed, Diagnostic>)> = entries
         .into_par_iter()
         .map(|entry| {
             let mut local = Sources::default();
-            let outcome = workspace::read_text(root, &entry.path, &mut local).and_then(|text| {
-                yaml::parse_document(&text).map_err(|e| {
-                    Diagnostic::error(&entry.path, e.loc, e.message).with_hint_opt(e.hint)
-                })
-            });
+            let outcome = workspace::read_text(root, &entry.path, &mut local)
+                .and_then(|text| parse_file(&entry.path, &text, cache));
             (entry, local, outcome)
         })
         .collect();
+    if let Some(cache) = cache
+        && let Ok(mut files) = cache.files.lock()
+    {
+        // Only files that are still there are kept.
+        let present: HashSet<&Path> = outcomes.iter().map(|(e, ..)| e.path.as_path()).collect();
+        files.retain(|p, _| present.contains(p.as_path()));
+    }
     for (entry, local, outcome) in outcomes {
         sources.extend(local);
         let mut fail = |diags: &mut Diagnostics, d: Diagnostic, sources: &Sources| {
@@ -58,18 +76,19 @@ pub fn load(root: &Path) -> Result<Loaded, IoError> {
             });
         };
         match outcome {
-            Ok(doc) if matches!(doc.root.kind, Kind::Null) => {
+            Ok(Parsed::Kept(root)) => parsed.push((entry, root)),
+            Ok(Parsed::New(doc)) if matches!(doc.root.kind, Kind::Null) => {
                 let d = Diagnostic::error(&entry.path, Loc::default(), "empty file")
                     .with_hint("write the file's fields, or delete the file");
                 fail(&mut diags, d, &sources);
             }
-            Ok(doc) => {
+            Ok(Parsed::New(doc)) => {
                 for e in doc.problems {
                     diags.push(
                         Diagnostic::error(&entry.path, e.loc, e.message).with_hint_opt(e.hint),
                     );
                 }
-                parsed.push((entry, doc.root));
+                parsed.push((entry, Arc::new(doc.root)));
             }
             Err(d) => fail(&mut diags, d, &sources),
         }
@@ -83,6 +102,36 @@ pub fn load(root: &Path) -> Result<Loaded, IoError> {
         diags,
         sources,
     })
+}
+
+/// A file's document: parsed now, or unchanged since it was kept in the cache.
+enum Parsed {
+    New(yaml::Document),
+    Kept(Arc<Node>),
+}
+
+fn parse_file(path: &Path, text: &str, cache: Option<&ParseCache>) -> Result<Parsed, Diagnostic> {
+    if let Some(cache) = cache
+        && let Ok(files) = cache.files.lock()
+        && let Some((kept_text, root)) = files.get(path)
+        && kept_text == text
+    {
+        return Ok(Parsed::Kept(root.clone()));
+    }
+    let doc = yaml::parse_document(text)
+        .map_err(|e| Diagnostic::error(path, e.loc, e.message).with_hint_opt(e.hint))?;
+    // Only documents without problems are kept: the others must be reported again.
+    if let Some(cache) = cache
+        && doc.problems.is_empty()
+        && !matches!(doc.root.kind, Kind::Null)
+    {
+        let root = Arc::new(doc.root);
+        if let Ok(mut files) = cache.files.lock() {
+            files.insert(path.to_path_buf(), (text.to_string(), root.clone()));
+        }
+        return Ok(Parsed::Kept(root));
+    }
+    Ok(Parsed::New(doc))
 }
 
 /// A file that could not be read or parsed: already reported, and kept so that what it
@@ -227,8 +276,8 @@ impl<'d> Loader<'d> {
         self.languages[0].clone()
     }
 
-    fn run(&mut self, parsed: Vec<(Entry, Node)>) -> Option<Model> {
-        let mut by_role: BTreeMap<Role, Vec<(PathBuf, Node)>> = BTreeMap::new();
+    fn run(&mut self, parsed: Vec<(Entry, Arc<Node>)>) -> Option<Model> {
+        let mut by_role: BTreeMap<Role, Vec<(PathBuf, Arc<Node>)>> = BTreeMap::new();
         for (entry, node) in parsed {
             by_role
                 .entry(entry.role)
@@ -534,7 +583,7 @@ impl<'d> Loader<'d> {
 
     // ----- checklists -------------------------------------------------------------------
 
-    fn checklists(&mut self, files: Vec<(PathBuf, Node)>) -> Vec<Checklist> {
+    fn checklists(&mut self, files: Vec<(PathBuf, Arc<Node>)>) -> Vec<Checklist> {
         let mut out: Vec<Checklist> = Vec::new();
         let mut seen: HashMap<(String, u32), PathBuf> = HashMap::new();
         for (path, node) in &files {
@@ -690,8 +739,8 @@ impl<'d> Loader<'d> {
 
     fn rounds(
         &mut self,
-        round_files: Vec<(PathBuf, Node)>,
-        audit_files: Vec<(PathBuf, Node)>,
+        round_files: Vec<(PathBuf, Arc<Node>)>,
+        audit_files: Vec<(PathBuf, Arc<Node>)>,
         checklists: &[Checklist],
     ) -> (Vec<Round>, Vec<(String, String, AuditSite)>) {
         let mut index: HashMap<(&str, u32), &Checklist> = HashMap::new();
@@ -1150,7 +1199,10 @@ impl<'d> Loader<'d> {
 
     // ----- interface strings ------------------------------------------------------------
 
-    fn strings(&mut self, files: Vec<(PathBuf, Node)>) -> HashMap<String, HashMap<String, String>> {
+    fn strings(
+        &mut self,
+        files: Vec<(PathBuf, Arc<Node>)>,
+    ) -> HashMap<String, HashMap<String, String>> {
         let mut out = HashMap::new();
         for (path, node) in &files {
             let mut ctx = file_ctx(self.diags, &mut self.texts, path);

@@ -1,10 +1,15 @@
 //! Writing a built site to disk: refusing output folders that would destroy user files, and
 //! swapping the new site in only once it is complete.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
 
 use crate::render::Site;
 
@@ -151,32 +156,66 @@ pub fn write_site(out: &Path, site: &Site) -> Result<(), OutputError> {
 
 /// [`write_site`], waiting at most `lock_wait` for another build writing the same folder.
 pub fn write_site_with(out: &Path, site: &Site, lock_wait: Duration) -> Result<(), OutputError> {
-    let parent = out
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let name = out
-        .file_name()
-        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let _lock = BuildLock::acquire(&parent, &name, lock_wait)?;
-    clean_debris(&parent, &name);
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.new-{pid}"));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
-    }
-    let result =
-        write_tree(&staging, site).and_then(|()| swap_in(&staging, out, &parent, &name, pid));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::begin(out, lock_wait)?;
+    site.files
+        .par_iter()
+        .try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
+    staging.commit()
 }
 
-fn write_tree(dir: &Path, site: &Site) -> Result<(), OutputError> {
-    fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut made = std::collections::HashSet::new();
-    for (rel, bytes) in &site.files {
+/// A new site being written beside the output folder, under the build lock. Files are
+/// written as they are made, from any thread; [`Staging::commit`] swaps the folder in once
+/// it is complete. Dropped without a commit — a failed build, a panic — it removes its
+/// folder and the previous site is left as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    pid: u32,
+    /// Folders already made in `dir`, so each is created once.
+    made: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    committed: bool,
+    _lock: BuildLock,
+}
+
+impl Staging {
+    /// Takes the build lock for `out` (waiting at most `lock_wait`), clears what killed
+    /// builds left beside it and makes an empty staging folder.
+    pub fn begin(out: &Path, lock_wait: Duration) -> Result<Staging, OutputError> {
+        let parent = out
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let name = out
+            .file_name()
+            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let lock = BuildLock::acquire(&parent, &name, lock_wait)?;
+        clean_debris(&parent, &name);
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.new-{pid}"));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            parent,
+            name,
+            pid,
+            made: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            pages: AtomicUsize::new(0),
+            committed: false,
+            _lock: lock,
+        })
+    }
+
+    /// Writes one file of the site; `rel` is its path in the site, with `/`.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         // Site paths come from validated ids; a path that could leave the folder is a bug,
         // and is refused rather than written.
         let inside = !rel.is_empty()
@@ -185,25 +224,65 @@ fn write_tree(dir: &Path, site: &Site) -> Result<(), OutputError> {
                 .all(|c| matches!(c, Component::Normal(_)));
         if !inside {
             return Err(OutputError::Io {
-                path: dir.join(rel),
+                path: self.dir.join(rel),
                 error: io::Error::new(
                     io::ErrorKind::InvalidInput,
                     "a site file path that leaves the output folder",
                 ),
             });
         }
-        let path = dir.join(rel);
-        if let Some(p) = path.parent()
-            && made.insert(p.to_path_buf())
-        {
-            fs::create_dir_all(p).map_err(io_err(p))?;
+        let path = self.dir.join(rel);
+        if let Some(p) = path.parent() {
+            let known = self.made.lock().is_ok_and(|made| made.contains(p));
+            if !known {
+                // Made before it is recorded, so no other thread writes into it too early;
+                // two threads making the same folder is harmless.
+                fs::create_dir_all(p).map_err(io_err(p))?;
+                if let Ok(mut made) = self.made.lock() {
+                    made.insert(p.to_path_buf());
+                }
+            }
         }
-        let mut f = io::BufWriter::new(fs::File::create(&path).map_err(io_err(&path))?);
-        f.write_all(bytes).map_err(io_err(&path))?;
-        f.flush().map_err(io_err(&path))?;
+        // One write of the whole file: pages are made in memory, so no buffer is needed.
+        fs::write(&path, bytes).map_err(io_err(&path))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if rel.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
     }
-    let marker = dir.join(MARKER);
-    fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))
+
+    /// How many files, and of them HTML pages, have been written.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.files.load(Ordering::Relaxed),
+            self.pages.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Marks the folder as auditbook's and swaps it in for the previous site.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let marker = self.dir.join(MARKER);
+        fs::write(&marker, MARKER_TEXT).map_err(io_err(&marker))?;
+        swap_in(&self.dir, &self.out, &self.parent, &self.name, self.pid)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), crate::render::RenderError> {
+        self.write(&path, &bytes)
+            .map_err(crate::render::RenderError::Write)
+    }
 }
 
 fn swap_in(
@@ -223,11 +302,30 @@ fn swap_in(
                 error,
             });
         }
-        let _ = fs::remove_dir_all(&old);
+        remove_tree(&old);
     } else {
         fs::rename(staging, out).map_err(io_err(out))?;
     }
     Ok(())
+}
+
+/// Removes a folder and everything in it, folders in parallel: the previous site can hold
+/// tens of thousands of files. Links are removed, never followed. Best effort: what cannot
+/// be removed is left for the next build's [`clean_debris`].
+fn remove_tree(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|e| {
+        let path = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_tree(&path);
+        } else {
+            let _ = fs::remove_file(&path);
+        }
+    });
+    let _ = fs::remove_dir(dir);
 }
 
 /// Removes what an interrupted build left beside the output: staging and old folders,
@@ -500,6 +598,51 @@ mod tests {
             assert!(write_site(&out, &s).is_err(), "{bad}");
             assert!(!tmp.path().join("escape.html").exists());
             assert!(!out.exists(), "{bad}: a partial site was swapped in");
+        }
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_before_its_commit_leaves_the_previous_site() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        write_site(&out, &site("old")).expect("the first build");
+        let staging = Staging::begin(&out, Duration::from_secs(1)).expect("staging");
+        staging
+            .write("index.html", b"half a build")
+            .expect("a page");
+        staging.write("a/b/c.html", b"more").expect("a page");
+        assert_eq!(staging.counts(), (2, 2));
+        drop(staging);
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("the old site"),
+            "old"
+        );
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .expect("read")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "site")
+            .collect();
+        assert!(left.is_empty(), "debris: {left:?}");
+    }
+
+    #[test]
+    fn files_written_from_many_threads_all_arrive() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        let staging = Staging::begin(&out, Duration::from_secs(1)).expect("staging");
+        (0..400).into_par_iter().for_each(|i| {
+            staging
+                .write(
+                    &format!("d{}/e{}/p{i}.html", i % 7, i % 3),
+                    i.to_string().as_bytes(),
+                )
+                .expect("a page");
+        });
+        staging.commit().expect("the swap");
+        for i in 0..400 {
+            let page = out.join(format!("d{}/e{}/p{i}.html", i % 7, i % 3));
+            assert_eq!(fs::read_to_string(page).expect("written"), i.to_string());
         }
     }
 

@@ -139,10 +139,12 @@ impl Templates {
         if name == "report.html" {
             ctx.insert("style", &self.style);
         }
-        self.tera.render(name, &ctx).map_err(|e| RenderError {
-            template: name.to_string(),
-            message: one_line(&e),
-        })
+        self.tera
+            .render(name, &ctx)
+            .map_err(|e| RenderError::Template {
+                template: name.to_string(),
+                message: one_line(&e),
+            })
     }
 }
 

@@ -4,7 +4,8 @@
 mod format;
 mod pages;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -32,16 +33,48 @@ impl Site {
     }
 }
 
-/// A problem with a template: a workspace override that does not compile or render.
+/// Where rendered files go, from any thread: the output's staging folder for `build`, memory
+/// for `serve` and tests.
+pub trait Sink: Sync {
+    /// Takes one file of the site; `path` is relative, with `/`.
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), RenderError>;
+}
+
+/// Collects a site in memory.
+#[derive(Default)]
+pub struct Collect(Mutex<Site>);
+
+impl Collect {
+    pub fn into_site(self) -> Site {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), RenderError> {
+        let mut site = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        site.add(path, bytes);
+        Ok(())
+    }
+}
+
+/// Why a site could not be rendered.
 #[derive(Debug)]
-pub struct RenderError {
-    pub template: String,
-    pub message: String,
+pub enum RenderError {
+    /// A template failed: a workspace override that does not compile or render.
+    Template { template: String, message: String },
+    /// A rendered file could not be written.
+    Write(crate::output::OutputError),
 }
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "template '{}': {}", self.template, self.message)
+        match self {
+            RenderError::Template { template, message } => {
+                write!(f, "template '{template}': {message}")
+            }
+            RenderError::Write(e) => write!(f, "cannot write the site: {e}"),
+        }
     }
 }
 
@@ -238,12 +271,63 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// Renders the whole site.
+/// Which pages a render makes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Every file of the site.
+    All,
+    /// The pages and data files of these audits (round id, audit id), the pages of these
+    /// rounds, and the files any change of an audit touches: dashboards, the rounds index
+    /// and latest-round redirect, checklist and metrics pages, search indexes, versions.json
+    /// and assets. `serve` uses it when only audits changed.
+    Only {
+        audits: HashSet<(String, String)>,
+        rounds: HashSet<String>,
+    },
+}
+
+impl Plan {
+    pub fn includes_audit(&self, round: &str, audit: &str) -> bool {
+        match self {
+            Plan::All => true,
+            Plan::Only { audits, .. } => audits.contains(&(round.to_string(), audit.to_string())),
+        }
+    }
+
+    pub fn includes_round(&self, round: &str) -> bool {
+        match self {
+            Plan::All => true,
+            Plan::Only { rounds, .. } => rounds.contains(round),
+        }
+    }
+}
+
+/// Search entries of each audit per language (language, round, audit), kept between the
+/// rebuilds of `serve` so that audits whose pages are not rendered again still have their
+/// entries in the search index.
+pub type SearchMemo = Mutex<HashMap<(String, String, String), pages::SearchEntries>>;
+
+/// Renders the whole site into memory.
 pub fn render(
     model: &Model,
     results: &[AuditResult],
     templates: &Templates,
 ) -> Result<Site, RenderError> {
+    let sink = Collect::default();
+    render_into(model, results, templates, &Plan::All, None, &sink)?;
+    Ok(sink.into_site())
+}
+
+/// Renders the files `plan` names into `sink`, on every core. Each file's bytes depend only
+/// on the model, never on the order work is done in.
+pub fn render_into(
+    model: &Model,
+    results: &[AuditResult],
+    templates: &Templates,
+    plan: &Plan,
+    memo: Option<&SearchMemo>,
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
     let mut strings = HashMap::new();
     for lang in &model.config.languages {
         strings.insert(
@@ -271,23 +355,37 @@ pub fn render(
         string_values,
         result_index,
     };
-    let mut site = Site::default();
-    let languages: Vec<Site> = model
-        .config
-        .languages
+    // One list of work for all languages, so that both cores stay busy to the end.
+    let units = pages::units(&ctx);
+    let languages = &model.config.languages;
+    let work: Vec<(usize, pages::Unit)> = (0..languages.len())
+        .flat_map(|l| units.iter().map(move |u| (l, *u)))
+        .collect();
+    let entries: Vec<(usize, Option<pages::SearchEntries>)> = work
         .par_iter()
-        .map(|lang| {
-            let mut part = Site::default();
-            pages::render_language(&ctx, lang, &mut part)?;
-            Ok(part)
+        .map(|&(l, unit)| {
+            pages::render_unit(&ctx, &languages[l], unit, plan, memo, sink).map(|e| (l, e))
         })
         .collect::<Result<_, RenderError>>()?;
-    for part in languages {
-        site.files.extend(part.files);
+    for (l, lang) in languages.iter().enumerate() {
+        let of_lang = entries
+            .iter()
+            .filter(|(el, _)| *el == l)
+            .filter_map(|(_, e)| e.as_deref())
+            .flatten();
+        pages::render_search(lang, of_lang, sink)?;
     }
-    pages::render_data(&ctx, &mut site)?;
-    site.add("assets/style.css", templates.style().as_bytes());
-    site.add("assets/search.js", crate::templates::SEARCH_JS.as_bytes());
-    site.add("assets/icon.svg", crate::templates::ICON.as_bytes());
-    Ok(site)
+    pages::render_data(&ctx, plan, sink)?;
+    sink.put(
+        "assets/style.css".into(),
+        templates.style().as_bytes().to_vec(),
+    )?;
+    sink.put(
+        "assets/search.js".into(),
+        crate::templates::SEARCH_JS.as_bytes().to_vec(),
+    )?;
+    sink.put(
+        "assets/icon.svg".into(),
+        crate::templates::ICON.as_bytes().to_vec(),
+    )
 }

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::format::{Locale, Md, Txt};
-use super::{Ctx, Link, RenderError, Site};
+use super::{Ctx, Link, Plan, RenderError, SearchMemo, Sink};
 use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef, Status};
 use crate::model::{Audit, Checklist, Round};
@@ -58,7 +58,7 @@ fn status_view(loc: &Locale, s: Status) -> StatusView {
 
 fn render_page<T: Serialize>(
     ctx: &Ctx,
-    site: &mut Site,
+    site: &dyn Sink,
     template: &str,
     path: String,
     page: &super::PageInfo,
@@ -76,7 +76,7 @@ fn render_page<T: Serialize>(
 
 fn render_value(
     ctx: &Ctx,
-    site: &mut Site,
+    site: &dyn Sink,
     template: &str,
     path: String,
     page: &super::PageInfo,
@@ -87,8 +87,7 @@ fn render_value(
     // The renderer's buffer grows by doubling; the site keeps every page until it is
     // written, so the slack would be up to half of peak memory.
     html.shrink_to_fit();
-    site.add(path, html);
-    Ok(())
+    site.put(path, html.into_bytes())
 }
 
 /// Paths of pages, relative to the root of a language.
@@ -113,48 +112,101 @@ pub mod paths {
     }
 }
 
-/// Renders every page of one language.
-pub fn render_language(ctx: &Ctx, lang: &str, site: &mut Site) -> Result<(), RenderError> {
+/// One piece of rendering work in one language: a page, or the pages that share one view.
+#[derive(Clone, Copy)]
+pub enum Unit<'m> {
+    Dashboard,
+    RoundsIndex,
+    Latest,
+    Round(&'m Round),
+    /// An audit's page, gap analysis and report, and its search entries.
+    Audit(&'m Round, &'m Audit),
+    Checklists,
+    Metrics,
+}
+
+/// Every unit of one language, in the order of the site's search index.
+pub fn units<'m>(ctx: &Ctx<'m>) -> Vec<Unit<'m>> {
+    let mut units = vec![Unit::Dashboard, Unit::RoundsIndex, Unit::Latest];
+    for round in &ctx.model.rounds {
+        units.push(Unit::Round(round));
+        units.extend(round.audits.iter().map(|a| Unit::Audit(round, a)));
+    }
+    units.extend([Unit::Checklists, Unit::Metrics]);
+    units
+}
+
+/// A search entry of the site's index.
+pub type SearchEntries = std::sync::Arc<Vec<SearchEntry>>;
+
+/// Renders one unit in `lang`, if `plan` asks for it. An audit gives its search entries,
+/// whether its pages were rendered or not: from `memo` when they were not, and into `memo`
+/// when they were.
+pub fn render_unit(
+    ctx: &Ctx,
+    lang: &str,
+    unit: Unit,
+    plan: &Plan,
+    memo: Option<&SearchMemo>,
+    site: &dyn Sink,
+) -> Result<Option<SearchEntries>, RenderError> {
     let loc = ctx.locale(lang);
     let prefix = ctx.lang_prefix(lang);
-    let mut search = Vec::new();
-    dashboard(ctx, &loc, &prefix, site)?;
-    rounds_index(ctx, &loc, &prefix, site)?;
-    latest_redirect(ctx, &loc, &prefix, site)?;
-    for round in &ctx.model.rounds {
-        round_page(ctx, &loc, &prefix, round, site)?;
-        // Audits render in parallel; their pages and search entries are merged in order.
-        let parts: Vec<(Site, Vec<SearchEntry>)> = round
-            .audits
-            .par_iter()
-            .filter_map(|audit| Some((audit, ctx.result(&round.id, &audit.id)?)))
-            .map(|(audit, result)| {
-                let loc = ctx.locale(lang);
-                let view = AuditView::new(ctx, &loc, round, audit, result);
-                let mut part = Site::default();
-                audit_pages(ctx, &loc, &prefix, round, audit, &view, &mut part)?;
-                Ok((part, view.search_entries(&loc, round, audit)))
-            })
-            .collect::<Result<_, RenderError>>()?;
-        for (part, entries) in parts {
-            site.files.extend(part.files);
-            search.extend(entries);
+    match unit {
+        Unit::Dashboard => dashboard(ctx, &loc, &prefix, site)?,
+        Unit::RoundsIndex => rounds_index(ctx, &loc, &prefix, site)?,
+        Unit::Latest => latest_redirect(ctx, &loc, &prefix, site)?,
+        Unit::Checklists => checklist_pages(ctx, &loc, &prefix, site)?,
+        Unit::Metrics => metrics_page(ctx, &loc, &prefix, site)?,
+        Unit::Round(round) => {
+            if plan.includes_round(&round.id) {
+                round_page(ctx, &loc, &prefix, round, site)?;
+            }
+        }
+        Unit::Audit(round, audit) => {
+            let Some(result) = ctx.result(&round.id, &audit.id) else {
+                return Ok(None);
+            };
+            let key = (lang.to_string(), round.id.clone(), audit.id.clone());
+            let wanted = plan.includes_audit(&round.id, &audit.id);
+            if !wanted && let Some(kept) = memo.and_then(|m| m.lock().ok()?.get(&key).cloned()) {
+                return Ok(Some(kept));
+            }
+            let view = AuditView::new(ctx, &loc, round, audit, result);
+            if wanted {
+                audit_pages(ctx, &loc, &prefix, round, audit, &view, site)?;
+            }
+            let entries = std::sync::Arc::new(view.search_entries(&loc, round, audit));
+            if let Some(mut memo) = memo.and_then(|m| m.lock().ok()) {
+                memo.insert(key, entries.clone());
+            }
+            return Ok(Some(entries));
         }
     }
-    checklist_pages(ctx, &loc, &prefix, site)?;
-    metrics_page(ctx, &loc, &prefix, site)?;
-    let json = serde_json::to_vec(&search).unwrap_or_default();
-    site.add(format!("data/search/{lang}.json"), json);
-    Ok(())
+    Ok(None)
+}
+
+/// The search index of one language, from its audits' entries in site order.
+pub fn render_search<'a>(
+    lang: &str,
+    entries: impl Iterator<Item = &'a SearchEntry>,
+    site: &dyn Sink,
+) -> Result<(), RenderError> {
+    let entries: Vec<&SearchEntry> = entries.collect();
+    let json = serde_json::to_vec(&entries).unwrap_or_default();
+    site.put(format!("data/search/{lang}.json"), json)
 }
 
 /// Data files, written once for all languages.
-pub fn render_data(ctx: &Ctx, site: &mut Site) -> Result<(), RenderError> {
-    for r in ctx.results {
-        let mut json = serde_json::to_vec_pretty(r).unwrap_or_default();
-        json.push(b'\n');
-        site.add(format!("data/rounds/{}/{}.json", r.round, r.audit), json);
-    }
+pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), RenderError> {
+    ctx.results
+        .par_iter()
+        .filter(|r| plan.includes_audit(&r.round, &r.audit))
+        .try_for_each(|r| {
+            let mut json = serde_json::to_vec_pretty(r).unwrap_or_default();
+            json.push(b'\n');
+            site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), json)
+        })?;
     #[derive(Serialize)]
     struct Versions<'a> {
         latest: Option<&'a str>,
@@ -187,8 +239,7 @@ pub fn render_data(ctx: &Ctx, site: &mut Site) -> Result<(), RenderError> {
     };
     let mut json = serde_json::to_vec_pretty(&versions).unwrap_or_default();
     json.push(b'\n');
-    site.add("versions.json", json);
-    Ok(())
+    site.put("versions.json".into(), json)
 }
 
 // ----- shared pieces ------------------------------------------------------------------------
@@ -382,7 +433,7 @@ fn gap_points(result: &AuditResult, gap: f64) -> f64 {
     }
 }
 
-fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(), RenderError> {
+fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &dyn Sink) -> Result<(), RenderError> {
     let path = "index.html";
     let newest = ctx.model.rounds.last();
     let round = newest.map(|r| {
@@ -593,7 +644,7 @@ struct RoundRow {
     average: String,
 }
 
-fn rounds_index(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(), RenderError> {
+fn rounds_index(ctx: &Ctx, loc: &Locale, prefix: &str, site: &dyn Sink) -> Result<(), RenderError> {
     let path = "rounds/index.html";
     let rounds = ctx
         .model
@@ -634,7 +685,7 @@ fn latest_redirect(
     ctx: &Ctx,
     loc: &Locale,
     prefix: &str,
-    site: &mut Site,
+    site: &dyn Sink,
 ) -> Result<(), RenderError> {
     let path = "rounds/latest/index.html";
     #[derive(Serialize)]
@@ -731,7 +782,7 @@ fn round_page(
     loc: &Locale,
     prefix: &str,
     round: &Round,
-    site: &mut Site,
+    site: &dyn Sink,
 ) -> Result<(), RenderError> {
     let path = paths::round(&round.id);
     let mut groups: BTreeMap<(String, u32), Vec<(&Audit, &AuditResult)>> = BTreeMap::new();
@@ -991,7 +1042,7 @@ struct Counts4 {
 }
 
 #[derive(Serialize)]
-struct SearchEntry {
+pub struct SearchEntry {
     kind: String,
     title: String,
     text: String,
@@ -1380,7 +1431,7 @@ fn audit_pages(
     round: &Round,
     audit: &Audit,
     view: &AuditView,
-    site: &mut Site,
+    site: &dyn Sink,
 ) -> Result<(), RenderError> {
     // One template value serves the audit, gaps and report pages.
     let value = tera::Value::from_serializable(view);
@@ -1681,7 +1732,7 @@ fn checklist_pages(
     ctx: &Ctx,
     loc: &Locale,
     prefix: &str,
-    site: &mut Site,
+    site: &dyn Sink,
 ) -> Result<(), RenderError> {
     let mut by_id: BTreeMap<&str, Vec<&Checklist>> = BTreeMap::new();
     for c in &ctx.model.checklists {
@@ -1853,7 +1904,7 @@ struct MetricsPage {
     metrics: Vec<MetricView>,
 }
 
-fn metrics_page(ctx: &Ctx, loc: &Locale, prefix: &str, site: &mut Site) -> Result<(), RenderError> {
+fn metrics_page(ctx: &Ctx, loc: &Locale, prefix: &str, site: &dyn Sink) -> Result<(), RenderError> {
     let path = "metrics/index.html";
     let mut views = Vec::new();
     for def in &ctx.model.metrics {
