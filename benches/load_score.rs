@@ -1,7 +1,9 @@
 //! Loading (read, parse, validate) and scoring generated workspaces of two sizes: 2,000
 //! audits × 60 items (the size a large team reaches in a few years) and 200 × 60. For each,
-//! `load`, `score_all`, and `yaml_parse`: the YAML parsing part of `load` on its own
-//! (`yaml_parse_serde_saphyr`: the same through serde-saphyr alone, the path errors take).
+//! `load`, `score_all`, `yaml_parse`: the YAML parsing part of `load` on its own
+//! (`yaml_parse_serde_saphyr`: the same through serde-saphyr alone, the path errors take),
+//! and `load_validate_cached`: `load` with every parsed file taken from a warm cache, that is
+//! reading and validation without parsing.
 //!
 //! ```text
 //! cargo bench --bench load_score
@@ -18,6 +20,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+
+/// The binary's allocator, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn workspace(audits: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -73,6 +79,16 @@ fn bench_size(c: &mut Criterion, audits: usize, measurement: Duration) {
         .measurement_time(measurement);
     group.bench_function("load", |b| {
         b.iter(|| auditbook::load(black_box(dir.path())).expect("the workspace is readable"));
+    });
+    // Reading and validation without parsing: every document comes from a warm cache, as in
+    // `serve` after a change.
+    let cache = auditbook::load::ParseCache::default();
+    auditbook::load::load_cached(dir.path(), Some(&cache)).expect("the workspace is readable");
+    group.bench_function("load_validate_cached", |b| {
+        b.iter(|| {
+            auditbook::load::load_cached(black_box(dir.path()), Some(&cache))
+                .expect("the workspace is readable")
+        });
     });
     // The share of `load` spent in the YAML parser alone (no I/O, no validation).
     let texts = yaml_texts(dir.path());

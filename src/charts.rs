@@ -91,7 +91,7 @@ pub(crate) fn format_number(v: f64, decimals: usize) -> String {
     }
     // Precision beyond f64's ~17 significant digits only adds noise (and huge ones panic).
     let decimals = decimals.min(12);
-    let mut s = format!("{v:.decimals$}");
+    let mut s = crate::text::fixed(v, decimals);
     if s.contains('.') {
         let kept = s.trim_end_matches('0').trim_end_matches('.').len();
         s.truncate(kept);

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod rebuild;
 pub mod render;
 pub mod score;
 pub mod serve;

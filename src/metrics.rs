@@ -90,7 +90,7 @@ pub fn status(value: f64, target: Option<f64>, warn: Option<f64>, better: Better
 }
 
 /// One metric snapshot file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     pub file: PathBuf,
     pub taken: NaiveDate,

@@ -10,7 +10,7 @@ use crate::metrics::{MetricDef, Snapshot};
 use crate::text::Text;
 
 /// A whole workspace, ready to score and render.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub config: Config,
     /// Every version of every checklist, ordered by id, then version.
@@ -97,7 +97,7 @@ impl Model {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub title: Text,
     /// Site languages; the first is the default, rendered at the root.
@@ -169,7 +169,7 @@ impl Scale {
     pub const BUILTIN_NAMES: [&'static str; 3] = ["yes-no", "maturity", "five-point"];
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Checklist {
     pub id: String,
     pub version: u32,
@@ -225,7 +225,7 @@ impl Checklist {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     pub id: String,
     pub title: Text,
@@ -235,7 +235,7 @@ pub struct Section {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: String,
     pub title: Text,
@@ -248,7 +248,7 @@ pub struct Item {
     pub tags: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Round {
     pub id: String,
     pub title: Option<Text>,
@@ -259,7 +259,7 @@ pub struct Round {
     pub audits: Vec<Audit>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Audit {
     /// The file stem: the audit's id within its round.
     pub id: String,

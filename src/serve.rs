@@ -3,8 +3,9 @@
 //! site and shows the diagnostics on every page.
 //!
 //! Only the in-memory site is served: no request reaches the file system, so no path can
-//! lead outside the site. Each rebuild replaces the whole site at once, so a page is always
-//! served from one complete build. On a loopback address, requests naming another host are
+//! lead outside the site. Rebuilds are incremental (see `rebuild`): only the pages that
+//! depend on a change are rendered again, and the files whose bytes changed are swapped in
+//! all at once, so a page is always served from one complete build. On a loopback address, requests naming another host are
 //! refused (a web page elsewhere cannot read the site through DNS rebinding).
 
 use std::net::{IpAddr, SocketAddr};
@@ -17,8 +18,9 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher as _};
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::build::{self, Failure};
+use crate::build::Failure;
 use crate::diag;
+use crate::rebuild::Rebuilder;
 use crate::render::Site;
 
 /// What the server shows: the last good site, and the problems of the newest build.
@@ -63,10 +65,15 @@ const LIVE_JS: &str = r#"(function () {
 /// Runs the server until the process is stopped.
 pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
     let started = Instant::now();
-    let (site, problems) = match build::build_site(root) {
-        Ok(b) => (b.site, None),
+    let mut rebuilder = Rebuilder::new(root);
+    let mut site = Site::default();
+    let problems = match rebuilder.rebuild(&site) {
+        Ok(built) => {
+            built.apply(&mut site);
+            None
+        }
         Err(Failure::Io(e)) => return Err(format!("cannot read workspace {e}")),
-        Err(other) => (Site::default(), Some(failure_text(other))),
+        Err(other) => Some(failure_text(other)),
     };
     if let Some(p) = &problems {
         eprint!("{p}");
@@ -98,7 +105,7 @@ pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
         );
     }
 
-    let _watcher = watch(root, shared.clone())?;
+    let _watcher = watch(root, rebuilder, shared.clone())?;
     let workers = std::thread::available_parallelism()
         .map_or(4, |n| n.get() * 4)
         .clamp(4, 32);
@@ -134,7 +141,11 @@ fn failure_text(failure: Failure) -> String {
 }
 
 /// Starts watching the workspace; each burst of changes triggers one rebuild.
-fn watch(root: &Path, shared: Arc<Shared>) -> Result<notify::RecommendedWatcher, String> {
+fn watch(
+    root: &Path,
+    mut rebuilder: Rebuilder,
+    shared: Arc<Shared>,
+) -> Result<notify::RecommendedWatcher, String> {
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
@@ -160,7 +171,7 @@ fn watch(root: &Path, shared: Arc<Shared>) -> Result<notify::RecommendedWatcher,
             if !relevant {
                 continue;
             }
-            rebuild(&root, &shared);
+            rebuild(&mut rebuilder, &shared);
         }
     });
     Ok(watcher)
@@ -184,20 +195,35 @@ fn is_relevant(ignored: &[PathBuf], path: &Path) -> bool {
     !ignored.iter().any(|d| path.starts_with(d)) && !name.starts_with('.') && !name.ends_with('~')
 }
 
-fn rebuild(root: &Path, shared: &Shared) {
-    let started = Instant::now();
-    let outcome = build::build_site(root);
+/// Builds again, rendering only what the change touches, and swaps the changed files in
+/// at once: a request sees the site before the change or after it, never between.
+fn rebuild(rebuilder: &mut Rebuilder, shared: &Shared) {
+    let current = match shared.state.lock() {
+        Ok(state) => state.site.clone(),
+        Err(_) => return,
+    };
+    let outcome = rebuilder.rebuild(&current);
+    // Dropped before the swap, so that the site is not copied for this reference.
+    drop(current);
     let Ok(mut state) = shared.state.lock() else {
         return;
     };
     match outcome {
-        Ok(built) => {
+        Ok(rebuilt) => {
             eprintln!(
-                "rebuilt {} pages in {} ms",
-                built.site.page_count(),
-                started.elapsed().as_millis()
+                "rebuilt in {} ms: {} files rendered{}, {} changed{}",
+                rebuilt.took.as_millis(),
+                rebuilt.rendered,
+                if rebuilt.whole { " (whole site)" } else { "" },
+                rebuilt.changed.len(),
+                if rebuilt.removed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} removed", rebuilt.removed.len())
+                }
             );
-            state.site = Arc::new(built.site);
+            // Copies the site only if a request is reading it at this moment.
+            rebuilt.apply(Arc::make_mut(&mut state.site));
             state.problems = None;
         }
         Err(failure) => {

@@ -45,6 +45,8 @@ const BUILTIN: &[(&str, &str)] = &[
 pub struct Templates {
     tera: Tera,
     style: String,
+    /// The source of each template, to tell whether two loads are the same.
+    sources: Vec<(String, String)>,
 }
 
 impl Templates {
@@ -103,7 +105,11 @@ impl Templates {
                 .with_hint("fix the template, or delete it to use the built-in one"),
             ]);
         }
-        Ok(Templates { tera, style })
+        Ok(Templates {
+            tera,
+            style,
+            sources,
+        })
     }
 
     /// The built-in templates alone.
@@ -114,16 +120,25 @@ impl Templates {
         Templates {
             tera,
             style: STYLE.to_string(),
+            sources: BUILTIN
+                .iter()
+                .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+                .collect(),
         }
     }
 
-    /// Renders a page. `data` and `strings` are converted to template values once by the
-    /// caller and shared by every page that uses them.
+    /// Whether `other` was made from the same template sources and stylesheet.
+    pub fn same_sources(&self, other: &Templates) -> bool {
+        self.style == other.style && self.sources == other.sources
+    }
+
     /// The stylesheet: the workspace's `templates/assets/style.css`, else the built-in one.
     pub fn style(&self) -> &str {
         &self.style
     }
 
+    /// Renders a page. `data` and `strings` are converted to template values once by the
+    /// caller and shared by every page that uses them.
     pub fn render(
         &self,
         name: &str,

@@ -85,8 +85,98 @@ pub fn is_rtl(tag: &str) -> bool {
     )
 }
 
+/// `v` with exactly `decimals` decimals, the same string as `format!("{v:.decimals$}")`,
+/// made without the exact float formatter when the rounding is unambiguous: charts and
+/// tables print thousands of numbers per page.
+pub fn fixed(v: f64, decimals: usize) -> String {
+    const POW10: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+    const POW10_INT: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    if decimals < POW10.len() && v.is_finite() {
+        // One multiplication by an exact power of ten: off from the exact product by less
+        // than 1e-7 below 1e9, so rounding to an integer is exact unless the product lies
+        // next to a half, which is left to the exact formatter.
+        let y = v.abs() * POW10[decimals];
+        let whole = y.floor();
+        let frac = y - whole;
+        if y < 1e9 && (frac - 0.5).abs() > 1e-6 {
+            let n = whole as u64 + u64::from(frac > 0.5);
+            let (int, dec) = (n / POW10_INT[decimals], n % POW10_INT[decimals]);
+            let mut s = String::with_capacity(decimals + 12);
+            if v.is_sign_negative() {
+                s.push('-');
+            }
+            s.push_str(&int.to_string());
+            if decimals > 0 {
+                let digits = dec.to_string();
+                s.push('.');
+                s.extend(std::iter::repeat_n('0', decimals - digits.len()));
+                s.push_str(&digits);
+            }
+            return s;
+        }
+    }
+    format!("{v:.decimals$}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fixed_is_the_exact_formatter() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.125,
+            0.375,
+            0.005,
+            0.015,
+            1.005,
+            2.675,
+            99.95,
+            99.949_999_999,
+            100.0,
+            -0.001,
+            -0.004_9,
+            1e-9,
+            123_456_789.987,
+            999_999_999.5,
+            1e9,
+            1e12,
+            4.35,
+            72.727_272,
+            66.666_666_666,
+            33.333_333_333,
+            0.1,
+            0.2,
+            0.3,
+        ];
+        // A deterministic spread of values of every size and sign.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..50_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let scale = 10f64.powi(i % 12 - 3);
+            let v = (unit - 0.3) * scale;
+            values.push(v);
+            // Values on a grid of halves, quarters and eighths: exact ties.
+            values.push(((x % 100_000) as f64) / 8.0 - 5_000.0);
+        }
+        for v in values {
+            for d in 0..8 {
+                assert_eq!(
+                    super::fixed(v, d),
+                    format!("{v:.d$}"),
+                    "{v} with {d} decimals"
+                );
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

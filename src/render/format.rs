@@ -164,7 +164,7 @@ impl Locale<'_> {
             }
             return s;
         }
-        let mut s = format!("{v:.decimals$}");
+        let mut s = crate::text::fixed(v, decimals);
         if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
             s.remove(0);
         }

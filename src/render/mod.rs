@@ -371,8 +371,7 @@ pub fn render_into(
         let of_lang = entries
             .iter()
             .filter(|(el, _)| *el == l)
-            .filter_map(|(_, e)| e.as_deref())
-            .flatten();
+            .filter_map(|(_, e)| e.as_deref());
         pages::render_search(lang, of_lang, sink)?;
     }
     pages::render_data(&ctx, plan, sink)?;

@@ -136,8 +136,9 @@ pub fn units<'m>(ctx: &Ctx<'m>) -> Vec<Unit<'m>> {
     units
 }
 
-/// A search entry of the site's index.
-pub type SearchEntries = std::sync::Arc<Vec<SearchEntry>>;
+/// The search entries of one audit in one language, as the JSON objects of the index
+/// joined by commas: made once, in parallel, and joined into the index in site order.
+pub type SearchEntries = std::sync::Arc<[u8]>;
 
 /// Renders one unit in `lang`, if `plan` asks for it. An audit gives its search entries,
 /// whether its pages were rendered or not: from `memo` when they were not, and into `memo`
@@ -156,8 +157,17 @@ pub fn render_unit(
         Unit::Dashboard => dashboard(ctx, &loc, &prefix, site)?,
         Unit::RoundsIndex => rounds_index(ctx, &loc, &prefix, site)?,
         Unit::Latest => latest_redirect(ctx, &loc, &prefix, site)?,
-        Unit::Checklists => checklist_pages(ctx, &loc, &prefix, site)?,
-        Unit::Metrics => metrics_page(ctx, &loc, &prefix, site)?,
+        // Checklist and metrics pages show nothing of audits.
+        Unit::Checklists => {
+            if *plan == Plan::All {
+                checklist_pages(ctx, &loc, &prefix, site)?;
+            }
+        }
+        Unit::Metrics => {
+            if *plan == Plan::All {
+                metrics_page(ctx, &loc, &prefix, site)?;
+            }
+        }
         Unit::Round(round) => {
             if plan.includes_round(&round.id) {
                 round_page(ctx, &loc, &prefix, round, site)?;
@@ -176,7 +186,14 @@ pub fn render_unit(
             if wanted {
                 audit_pages(ctx, &loc, &prefix, round, audit, &view, site)?;
             }
-            let entries = std::sync::Arc::new(view.search_entries(&loc, round, audit));
+            let mut json = Vec::new();
+            for (i, entry) in view.search_entries(&loc, round, audit).iter().enumerate() {
+                if i > 0 {
+                    json.push(b',');
+                }
+                serde_json::to_writer(&mut json, entry).unwrap_or_default();
+            }
+            let entries: SearchEntries = json.into();
             if let Some(mut memo) = memo.and_then(|m| m.lock().ok()) {
                 memo.insert(key, entries.clone());
             }
@@ -186,14 +203,20 @@ pub fn render_unit(
     Ok(None)
 }
 
-/// The search index of one language, from its audits' entries in site order.
+/// The search index of one language, from its audits' entries in site order: a JSON array.
 pub fn render_search<'a>(
     lang: &str,
-    entries: impl Iterator<Item = &'a SearchEntry>,
+    entries: impl Iterator<Item = &'a [u8]>,
     site: &dyn Sink,
 ) -> Result<(), RenderError> {
-    let entries: Vec<&SearchEntry> = entries.collect();
-    let json = serde_json::to_vec(&entries).unwrap_or_default();
+    let mut json = vec![b'['];
+    for chunk in entries.filter(|c| !c.is_empty()) {
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        json.extend_from_slice(chunk);
+    }
+    json.push(b']');
     site.put(format!("data/search/{lang}.json"), json)
 }
 

@@ -1,0 +1,194 @@
+//! Incremental rebuilds for `serve`: after a change, only the files parsed again whose text
+//! changed, and only the pages rendered again that depend on what changed.
+//!
+//! What depends on what is decided by comparing the new model with the previous one, not by
+//! which files the watcher named, so editors that save through renames or several writes
+//! cannot confuse it. When only audits changed (their answers, notes, evidence, actions,
+//! summaries, auditors), the pages rendered again are:
+//!
+//! - the audit, gap analysis and report pages and the data file of each changed audit, and
+//!   of each audit whose previous audit in its series changed (its "change since" section
+//!   and its result's `previous` compare with it);
+//! - the round pages of those audits;
+//! - the pages every audit feeds: dashboards, the rounds index, the latest-round redirect,
+//!   checklist and metrics pages, search indexes and `versions.json`.
+//!
+//! Anything else — the configuration, a checklist, a snapshot, interface strings, a
+//! template, a round's title or date, an audit added, removed, moved to another checklist,
+//! subject or date — renders the whole site again. Either way the result is the same site a
+//! full build makes, byte for byte (tests/incremental.rs holds it to that), and only the
+//! files whose bytes changed are replaced.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::{self, Failure, Prepared};
+use crate::load::ParseCache;
+use crate::model::{Audit, Model, Round};
+use crate::render::{Collect, Plan, SearchMemo, Site};
+
+/// What one rebuild did to the site.
+pub struct Rebuilt {
+    /// The files whose bytes changed (or are new), with their new bytes.
+    pub changed: Vec<(String, Vec<u8>)>,
+    /// Files of the previous site that the new one no longer has.
+    pub removed: Vec<String>,
+    /// Whether the whole site was rendered again.
+    pub whole: bool,
+    /// What was rendered.
+    pub plan: Plan,
+    /// How many files were rendered.
+    pub rendered: usize,
+    /// Pages in the new site.
+    pub pages: usize,
+    pub took: Duration,
+}
+
+impl Rebuilt {
+    /// Makes `site` the new site.
+    pub fn apply(self, site: &mut Site) {
+        for path in self.removed {
+            site.files.remove(&path);
+        }
+        site.files.extend(self.changed);
+    }
+}
+
+/// Keeps what a rebuild can reuse: parsed files, search entries, and the model and results
+/// of the last good build.
+pub struct Rebuilder {
+    root: PathBuf,
+    cache: ParseCache,
+    memo: SearchMemo,
+    last: Option<Prepared>,
+}
+
+impl Rebuilder {
+    pub fn new(root: &Path) -> Rebuilder {
+        Rebuilder {
+            root: root.to_path_buf(),
+            cache: ParseCache::default(),
+            memo: SearchMemo::default(),
+            last: None,
+        }
+    }
+
+    /// Builds the site again and tells how it differs from `current`, the site of the last
+    /// good build (empty before the first). On failure nothing is kept of the attempt.
+    pub fn rebuild(&mut self, current: &Site) -> Result<Rebuilt, Failure> {
+        let started = Instant::now();
+        let prepared = build::prepare_cached(&self.root, Some(&self.cache))?;
+        let plan = match &self.last {
+            Some(last) => plan(last, &prepared),
+            None => Plan::All,
+        };
+        let sink = Collect::default();
+        prepared
+            .render(&plan, Some(&self.memo), &sink)
+            .map_err(Failure::Render)?;
+        let fresh = sink.into_site();
+        let rendered = fresh.files.len();
+        let whole = plan == Plan::All;
+        // A partial render leaves every file it did not make as it was.
+        let removed: Vec<String> = if whole {
+            (current.files.keys())
+                .filter(|p| !fresh.files.contains_key(*p))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let pages = if whole {
+            fresh.page_count()
+        } else {
+            current.page_count()
+        };
+        let changed: Vec<(String, Vec<u8>)> = (fresh.files.into_iter())
+            .filter(|(path, bytes)| current.files.get(path) != Some(bytes))
+            .collect();
+        self.last = Some(prepared);
+        Ok(Rebuilt {
+            changed,
+            removed,
+            whole,
+            plan,
+            rendered,
+            pages,
+            took: started.elapsed(),
+        })
+    }
+}
+
+/// What must be rendered again for the site of `old` to become the site of `new`.
+pub fn plan(old: &Prepared, new: &Prepared) -> Plan {
+    if !old.templates.same_sources(&new.templates) || !same_except_audits(&old.model, &new.model) {
+        return Plan::All;
+    }
+    // Rounds, and the audits in each, are the same; find the audits that changed.
+    let mut changed: HashSet<(String, String)> = HashSet::new();
+    for (old_round, new_round) in old.model.rounds.iter().zip(&new.model.rounds) {
+        for (a, b) in old_round.audits.iter().zip(&new_round.audits) {
+            if a != b {
+                changed.insert((b.round.clone(), b.id.clone()));
+            }
+        }
+    }
+    for (a, b) in old.results.iter().zip(&new.results) {
+        if a != b {
+            changed.insert((b.round.clone(), b.audit.clone()));
+        }
+    }
+    // An audit's pages compare it with the previous audit of its series.
+    let mut audits = changed.clone();
+    for r in &new.results {
+        if let Some(p) = &r.previous
+            && changed.contains(&(p.round.clone(), p.audit.clone()))
+        {
+            audits.insert((r.round.clone(), r.audit.clone()));
+        }
+    }
+    let rounds = audits.iter().map(|(r, _)| r.clone()).collect();
+    Plan::Only { audits, rounds }
+}
+
+/// Whether two models differ at most in what audits answer: the same configuration,
+/// checklists, metrics, snapshots and strings; the same rounds with the same audits, each
+/// on the same checklist version, subject and date.
+fn same_except_audits(old: &Model, new: &Model) -> bool {
+    old.config == new.config
+        && old.checklists == new.checklists
+        && old.metrics == new.metrics
+        && old.snapshots == new.snapshots
+        && old.i18n == new.i18n
+        && old.rounds.len() == new.rounds.len()
+        && old
+            .rounds
+            .iter()
+            .zip(&new.rounds)
+            .all(|(a, b)| same_round(a, b))
+}
+
+fn same_round(a: &Round, b: &Round) -> bool {
+    a.id == b.id
+        && a.title == b.title
+        && a.date == b.date
+        && a.summary == b.summary
+        && a.audits.len() == b.audits.len()
+        && a.audits
+            .iter()
+            .zip(&b.audits)
+            .all(|(x, y)| same_place(x, y))
+}
+
+/// The same audit in the same place: its series, date and subject's title are what other
+/// pages show of it.
+fn same_place(a: &Audit, b: &Audit) -> bool {
+    a.id == b.id
+        && a.round == b.round
+        && a.checklist == b.checklist
+        && a.version == b.version
+        && a.subject == b.subject
+        && a.subject_title == b.subject_title
+        && a.date == b.date
+}
