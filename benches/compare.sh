@@ -101,8 +101,19 @@ awk -v n="$LAST_PAGES" -v dir="$hs/content/pages" 'BEGIN {
 }'
 bench "hugo ($LAST_PAGES md pages)" hugo --quiet -s "$hs" -d "$WORK/hugo-out"
 HUGO_MED=$MED
+
+# The floor: cp -r of the same output into a fresh folder (removing the copy is not timed).
+: > "$WORK/runs.txt"
+for _ in $(seq "$RUNS"); do
+  rm -rf "$WORK/cp-out"
+  run_timed cp -r "$WORK/out-480" "$WORK/cp-out" >> "$WORK/runs.txt"
+done
+MED=$(cut -d' ' -f1 "$WORK/runs.txt" | median)
+printf '%-28s %8s s  (%s runs: %s)\n' "cp -r ($LAST_PAGES p site)" "$MED" "$RUNS" "$(cut -d' ' -f1 "$WORK/runs.txt" | tr '\n' ' ')"
+CP_MED=$MED
 echo
 awk -v a="$LAST_MED" -v h="$HUGO_MED" -v m="$LAST_MEM" 'BEGIN { printf "ratio auditbook / hugo at %s: %.2f (target < 0.40); peak memory %s MB (target < 300)\n", "'"$LAST_PAGES"' pages", a / h, m }'
+awk -v a="$LAST_MED" -v c="$CP_MED" 'BEGIN { printf "ratio auditbook / cp -r: %.1f (target < 5)\n", a / c }'
 
 if [ -z "${SKIP_LARGE:-}" ]; then
   ws="$WORK/ws-large"

@@ -45,6 +45,8 @@ const BUILTIN: &[(&str, &str)] = &[
 pub struct Templates {
     tera: Tera,
     style: String,
+    /// The stylesheet as a template value, made once: the report inlines it.
+    style_value: tera::Value,
     /// The source of each template, to tell whether two loads are the same.
     sources: Vec<(String, String)>,
 }
@@ -107,6 +109,7 @@ impl Templates {
         }
         Ok(Templates {
             tera,
+            style_value: tera::Value::from(style.as_str()),
             style,
             sources,
         })
@@ -120,6 +123,7 @@ impl Templates {
         Templates {
             tera,
             style: STYLE.to_string(),
+            style_value: tera::Value::from(STYLE),
             sources: BUILTIN
                 .iter()
                 .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
@@ -145,17 +149,21 @@ impl Templates {
         page: &PageInfo,
         data: &tera::Value,
         (strings, attr_strings): &(tera::Value, tera::Value),
-    ) -> Result<String, RenderError> {
+    ) -> Result<Vec<u8>, RenderError> {
         let mut ctx = Context::new();
         ctx.insert("page", page);
         ctx.insert_value("data", data.clone());
         ctx.insert_value("t", strings.clone());
         ctx.insert_value("ta", attr_strings.clone());
         if name == "report.html" {
-            ctx.insert("style", &self.style);
+            ctx.insert_value("style", self.style_value.clone());
         }
+        // Pages are written as bytes: rendering into a buffer skips checking the UTF-8 of
+        // a string that is only ever written out (Tera writes valid UTF-8).
+        let mut html = Vec::with_capacity(32 * 1024);
         self.tera
-            .render(name, &ctx)
+            .render_to(name, &ctx, &mut html)
+            .map(|()| html)
             .map_err(|e| RenderError::Template {
                 template: name.to_string(),
                 message: one_line(&e),

@@ -51,7 +51,10 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), RenderError> {
+    fn put(&self, path: String, mut bytes: Vec<u8>) -> Result<(), RenderError> {
+        // Pages come in buffers with room to spare; a site kept in memory keeps only what
+        // it needs.
+        bytes.shrink_to_fit();
         let mut site = self.0.lock().unwrap_or_else(|e| e.into_inner());
         site.add(path, bytes);
         Ok(())

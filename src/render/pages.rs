@@ -83,11 +83,8 @@ fn render_value(
     data: &tera::Value,
 ) -> Result<(), RenderError> {
     let strings = &ctx.string_values[&page.lang];
-    let mut html = ctx.templates.render(template, page, data, strings)?;
-    // The renderer's buffer grows by doubling; the site keeps every page until it is
-    // written, so the slack would be up to half of peak memory.
-    html.shrink_to_fit();
-    site.put(path, html.into_bytes())
+    let html = ctx.templates.render(template, page, data, strings)?;
+    site.put(path, html)
 }
 
 /// Paths of pages, relative to the root of a language.
