@@ -279,8 +279,8 @@ impl Drop for Staging {
 }
 
 impl crate::render::Sink for Staging {
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), crate::render::RenderError> {
-        self.write(&path, &bytes)
+    fn put(&self, path: String, bytes: &[u8]) -> Result<(), crate::render::RenderError> {
+        self.write(&path, bytes)
             .map_err(crate::render::RenderError::Write)
     }
 }

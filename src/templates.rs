@@ -141,15 +141,16 @@ impl Templates {
         &self.style
     }
 
-    /// Renders a page. `data` and `strings` are converted to template values once by the
-    /// caller and shared by every page that uses them.
+    /// Renders a page into `out`. `data` and `strings` are converted to template values
+    /// once by the caller and shared by every page that uses them.
     pub fn render(
         &self,
         name: &str,
         page: &PageInfo,
         data: &tera::Value,
         (strings, attr_strings): &(tera::Value, tera::Value),
-    ) -> Result<Vec<u8>, RenderError> {
+        out: &mut Vec<u8>,
+    ) -> Result<(), RenderError> {
         let mut ctx = Context::new();
         ctx.insert("page", page);
         ctx.insert_value("data", data.clone());
@@ -160,10 +161,8 @@ impl Templates {
         }
         // Pages are written as bytes: rendering into a buffer skips checking the UTF-8 of
         // a string that is only ever written out (Tera writes valid UTF-8).
-        let mut html = Vec::with_capacity(32 * 1024);
         self.tera
-            .render_to(name, &ctx, &mut html)
-            .map(|()| html)
+            .render_to(name, &ctx, out)
             .map_err(|e| RenderError::Template {
                 template: name.to_string(),
                 message: one_line(&e),

@@ -37,7 +37,7 @@ impl Site {
 /// for `serve` and tests.
 pub trait Sink: Sync {
     /// Takes one file of the site; `path` is relative, with `/`.
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), RenderError>;
+    fn put(&self, path: String, bytes: &[u8]) -> Result<(), RenderError>;
 }
 
 /// Collects a site in memory.
@@ -51,10 +51,8 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn put(&self, path: String, mut bytes: Vec<u8>) -> Result<(), RenderError> {
-        // Pages come in buffers with room to spare; a site kept in memory keeps only what
-        // it needs.
-        bytes.shrink_to_fit();
+    fn put(&self, path: String, bytes: &[u8]) -> Result<(), RenderError> {
+        let bytes = bytes.to_vec();
         let mut site = self.0.lock().unwrap_or_else(|e| e.into_inner());
         site.add(path, bytes);
         Ok(())
@@ -380,14 +378,14 @@ pub fn render_into(
     pages::render_data(&ctx, plan, sink)?;
     sink.put(
         "assets/style.css".into(),
-        templates.style().as_bytes().to_vec(),
+        templates.style().as_bytes(),
     )?;
     sink.put(
         "assets/search.js".into(),
-        crate::templates::SEARCH_JS.as_bytes().to_vec(),
+        crate::templates::SEARCH_JS.as_bytes(),
     )?;
     sink.put(
         "assets/icon.svg".into(),
-        crate::templates::ICON.as_bytes().to_vec(),
+        crate::templates::ICON.as_bytes(),
     )
 }

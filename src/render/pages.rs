@@ -83,8 +83,15 @@ fn render_value(
     data: &tera::Value,
 ) -> Result<(), RenderError> {
     let strings = &ctx.string_values[&page.lang];
-    let html = ctx.templates.render(template, page, data, strings)?;
-    site.put(path, html)
+    thread_local! {
+        /// Each thread renders into one buffer, reused page after page.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|html| {
+        html.clear();
+        ctx.templates.render(template, page, data, strings, html)?;
+        site.put(path, html)
+    })
 }
 
 /// Paths of pages, relative to the root of a language.
@@ -214,7 +221,7 @@ pub fn render_search<'a>(
         json.extend_from_slice(chunk);
     }
     json.push(b']');
-    site.put(format!("data/search/{lang}.json"), json)
+    site.put(format!("data/search/{lang}.json"), &json)
 }
 
 /// Data files, written once for all languages.
@@ -225,7 +232,7 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
         .try_for_each(|r| {
             let mut json = serde_json::to_vec_pretty(r).unwrap_or_default();
             json.push(b'\n');
-            site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), json)
+            site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), &json)
         })?;
     #[derive(Serialize)]
     struct Versions<'a> {
@@ -259,7 +266,7 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
     };
     let mut json = serde_json::to_vec_pretty(&versions).unwrap_or_default();
     json.push(b'\n');
-    site.put("versions.json".into(), json)
+    site.put("versions.json".into(), &json)
 }
 
 // ----- shared pieces ------------------------------------------------------------------------
