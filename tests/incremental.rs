@@ -356,6 +356,23 @@ fn other_changes_render_the_whole_site_and_equal_a_full_build() {
     let r = s.rebuild();
     assert!(r.changed.is_empty(), "{r:?}");
 
+    // A template override, then an interface string.
+    let base = fs::read_to_string("templates/base.html").expect("the built-in base template");
+    let dir = s.root.join("templates");
+    fs::create_dir_all(&dir).expect("mkdir");
+    fs::write(
+        dir.join("base.html"),
+        base.replacen("<body", "<!-- our own base -->\n<body", 1),
+    )
+    .expect("write");
+    let r = s.rebuild();
+    assert!(r.whole, "{r:?}");
+    assert!(r.changed.len() > 100, "{r:?}");
+    fs::create_dir_all(s.root.join("i18n")).expect("mkdir");
+    fs::write(s.root.join("i18n/en.yaml"), "nav_dashboard: Overview\n").expect("write");
+    let r = s.rebuild();
+    assert!(r.whole, "{r:?}");
+
     // The site's address.
     s.edit("auditbook.yaml", |t| {
         t.replace(

@@ -587,3 +587,47 @@ fn pages_are_whole_during_a_rapid_stream_of_changes() {
     );
     s.assert_alive();
 }
+
+#[test]
+fn an_audit_edit_renders_only_its_pages_and_shows_at_once() {
+    let mut s = Server::start();
+    let page = "/rounds/2026-q2/eu/index.html";
+    let before = get(s.addr, page).expect("the audit page");
+    assert_eq!(before.status, 200);
+    assert!(!before.body.contains("Checked with the team lead"));
+    write(
+        &s.ws,
+        "audits/2026-q2/eu.yaml",
+        &AUDIT.replace(
+            "assess-quality: 3",
+            "assess-quality: {score: 2, note: Checked with the team lead.}",
+        ),
+    );
+    let started = Instant::now();
+    loop {
+        let r = get(s.addr, page).expect("the audit page");
+        if r.body.contains("Checked with the team lead") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the edit never showed; log:\n{}",
+            s.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The Croatian page changed too, and the rebuild rendered only part of the site.
+    let hr = get(s.addr, "/hr/rounds/2026-q2/eu/index.html").expect("the Croatian page");
+    assert!(
+        hr.body.contains("Checked with the team lead"),
+        "{}",
+        hr.body
+    );
+    let log = s.log();
+    let line = log
+        .lines()
+        .rfind(|l| l.starts_with("rebuilt"))
+        .unwrap_or_else(|| panic!("no rebuild was logged:\n{log}"));
+    assert!(!line.contains("whole site"), "{line}");
+    s.assert_alive();
+}

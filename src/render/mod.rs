@@ -376,16 +376,10 @@ pub fn render_into(
         pages::render_search(lang, of_lang, sink)?;
     }
     pages::render_data(&ctx, plan, sink)?;
-    sink.put(
-        "assets/style.css".into(),
-        templates.style().as_bytes(),
-    )?;
+    sink.put("assets/style.css".into(), templates.style().as_bytes())?;
     sink.put(
         "assets/search.js".into(),
         crate::templates::SEARCH_JS.as_bytes(),
     )?;
-    sink.put(
-        "assets/icon.svg".into(),
-        crate::templates::ICON.as_bytes(),
-    )
+    sink.put("assets/icon.svg".into(), crate::templates::ICON.as_bytes())
 }
