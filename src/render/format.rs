@@ -12,11 +12,14 @@ use crate::text::{Text, is_rtl};
 
 /// A text as a page shows it: `lang` is set when the text fell back to a language other
 /// than the page's, so the template can mark it, and `dir` when that language is written
-/// the other way.
+/// the other way. Templates get `lang` and `dir` only when they are set (a text is then a
+/// smaller template value, which is quicker to make).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Txt {
     pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dir: Option<&'static str>,
 }
 
@@ -36,7 +39,9 @@ impl Txt {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Md {
     pub html: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dir: Option<&'static str>,
 }
 
