@@ -148,7 +148,11 @@ fn watch(
 ) -> Result<notify::RecommendedWatcher, String> {
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res {
+        // Reading a file is no change: without this, every rebuild's own reads would
+        // start the next rebuild.
+        if let Ok(event) = res
+            && !matches!(event.kind, notify::EventKind::Access(_))
+        {
             for p in event.paths {
                 let _ = tx.send(p);
             }

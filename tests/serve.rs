@@ -631,3 +631,13 @@ fn an_audit_edit_renders_only_its_pages_and_shows_at_once() {
     assert!(!line.contains("whole site"), "{line}");
     s.assert_alive();
 }
+
+#[test]
+fn an_idle_server_does_not_rebuild() {
+    let mut s = Server::start();
+    // Reading the workspace is not a change: a rebuild must not start the next one.
+    std::thread::sleep(Duration::from_millis(1500));
+    let log = s.log();
+    assert_eq!(log.matches("rebuilt").count(), 0, "{log}");
+    s.assert_alive();
+}
