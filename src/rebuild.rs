@@ -107,7 +107,10 @@ impl Rebuilder {
         let changed: Vec<(String, Vec<u8>)> = (fresh.files.into_iter())
             .filter(|(path, bytes)| current.files.get(path) != Some(bytes))
             .collect();
-        self.last = Some(prepared);
+        // The previous model is freed on a thread of its own: the new site need not wait.
+        if let Some(old) = self.last.replace(prepared) {
+            std::thread::spawn(move || drop(old));
+        }
         Ok(Rebuilt {
             changed,
             removed,

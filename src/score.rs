@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 use crate::metrics::{self, MetricDef, Snapshot, Status};
@@ -291,12 +292,15 @@ pub fn metric_result(def: &MetricDef, snapshot: &Snapshot) -> Option<MetricResul
 /// Scores every audit of the model: rounds in order, audits by id within a round.
 pub fn score_all(model: &Model) -> Vec<AuditResult> {
     let index = SnapshotIndex::new(&model.snapshots);
-    let mut results = Vec::new();
-    // Series (checklist, subject) -> the position in `results` of its latest audit so far.
-    let mut latest: HashMap<(&str, Option<&str>), usize> = HashMap::new();
-    for round in &model.rounds {
-        let mut seen_this_round = Vec::new();
-        for audit in &round.audits {
+    // Each audit is scored on its own, on every core; only `previous` links them.
+    let audits: Vec<(&Round, &Audit)> = model
+        .rounds
+        .iter()
+        .flat_map(|r| r.audits.iter().map(move |a| (r, a)))
+        .collect();
+    let mut results: Vec<AuditResult> = audits
+        .par_iter()
+        .map(|&(round, audit)| {
             let checklist = model.checklist_of(audit);
             let mut result = score_audit(round, audit, checklist);
             result.metrics = model
@@ -304,8 +308,17 @@ pub fn score_all(model: &Model) -> Vec<AuditResult> {
                 .iter()
                 .filter_map(|def| metric_result(def, index.for_audit(audit, &def.id)?))
                 .collect();
+            result
+        })
+        .collect();
+    // Series (checklist, subject) -> the position in `results` of its latest audit so far.
+    let mut latest: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    let mut at = 0;
+    for round in &model.rounds {
+        let mut seen_this_round = Vec::new();
+        for audit in &round.audits {
             let series = (audit.checklist.as_str(), audit.subject.as_deref());
-            result.previous = latest.get(&series).map(|&i| {
+            results[at].previous = latest.get(&series).map(|&i| {
                 let p: &AuditResult = &results[i];
                 Previous {
                     round: p.round.clone(),
@@ -313,8 +326,8 @@ pub fn score_all(model: &Model) -> Vec<AuditResult> {
                     score: p.score,
                 }
             });
-            seen_this_round.push((series, results.len()));
-            results.push(result);
+            seen_this_round.push((series, at));
+            at += 1;
         }
         // Updated after the round, so audits of one round never point at each other.
         latest.extend(seen_this_round);
