@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Times whole release builds of generated workspaces at three sizes, a large one, and Hugo on
-# the same number of comparable Markdown pages; prints medians, the ratio to Hugo, peak
-# memory and the build time per 1,000 pages (the slope). Output goes to tmpfs.
+# Times whole release builds of generated workspaces at three sizes and a large one, Hugo on
+# the same number of comparable Markdown pages, cp -r of the same output (the floor), and
+# serve catching up with one saved audit; prints medians, the ratios to Hugo and to cp -r,
+# peak memory and the build time per 1,000 pages (the slope). Output goes to tmpfs.
 #
 #   bash benches/compare.sh            # RUNS=5 by default
 #   RUNS=3 SKIP_LARGE=1 bash benches/compare.sh
@@ -10,21 +11,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-5}
-WORK=${WORK:-/dev/shm/auditbook-bench}
-[ -d /dev/shm ] || WORK=${WORK:-/tmp/auditbook-bench}
+if [ -d /dev/shm ]; then WORK=${WORK:-/dev/shm/auditbook-bench}; else WORK=${WORK:-/tmp/auditbook-bench}; fi
 
-if ! command -v hugo >/dev/null 2>&1; then
+# Hugo to compare with, GNU time for peak memory, curl for the serve measurement: Debian's
+# packages, installed when missing and run as root.
+need=()
+command -v hugo >/dev/null 2>&1 || need+=(hugo)
+[ -x /usr/bin/time ] || need+=(time)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing hugo (Debian package) ..."
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null
+    echo "installing ${need[*]} (Debian packages) ..."
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "hugo is not installed: install Debian's hugo package and run again" >&2
+    echo "needed: ${need[*]} (Debian packages hugo, time, curl); install them and run again" >&2
     exit 2
   fi
-fi
-if [ ! -x /usr/bin/time ]; then
-  echo "GNU time (/usr/bin/time) is needed for peak memory: apt-get install time" >&2
-  exit 2
 fi
 
 # BIN=/path/to/auditbook times another build of auditbook (an older one, to compare) on the
