@@ -146,15 +146,13 @@ fn watch(
     mut rebuilder: Rebuilder,
     shared: Arc<Shared>,
 ) -> Result<notify::RecommendedWatcher, String> {
-    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let (tx, rx) = mpsc::channel::<(PathBuf, Save)>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Reading a file is no change: without this, every rebuild's own reads would
-        // start the next rebuild.
         if let Ok(event) = res
-            && !matches!(event.kind, notify::EventKind::Access(_))
+            && let Some(save) = save_of(&event.kind)
         {
             for p in event.paths {
-                let _ = tx.send(p);
+                let _ = tx.send((p, save));
             }
         }
     })
@@ -165,12 +163,21 @@ fn watch(
     let root = root.to_path_buf();
     let ignored = ignored_dirs(&root);
     std::thread::spawn(move || {
-        while let Ok(first) = rx.recv() {
+        while let Ok((first, save)) = rx.recv() {
             let mut relevant = is_relevant(&ignored, &first);
-            // Editors save in several steps; gather the burst before rebuilding.
-            let deadline = Instant::now() + Duration::from_millis(15);
-            while let Ok(p) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                relevant |= is_relevant(&ignored, &p);
+            // Editors save in several steps; the burst is gathered before rebuilding. A file
+            // closed after writing, or renamed into place, is complete: then only a moment
+            // is left for the rest of the burst. Otherwise (a write still open) up to 15 ms.
+            let started = Instant::now();
+            let mut deadline = started + save.wait();
+            while let Ok((p, save)) =
+                rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                let counts = is_relevant(&ignored, &p);
+                relevant |= counts;
+                if counts {
+                    deadline = deadline.min(Instant::now() + save.wait());
+                }
             }
             if !relevant {
                 continue;
@@ -179,6 +186,38 @@ fn watch(
         }
     });
     Ok(watcher)
+}
+
+/// How far along a save a file event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Save {
+    /// The file is complete: closed after writing, renamed into place, or removed.
+    Done,
+    /// The file may still be being written.
+    Writing,
+}
+
+impl Save {
+    /// How long to wait for more of the same burst before rebuilding.
+    fn wait(self) -> Duration {
+        match self {
+            Save::Done => Duration::from_millis(2),
+            Save::Writing => Duration::from_millis(15),
+        }
+    }
+}
+
+/// What a file event says of a save; `None` for reads, which change nothing (without
+/// this, every rebuild's own reads would start the next rebuild).
+fn save_of(kind: &notify::EventKind) -> Option<Save> {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode, ModifyKind};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(Save::Done),
+        EventKind::Access(_) => None,
+        EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(_) => Some(Save::Done),
+        _ => Some(Save::Writing),
+    }
 }
 
 fn ignored_dirs(root: &Path) -> Vec<PathBuf> {
@@ -509,6 +548,37 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_are_no_change_and_finished_saves_are_rebuilt_at_once() {
+        use notify::EventKind;
+        use notify::event::{
+            AccessKind, AccessMode, CreateKind, DataChange, ModifyKind, RemoveKind, RenameMode,
+        };
+        let cases = [
+            (EventKind::Access(AccessKind::Open(AccessMode::Read)), None),
+            (EventKind::Access(AccessKind::Close(AccessMode::Read)), None),
+            (EventKind::Access(AccessKind::Read), None),
+            (
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                Some(Save::Done),
+            ),
+            (
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                Some(Save::Done),
+            ),
+            (EventKind::Remove(RemoveKind::File), Some(Save::Done)),
+            (
+                EventKind::Modify(ModifyKind::Data(DataChange::Content)),
+                Some(Save::Writing),
+            ),
+            (EventKind::Create(CreateKind::File), Some(Save::Writing)),
+        ];
+        for (kind, want) in cases {
+            assert_eq!(save_of(&kind), want, "{kind:?}");
+        }
+        assert!(Save::Done.wait() < Save::Writing.wait());
+    }
 
     #[test]
     fn paths_never_leave_the_site() {

@@ -274,7 +274,13 @@ pub fn read_text(
         Diagnostic::error(rel, Loc::default(), message).with_hint_opt(hint.map(str::to_string))
     };
     let file = fs::File::open(&full).map_err(|e| fail(format!("cannot read: {e}"), None))?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length, so a file is read in one call (plus the one that finds
+    // its end) instead of in growing steps.
+    let size = file
+        .metadata()
+        .map_or(0, |m| m.len())
+        .min(limits::MAX_FILE_BYTES + 1);
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(limits::MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| fail(format!("cannot read: {e}"), None))?;
