@@ -1254,6 +1254,36 @@ fn rebuilds_are_byte_identical() {
     assert_same_files(&one, &again, "a rebuild into the earlier output");
 }
 
+#[test]
+fn pages_written_as_they_render_are_the_site_serve_keeps_in_memory() {
+    let w = Workspace::new();
+    let out = w.tmp().join("site");
+    let o = auditbook([
+        OsStr::new("build"),
+        w.ws().as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+        OsStr::new("--timings"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "build failed:\n{}", stderr(&o));
+    let log = stderr(&o);
+    assert!(
+        log.contains("timings: load and check ") && log.contains(" ms, swap in "),
+        "{log}"
+    );
+    let mut on_disk = snapshot(&out);
+    assert!(on_disk.remove(".auditbook-site").is_some(), "the marker");
+    let Ok(built) = auditbook::build::build_site(&w.ws()) else {
+        panic!("the in-memory build failed");
+    };
+    assert_same_files(
+        &built.site.files,
+        &on_disk,
+        "the in-memory site and the written one",
+    );
+    assert!(debris(w.tmp()).is_empty(), "{:?}", debris(w.tmp()));
+}
+
 /// Folders beside the output that a build left behind (staging or old copies).
 fn debris(tmp: &Path) -> Vec<String> {
     std::fs::read_dir(tmp)
