@@ -84,9 +84,15 @@ impl Rebuilder {
             None => Plan::All,
         };
         let sink = Collect::default();
-        prepared
-            .render(&plan, Some(&self.memo), &sink)
-            .map_err(Failure::Render)?;
+        if let Err(e) = prepared.render(&plan, Some(&self.memo), &sink) {
+            // Search entries of the failed attempt may be in the memo: the next rebuild
+            // renders everything again.
+            self.last = None;
+            if let Ok(mut memo) = self.memo.lock() {
+                memo.clear();
+            }
+            return Err(Failure::Render(e));
+        }
         let fresh = sink.into_site();
         let rendered = fresh.files.len();
         let whole = plan == Plan::All;

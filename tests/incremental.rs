@@ -456,3 +456,44 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+#[test]
+fn a_page_that_fails_to_render_keeps_the_site_and_its_fix_catches_up() {
+    let mut s = Served::corpus(12);
+    // An override that fails for one audit only: the one whose summary says BOOM.
+    let audit = fs::read_to_string("templates/audit.html").expect("the built-in audit template");
+    let failing = audit.replacen(
+        "{% block content %}",
+        "{% block content %}{% if data.summary %}{% if \"BOOM\" in data.summary.html %}{{ data.no_such_field.deeper }}{% endif %}{% endif %}",
+        1,
+    );
+    fs::create_dir_all(s.root.join("templates")).expect("mkdir");
+    fs::write(s.root.join("templates/audit.html"), failing).expect("write");
+    let r = s.rebuild();
+    assert!(r.whole, "{r:?}");
+
+    let file = &s.audits()[4];
+    let good = fs::read_to_string(s.root.join(file)).expect("read");
+    let boom = good
+        .lines()
+        .map(|l| {
+            if l.starts_with("summary:") {
+                "summary: \"BOOM\"".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    assert_ne!(good, boom, "the audit has a summary");
+    fs::write(s.root.join(file), boom).expect("write");
+    let before = s.site.clone();
+    assert!(
+        s.rebuilder.rebuild(&s.site).is_err(),
+        "the page fails to render"
+    );
+    assert_eq!(s.site, before);
+    fs::write(s.root.join(file), good).expect("write");
+    s.rebuild();
+}
