@@ -479,6 +479,18 @@ mod tests {
         s
     }
 
+    /// Nothing but the site itself is left in `dir`: no staging or old folders, no lock.
+    #[track_caller]
+    fn assert_no_debris(dir: &Path) {
+        let left: Vec<_> = fs::read_dir(dir)
+            .expect("read")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "site")
+            .collect();
+        assert!(left.is_empty(), "debris: {left:?}");
+    }
+
     /// Locks `.site.lock` in `dir` the way another build would.
     fn hold_lock(dir: &Path) -> fs::File {
         let file = fs::OpenOptions::new()
@@ -552,13 +564,7 @@ mod tests {
         }
         let page = fs::read_to_string(out.join("index.html")).expect("a site");
         assert!(page.starts_with("build "), "{page}");
-        let left: Vec<_> = fs::read_dir(tmp.path())
-            .expect("read")
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "site")
-            .collect();
-        assert!(left.is_empty(), "debris: {left:?}");
+        assert_no_debris(tmp.path());
     }
 
     #[test]
@@ -617,13 +623,7 @@ mod tests {
             fs::read_to_string(out.join("index.html")).expect("the old site"),
             "old"
         );
-        let left: Vec<_> = fs::read_dir(tmp.path())
-            .expect("read")
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "site")
-            .collect();
-        assert!(left.is_empty(), "debris: {left:?}");
+        assert_no_debris(tmp.path());
     }
 
     #[test]

@@ -118,6 +118,15 @@ impl Served {
     }
 }
 
+/// `text` with each line for which `f` gives a replacement replaced.
+fn replace_lines(text: &str, f: impl Fn(&str) -> Option<String>) -> String {
+    text.lines()
+        .map(|l| f(l).unwrap_or_else(|| l.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 /// "audits/2020-q1/x.yaml" -> ("2020-q1", "x")
 fn round_and_stem(file: &str) -> (String, String) {
     let mut parts = file.split('/').skip(1);
@@ -232,17 +241,10 @@ fn answer_edits_render_only_what_depends_on_them_and_equal_a_full_build() {
     // The summary of the newest audit of a series, and the oldest one's answers.
     let (first, last) = (&audits[0], &audits[audits.len() - 1]);
     s.edit(last, |t| {
-        t.lines()
-            .map(|l| {
-                if l.starts_with("summary:") {
-                    "summary: \"Rewritten: the team answers *faster* now.\"".to_string()
-                } else {
-                    l.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n"
+        replace_lines(&t, |l| {
+            l.starts_with("summary:")
+                .then(|| "summary: \"Rewritten: the team answers *faster* now.\"".to_string())
+        })
     });
     let (id, v) = first_plain_answer(&fs::read_to_string(s.root.join(first)).expect("read"));
     s.edit(first, |t| {
@@ -298,19 +300,10 @@ fn other_changes_render_the_whole_site_and_equal_a_full_build() {
         .to_string_lossy()
         .into_owned();
     s.edit(&rel, |t| {
-        t.lines()
-            .map(|l| {
-                match l
-                    .strip_prefix("target: ")
-                    .and_then(|v| v.parse::<u32>().ok())
-                {
-                    Some(n) => format!("target: {}", if n > 1 { n - 1 } else { n + 1 }),
-                    None => l.to_string(),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n"
+        replace_lines(&t, |l| {
+            let n: u32 = l.strip_prefix("target: ")?.parse().ok()?;
+            Some(format!("target: {}", if n > 1 { n - 1 } else { n + 1 }))
+        })
     });
     let r = s.rebuild();
     assert!(r.whole, "{r:?}");
@@ -318,18 +311,11 @@ fn other_changes_render_the_whole_site_and_equal_a_full_build() {
     // An audit moves to another date: its round and series order can change.
     let file = &audits[5];
     s.edit(file, |t| {
-        t.lines()
-            .map(|l| {
-                if let Some(d) = l.strip_prefix("date: ") {
-                    let d = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("a date");
-                    format!("date: {}", d - chrono::Days::new(1))
-                } else {
-                    l.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n"
+        replace_lines(&t, |l| {
+            let d = l.strip_prefix("date: ")?;
+            let d = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("a date");
+            Some(format!("date: {}", d - chrono::Days::new(1)))
+        })
     });
     let r = s.rebuild();
     assert!(r.whole, "{r:?}");
@@ -474,18 +460,10 @@ fn a_page_that_fails_to_render_keeps_the_site_and_its_fix_catches_up() {
 
     let file = &s.audits()[4];
     let good = fs::read_to_string(s.root.join(file)).expect("read");
-    let boom = good
-        .lines()
-        .map(|l| {
-            if l.starts_with("summary:") {
-                "summary: \"BOOM\"".to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n";
+    let boom = replace_lines(&good, |l| {
+        l.starts_with("summary:")
+            .then(|| "summary: \"BOOM\"".to_string())
+    });
     assert_ne!(good, boom, "the audit has a summary");
     fs::write(s.root.join(file), boom).expect("write");
     let before = s.site.clone();

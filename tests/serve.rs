@@ -91,6 +91,24 @@ impl Server {
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
+    /// Waits (at most 30 s) until the page at `target` contains `text`.
+    #[track_caller]
+    fn wait_for(&self, target: &str, text: &str) {
+        let started = Instant::now();
+        loop {
+            let r = get(self.addr, target).expect("the page");
+            if r.body.contains(text) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{text:?} never showed on {target}; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     #[track_caller]
     fn assert_alive(&mut self) {
         assert!(
@@ -545,19 +563,7 @@ fn pages_are_whole_during_a_rapid_stream_of_changes() {
     write(&s.ws, "audits/2026-q2/eu.yaml", AUDIT);
     write(&s.ws, "auditbook.yaml", &config("final"));
     // The last change shows up once the server has caught up.
-    let started = Instant::now();
-    loop {
-        let r = get(addr, "/").expect("the dashboard");
-        if r.body.contains("Served audits final") {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the last change never showed; log:\n{}",
-            s.log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    s.wait_for("/", "Served audits final");
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut total = 0;
     let mut problems = Vec::new();
@@ -603,19 +609,7 @@ fn an_audit_edit_renders_only_its_pages_and_shows_at_once() {
             "assess-quality: {score: 2, note: Checked with the team lead.}",
         ),
     );
-    let started = Instant::now();
-    loop {
-        let r = get(s.addr, page).expect("the audit page");
-        if r.body.contains("Checked with the team lead") {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the edit never showed; log:\n{}",
-            s.log()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    s.wait_for(page, "Checked with the team lead");
     // The Croatian page changed too, and the rebuild rendered only part of the site.
     let hr = get(s.addr, "/hr/rounds/2026-q2/eu/index.html").expect("the Croatian page");
     assert!(
