@@ -64,10 +64,13 @@ pub fn prepare_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Prepare
             sources: loaded.sources,
         });
     };
+    let mut diags = loaded.diags;
     let templates = match Templates::load(root) {
-        Ok(t) => t,
+        Ok((t, warnings)) => {
+            warnings.into_iter().for_each(|d| diags.push(d));
+            t
+        }
         Err(problems) => {
-            let mut diags = loaded.diags;
             problems.into_iter().for_each(|d: Diagnostic| diags.push(d));
             return Err(Failure::Invalid {
                 diags,
@@ -82,7 +85,7 @@ pub fn prepare_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Prepare
         model,
         results,
         templates,
-        diags: loaded.diags,
+        diags,
         sources: loaded.sources,
         load_time,
         score_time: started.elapsed(),

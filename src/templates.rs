@@ -52,14 +52,35 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// The built-in templates with the workspace's overrides from `root/templates/`.
-    /// A broken override is reported as a diagnostic on its file.
-    pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
+    /// The built-in templates with the workspace's overrides from `root/templates/`, and
+    /// warnings about overrides that are not read. A broken override is an error on its file.
+    pub fn load(root: &Path) -> Result<(Templates, Vec<Diagnostic>), Vec<Diagnostic>> {
+        use crate::workspace::{Kind, kind_of, not_a_file};
         let dir = root.join("templates");
+        let mut warnings = Vec::new();
         // Overrides are plain files inside the workspace; a link (to anywhere) is not read.
-        let dir_ok = crate::workspace::kind_of(&dir) == Some(crate::workspace::Kind::Dir);
-        let is_file =
-            |p: &Path| dir_ok && crate::workspace::kind_of(p) == Some(crate::workspace::Kind::File);
+        let dir_ok = match kind_of(&dir) {
+            Some(Kind::Dir) => true,
+            Some(kind) => {
+                warnings.push(not_a_file(Path::new("templates"), kind));
+                false
+            }
+            None => false,
+        };
+        let mut is_file = |p: &Path| {
+            if !dir_ok {
+                return false;
+            }
+            match kind_of(p) {
+                Some(Kind::File) => true,
+                Some(kind) => {
+                    let rel = p.strip_prefix(root).unwrap_or(p);
+                    warnings.push(not_a_file(rel, kind));
+                    false
+                }
+                None => false,
+            }
+        };
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut problems = Vec::new();
         for (name, builtin) in BUILTIN {
@@ -107,12 +128,15 @@ impl Templates {
                 .with_hint("fix the template, or delete it to use the built-in one"),
             ]);
         }
-        Ok(Templates {
-            tera,
-            style_value: tera::Value::from(style.as_str()),
-            style,
-            sources,
-        })
+        Ok((
+            Templates {
+                tera,
+                style_value: tera::Value::from(style.as_str()),
+                style,
+                sources,
+            },
+            warnings,
+        ))
     }
 
     /// The built-in templates alone.

@@ -241,7 +241,7 @@ pub fn kind_of(path: &Path) -> Option<Kind> {
 }
 
 /// The warning for an input path that is not a regular file and so is not read.
-fn not_a_file(rel: &Path, kind: Kind) -> Diagnostic {
+pub fn not_a_file(rel: &Path, kind: Kind) -> Diagnostic {
     let (message, hint) = match kind {
         Kind::Link => (
             "symbolic link ignored",

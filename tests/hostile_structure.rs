@@ -521,6 +521,16 @@ fn a_linked_template_pointing_outside_is_not_read() {
         &w,
         "SECRET-OUTSIDE-STYLE",
     );
+    // And the build says so, naming each file.
+    let o = build(&w.root(), &w.out());
+    for file in ["templates/dashboard.html", "templates/assets/style.css"] {
+        assert!(
+            o.stderr
+                .contains(&format!("warning: symbolic link ignored\n --> {file}")),
+            "{file}: {}",
+            o.stderr
+        );
+    }
 }
 
 #[test]
