@@ -6,13 +6,16 @@
 //! Skipped, with a note, when `chromium` is not on PATH; CI installs it (`.ci/run`).
 //! Screenshots go to a temporary folder and are copied to `/tmp/auditbook-shots/`.
 
-use std::ffi::OsStr;
+#[path = "support/run.rs"]
+mod run;
+
 use std::fs::File;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use run::{build_ok as build, chromium_on_path};
 use scraper::{Html, Selector};
 
 /// The longest one Chromium run may take before it is killed.
@@ -35,13 +38,6 @@ const CSP_LINES: &[&str] = &[
     "Refused to",
     "violates the following Content Security Policy",
 ];
-
-fn chromium_on_path() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("chromium"))
-        .find(|p| p.is_file())
-}
 
 /// Headless Chromium, one run at a time, each with a fresh profile.
 struct Browser {
@@ -188,24 +184,6 @@ fn assert_no_bad_lines(what: &str, stderr: &str) {
         bad.is_empty(),
         "{what}: the browser reported:\n{}",
         bad.join("\n")
-    );
-}
-
-/// Builds the workspace at `dir` into `out`.
-fn build(dir: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_auditbook"))
-        .args([
-            OsStr::new("build"),
-            dir.as_os_str(),
-            OsStr::new("--out"),
-            out.as_os_str(),
-        ])
-        .output()
-        .expect("run auditbook");
-    assert!(
-        o.status.success(),
-        "build failed: {}",
-        String::from_utf8_lossy(&o.stderr)
     );
 }
 

@@ -14,6 +14,9 @@
 #[path = "support/markup.rs"]
 mod markup;
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::fs::File;
@@ -22,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use run::chromium_on_path;
 use scraper::{ElementRef, Html, Selector};
 
 /// The payload put into every text field, after the field's tag. Its first part survives
@@ -596,13 +600,6 @@ fn the_only_script_is_the_shipped_file_and_csp_forbids_the_rest(site: &Site) {
 }
 
 // ----- in a browser --------------------------------------------------------------------------
-
-fn chromium_on_path() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("chromium"))
-        .find(|p| p.is_file())
-}
 
 /// Console lines that mean a script failed or a CSP rule was broken (see tests/browser.rs).
 const BAD_LINES: &[&str] = &[

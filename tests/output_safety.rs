@@ -10,23 +10,15 @@
 #[allow(dead_code)]
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
+#[path = "support/run.rs"]
+mod run;
 
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn auditbook<I, S>(args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    Command::new(env!("CARGO_BIN_EXE_auditbook"))
-        .args(args)
-        .output()
-        .expect("run auditbook")
-}
+use run::{assert_same_files, auditbook, build, build_ok, debris, snapshot};
 
 /// `auditbook build <ws> --out <out>`, started, with its stderr going to `err`.
 fn spawn_build(ws: &Path, out: &Path, err: &Path) -> Child {
@@ -42,70 +34,6 @@ fn spawn_build(ws: &Path, out: &Path, err: &Path) -> Child {
         .stderr(std::fs::File::create(err).expect("a stderr file"))
         .spawn()
         .expect("start auditbook")
-}
-
-fn build(ws: &Path, out: &Path) -> Output {
-    auditbook([
-        OsStr::new("build"),
-        ws.as_os_str(),
-        OsStr::new("--out"),
-        out.as_os_str(),
-    ])
-}
-
-#[track_caller]
-fn build_ok(ws: &Path, out: &Path) {
-    let o = build(ws, out);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-/// Every file under `dir`, relative path to bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.expect("walk the output");
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).expect("inside");
-            files.insert(
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(entry.path()).expect("read a file"),
-            );
-        }
-    }
-    files
-}
-
-#[track_caller]
-fn assert_same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, what: &str) {
-    let a_only: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).take(5).collect();
-    let b_only: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).take(5).collect();
-    let differ: Vec<&String> = a
-        .iter()
-        .filter(|(k, v)| b.get(*k).is_some_and(|w| w != *v))
-        .map(|(k, _)| k)
-        .take(5)
-        .collect();
-    assert!(
-        a_only.is_empty() && b_only.is_empty() && differ.is_empty(),
-        "{what}: only in the first {a_only:?}, only in the second {b_only:?}, different {differ:?}"
-    );
-}
-
-/// What a build left beside the output folders in `dir`: staging and old copies, locks.
-fn debris(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read the folder")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    names.sort();
-    names
 }
 
 /// A generated workspace at `<tmp>/ws`, with outputs beside it.
@@ -260,7 +188,7 @@ fn concurrent_builds_into_one_folder_leave_one_complete_site() {
             "b"
         };
         let expected = if which == "a" { &site_a } else { &site_b };
-        assert_same(&got, expected, &format!("round {round}: the site"));
+        assert_same_files(&got, expected, &format!("round {round}: the site"));
         assert_eq!(
             debris(a.dir()),
             Vec::<String>::new(),
@@ -316,12 +244,12 @@ fn a_build_killed_mid_write_leaves_the_old_site_and_no_debris() {
         let got = snapshot(&out);
         if status.success() {
             // It finished before the kill: the new site, complete.
-            assert_same(&got, &new, &format!("attempt {attempt}: a finished build"));
+            assert_same_files(&got, &new, &format!("attempt {attempt}: a finished build"));
         } else if got == new {
             // Killed after the swap but before the process ended: the new site, complete.
         } else {
             killed_mid_write += 1;
-            assert_same(
+            assert_same_files(
                 &got,
                 &old,
                 &format!("attempt {attempt}: the site after a killed build"),
@@ -335,7 +263,7 @@ fn a_build_killed_mid_write_leaves_the_old_site_and_no_debris() {
             !stderr.contains("waiting for another build"),
             "attempt {attempt}: the killed build's lock was not seen as stale: {stderr}"
         );
-        assert_same(
+        assert_same_files(
             &snapshot(&out),
             &new,
             &format!("attempt {attempt}: rebuilt"),

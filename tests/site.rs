@@ -9,13 +9,18 @@
 //! Croatian at the root (a non-English default), Arabic (right to left) and Japanese under
 //! `ar/` and `ja/`, and carries hostile text in one audit (`2026-q2/zagreb`).
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::Value;
+
+use run::{assert_same_files, auditbook, debris, snapshot, stderr};
 
 /// The site languages of the fixture; the first is the default, rendered at the root.
 const LANGS: &[&str] = &["hr", "en", "ar", "ja"];
@@ -87,50 +92,6 @@ fn copy_tree(src: &Path, dest: &Path) {
         } else {
             std::fs::copy(entry.path(), &to).expect("copy a file");
         }
-    }
-}
-
-fn auditbook<I, S>(args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<OsStr>,
-{
-    Command::new(env!("CARGO_BIN_EXE_auditbook"))
-        .args(args)
-        .output()
-        .expect("run auditbook")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Every file under `dir`: path relative to `dir` (with `/`) and its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.expect("walk the output");
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).expect("inside");
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            files.insert(rel, std::fs::read(entry.path()).expect("read a file"));
-        }
-    }
-    files
-}
-
-/// Asserts two snapshots are the same, naming the first difference.
-#[track_caller]
-fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, what: &str) {
-    let ka: BTreeSet<_> = a.keys().collect();
-    let kb: BTreeSet<_> = b.keys().collect();
-    assert_eq!(
-        ka.symmetric_difference(&kb).collect::<Vec<_>>(),
-        Vec::<&&String>::new(),
-        "{what}: the files differ"
-    );
-    for (path, bytes) in a {
-        assert!(bytes == &b[path], "{what}: {path} differs");
     }
 }
 
@@ -1282,16 +1243,6 @@ fn pages_written_as_they_render_are_the_site_serve_keeps_in_memory() {
         "the in-memory site and the written one",
     );
     assert!(debris(w.tmp()).is_empty(), "{:?}", debris(w.tmp()));
-}
-
-/// Folders beside the output that a build left behind (staging or old copies).
-fn debris(tmp: &Path) -> Vec<String> {
-    std::fs::read_dir(tmp)
-        .expect("read the temporary folder")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect()
 }
 
 #[test]
