@@ -86,7 +86,7 @@ impl Templates {
         for (name, builtin) in BUILTIN {
             let custom = dir.join(name);
             let text = if is_file(&custom) {
-                match std::fs::read_to_string(&custom) {
+                match crate::workspace::read_regular_to_string(&custom) {
                     Ok(t) => t,
                     Err(e) => {
                         problems.push(Diagnostic::error(
@@ -103,7 +103,7 @@ impl Templates {
             sources.push(((*name).to_string(), text));
         }
         let css = dir.join("assets/style.css");
-        let style = match is_file(&css).then(|| std::fs::read_to_string(&css)) {
+        let style = match is_file(&css).then(|| crate::workspace::read_regular_to_string(&css)) {
             Some(Ok(css)) => css,
             _ => STYLE.to_string(),
         };

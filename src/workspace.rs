@@ -240,6 +240,34 @@ pub fn kind_of(path: &Path) -> Option<Kind> {
     })
 }
 
+/// Opens `path` for reading only if it is a regular file. Discovery already skipped
+/// anything else, but a file can be swapped for a pipe in between: opened without blocking
+/// (a pipe would wait for a writer) and checked after opening, so that cannot hang a build.
+fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok(file)
+}
+
+/// The text of `path`, read only if it is a regular file (see [`open_regular`]).
+pub fn read_regular_to_string(path: &Path) -> std::io::Result<String> {
+    let mut text = String::new();
+    open_regular(path)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// The warning for an input path that is not a regular file and so is not read.
 pub fn not_a_file(rel: &Path, kind: Kind) -> Diagnostic {
     let (message, hint) = match kind {
@@ -273,7 +301,7 @@ pub fn read_text(
     let fail = |message: String, hint: Option<&str>| {
         Diagnostic::error(rel, Loc::default(), message).with_hint_opt(hint.map(str::to_string))
     };
-    let file = fs::File::open(&full).map_err(|e| fail(format!("cannot read: {e}"), None))?;
+    let file = open_regular(&full).map_err(|e| fail(format!("cannot read: {e}"), None))?;
     // Sized from the file's length, so a file is read in one call (plus the one that finds
     // its end) instead of in growing steps.
     let size = file
@@ -319,5 +347,38 @@ pub fn read_text(
                     .with_hint("save the file as UTF-8"),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_pipe_in_place_of_a_file_is_refused_without_waiting() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let rel = Path::new("checklists/pipe.yaml");
+        std::fs::create_dir_all(tmp.path().join("checklists")).expect("mkdir");
+        let path = std::ffi::CString::new(tmp.path().join(rel).to_string_lossy().as_bytes())
+            .expect("a path");
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the file.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0, "mkfifo");
+        // As if discovery had seen a file there: read_text itself must not wait for a writer.
+        let root = tmp.path().to_path_buf();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sources = Sources::default();
+            let _ = tx.send(read_text(&root, rel, &mut sources).map(|_| ()));
+        });
+        let outcome = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("read_text returned instead of waiting on the pipe");
+        let err = outcome.expect_err("a pipe is not read");
+        assert!(
+            err.message.contains("not a regular file"),
+            "{}",
+            err.message
+        );
     }
 }
