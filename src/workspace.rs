@@ -261,7 +261,7 @@ fn open_regular(path: &Path) -> std::io::Result<fs::File> {
     Ok(file)
 }
 
-/// The text of `path`, read only if it is a regular file (see [`open_regular`]).
+/// The text of `path`, read only if it is a regular file (see `open_regular`).
 pub fn read_regular_to_string(path: &Path) -> std::io::Result<String> {
     let mut text = String::new();
     open_regular(path)?.read_to_string(&mut text)?;

@@ -1,5 +1,7 @@
-//! Rendering: the validated model and its results become an in-memory [`Site`] of pages,
-//! data files and assets. Writing the site to disk is `output`'s job.
+//! Rendering: the validated model and its results become the site's pages, data files and
+//! assets, handed to a [`Sink`] as they are made — `output::Staging` writes them to disk,
+//! [`Collect`] keeps them in memory as a [`Site`]. A [`Plan`] says which files to make: all of
+//! them, or (for `serve`) those that depend on the audits that changed.
 
 mod format;
 mod pages;
