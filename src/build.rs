@@ -3,6 +3,7 @@
 //! for `build`, memory for `serve`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -18,7 +19,7 @@ use crate::workspace::IoError;
 pub struct Prepared {
     pub model: Model,
     pub results: Vec<AuditResult>,
-    pub templates: Templates,
+    pub templates: Arc<Templates>,
     /// Warnings found on the way.
     pub diags: Diagnostics,
     pub sources: Sources,
@@ -51,11 +52,16 @@ pub enum Failure {
 
 /// Loads, checks and scores the workspace at `root`.
 pub fn prepare(root: &Path) -> Result<Prepared, Failure> {
-    prepare_cached(root, None)
+    prepare_cached(root, None, None)
 }
 
-/// [`prepare`], reusing the parsed files of `cache` that have not changed (for `serve`).
-pub fn prepare_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Prepared, Failure> {
+/// [`prepare`], reusing what has not changed since `last` (for `serve`): the parsed files of
+/// `cache`, and the templates of the last build.
+pub fn prepare_cached(
+    root: &Path,
+    cache: Option<&ParseCache>,
+    last: Option<&Prepared>,
+) -> Result<Prepared, Failure> {
     let started = Instant::now();
     let loaded = load_cached(root, cache).map_err(Failure::Io)?;
     let Some(model) = loaded.model else {
@@ -65,7 +71,7 @@ pub fn prepare_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Prepare
         });
     };
     let mut diags = loaded.diags;
-    let templates = match Templates::load(root) {
+    let templates = match Templates::load_reusing(root, last.map(|p| &p.templates)) {
         Ok((t, warnings)) => {
             warnings.into_iter().for_each(|d| diags.push(d));
             t

@@ -78,7 +78,7 @@ impl Rebuilder {
     /// good build (empty before the first). On failure nothing is kept of the attempt.
     pub fn rebuild(&mut self, current: &Site) -> Result<Rebuilt, Failure> {
         let started = Instant::now();
-        let prepared = build::prepare_cached(&self.root, Some(&self.cache))?;
+        let prepared = build::prepare_cached(&self.root, Some(&self.cache), self.last.as_ref())?;
         let plan = match &self.last {
             Some(last) => plan(last, &prepared),
             None => Plan::All,

@@ -2,6 +2,7 @@
 //! `templates/` overrides, which replace built-ins one file at a time.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tera::{Context, Tera};
 
@@ -54,7 +55,12 @@ pub struct Templates {
 impl Templates {
     /// The built-in templates with the workspace's overrides from `root/templates/`, and
     /// warnings about overrides that are not read. A broken override is an error on its file.
-    pub fn load(root: &Path) -> Result<(Templates, Vec<Diagnostic>), Vec<Diagnostic>> {
+    /// `previous` is reused when the workspace's template files are what they were, so that
+    /// `serve` parses templates once rather than at every rebuild.
+    pub fn load_reusing(
+        root: &Path,
+        previous: Option<&Arc<Templates>>,
+    ) -> Result<(Arc<Templates>, Vec<Diagnostic>), Vec<Diagnostic>> {
         use crate::workspace::{Kind, kind_of, not_a_file};
         let dir = root.join("templates");
         let mut warnings = Vec::new();
@@ -110,6 +116,12 @@ impl Templates {
         if !problems.is_empty() {
             return Err(problems);
         }
+        if let Some(previous) = previous
+            && previous.sources == sources
+            && previous.style == style
+        {
+            return Ok((previous.clone(), warnings));
+        }
         let mut tera = Tera::default();
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -129,12 +141,12 @@ impl Templates {
             ]);
         }
         Ok((
-            Templates {
+            Arc::new(Templates {
                 tera,
                 style_value: tera::Value::from(style.as_str()),
                 style,
                 sources,
-            },
+            }),
             warnings,
         ))
     }
@@ -207,4 +219,42 @@ fn one_line(e: &dyn std::error::Error) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_parsed_again_only_when_their_files_change() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path();
+        let (first, _) = Templates::load_reusing(root, None).expect("the built-ins");
+        let (same, _) = Templates::load_reusing(root, Some(&first)).expect("unchanged");
+        assert!(
+            Arc::ptr_eq(&first, &same),
+            "unchanged templates were parsed again"
+        );
+
+        std::fs::create_dir_all(root.join("templates/assets")).expect("mkdir");
+        std::fs::write(
+            root.join("templates/assets/style.css"),
+            "body { color: red }",
+        )
+        .expect("write");
+        let (styled, _) = Templates::load_reusing(root, Some(&same)).expect("a stylesheet");
+        assert!(!Arc::ptr_eq(&same, &styled));
+        assert_eq!(styled.style(), "body { color: red }");
+
+        std::fs::write(
+            root.join("templates/redirect.html"),
+            "<p>{{ page.title }}</p>",
+        )
+        .expect("write");
+        let (overridden, _) = Templates::load_reusing(root, Some(&styled)).expect("an override");
+        assert!(!Arc::ptr_eq(&styled, &overridden));
+        assert!(!overridden.same_sources(&styled));
+        let (again, _) = Templates::load_reusing(root, Some(&overridden)).expect("unchanged");
+        assert!(Arc::ptr_eq(&overridden, &again));
+    }
 }
