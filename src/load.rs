@@ -205,6 +205,27 @@ fn stem(path: &Path) -> &str {
     path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
 }
 
+/// Checklists by id and version, and the newest version of each id.
+struct ChecklistIndex<'c> {
+    versions: HashMap<(&'c str, u32), &'c Checklist>,
+    current: HashMap<&'c str, &'c Checklist>,
+}
+
+impl<'c> ChecklistIndex<'c> {
+    fn new(checklists: &'c [Checklist]) -> Self {
+        let mut versions = HashMap::new();
+        let mut current: HashMap<&str, &Checklist> = HashMap::new();
+        for c in checklists {
+            versions.insert((c.id.as_str(), c.version), c);
+            let e = current.entry(c.id.as_str()).or_insert(c);
+            if c.version > e.version {
+                *e = c;
+            }
+        }
+        ChecklistIndex { versions, current }
+    }
+}
+
 struct Loader<'d> {
     diags: &'d mut Diagnostics,
     /// Site languages; the first is the default.
@@ -276,6 +297,35 @@ impl<'d> Loader<'d> {
         self.languages[0].clone()
     }
 
+    /// Reads each of `files` with `read` on every core, each with diagnostics and text
+    /// languages of its own, then takes them in file order: nothing depends on scheduling.
+    fn read_each<F: Sync, T: Send>(
+        &mut self,
+        files: &[F],
+        path: impl Fn(&F) -> &Path,
+        read: impl Fn(&Self, &mut Diagnostics, &mut TextLanguages, &F) -> T + Sync,
+    ) -> Vec<T> {
+        let this = &*self;
+        let outcomes: Vec<(Diagnostics, TextLanguages, T)> = files
+            .par_iter()
+            .map(|file| {
+                let mut diags = Diagnostics::default();
+                let mut texts = TextLanguages::default();
+                let out = read(this, &mut diags, &mut texts, file);
+                (diags, texts, out)
+            })
+            .collect();
+        files
+            .iter()
+            .zip(outcomes)
+            .map(|(file, (diags, texts, out))| {
+                self.diags.extend(diags);
+                self.texts.insert(path(file).to_path_buf(), texts);
+                out
+            })
+            .collect()
+    }
+
     fn run(&mut self, parsed: Vec<(Entry, Arc<Node>)>) -> Option<Model> {
         let mut by_role: BTreeMap<Role, Vec<(PathBuf, Arc<Node>)>> = BTreeMap::new();
         for (entry, node) in parsed {
@@ -310,22 +360,15 @@ impl<'d> Loader<'d> {
 
         let checklists = self.checklists(checklist_files);
         let rounds = self.rounds(round_files, audit_files, &checklists);
-        // Snapshots are read on every core, like audits.
-        let read: Vec<_> = snapshot_files
-            .par_iter()
-            .map(|(path, node)| {
-                let mut diags = Diagnostics::default();
-                let mut texts = TextLanguages::default();
-                let snapshot = self.snapshot(&mut diags, &mut texts, path, node);
-                (diags, texts, snapshot)
-            })
+        let snapshots: Vec<Snapshot> = self
+            .read_each(
+                &snapshot_files,
+                |(path, _)| path,
+                |this, diags, texts, (path, node)| this.snapshot(diags, texts, path, node),
+            )
+            .into_iter()
+            .flatten()
             .collect();
-        let mut snapshots: Vec<Snapshot> = Vec::with_capacity(read.len());
-        for ((path, _), (diags, texts, snapshot)) in snapshot_files.iter().zip(read) {
-            self.diags.extend(diags);
-            self.texts.insert(path.clone(), texts);
-            snapshots.extend(snapshot);
-        }
         let i18n = self.strings(string_files);
         self.report_foreign_languages();
         self.report_interface_languages(&i18n);
@@ -755,15 +798,7 @@ impl<'d> Loader<'d> {
         audit_files: Vec<(PathBuf, Arc<Node>)>,
         checklists: &[Checklist],
     ) -> (Vec<Round>, Vec<(String, String, AuditSite)>) {
-        let mut index: HashMap<(&str, u32), &Checklist> = HashMap::new();
-        let mut current: HashMap<&str, &Checklist> = HashMap::new();
-        for c in checklists {
-            index.insert((&c.id, c.version), c);
-            let e = current.entry(&c.id).or_insert(c);
-            if c.version > e.version {
-                *e = c;
-            }
-        }
+        let index = ChecklistIndex::new(checklists);
         struct RoundSettings {
             title: Option<Text>,
             date: Option<NaiveDate>,
@@ -822,30 +857,19 @@ impl<'d> Loader<'d> {
         // Every audit whose checklist and subject could be read, valid or not, so that two
         // audits of one series in a round are reported even while either has other errors.
         let mut series: BTreeMap<String, Vec<SeriesKey>> = BTreeMap::new();
-        // Audits are read on every core, each with diagnostics of its own, then taken in
-        // file order (diagnostics are sorted before they are shown).
         let jobs: Vec<(&PathBuf, &Arc<Node>, String)> = audit_files
             .iter()
             .filter_map(|(path, node)| Some((path, node, round_id(self.diags, path)?)))
             .collect();
-        let reader = AuditReader {
-            default: &self.default_language(),
-            doubts: &self.doubts,
-            index: &index,
-            current: &current,
-        };
-        let outcomes: Vec<_> = jobs
-            .par_iter()
-            .map(|(path, node, round)| {
-                let mut diags = Diagnostics::default();
-                let mut texts = TextLanguages::default();
-                let read = reader.audit(&mut diags, &mut texts, path, node, round);
-                (diags, texts, read)
-            })
-            .collect();
-        for ((path, _, round), (diags, texts, (audit, key))) in jobs.into_iter().zip(outcomes) {
-            self.diags.extend(diags);
-            self.texts.insert(path.clone(), texts);
+        let read = self.read_each(
+            &jobs,
+            |(path, ..)| path,
+            |this, diags, texts, job| {
+                let (path, node, round) = job;
+                this.audit(diags, texts, path, node, round, &index)
+            },
+        );
+        for ((_, _, round), (audit, key)) in jobs.into_iter().zip(read) {
             let keys = series.entry(round.clone()).or_default();
             keys.extend(key);
             if let Some(audit) = audit {
@@ -935,6 +959,211 @@ impl<'d> Loader<'d> {
             });
         }
         (rounds, sites)
+    }
+
+    /// Reads one audit file: the audit and its sites when it is valid, and its place in its
+    /// round's series when its checklist and subject could be read.
+    fn audit(
+        &self,
+        diags: &mut Diagnostics,
+        texts: &mut TextLanguages,
+        path: &Path,
+        node: &Node,
+        round: &str,
+        checklists: &ChecklistIndex,
+    ) -> (Option<(Audit, AuditSite)>, Option<SeriesKey>) {
+        let (index, current) = (&checklists.versions, &checklists.current);
+        let default = self.default_language();
+        let mut ctx = Ctx::with_texts(path, diags, texts);
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let id_ok = decode::is_id(stem);
+        if !id_ok {
+            ctx.error_hint(
+                Loc::default(),
+                format!("invalid audit id '{stem}' (the file name)"),
+                decode::id_hint(stem),
+            );
+        }
+        let f = decode::fields(
+            &mut ctx,
+            node,
+            &[
+                "checklist",
+                "version",
+                "subject",
+                "subject_title",
+                "date",
+                "auditors",
+                "language",
+                "summary",
+                "answers",
+            ],
+            "an audit",
+        );
+        let Some(f) = f else {
+            return (None, None);
+        };
+        let checklist_node = f.require(&mut ctx, "checklist");
+        let checklist_id =
+            checklist_node.and_then(|n| decode::id(&mut ctx, n, "checklist", "checklist id"));
+        let version_node = f.get("version");
+        let version = version_node.and_then(|n| decode::positive_int(&mut ctx, n, "version"));
+        let doubts = &self.doubts;
+        let checklist: Option<&Checklist> = match (&checklist_id, checklist_node) {
+            (Some(cid), Some(_))
+                if doubts.checklist(cid, version, current.get(cid.as_str()).map(|c| c.version))
+                    && version_node.is_none_or(|_| version.is_some()) =>
+            {
+                // Which checklist this audit answers is unsure while a checklist file has
+                // errors; only what is certain is checked.
+                version.and_then(|v| index.get(&(cid.as_str(), v))).copied()
+            }
+            (Some(cid), Some(cnode)) => match current.get(cid.as_str()) {
+                None => {
+                    let hint = match ctx.suggest(cid, current.keys().copied()) {
+                        Some(near) => format!("did you mean '{near}'?"),
+                        None => "checklists are read from checklists/**/*.yaml".to_string(),
+                    };
+                    ctx.error_hint(cnode.loc, format!("unknown checklist '{cid}'"), hint);
+                    None
+                }
+                Some(cur) => match (version, version_node) {
+                    (Some(v), Some(vnode)) => match index.get(&(cid.as_str(), v)) {
+                        Some(c) => Some(*c),
+                        None => {
+                            let mut versions: Vec<u32> = index
+                                .keys()
+                                .filter(|(i, _)| *i == cid)
+                                .map(|(_, v)| *v)
+                                .collect();
+                            versions.sort_unstable();
+                            let list: Vec<String> = versions.iter().map(u32::to_string).collect();
+                            ctx.error_hint(
+                                vnode.loc,
+                                format!("checklist '{cid}' has no version {v}"),
+                                format!("its versions are: {}", list.join(", ")),
+                            );
+                            None
+                        }
+                    },
+                    (None, None) => Some(*cur),
+                    _ => None,
+                },
+            },
+            _ => None,
+        };
+        let language = match f.get("language") {
+            Some(n) => decode::language(&mut ctx, n, "language"),
+            None => Some(checklist.map_or(default.clone(), |c| c.language.clone())),
+        };
+        let language = language.unwrap_or(default);
+        let subject = f
+            .get("subject")
+            .and_then(|n| decode::id(&mut ctx, n, "subject", "subject id"));
+        let subject_title = f
+            .get("subject_title")
+            .and_then(|n| decode::text(&mut ctx, n, "subject_title", &language));
+        let date = f
+            .require(&mut ctx, "date")
+            .and_then(|n| decode::date(&mut ctx, n, "date"));
+        let auditors = f
+            .get("auditors")
+            .map(|n| string_list(&mut ctx, n, "auditors"))
+            .unwrap_or_default();
+        let summary = f
+            .get("summary")
+            .and_then(|n| decode::text(&mut ctx, n, "summary", &language));
+        let mut dues = Vec::new();
+        // In the checklist's item order, so scoring and rendering walk items and answers
+        // side by side instead of looking each item up by id.
+        let mut answers: Vec<Option<Answer>> = Vec::new();
+        let mut answers_ok = true;
+        if let Some(n) = f.get("answers") {
+            match n.as_map() {
+                None if matches!(n.kind, Kind::Null) => {}
+                None => {
+                    ctx.error(
+                        n.loc,
+                        format!(
+                            "expected a mapping of item id -> answer for 'answers', found {}",
+                            n.describe()
+                        ),
+                    );
+                    answers_ok = false;
+                }
+                Some(entries) => {
+                    let items: HashMap<&str, usize> = checklist
+                        .iter()
+                        .flat_map(|c| c.items().map(|(_, i)| i.id.as_str()))
+                        .enumerate()
+                        .map(|(at, id)| (id, at))
+                        .collect();
+                    answers.resize(items.len(), None);
+                    let mut elsewhere = None;
+                    for (k, v) in entries {
+                        let Some(item) = decode::id(&mut ctx, k, "answers", "item id") else {
+                            answers_ok = false;
+                            continue;
+                        };
+                        let Some(c) = checklist else {
+                            continue;
+                        };
+                        let Some(&at) = items.get(item.as_str()) else {
+                            answers_ok = false;
+                            if !doubts.incomplete(&c.id, c.version) {
+                                let elsewhere =
+                                    elsewhere.get_or_insert_with(|| other_versions(c, index));
+                                report_unknown_item(&mut ctx, k.loc, &item, c, elsewhere);
+                            }
+                            continue;
+                        };
+                        match read_answer(&mut ctx, v, &c.scale, &language, &mut dues) {
+                            Some(a) => answers[at] = Some(a),
+                            None => answers_ok = false,
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(c), None, Some(cnode)) = (checklist, version_node, checklist_node) {
+            ctx.warning_hint(
+                cnode.loc,
+                format!("unpinned checklist version: this audit answers '{}' version {}, the current one", c.id, c.version),
+                format!("add `version: {}` so the audit keeps its meaning when the checklist changes", c.version),
+            );
+        }
+        let subject_ok = f.get("subject").is_none() || subject.is_some();
+        let key = match (&checklist_id, subject_ok) {
+            (Some(cid), true) => Some(SeriesKey {
+                subject: subject.clone(),
+                checklist: cid.clone(),
+                file: path.to_path_buf(),
+                loc: f.get("subject").map_or(f.loc(), |n| n.loc),
+            }),
+            _ => None,
+        };
+        let (Some(checklist), Some(date), true, true) = (checklist, date, id_ok, answers_ok) else {
+            return (None, key);
+        };
+        let audit = Audit {
+            id: stem.to_string(),
+            round: round.to_string(),
+            file: path.to_path_buf(),
+            checklist: checklist.id.clone(),
+            version: checklist.version,
+            subject,
+            subject_title,
+            date,
+            auditors,
+            language,
+            summary,
+            answers,
+        };
+        let site = AuditSite {
+            version_loc: version_node.map(|n| n.loc),
+            dues,
+        };
+        (Some((audit, site)), key)
     }
 
     // ----- metric snapshots -------------------------------------------------------------
@@ -1670,221 +1899,6 @@ fn read_score(ctx: &mut Ctx, node: &Node, scale: &Scale) -> Option<Score> {
             );
             None
         }
-    }
-}
-
-/// What reading an audit needs from the rest of the workspace, shared by the threads that
-/// read audits.
-struct AuditReader<'a> {
-    default: &'a str,
-    doubts: &'a Doubts,
-    index: &'a HashMap<(&'a str, u32), &'a Checklist>,
-    current: &'a HashMap<&'a str, &'a Checklist>,
-}
-
-impl AuditReader<'_> {
-    /// Reads one audit file: the audit and its sites when it is valid, and its place in its
-    /// round's series when its checklist and subject could be read.
-    fn audit(
-        &self,
-        diags: &mut Diagnostics,
-        texts: &mut TextLanguages,
-        path: &Path,
-        node: &Node,
-        round: &str,
-    ) -> (Option<(Audit, AuditSite)>, Option<SeriesKey>) {
-        let (index, current) = (self.index, self.current);
-        let default = self.default.to_string();
-        let mut ctx = Ctx::with_texts(path, diags, texts);
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let id_ok = decode::is_id(stem);
-        if !id_ok {
-            ctx.error_hint(
-                Loc::default(),
-                format!("invalid audit id '{stem}' (the file name)"),
-                decode::id_hint(stem),
-            );
-        }
-        let f = decode::fields(
-            &mut ctx,
-            node,
-            &[
-                "checklist",
-                "version",
-                "subject",
-                "subject_title",
-                "date",
-                "auditors",
-                "language",
-                "summary",
-                "answers",
-            ],
-            "an audit",
-        );
-        let Some(f) = f else {
-            return (None, None);
-        };
-        let checklist_node = f.require(&mut ctx, "checklist");
-        let checklist_id =
-            checklist_node.and_then(|n| decode::id(&mut ctx, n, "checklist", "checklist id"));
-        let version_node = f.get("version");
-        let version = version_node.and_then(|n| decode::positive_int(&mut ctx, n, "version"));
-        let doubts = self.doubts;
-        let checklist: Option<&Checklist> = match (&checklist_id, checklist_node) {
-            (Some(cid), Some(_))
-                if doubts.checklist(cid, version, current.get(cid.as_str()).map(|c| c.version))
-                    && version_node.is_none_or(|_| version.is_some()) =>
-            {
-                // Which checklist this audit answers is unsure while a checklist file has
-                // errors; only what is certain is checked.
-                version.and_then(|v| index.get(&(cid.as_str(), v))).copied()
-            }
-            (Some(cid), Some(cnode)) => match current.get(cid.as_str()) {
-                None => {
-                    let hint = match ctx.suggest(cid, current.keys().copied()) {
-                        Some(near) => format!("did you mean '{near}'?"),
-                        None => "checklists are read from checklists/**/*.yaml".to_string(),
-                    };
-                    ctx.error_hint(cnode.loc, format!("unknown checklist '{cid}'"), hint);
-                    None
-                }
-                Some(cur) => match (version, version_node) {
-                    (Some(v), Some(vnode)) => match index.get(&(cid.as_str(), v)) {
-                        Some(c) => Some(*c),
-                        None => {
-                            let mut versions: Vec<u32> = index
-                                .keys()
-                                .filter(|(i, _)| *i == cid)
-                                .map(|(_, v)| *v)
-                                .collect();
-                            versions.sort_unstable();
-                            let list: Vec<String> = versions.iter().map(u32::to_string).collect();
-                            ctx.error_hint(
-                                vnode.loc,
-                                format!("checklist '{cid}' has no version {v}"),
-                                format!("its versions are: {}", list.join(", ")),
-                            );
-                            None
-                        }
-                    },
-                    (None, None) => Some(*cur),
-                    _ => None,
-                },
-            },
-            _ => None,
-        };
-        let language = match f.get("language") {
-            Some(n) => decode::language(&mut ctx, n, "language"),
-            None => Some(checklist.map_or(default.clone(), |c| c.language.clone())),
-        };
-        let language = language.unwrap_or(default);
-        let subject = f
-            .get("subject")
-            .and_then(|n| decode::id(&mut ctx, n, "subject", "subject id"));
-        let subject_title = f
-            .get("subject_title")
-            .and_then(|n| decode::text(&mut ctx, n, "subject_title", &language));
-        let date = f
-            .require(&mut ctx, "date")
-            .and_then(|n| decode::date(&mut ctx, n, "date"));
-        let auditors = f
-            .get("auditors")
-            .map(|n| string_list(&mut ctx, n, "auditors"))
-            .unwrap_or_default();
-        let summary = f
-            .get("summary")
-            .and_then(|n| decode::text(&mut ctx, n, "summary", &language));
-        let mut dues = Vec::new();
-        // In the checklist's item order, so scoring and rendering walk items and answers
-        // side by side instead of looking each item up by id.
-        let mut answers: Vec<Option<Answer>> = Vec::new();
-        let mut answers_ok = true;
-        if let Some(n) = f.get("answers") {
-            match n.as_map() {
-                None if matches!(n.kind, Kind::Null) => {}
-                None => {
-                    ctx.error(
-                        n.loc,
-                        format!(
-                            "expected a mapping of item id -> answer for 'answers', found {}",
-                            n.describe()
-                        ),
-                    );
-                    answers_ok = false;
-                }
-                Some(entries) => {
-                    let items: HashMap<&str, usize> = checklist
-                        .iter()
-                        .flat_map(|c| c.items().map(|(_, i)| i.id.as_str()))
-                        .enumerate()
-                        .map(|(at, id)| (id, at))
-                        .collect();
-                    answers.resize(items.len(), None);
-                    let mut elsewhere = None;
-                    for (k, v) in entries {
-                        let Some(item) = decode::id(&mut ctx, k, "answers", "item id") else {
-                            answers_ok = false;
-                            continue;
-                        };
-                        let Some(c) = checklist else {
-                            continue;
-                        };
-                        let Some(&at) = items.get(item.as_str()) else {
-                            answers_ok = false;
-                            if !doubts.incomplete(&c.id, c.version) {
-                                let elsewhere =
-                                    elsewhere.get_or_insert_with(|| other_versions(c, index));
-                                report_unknown_item(&mut ctx, k.loc, &item, c, elsewhere);
-                            }
-                            continue;
-                        };
-                        match read_answer(&mut ctx, v, &c.scale, &language, &mut dues) {
-                            Some(a) => answers[at] = Some(a),
-                            None => answers_ok = false,
-                        }
-                    }
-                }
-            }
-        }
-        if let (Some(c), None, Some(cnode)) = (checklist, version_node, checklist_node) {
-            ctx.warning_hint(
-                cnode.loc,
-                format!("unpinned checklist version: this audit answers '{}' version {}, the current one", c.id, c.version),
-                format!("add `version: {}` so the audit keeps its meaning when the checklist changes", c.version),
-            );
-        }
-        let subject_ok = f.get("subject").is_none() || subject.is_some();
-        let key = match (&checklist_id, subject_ok) {
-            (Some(cid), true) => Some(SeriesKey {
-                subject: subject.clone(),
-                checklist: cid.clone(),
-                file: path.to_path_buf(),
-                loc: f.get("subject").map_or(f.loc(), |n| n.loc),
-            }),
-            _ => None,
-        };
-        let (Some(checklist), Some(date), true, true) = (checklist, date, id_ok, answers_ok) else {
-            return (None, key);
-        };
-        let audit = Audit {
-            id: stem.to_string(),
-            round: round.to_string(),
-            file: path.to_path_buf(),
-            checklist: checklist.id.clone(),
-            version: checklist.version,
-            subject,
-            subject_title,
-            date,
-            auditors,
-            language,
-            summary,
-            answers,
-        };
-        let site = AuditSite {
-            version_loc: version_node.map(|n| n.loc),
-            dues,
-        };
-        (Some((audit, site)), key)
     }
 }
 
