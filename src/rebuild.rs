@@ -74,6 +74,11 @@ impl Rebuilder {
         }
     }
 
+    /// The output folder the workspace asks for, as of the last good build.
+    pub fn output(&self) -> Option<&Path> {
+        self.last.as_ref().map(|p| p.model.config.output.as_path())
+    }
+
     /// Builds the site again and tells how it differs from `current`, the site of the last
     /// good build (empty before the first). On failure nothing is kept of the attempt.
     pub fn rebuild(&mut self, current: &Site) -> Result<Rebuilt, Failure> {

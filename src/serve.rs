@@ -161,7 +161,7 @@ fn watch(
         .watch(root, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     let root = root.to_path_buf();
-    let ignored = ignored_dirs(&root);
+    let ignored = ignored_dirs(&root, rebuilder.output());
     std::thread::spawn(move || {
         while let Ok((first, save)) = rx.recv() {
             let mut relevant = is_relevant(&ignored, &first);
@@ -220,13 +220,11 @@ fn save_of(kind: &notify::EventKind) -> Option<Save> {
     }
 }
 
-fn ignored_dirs(root: &Path) -> Vec<PathBuf> {
+/// Folders whose changes are not the workspace's: git's, cargo's and built sites, the one
+/// `output` names included (known when the first build worked).
+fn ignored_dirs(root: &Path, output: Option<&Path>) -> Vec<PathBuf> {
     let mut dirs = vec![root.join(".git"), root.join("target"), root.join("site")];
-    if let Ok(loaded) = crate::load::load(root)
-        && let Some(model) = loaded.model
-    {
-        dirs.push(root.join(&model.config.output));
-    }
+    dirs.extend(output.map(|o| root.join(o)));
     dirs
 }
 
