@@ -11,8 +11,6 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::render::Site;
-
 /// The file that marks a folder as auditbook's own output, safe to replace.
 pub const MARKER: &str = ".auditbook-site";
 const MARKER_TEXT: &str =
@@ -147,21 +145,6 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
 
 /// How long a build waits for another one writing the same output folder.
 pub const LOCK_WAIT: Duration = Duration::from_secs(120);
-
-/// Writes `site` beside `out` and swaps it in when complete. A failure at any point leaves
-/// the previous site as it was.
-pub fn write_site(out: &Path, site: &Site) -> Result<(), OutputError> {
-    write_site_with(out, site, LOCK_WAIT)
-}
-
-/// [`write_site`], waiting at most `lock_wait` for another build writing the same folder.
-pub fn write_site_with(out: &Path, site: &Site, lock_wait: Duration) -> Result<(), OutputError> {
-    let staging = Staging::begin(out, lock_wait)?;
-    site.files
-        .par_iter()
-        .try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
-    staging.commit()
-}
 
 /// A new site being written beside the output folder, under the build lock. Files are
 /// written as they are made, from any thread; [`Staging::commit`] swaps the folder in once
@@ -471,6 +454,22 @@ fn same_file(file: &fs::File, path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Site;
+
+    /// Writes `site` beside `out` and swaps it in when complete. A failure at any point leaves
+    /// the previous site as it was.
+    fn write_site(out: &Path, site: &Site) -> Result<(), OutputError> {
+        write_site_with(out, site, LOCK_WAIT)
+    }
+
+    /// [`write_site`], waiting at most `lock_wait` for another build writing the same folder.
+    fn write_site_with(out: &Path, site: &Site, lock_wait: Duration) -> Result<(), OutputError> {
+        let staging = Staging::begin(out, lock_wait)?;
+        site.files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
+        staging.commit()
+    }
 
     fn site(page: &str) -> Site {
         let mut s = Site::default();
@@ -618,6 +617,27 @@ mod tests {
             .expect("a page");
         staging.write("a/b/c.html", b"more").expect("a page");
         assert_eq!(staging.counts(), (2, 2));
+        drop(staging);
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("the old site"),
+            "old"
+        );
+        assert_no_debris(tmp.path());
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_is_an_error_and_the_previous_site_stays() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        write_site(&out, &site("old")).expect("the first build");
+        let staging = Staging::begin(&out, Duration::from_secs(1)).expect("staging");
+        staging.write("a", b"a file").expect("a file");
+        // Its folder would be the file just written.
+        let err = staging
+            .write("a/b.html", b"page")
+            .expect_err("a page under a file");
+        assert!(matches!(err, OutputError::Io { .. }), "{err}");
+        assert!(err.to_string().contains(".site.new-"), "{err}");
         drop(staging);
         assert_eq!(
             fs::read_to_string(out.join("index.html")).expect("the old site"),

@@ -385,3 +385,42 @@ pub fn render_into(
     )?;
     sink.put("assets/icon.svg".into(), crate::templates::ICON.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Takes a few files, then fails like a full disk.
+    struct FailingSink {
+        taken: AtomicUsize,
+    }
+
+    impl Sink for FailingSink {
+        fn put(&self, path: String, _bytes: &[u8]) -> Result<(), RenderError> {
+            if self.taken.fetch_add(1, Ordering::SeqCst) < 10 {
+                return Ok(());
+            }
+            Err(RenderError::Write(crate::output::OutputError::Io {
+                path: path.into(),
+                error: std::io::Error::other("no space left"),
+            }))
+        }
+    }
+
+    #[test]
+    fn a_file_the_sink_cannot_take_stops_the_render_with_its_error() {
+        let Ok(p) = crate::build::prepare(std::path::Path::new("tests/fixtures/site/multilingual"))
+        else {
+            panic!("the fixture is valid");
+        };
+        let sink = FailingSink {
+            taken: AtomicUsize::new(0),
+        };
+        let err = p
+            .render(&Plan::All, None, &sink)
+            .expect_err("the sink failed");
+        assert!(matches!(err, RenderError::Write(_)), "{err}");
+        assert!(err.to_string().contains("no space left"), "{err}");
+    }
+}
