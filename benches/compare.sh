@@ -132,37 +132,33 @@ fi
 # (/__auditbook/wait?since=V) returns as soon as the version after V is served, so the time
 # from the write to its answer is the whole delay a reader sees: file event, the 15 ms
 # pause that gathers an editor's several writes into one rebuild, and the rebuild.
-if command -v curl >/dev/null 2>&1; then
-  "$BIN" serve "$WORK/ws-480" --port 0 2> "$WORK/serve.log" &
-  SERVE_PID=$!
-  for _ in $(seq 300); do grep -q "serving on" "$WORK/serve.log" && break; sleep 0.1; done
-  URL=$(grep -o 'http://[0-9.:]*' "$WORK/serve.log" | head -1)
-  audit=$(ls "$WORK"/ws-480/audits/*/*.yaml | grep -v round.yaml | sort | awk '{a[NR]=$0} END {print a[int(NR/2)]}')
-  cp "$audit" "$WORK/audit.orig"
-  # The first plain answer "  id: N" lowered by one (or raised from 0).
-  awk 'done != 1 && /^  [a-z0-9-]+: [0-9]+$/ { split($0, p, ": "); v = p[2] + 0; print p[1] ": " (v > 0 ? v - 1 : 1); done = 1; next } { print }' "$WORK/audit.orig" > "$WORK/audit.edited"
-  : > "$WORK/serve-runs.txt"
-  for i in $(seq 11); do
-    v=$(curl -s "$URL/__auditbook/wait?since=")
-    if [ $((i % 2)) = 1 ]; then src="$WORK/audit.edited"; else src="$WORK/audit.orig"; fi
-    # Saved the way editors save: written beside it, then renamed over it.
-    cp "$src" "$(dirname "$audit")/.saving"
-    t0=$(date +%s%N)
-    mv "$(dirname "$audit")/.saving" "$audit"
-    curl -s "$URL/__auditbook/wait?since=$v" >/dev/null
-    t1=$(date +%s%N)
-    echo $(( (t1 - t0) / 1000000 )) >> "$WORK/serve-runs.txt"
-    sleep 0.3
-  done
-  kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null || true
-  cp "$WORK/audit.orig" "$audit"
-  SERVE_MED=$(median < "$WORK/serve-runs.txt")
-  REBUILD_MED=$(grep -o 'rebuilt in [0-9]* ms' "$WORK/serve.log" | awk '{print $3}' | median)
-  echo "serve, one audit saved in the ${LAST_PAGES}-page workspace: up to date in $SERVE_MED ms (median of 11: $(tr '\n' ' ' < "$WORK/serve-runs.txt")), of which the rebuild $REBUILD_MED ms (target < 100 ms)"
-  grep 'rebuilt in' "$WORK/serve.log" | tail -1
-else
-  echo "curl is not installed: skipping the serve measurement (apt-get install curl)"
-fi
+"$BIN" serve "$WORK/ws-480" --port 0 2> "$WORK/serve.log" &
+SERVE_PID=$!
+for _ in $(seq 300); do grep -q "serving on" "$WORK/serve.log" && break; sleep 0.1; done
+URL=$(grep -o 'http://[0-9.:]*' "$WORK/serve.log" | head -1)
+audit=$(ls "$WORK"/ws-480/audits/*/*.yaml | grep -v round.yaml | sort | awk '{a[NR]=$0} END {print a[int(NR/2)]}')
+cp "$audit" "$WORK/audit.orig"
+# The first plain answer "  id: N" lowered by one (or raised from 0).
+awk 'done != 1 && /^  [a-z0-9-]+: [0-9]+$/ { split($0, p, ": "); v = p[2] + 0; print p[1] ": " (v > 0 ? v - 1 : 1); done = 1; next } { print }' "$WORK/audit.orig" > "$WORK/audit.edited"
+: > "$WORK/serve-runs.txt"
+for i in $(seq 11); do
+  v=$(curl -s "$URL/__auditbook/wait?since=")
+  if [ $((i % 2)) = 1 ]; then src="$WORK/audit.edited"; else src="$WORK/audit.orig"; fi
+  # Saved the way editors save: written beside it, then renamed over it.
+  cp "$src" "$(dirname "$audit")/.saving"
+  t0=$(date +%s%N)
+  mv "$(dirname "$audit")/.saving" "$audit"
+  curl -s "$URL/__auditbook/wait?since=$v" >/dev/null
+  t1=$(date +%s%N)
+  echo $(( (t1 - t0) / 1000000 )) >> "$WORK/serve-runs.txt"
+  sleep 0.3
+done
+kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null || true
+cp "$WORK/audit.orig" "$audit"
+SERVE_MED=$(median < "$WORK/serve-runs.txt")
+REBUILD_MED=$(grep -o 'rebuilt in [0-9]* ms' "$WORK/serve.log" | awk '{print $3}' | median)
+echo "serve, one audit saved in the ${LAST_PAGES}-page workspace: up to date in $SERVE_MED ms (median of 11: $(tr '\n' ' ' < "$WORK/serve-runs.txt")), of which the rebuild $REBUILD_MED ms (target < 100 ms)"
+grep 'rebuilt in' "$WORK/serve.log" | tail -1
 
 # Least-squares slope, intercept and r^2 of seconds against pages: first over the three sizes
 # of the same shape (40 items, 3 languages), then with the large build as well.
