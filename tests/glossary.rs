@@ -1,8 +1,9 @@
 //! The bundled wording against `docs/glossary.md`: for every idea of the glossary and every
 //! language, none of the variants in its **not** column appears in that language's interface
-//! strings (`src/i18n/<lang>.yaml`) or in the built-in metric texts
-//! (`src/builtin/metrics.yaml`). A variant is matched case-insensitively at the start of a
-//! word, so a stem rules out its inflected forms too.
+//! strings (`src/i18n/<lang>.yaml`), in the built-in metric texts (`src/builtin/metrics.yaml`)
+//! or in the demo workspace's texts (the checklists below, audits and snapshot notes). A
+//! variant is matched case-insensitively at the start of a word, so a stem rules out its
+//! inflected forms too.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -84,9 +85,39 @@ fn texts_in(value: &Value, lang: &str, path: &str, out: &mut Vec<(String, String
     }
 }
 
-/// The interface strings and metric texts of each language, each with where it comes from.
+/// The demo files whose texts follow the glossary: two of the bundled checklists, and every
+/// audit and metric snapshot.
+fn demo_files() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![
+        "checklists/customer-service-checklist.yaml".to_string(),
+        "checklists/help-desk-setup.yaml".to_string(),
+    ];
+    for folder in ["audits", "metrics"] {
+        for entry in walkdir::WalkDir::new(root.join(folder)).sort_by_file_name() {
+            let entry = entry.expect("walk the demo workspace");
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                let relative = path.strip_prefix(root).expect("inside the repository");
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files
+}
+
+/// The interface strings, metric texts and demo texts of each language, each with where it
+/// comes from.
 fn bundled_texts() -> BTreeMap<&'static str, Vec<(String, String)>> {
     let metrics = parse_yaml("src/builtin/metrics.yaml");
+    let demo: Vec<(String, Value)> = demo_files()
+        .into_iter()
+        .map(|file| {
+            let value = parse_yaml(&file);
+            (file, value)
+        })
+        .collect();
+    assert!(demo.len() > 20, "only {} demo files", demo.len());
     let mut all = BTreeMap::new();
     for &lang in LANGS {
         let file = format!("src/i18n/{lang}.yaml");
@@ -101,6 +132,9 @@ fn bundled_texts() -> BTreeMap<&'static str, Vec<(String, String)>> {
             })
             .collect();
         texts_in(&metrics, lang, "src/builtin/metrics.yaml: ", &mut texts);
+        for (file, value) in &demo {
+            texts_in(value, lang, &format!("{file}: "), &mut texts);
+        }
         all.insert(lang, texts);
     }
     all
