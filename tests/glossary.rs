@@ -90,6 +90,8 @@ fn texts_in(value: &Value, lang: &str, path: &str, out: &mut Vec<(String, String
 fn demo_files() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![
+        "checklists/customer-service-audit.yaml".to_string(),
+        "checklists/archive/customer-service-audit.v1.yaml".to_string(),
         "checklists/customer-service-checklist.yaml".to_string(),
         "checklists/help-desk-setup.yaml".to_string(),
     ];
