@@ -98,13 +98,14 @@ impl Server {
             std::thread::spawn(move || {
                 for line in BufReader::new(stderr).lines() {
                     let Ok(line) = line else { break };
-                    if let Some(rest) = line.strip_prefix("serving on http://") {
-                        let addr = rest.split('/').next().unwrap_or_default().to_string();
-                        let _ = tx.send(addr);
-                    }
+                    // Logged first, so that the log holds the address once it is known.
                     if let Ok(mut l) = log.lock() {
                         l.push_str(&line);
                         l.push('\n');
+                    }
+                    if let Some(rest) = line.strip_prefix("serving on http://") {
+                        let addr = rest.split('/').next().unwrap_or_default().to_string();
+                        let _ = tx.send(addr);
                     }
                 }
             });
@@ -812,7 +813,12 @@ fn running_out_of_descriptors_sheds_load_and_recovers() {
 fn an_oversized_request_line_is_refused_without_holding_its_bytes() {
     let mut s = Server::start_with(&Setup::default());
     let addr = s.addr;
-    let line = |size: usize| format!("GET /{} HTTP/1.1\r\nHost: {addr}\r\n\r\n", "a".repeat(size));
+    let line = |size: usize| {
+        format!(
+            "GET /{} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n",
+            "a".repeat(size)
+        )
+    };
     // A 1 MB request line is answered with an error, or the connection is cut.
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
@@ -838,6 +844,14 @@ fn an_oversized_request_line_is_refused_without_holding_its_bytes() {
     );
     drop(stream);
     let _ = sender.join();
+    // A 20 KB target fits in a request head, but is longer than any page's path.
+    let r = raw(addr, line(20 << 10).as_bytes()).expect("a reply");
+    assert_eq!(
+        r.status,
+        414,
+        "{}",
+        r.body.chars().take(300).collect::<String>()
+    );
     // Two 64 MB request lines at once leave the server's memory where it was.
     let senders: Vec<_> = (0..2)
         .map(|_| {
