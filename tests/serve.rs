@@ -775,6 +775,48 @@ fn a_client_that_never_reads_does_not_stall_others() {
 }
 
 #[test]
+fn a_client_that_never_reads_is_cut_off() {
+    let note = "a long note ".repeat(35_000);
+    let audit = AUDIT.replace("Not yet.", &note);
+    let mut s = Server::start_with(&Setup {
+        audit: Some(audit),
+        ..Setup::default()
+    });
+    let addr = s.addr;
+    let page = get(addr, "/rounds/2026-q2/eu/")
+        .expect("the page")
+        .body
+        .len();
+    let mut stuck = TcpStream::connect(addr).expect("connect");
+    let request = format!("GET /rounds/2026-q2/eu/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    for _ in 0..150 {
+        stuck.write_all(request.as_bytes()).expect("send a request");
+    }
+    // Longer than the server waits for a client to read (15 s).
+    std::thread::sleep(Duration::from_secs(17));
+    stuck
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read timeout");
+    let mut received = 0;
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        match stuck.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => received += n,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("the connection was not closed: {e} after {received} bytes"),
+        }
+    }
+    // What was in the socket buffers arrived; the rest of the 150 pages never will.
+    assert!(
+        received < 150 * page / 2,
+        "{received} bytes of {} arrived: the connection was not cut off",
+        150 * page
+    );
+    s.assert_alive();
+}
+
+#[test]
 fn running_out_of_descriptors_sheds_load_and_recovers() {
     let mut s = Server::start_with(&Setup {
         nofile: Some(64),
