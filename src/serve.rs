@@ -67,7 +67,8 @@ const MAX_WAITERS: usize = 64;
 const MAX_TARGET: usize = 8 * 1024;
 /// The most bytes of one request head (request line and headers) read before answering 431.
 const MAX_HEAD: usize = 40 * 1024;
-/// How long a client has to send a whole request head once it starts one.
+/// How long a client has to send a whole request head, on a new connection or a kept-alive
+/// one waiting for its next request.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a response may wait for a client that does not read before the connection is
 /// closed.
