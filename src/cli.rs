@@ -58,6 +58,9 @@ pub enum Command {
         /// Address to listen on; only this machine can connect to the default
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Open the site in the default browser once it is served
+        #[arg(long)]
+        open: bool,
     },
     /// Print audit results (scores, gaps, metrics) as JSON
     Score {
@@ -102,7 +105,12 @@ pub fn run(cli: Cli) -> ExitCode {
             strict,
         } => check(&dir, format.into(), strict),
         Command::Build { dir, out, timings } => build(&dir, out.as_deref(), timings),
-        Command::Serve { dir, port, bind } => match crate::serve::serve(&dir, bind, port) {
+        Command::Serve {
+            dir,
+            port,
+            bind,
+            open,
+        } => match crate::serve::serve(&dir, &crate::serve::Options { bind, port, open }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
