@@ -245,7 +245,12 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
     for (k, series) in c.series.iter().enumerate() {
         let at = |i: usize, v: f64| (x_of(i), f.y(v));
         let place = |(i, p): (usize, &Option<f64>)| finite(*p).map(|v| at(i, v));
-        let placed: Vec<_> = series.points.iter().enumerate().map(place).collect();
+        let mut placed: Vec<_> = series.points.iter().enumerate().map(place).collect();
+        if axis.is_some() {
+            // On a time axis a missing value is a date this series was not measured on (others
+            // were): its line runs on from its previous point to its next.
+            placed.retain(Option::is_some);
+        }
         let (class, d) = (series_class(k), gap_path(&placed));
         s += &format!("<g class=\"series {class}\"><path d=\"{d}\" {LINE} stroke-width=\"2\"/>");
         for (i, v) in series.points.iter().enumerate() {
@@ -1237,6 +1242,13 @@ mod tests {
             assert!(svg.contains(&format!(">{month}</text>")), "{month}: {svg}");
         }
         assert!(svg.contains("<title>2026-07-01: 30"));
+        // A date the series was not measured on leaves no gap in its line.
+        let holey = [series("EU", &[Some(10.0), None, Some(30.0)])];
+        let svg = line_chart(&LineChart {
+            dates: &dates,
+            ..chart("t", &holey, &labels)
+        });
+        assert!(svg.contains("d=\"M84 212L556 78.67\""), "{svg}");
         // Without a date for every point, points are spaced evenly under the labels.
         let svg = line_chart(&LineChart {
             dates: &dates[..2],
