@@ -184,7 +184,7 @@ pub(crate) fn bar_chart(
         }
         push_glyph(&mut tip, bar.status);
         let lang = lang_attr(bar.lang);
-        s += &format!("<g class=\"bar-row\"{lang}><title>{}</title>", esc(&tip));
+        s += &format!("<g class=\"bar-row\"><title{lang}>{}</title>", esc(&tip));
         let label = esc(&truncate(bar.label, 26));
         s += &lang_text("bar-label", (X0 - 8.0, mid), "end", &label, bar.lang);
         let end = value.map_or(X0, scale);
@@ -264,7 +264,7 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
             }
             push_glyph(&mut tip, point_status(v, target, warn, c.higher_is_better));
             s += &format!(
-                "<g{lang}><title>{}</title>{}</g>",
+                "<g><title{lang}>{}</title>{}</g>",
                 esc(&tip),
                 marker(k, at(i, v))
             );
