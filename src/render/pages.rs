@@ -2015,6 +2015,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         title_lang: title.lang.as_deref(),
         desc: Some(&loc.s("metric_chart_desc")),
         x_labels: &x_labels,
+        dates: &dates,
         series: &series,
         target: def.target,
         warn: def.warn,
