@@ -646,7 +646,7 @@ fn duration_malformed() {
             4,
             24,
             "malformed duration '2 hours' for 'first-response-time'",
-            "durations carry units: '90s', '45m', '2h 30m', '1d 4h' or 'PT2H30M'",
+            "write durations as 2h (units: s, m, h, d) or ISO 8601 PT2H",
         )],
     );
 }
@@ -717,7 +717,8 @@ fn missing_translation() {
             CHECKLIST,
             1,
             5,
-            "checklist 'customer-service' v1 lacks 'hr' in 3 of 4 texts",
+            "checklist 'customer-service' v1 lacks 'hr' in 3 of 4 texts: evaluate.title, \
+             evaluate.assess-quality.title, evaluate.compare-goals.title",
             "add the 'hr' translation to each text; until then readers see the fallback language",
         )],
     );
