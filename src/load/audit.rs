@@ -403,7 +403,7 @@ fn read_score(ctx: &mut Ctx, node: &Node, scale: &Scale) -> Option<Score> {
             let hint = ctx.hint(
                 s,
                 scale.levels.iter().map(|l| l.key.as_str()).chain(["na"]),
-                || keys(),
+                keys,
             );
             ctx.error_hint(node.loc, format!("'{s}' is not a level of the scale"), hint);
             None

@@ -21,7 +21,7 @@ pub(super) fn read_metric<'m>(
     known: impl Fn(&str) -> Option<&'m MetricDef>,
     ids: impl IntoIterator<Item = &'m str>,
 ) -> Option<MetricDef> {
-    let Some(f) = decode::fields(
+    let f = decode::fields(
         ctx,
         node,
         &[
@@ -34,15 +34,10 @@ pub(super) fn read_metric<'m>(
             "description",
         ],
         "a metric",
-    ) else {
-        return None;
-    };
-    let Some(id) = f
+    )?;
+    let id = f
         .require(ctx, "id")
-        .and_then(|n| decode::id(ctx, n, "id", "metric id"))
-    else {
-        return None;
-    };
+        .and_then(|n| decode::id(ctx, n, "id", "metric id"))?;
     let existing = known(&id);
     let unit = f.get("unit").and_then(|n| {
         let s = decode::string(ctx, n, "unit")?;
@@ -87,7 +82,7 @@ pub(super) fn read_metric<'m>(
             };
             MetricDef {
                 id: id.clone(),
-                title: Text::plain(id.clone(), &default),
+                title: Text::plain(id.clone(), default),
                 unit,
                 better: Better::Higher,
                 target: None,
@@ -98,13 +93,13 @@ pub(super) fn read_metric<'m>(
     };
     if let Some(t) = f
         .get("title")
-        .and_then(|n| decode::text(ctx, n, "title", &default))
+        .and_then(|n| decode::text(ctx, n, "title", default))
     {
         def.title = t;
     }
     if let Some(d) = f
         .get("description")
-        .and_then(|n| decode::text(ctx, n, "description", &default))
+        .and_then(|n| decode::text(ctx, n, "description", default))
     {
         def.description = Some(d);
     }
