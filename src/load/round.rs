@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::Loader;
 use super::audit::{AuditSite, ChecklistIndex, SeriesKey};
-use crate::decode;
+use crate::decode::{self, Ctx};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Audit, Checklist, Round};
 use crate::source::Loc;
@@ -25,13 +25,6 @@ impl Loader<'_> {
         checklists: &[Checklist],
     ) -> (Vec<Round>, Vec<(String, String, AuditSite)>) {
         let index = ChecklistIndex::new(checklists);
-        struct RoundSettings {
-            title: Option<Text>,
-            date: Option<NaiveDate>,
-            /// Whether round.yaml has a `date:`, valid or not.
-            dated: bool,
-            summary: Option<Text>,
-        }
         let mut settings: BTreeMap<String, (PathBuf, RoundSettings)> = BTreeMap::new();
         let mut audits: BTreeMap<String, Vec<(Audit, AuditSite)>> = BTreeMap::new();
         let mut bad_rounds: HashSet<String> = HashSet::new();
@@ -60,22 +53,8 @@ impl Loader<'_> {
                 continue;
             };
             let mut ctx = self.ctx(path);
-            let Some(f) =
-                decode::fields(&mut ctx, node, &["title", "date", "summary"], "round.yaml")
-            else {
+            let Some(s) = read_round(&mut ctx, node, &default) else {
                 continue;
-            };
-            let s = RoundSettings {
-                title: f
-                    .get("title")
-                    .and_then(|n| decode::text(&mut ctx, n, "title", &default)),
-                date: f
-                    .get("date")
-                    .and_then(|n| decode::date(&mut ctx, n, "date")),
-                dated: f.get("date").is_some(),
-                summary: f
-                    .get("summary")
-                    .and_then(|n| decode::text(&mut ctx, n, "summary", &default)),
             };
             settings.insert(round, (path.clone(), s));
         }
@@ -164,4 +143,28 @@ impl Loader<'_> {
 /// The round folder a path under audits/ is in.
 fn round_of(path: &Path) -> Option<&str> {
     path.parent()?.file_name()?.to_str()
+}
+
+/// What round.yaml says of its round.
+struct RoundSettings {
+    title: Option<Text>,
+    date: Option<NaiveDate>,
+    /// Whether round.yaml has a `date:`, valid or not.
+    dated: bool,
+    summary: Option<Text>,
+}
+
+/// Reads a round.yaml. Texts are in `default` unless written as a map.
+fn read_round(ctx: &mut Ctx, node: &Node, default: &str) -> Option<RoundSettings> {
+    let f = decode::fields(ctx, node, &["title", "date", "summary"], "round.yaml")?;
+    Some(RoundSettings {
+        title: f
+            .get("title")
+            .and_then(|n| decode::text(ctx, n, "title", default)),
+        date: f.get("date").and_then(|n| decode::date(ctx, n, "date")),
+        dated: f.get("date").is_some(),
+        summary: f
+            .get("summary")
+            .and_then(|n| decode::text(ctx, n, "summary", default)),
+    })
 }
