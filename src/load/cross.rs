@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::Loader;
 use super::audit::{AuditSite, SeriesKey};
 use super::checklist::ReadChecklist;
+use super::strings::Strings;
 use crate::diag::Diagnostic;
 use crate::model::{Checklist, Model};
 use crate::source::Loc;
@@ -116,12 +117,28 @@ impl Loader<'_> {
         }
     }
 
+    /// Warns about interface strings for languages the site does not publish.
+    pub(super) fn report_unpublished_strings(&mut self, i18n: &Strings) {
+        if !self.languages_known {
+            return;
+        }
+        for (lang, (path, _)) in i18n {
+            if !self.languages.contains(lang) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        path,
+                        Loc::start(),
+                        format!("interface strings for '{lang}', which is not a site language"),
+                    )
+                    .with_hint("add it to `languages:` in auditbook.yaml, or delete the file"),
+                );
+            }
+        }
+    }
+
     /// Warns about site languages whose interface strings fall back to English: languages
     /// without built-in strings that i18n/<lang>.yaml does not translate in full.
-    pub(super) fn report_interface_languages(
-        &mut self,
-        i18n: &HashMap<String, HashMap<String, String>>,
-    ) {
+    pub(super) fn report_interface_languages(&mut self, i18n: &Strings) {
         if !self.languages_known {
             return;
         }
@@ -130,7 +147,7 @@ impl Loader<'_> {
             if crate::i18n::is_builtin_language(lang) {
                 continue;
             }
-            let translated = i18n.get(lang).map_or(0, HashMap::len);
+            let translated = i18n.get(lang).map_or(0, |(_, strings)| strings.len());
             if translated >= total {
                 continue;
             }

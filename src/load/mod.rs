@@ -1,13 +1,12 @@
 //! Loading a workspace: every file read, parsed and validated into a [`Model`], with a
 //! diagnostic for every problem. One broken file never stops the others from being checked.
 //!
-//! Each kind of file has its reader: [`config`] (auditbook.yaml and the metric definitions
-//! under its `metrics:`, read by [`metric`] like the built-in ones), [`checklist`], [`round`]
-//! (round.yaml and the rounds made of it and the audits), [`audit`], [`snapshot`] and
-//! [`strings`] (i18n/<lang>.yaml). A reader checks what one record says on its own and
-//! returns a [`Read`]: what it could make of it, and whether it had errors. The checks
-//! across files (duplicates, series, translations, languages, overdue actions) are in
-//! [`cross`].
+//! Each kind of file has a reader of its own, in its own module: `config` (auditbook.yaml;
+//! the definitions under its `metrics:` are read by `metric`, like the built-in ones),
+//! `checklist`, `round` (round.yaml, and the rounds made of it and the audits), `audit`,
+//! `snapshot` and `strings` (i18n/<lang>.yaml). A reader checks what one record says on its
+//! own; whether the record had errors travels with what it read (`Read`). The checks across
+//! files (duplicates, series, translations, languages, overdue actions) are in `cross`.
 
 mod audit;
 mod checklist;
@@ -245,6 +244,8 @@ fn stem(path: &Path) -> &str {
     path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
 }
 
+/// One load: what has been read so far that later files are checked against (the site's
+/// languages, the metrics, what broken files may have defined), and where diagnostics go.
 struct Loader<'d> {
     diags: &'d mut Diagnostics,
     /// Site languages; the first is the default.
@@ -368,6 +369,10 @@ impl<'d> Loader<'d> {
         let i18n = self.strings(string_files);
         self.report_foreign_languages();
         self.report_interface_languages(&i18n);
+        self.report_unpublished_strings(&i18n);
+        let i18n = (i18n.into_iter())
+            .map(|(lang, (_, strings))| (lang, strings))
+            .collect();
 
         let config = config?;
         let (rounds, sites) = rounds;

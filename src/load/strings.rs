@@ -9,11 +9,13 @@ use crate::decode;
 use crate::source::Loc;
 use crate::yaml::Node;
 
+/// The interface strings read, by language: the file and its strings (key -> text).
+pub(super) type Strings = HashMap<String, (PathBuf, HashMap<String, String>)>;
+
 impl Loader<'_> {
-    pub(super) fn strings(
-        &mut self,
-        files: Vec<(PathBuf, Arc<Node>)>,
-    ) -> HashMap<String, HashMap<String, String>> {
+    /// Reads the i18n/<lang>.yaml files: a language tag as the file name, and a mapping of
+    /// interface string to text. Unknown keys are warned about and left out.
+    pub(super) fn strings(&mut self, files: Vec<(PathBuf, Arc<Node>)>) -> Strings {
         let mut out = HashMap::new();
         for (path, node) in &files {
             let mut ctx = file_ctx(self.diags, &mut self.texts, path);
@@ -53,14 +55,7 @@ impl Loader<'_> {
                 }
                 strings.insert(key, value);
             }
-            if self.languages_known && !self.languages.iter().any(|l| l == lang) {
-                ctx.warning_hint(
-                    Loc::start(),
-                    format!("interface strings for '{lang}', which is not a site language"),
-                    "add it to `languages:` in auditbook.yaml, or delete the file",
-                );
-            }
-            out.insert(lang.to_string(), strings);
+            out.insert(lang.to_string(), (path.clone(), strings));
         }
         out
     }
