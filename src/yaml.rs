@@ -196,7 +196,7 @@ pub fn parse_document_slow(text: &str) -> Result<Document, SyntaxError> {
                 .unwrap_or_else(Loc::start);
             let (message, hint) = describe_error(inner);
             // A tab in the indentation is the cause wherever the parser stumbles on it.
-            if let Some(tab) = tab_indentation(text, loc.line) {
+            if let Some(tab) = tab_indentation(text, loc.line, &message) {
                 return Err(SyntaxError {
                     loc: tab,
                     message,
@@ -210,12 +210,20 @@ pub fn parse_document_slow(text: &str) -> Result<Document, SyntaxError> {
 
 const TAB_HINT: &str = "YAML does not allow tabs for indentation; indent with spaces";
 
-/// The first tab in the indentation of a line up to the one after `line` (1-based; the
-/// parser may stop at the end of the line before the tab), if any.
-fn tab_indentation(text: &str, line: u32) -> Option<Loc> {
+/// The first tab in the indentation of a line, where the parser stopped at `line` (1-based)
+/// with `message`: on that line or the next (the parser may stop at the end of the line
+/// before the tab), or anywhere before when the parser says it met a tab. Tabs inside block
+/// scalars are text, so a tab elsewhere is not taken for the cause.
+fn tab_indentation(text: &str, line: u32, message: &str) -> Option<Loc> {
+    let first = if message.contains("tab") {
+        1
+    } else {
+        line.max(1)
+    };
     text.lines()
-        .take(line as usize + 1)
         .enumerate()
+        .take(line as usize + 1)
+        .skip(first as usize - 1)
         .find_map(|(n, l)| {
             let indent = l.len() - l.trim_start_matches([' ', '\t']).len();
             let rest = &l[indent..];
@@ -755,6 +763,9 @@ mod tests {
         // A tab after a key is not indentation.
         assert!(parse("a:\tb\n").is_ok());
         assert!(parse("a: [1\n\t# note\n").unwrap_err().hint.as_deref() != Some(TAB_HINT));
+        // A tab in a block scalar is text, not the cause of a later error.
+        let text = "a: |\n  \tcode\nb: 1\nc: [1\n";
+        assert_ne!(parse(text).unwrap_err().loc.line, 2);
     }
 
     #[test]
