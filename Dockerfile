@@ -3,6 +3,8 @@
 # CA certificates.
 
 FROM rust:1-alpine AS builder
+# Unpinned on purpose: Alpine keeps only the current version of a package in its index.
+# hadolint ignore=DL3018
 RUN apk add --no-cache musl-dev
 WORKDIR /src
 COPY . .
@@ -10,6 +12,7 @@ RUN cargo build --locked --release \
     && cp target/release/auditbook /auditbook
 
 FROM alpine:3 AS certs
+# hadolint ignore=DL3018
 RUN apk add --no-cache ca-certificates
 
 FROM scratch
