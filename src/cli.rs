@@ -13,7 +13,7 @@ use crate::{build, output, render, score};
 #[derive(Debug, Parser)]
 #[command(
     name = "auditbook",
-    version,
+    version = env!("AUDITBOOK_VERSION"),
     about = "Build a static site of audit results from YAML checklists, answers and metrics"
 )]
 pub struct Cli {
@@ -74,6 +74,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a new workspace that checks clean and builds, with CI workflows
+    Init {
+        /// The folder to create the workspace in (empty or absent)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Site languages, the default first (comma-separated)
+        #[arg(long, value_delimiter = ',', default_value = "en")]
+        languages: Vec<String>,
+    },
+    /// Print the JSON Schema of a file kind, for editors
+    Schema {
+        /// The file kind
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::schema::KINDS))]
+        kind: String,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,6 +140,10 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Score { dir, round, json } => score(&dir, round.as_deref(), json),
+        Command::Init { dir, languages } => crate::init::run(&dir, &languages),
+        Command::Schema { kind } => crate::schema::run(&kind),
+        Command::Completions { shell } => crate::manual::completions(shell),
+        Command::Man => crate::manual::man(),
     }
 }
 
