@@ -131,6 +131,8 @@ pub struct Ctx<'m> {
     pub results: &'m [AuditResult],
     pub templates: &'m Templates,
     pub snapshots: SnapshotIndex<'m>,
+    /// Which actions are overdue.
+    pub overdue: crate::analysis::Overdue<'m>,
     pub subjects: HashMap<String, Text>,
     pub md: MarkdownCache,
     pub strings: HashMap<String, crate::i18n::Strings>,
@@ -352,6 +354,7 @@ pub fn render_into(
         results,
         templates,
         snapshots: SnapshotIndex::new(&model.snapshots),
+        overdue: crate::analysis::Overdue::new(model),
         subjects: format::subject_titles(model),
         md: MarkdownCache::default(),
         strings,

@@ -1061,7 +1061,6 @@ impl AuditView {
         result: &AuditResult,
     ) -> AuditView {
         let checklist = ctx.model.checklist_of(audit);
-        let newest_date = ctx.model.rounds.last().map(|r| r.date);
         let mut actions = Vec::new();
         let mut sections = Vec::new();
         let mut counts = Counts4 {
@@ -1098,7 +1097,7 @@ impl AuditView {
                     text: loc.md(&a.text),
                     owner: a.owner.clone(),
                     due: a.due.map(|d| loc.date(d)),
-                    overdue: matches!((a.due, newest_date), (Some(d), Some(n)) if d < n),
+                    overdue: ctx.overdue.is_overdue(&round.id, &audit.id, a.due),
                 });
                 actions.extend(action.clone());
                 items.push(ItemView {
