@@ -18,6 +18,7 @@ pub mod rebuild;
 pub mod render;
 pub mod score;
 pub mod serve;
+pub mod site;
 pub mod source;
 pub mod suggest;
 pub mod templates;

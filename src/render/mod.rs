@@ -6,7 +6,7 @@
 mod format;
 mod pages;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -17,77 +17,8 @@ use crate::score::{AuditResult, SnapshotIndex};
 use crate::templates::Templates;
 use crate::text::{Text, is_rtl};
 
+pub use crate::site::{CSP, Collect, REPORT_CSP, RenderError, Sink, Site, paths, up};
 pub use format::{Locale, MarkdownCache, Md, Txt};
-
-/// A built site: file paths (relative, with `/`) and their bytes, in path order.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
-}
-
-impl Site {
-    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
-    }
-
-    pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
-    }
-}
-
-/// Where rendered files go, from any thread: the output's staging folder for `build`, memory
-/// for `serve` and tests.
-pub trait Sink: Sync {
-    /// Takes one file of the site; `path` is relative, with `/`.
-    fn put(&self, path: String, bytes: &[u8]) -> Result<(), RenderError>;
-}
-
-/// Collects a site in memory.
-#[derive(Default)]
-pub struct Collect(Mutex<Site>);
-
-impl Collect {
-    pub fn into_site(self) -> Site {
-        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Sink for Collect {
-    fn put(&self, path: String, bytes: &[u8]) -> Result<(), RenderError> {
-        let bytes = bytes.to_vec();
-        let mut site = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        site.add(path, bytes);
-        Ok(())
-    }
-}
-
-/// Why a site could not be rendered.
-#[derive(Debug)]
-pub enum RenderError {
-    /// A template failed: a workspace override that does not compile or render.
-    Template { template: String, message: String },
-    /// A rendered file could not be written.
-    Write(crate::output::OutputError),
-}
-
-impl std::fmt::Display for RenderError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RenderError::Template { template, message } => {
-                write!(f, "template '{template}': {message}")
-            }
-            RenderError::Write(e) => write!(f, "cannot write the site: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for RenderError {}
-
-/// The Content-Security-Policy of every page but the shareable report: nothing from other
-/// hosts, scripts only from the site's own files.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
-/// The report loads nothing at all: its styles are inline and it has no script.
-pub const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// What every page template gets as `page`.
 #[derive(Serialize)]
@@ -228,11 +159,6 @@ impl<'m> Ctx<'m> {
             rounds,
         }
     }
-}
-
-/// "../" once per folder in `path`, so links from that page reach the root it is under.
-pub fn up(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
 }
 
 /// The interface strings of a language as template values: `t` holds escaped HTML, with
@@ -386,7 +312,8 @@ pub fn render_into(
         "assets/search.js".into(),
         crate::templates::SEARCH_JS.as_bytes(),
     )?;
-    sink.put("assets/icon.svg".into(), crate::templates::ICON.as_bytes())
+    sink.put("assets/icon.svg".into(), crate::templates::ICON.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -400,14 +327,14 @@ mod tests {
     }
 
     impl Sink for FailingSink {
-        fn put(&self, path: String, _bytes: &[u8]) -> Result<(), RenderError> {
+        fn put(&self, path: String, _bytes: &[u8]) -> Result<(), crate::site::OutputError> {
             if self.taken.fetch_add(1, Ordering::SeqCst) < 10 {
                 return Ok(());
             }
-            Err(RenderError::Write(crate::output::OutputError::Io {
+            Err(crate::site::OutputError::Io {
                 path: path.into(),
                 error: std::io::Error::other("no space left"),
-            }))
+            })
         }
     }
 

@@ -13,6 +13,7 @@ use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef, Status};
 use crate::model::{Audit, Checklist, Round};
 use crate::score::{AuditResult, ItemStatus};
+use crate::site::paths;
 
 fn chart_status(s: Status) -> charts::Status {
     match s {
@@ -80,30 +81,8 @@ fn render_value(
     BUFFER.with_borrow_mut(|html| {
         html.clear();
         ctx.templates.render(template, page, data, strings, html)?;
-        site.put(path, html)
+        Ok(site.put(path, html)?)
     })
-}
-
-/// Paths of pages, relative to the root of a language.
-pub mod paths {
-    pub fn round(r: &str) -> String {
-        format!("rounds/{r}/index.html")
-    }
-    pub fn audit(r: &str, a: &str) -> String {
-        format!("rounds/{r}/{a}/index.html")
-    }
-    pub fn gaps(r: &str, a: &str) -> String {
-        format!("rounds/{r}/{a}/gaps/index.html")
-    }
-    pub fn report(r: &str, a: &str) -> String {
-        format!("rounds/{r}/{a}/report.html")
-    }
-    pub fn checklist(id: &str) -> String {
-        format!("checklists/{id}/index.html")
-    }
-    pub fn checklist_version(id: &str, v: u32) -> String {
-        format!("checklists/{id}/v{v}/index.html")
-    }
 }
 
 /// One piece of rendering work in one language: a page, or the pages that share one view.
@@ -211,7 +190,7 @@ pub fn render_search<'a>(
         json.extend_from_slice(chunk);
     }
     json.push(b']');
-    site.put(format!("data/search/{lang}.json"), &json)
+    Ok(site.put(format!("data/search/{lang}.json"), &json)?)
 }
 
 /// Data files, written once for all languages.
@@ -256,7 +235,7 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
     };
     let mut json = serde_json::to_vec_pretty(&versions).unwrap_or_default();
     json.push(b'\n');
-    site.put("versions.json".into(), &json)
+    Ok(site.put("versions.json".into(), &json)?)
 }
 
 // ----- shared pieces ------------------------------------------------------------------------
