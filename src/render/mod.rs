@@ -4,7 +4,7 @@
 //! them, or (for `serve`) those that depend on the audits that changed.
 
 mod format;
-mod pages;
+mod views;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -236,7 +236,7 @@ impl Plan {
 /// Search entries of each audit per language (language, round, audit), kept between the
 /// rebuilds of `serve` so that audits whose pages are not rendered again still have their
 /// entries in the search index.
-pub type SearchMemo = Mutex<HashMap<(String, String, String), pages::SearchEntries>>;
+pub type SearchMemo = Mutex<HashMap<(String, String, String), views::SearchEntries>>;
 
 /// Renders the whole site into memory.
 pub fn render(
@@ -288,15 +288,15 @@ pub fn render_into(
         result_index,
     };
     // One list of work for all languages, so that both cores stay busy to the end.
-    let units = pages::units(&ctx);
+    let units = views::units(&ctx);
     let languages = &model.config.languages;
-    let work: Vec<(usize, pages::Unit)> = (0..languages.len())
+    let work: Vec<(usize, views::Unit)> = (0..languages.len())
         .flat_map(|l| units.iter().map(move |u| (l, *u)))
         .collect();
-    let entries: Vec<(usize, Option<pages::SearchEntries>)> = work
+    let entries: Vec<(usize, Option<views::SearchEntries>)> = work
         .par_iter()
         .map(|&(l, unit)| {
-            pages::render_unit(&ctx, &languages[l], unit, plan, memo, sink).map(|e| (l, e))
+            views::render_unit(&ctx, &languages[l], unit, plan, memo, sink).map(|e| (l, e))
         })
         .collect::<Result<_, RenderError>>()?;
     for (l, lang) in languages.iter().enumerate() {
@@ -304,9 +304,9 @@ pub fn render_into(
             .iter()
             .filter(|(el, _)| *el == l)
             .filter_map(|(_, e)| e.as_deref());
-        pages::render_search(lang, of_lang, sink)?;
+        views::render_search(lang, of_lang, sink)?;
     }
-    pages::render_data(&ctx, plan, sink)?;
+    views::render_data(&ctx, plan, sink)?;
     sink.put("assets/style.css".into(), templates.style().as_bytes())?;
     sink.put(
         "assets/search.js".into(),
