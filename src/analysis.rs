@@ -126,6 +126,37 @@ pub fn gap_share(gap: f64, max_gap: f64) -> u32 {
     }
 }
 
+/// Which way a score moved since the previous audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    Up,
+    Down,
+    Same,
+}
+
+impl Trend {
+    /// The class the pages give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trend::Up => "up",
+            Trend::Down => "down",
+            Trend::Same => "same",
+        }
+    }
+}
+
+/// The trend of a score change in points: a change that rounds away at the one decimal pages
+/// show (under 0.05 points either way) is no change.
+pub fn trend(delta: f64) -> Trend {
+    if delta > 0.05 {
+        Trend::Up
+    } else if delta < -0.05 {
+        Trend::Down
+    } else {
+        Trend::Same
+    }
+}
+
 /// The heat-map level of a score: 0 without one, else 1 to 5, one per 20 points (100 is 5).
 pub fn heat_level(score: Option<f64>) -> u8 {
     match score {
@@ -164,6 +195,79 @@ pub fn breakdown_snapshots<'a>(
 mod tests {
     use super::*;
 
+    /// tests/fixtures/site/multilingual: one checklist; rounds 2025-q4 (cairo, zagreb),
+    /// 2026-q1 (cairo, tokyo, zagreb) and 2026-q2 (tokyo, zagreb), dated 2026-06-30.
+    fn multilingual() -> Model {
+        match crate::build::prepare(std::path::Path::new("tests/fixtures/site/multilingual")) {
+            Ok(p) => p.model,
+            Err(_) => panic!("the fixture is valid"),
+        }
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().expect("a date")
+    }
+
+    #[test]
+    fn series_group_audits_by_checklist_and_subject_in_round_order() {
+        let model = multilingual();
+        let series: Vec<(SeriesKey, Vec<String>)> = series(&model)
+            .into_iter()
+            .map(|(k, audits)| {
+                let ids = audits
+                    .iter()
+                    .map(|(r, a)| format!("{}/{}", r.id, a.id))
+                    .collect();
+                (k, ids)
+            })
+            .collect();
+        let q = "quality-review";
+        assert_eq!(
+            series,
+            [
+                (
+                    (q, Some("cairo")),
+                    vec!["2025-q4/cairo".into(), "2026-q1/cairo".into()]
+                ),
+                (
+                    (q, Some("tokyo")),
+                    vec!["2026-q1/tokyo".into(), "2026-q2/tokyo".into()]
+                ),
+                (
+                    (q, Some("zagreb")),
+                    vec![
+                        "2025-q4/zagreb".into(),
+                        "2026-q1/zagreb".into(),
+                        "2026-q2/zagreb".into()
+                    ]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn previous_audit_is_the_latest_of_the_series_in_an_earlier_round() {
+        // Order: 2025-q4 cairo, zagreb; 2026-q1 cairo, tokyo, zagreb; 2026-q2 tokyo, zagreb.
+        assert_eq!(
+            previous_audits(&multilingual()),
+            [None, None, Some(0), None, Some(1), Some(3), Some(4)]
+        );
+    }
+
+    #[test]
+    fn only_actions_of_the_latest_audit_of_a_series_are_overdue() {
+        let model = multilingual();
+        let overdue = Overdue::new(&model);
+        assert_eq!(overdue.newest().map(|r| r.id.as_str()), Some("2026-q2"));
+        // 2026-q1/cairo is the latest cairo audit; 2025-q4/zagreb is superseded.
+        assert!(overdue.is_overdue("2026-q1", "cairo", Some(date("2026-06-29"))));
+        assert!(!overdue.is_overdue("2026-q1", "cairo", Some(date("2026-06-30"))));
+        assert!(!overdue.is_overdue("2026-q1", "cairo", None));
+        assert!(!overdue.is_overdue("2025-q4", "zagreb", Some(date("2026-03-01"))));
+        assert!(!overdue.is_overdue("2026-q1", "tokyo", Some(date("2026-06-01"))));
+        assert!(overdue.is_overdue("2026-q2", "tokyo", Some(date("2026-06-01"))));
+    }
+
     #[test]
     fn status_against_target() {
         assert_eq!(audit_status(Some(85.0), Some(85.0)), Status::Met);
@@ -183,6 +287,15 @@ mod tests {
         assert_eq!(gap_points(1.0, 4.0), 25.0);
         assert_eq!(gap_points(0.5, 6.0), 100.0 * 0.5 / 6.0);
         assert_eq!(gap_points(1.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn small_changes_are_no_trend() {
+        assert_eq!(trend(0.1), Trend::Up);
+        assert_eq!(trend(0.05), Trend::Same);
+        assert_eq!(trend(0.0), Trend::Same);
+        assert_eq!(trend(-0.05), Trend::Same);
+        assert_eq!(trend(-0.06), Trend::Down);
     }
 
     #[test]

@@ -515,11 +515,9 @@ fn change_view(
         round: round_title(loc, prev_round),
         score: loc.score(prev.score),
         delta: delta.map(|d| loc.delta(d)),
-        trend: match delta {
-            Some(d) if d > 0.05 => "up",
-            Some(d) if d < -0.05 => "down",
-            _ => "same",
-        },
+        trend: delta
+            .map_or(analysis::Trend::Same, analysis::trend)
+            .as_str(),
         improved,
         regressed,
         added,

@@ -140,12 +140,7 @@ pub(super) fn dashboard(
             score: loc.score(result.score),
             target: loc.score(result.target),
             delta: delta.map(|d| loc.delta(d)),
-            trend: match delta {
-                Some(d) if d > 0.05 => "up",
-                Some(d) if d < -0.05 => "down",
-                Some(_) => "same",
-                None => "none",
-            },
+            trend: delta.map_or("none", |d| analysis::trend(d).as_str()),
             status: status_view(loc, audit_status(result.score, result.target)),
             spark: charts::sparkline(
                 &format!("spark-{checklist_id}-{}", subject.unwrap_or("all")),
