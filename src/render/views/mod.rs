@@ -21,12 +21,12 @@ use crate::model::{Audit, Round};
 use crate::score::AuditResult;
 use crate::site::paths;
 
-use audit::*;
-use checklists::*;
-use dashboard::*;
+use audit::{AuditView, audit_pages};
+use checklists::checklist_pages;
+use dashboard::dashboard;
 pub use data::render_data;
-use metrics::*;
-use rounds::*;
+use metrics::metrics_page;
+use rounds::{latest_redirect, round_page, rounds_index};
 use search::SearchEntry;
 pub use search::render_search;
 
