@@ -2,6 +2,7 @@
 //! a static site. The pipeline: workspace files -> located YAML nodes -> validated [`Model`]
 //! with diagnostics -> scores and results -> site.
 
+pub mod analysis;
 pub mod build;
 mod charts;
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod render;
 pub mod schema;
 pub mod score;
 pub mod serve;
+pub mod site;
 pub mod source;
 pub mod suggest;
 pub mod templates;

@@ -1395,3 +1395,67 @@ fn a_broken_template_override_fails_and_names_it() {
         assert_same_files(&before, &snapshot(&out), why);
     }
 }
+
+// ----- overdue actions ----------------------------------------------------------------------
+
+/// An action is overdue when it is due before the newest round's date and its audit is the
+/// latest of its series; a later audit of the series supersedes it. The pages mark and
+/// `check` warns about the same actions.
+#[test]
+fn pages_and_check_agree_on_overdue_actions() {
+    let w = Workspace::new();
+    // The latest tokyo audit (the newest round is dated 2026-06-30) gets an action past due.
+    // 2025-q4/zagreb's action, due 2026-03-01, is past due too, but later zagreb audits
+    // supersede it.
+    let tokyo = std::fs::read_to_string(w.ws().join("audits/2026-q2/tokyo.yaml"))
+        .expect("read the tokyo audit")
+        .replace(
+            "  training: never",
+            "  training: {score: never, action: {text: Plan training, owner: Sato, due: 2026-05-01}}",
+        );
+    w.write("audits/2026-q2/tokyo.yaml", &tokyo);
+    let site = Site::load(&w.build_ok("site"));
+    let overdue = sel(".badge-overdue");
+    let marked = |rel: &str| site.page(rel).select(&overdue).count();
+    for page in ["index.html", "gaps/index.html", "report.html"] {
+        assert_eq!(
+            marked(&format!("rounds/2025-q4/zagreb/{page}")),
+            0,
+            "superseded zagreb {page}"
+        );
+        assert_eq!(
+            marked(&format!("rounds/2026-q1/tokyo/{page}")),
+            0,
+            "superseded tokyo {page}"
+        );
+        assert!(
+            marked(&format!("rounds/2026-q2/tokyo/{page}")) > 0,
+            "latest tokyo {page}"
+        );
+    }
+
+    let o = auditbook([
+        OsStr::new("check"),
+        w.ws().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ]);
+    let diags: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("check --format json: {e}\n{}", stderr(&o)));
+    let warned: Vec<&str> = diags
+        .as_array()
+        .expect("an array of diagnostics")
+        .iter()
+        .filter(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("overdue action"))
+        })
+        .map(|d| d["file"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].ends_with("audits/2026-q2/tokyo.yaml"),
+        "{warned:?}"
+    );
+}

@@ -3,7 +3,7 @@
 //! publish, interface strings falling back to English, and the checks that need the whole
 //! model (overdue actions).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::Loader;
@@ -187,22 +187,12 @@ impl Loader<'_> {
 
     /// Checks that need the whole model: overdue actions.
     pub(super) fn after_model(&mut self, model: &Model, sites: &[(String, String, AuditSite)]) {
-        let Some(newest) = model.rounds.last() else {
+        let overdue = crate::analysis::Overdue::new(model);
+        let Some(newest) = overdue.newest() else {
             return;
         };
-        // An action is open until a later audit of the same series replaces it.
-        let mut latest: HashMap<(&str, Option<&str>), (&str, &str)> = HashMap::new();
-        for round in &model.rounds {
-            for audit in &round.audits {
-                latest.insert(
-                    (&audit.checklist, audit.subject.as_deref()),
-                    (&round.id, &audit.id),
-                );
-            }
-        }
-        let latest: HashSet<(&str, &str)> = latest.into_values().collect();
         for (round, audit, site) in sites {
-            if !latest.contains(&(round.as_str(), audit.as_str())) {
+            if !overdue.is_open(round, audit) {
                 continue;
             }
             let Some(file) = model
@@ -213,7 +203,7 @@ impl Loader<'_> {
                 continue;
             };
             for (due, loc) in &site.dues {
-                if *due < newest.date {
+                if overdue.is_overdue(round, audit, Some(*due)) {
                     self.diags.push(
                         Diagnostic::warning(
                             file,
