@@ -8,21 +8,11 @@ use serde::Serialize;
 
 use super::format::{Locale, Md, Txt};
 use super::{Ctx, Link, Plan, RenderError, SearchMemo, Sink};
+use crate::analysis::{self, audit_status, gap_points, heat_level};
 use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef, Status};
 use crate::model::{Audit, Checklist, Round};
 use crate::score::{AuditResult, ItemStatus};
-
-/// How an audit's score stands against its target: met at or above it, at risk within ten
-/// points below it, below otherwise.
-pub fn audit_status(score: Option<f64>, target: Option<f64>) -> Status {
-    match (score, target) {
-        (Some(s), Some(t)) if s >= t => Status::Met,
-        (Some(s), Some(t)) if s >= t - 10.0 => Status::AtRisk,
-        (Some(_), Some(_)) => Status::Below,
-        _ => Status::Untracked,
-    }
-}
 
 fn chart_status(s: Status) -> charts::Status {
     match s {
@@ -428,36 +418,23 @@ struct RoundSummary {
     summary: Option<Md>,
 }
 
-/// The audits of one series, in round order.
+/// The audits of one series with their results, in round order.
 type SeriesAudits<'m> = Vec<(&'m Round, &'m Audit, &'m AuditResult)>;
 
-/// Each series (checklist, subject) with its audits in round order.
-fn series<'m>(ctx: &Ctx<'m>) -> BTreeMap<(String, Option<String>), SeriesAudits<'m>> {
-    let mut out: BTreeMap<(String, Option<String>), Vec<_>> = BTreeMap::new();
-    for round in &ctx.model.rounds {
-        for audit in &round.audits {
-            if let Some(r) = ctx.result(&round.id, &audit.id) {
-                out.entry((audit.checklist.clone(), audit.subject.clone()))
-                    .or_default()
-                    .push((round, audit, r));
-            }
-        }
-    }
-    out
-}
-
-fn gap_points(result: &AuditResult, gap: f64) -> f64 {
-    let total: f64 = result
-        .items
-        .iter()
-        .filter(|i| i.status == ItemStatus::Scored && i.weight > 0.0)
-        .map(|i| i.weight)
-        .sum();
-    if total > 0.0 {
-        100.0 * gap / total
-    } else {
-        0.0
-    }
+/// Each series (checklist, subject) with its audits and their results in round order.
+fn series<'m>(ctx: &Ctx<'m>) -> BTreeMap<analysis::SeriesKey<'m>, SeriesAudits<'m>> {
+    analysis::series(ctx.model)
+        .into_iter()
+        .map(|(key, audits)| {
+            let with_results = audits
+                .into_iter()
+                .filter_map(|(round, audit)| {
+                    Some((round, audit, ctx.result(&round.id, &audit.id)?))
+                })
+                .collect();
+            (key, with_results)
+        })
+        .collect()
 }
 
 fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &dyn Sink) -> Result<(), RenderError> {
@@ -515,10 +492,7 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &dyn Sink) -> Result<(
             },
             status: status_view(loc, audit_status(result.score, result.target)),
             spark: charts::sparkline(
-                &format!(
-                    "spark-{checklist_id}-{}",
-                    subject.as_deref().unwrap_or("all")
-                ),
+                &format!("spark-{checklist_id}-{}", subject.unwrap_or("all")),
                 &spark_title.text,
                 spark_title.lang.as_deref(),
                 &values,
@@ -535,7 +509,7 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &dyn Sink) -> Result<(
                 continue;
             };
             gaps.push((
-                gap_points(result, item_result.gap),
+                gap_points(item_result.gap, result.scored_weight()),
                 GapRow {
                     title: loc.txt(&item.title),
                     audit: audit_label(ctx, loc, audit),
@@ -545,7 +519,7 @@ fn dashboard(ctx: &Ctx, loc: &Locale, prefix: &str, site: &dyn Sink) -> Result<(
                         .map_or_else(|| Txt::plain("—"), |v| loc.level_label(&checklist.scale, v)),
                     target: loc.level_label(&checklist.scale, item_result.target),
                     gap: loc.num(item_result.gap, 2),
-                    points: loc.num(gap_points(result, item_result.gap), 1),
+                    points: loc.num(gap_points(item_result.gap, result.scored_weight()), 1),
                 },
             ));
         }
@@ -795,13 +769,6 @@ struct RoundView {
     summary: Option<Md>,
     heatmaps: Vec<HeatMap>,
     rankings: Vec<MetricRanking>,
-}
-
-fn heat_level(score: Option<f64>) -> u8 {
-    match score {
-        None => 0,
-        Some(s) => 1 + ((s / 20.0).floor() as u8).min(4),
-    }
 }
 
 fn round_page(
@@ -1165,7 +1132,7 @@ impl AuditView {
                 status: status_view(loc, audit_status(sr.score, sr.target)),
                 items,
                 gap_count,
-                gap_points: loc.num(gap_points(result, gap_sum), 1),
+                gap_points: loc.num(gap_points(gap_sum, result.scored_weight()), 1),
             });
         }
         let gaps = gap_views(loc, audit, result, checklist, &actions, &chips);
@@ -1328,12 +1295,8 @@ fn gap_views(
                     .map_or_else(|| Txt::plain("—"), |v| loc.level_label(&checklist.scale, v)),
                 target: loc.level_label(&checklist.scale, ir.target),
                 gap: loc.num(ir.gap, 2),
-                points: loc.num(gap_points(result, ir.gap), 1),
-                share: if max_gap > 0.0 {
-                    (100.0 * ir.gap / max_gap).round() as u32
-                } else {
-                    0
-                },
+                points: loc.num(gap_points(ir.gap, result.scored_weight()), 1),
+                share: analysis::gap_share(ir.gap, max_gap),
                 metrics: chips_for(chips, &item.metrics),
                 action: actions.iter().find(|a| a.item == title).cloned(),
                 title,
@@ -2033,14 +1996,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         })
         .collect();
     let mut breakdowns = Vec::new();
-    for subject in &subjects {
-        let Some(snap) = snaps
-            .iter()
-            .rev()
-            .find(|s| s.subject.as_deref() == *subject)
-        else {
-            continue;
-        };
+    for (subject, snap) in analysis::breakdown_snapshots(&snaps, &def.id) {
         let Some(value) = snap.value(&def.id) else {
             continue;
         };
@@ -2052,7 +2008,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
                 Better::Lower => x.1.value.total_cmp(&y.1.value),
             });
             breakdowns.push(BreakdownView {
-                subject: subject_label(ctx, loc, *subject),
+                subject: subject_label(ctx, loc, subject),
                 dimension: b.dimension.clone(),
                 taken: loc.date(snap.taken),
                 rows: entries
