@@ -74,6 +74,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare the workspace at a git revision with the working tree
+    Diff {
+        /// The workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The git revision to compare with (a branch, tag or commit)
+        #[arg(long)]
+        base: String,
+        /// How to print the changes
+        #[arg(long, value_enum, default_value_t = crate::diff::Format::Markdown)]
+        format: crate::diff::Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,6 +130,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Score { dir, round, json } => score(&dir, round.as_deref(), json),
+        Command::Diff { dir, base, format } => crate::diff::command(&dir, &base, format),
     }
 }
 
