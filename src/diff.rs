@@ -10,7 +10,7 @@ pub mod git;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::metrics::{Snapshot, Status};
 use crate::model::{Audit, Checklist, Model, Score};
@@ -26,7 +26,8 @@ pub struct Diff {
     pub audits: Vec<AuditChange>,
     /// Snapshot values added, removed or changed, by metric, subject, date taken and period.
     pub metrics: Vec<MetricChange>,
-    /// Texts that gained a language, in file order.
+    /// Texts that gained a language: checklists, then audits, then snapshots, each in the
+    /// order of the head's model.
     pub translations: Vec<Translation>,
 }
 
@@ -52,6 +53,7 @@ pub struct AuditChange {
     pub round: String,
     pub audit: String,
     /// The audit file, relative to the workspace (the base's file for a removed audit).
+    #[serde(serialize_with = "path_text")]
     pub file: PathBuf,
     pub change: Change,
     /// The audit's result at the base; `null` for an added audit.
@@ -114,6 +116,7 @@ pub struct MetricChange {
     pub taken: String,
     pub period: Option<Period>,
     /// The snapshot file, relative to the workspace (the base's file for a removed value).
+    #[serde(serialize_with = "path_text")]
     pub file: PathBuf,
     pub change: Change,
     pub old: Option<MetricSide>,
@@ -143,6 +146,7 @@ pub struct MetricSide {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Translation {
     /// The head's file holding the text, relative to the workspace.
+    #[serde(serialize_with = "path_text")]
     pub file: PathBuf,
     /// Which text: `title`, `item assess-quality why`, `answer assess-quality note`, ….
     pub text: String,
@@ -166,6 +170,11 @@ pub fn compare(
         metrics: metrics(base, head, head_sources),
         translations: translations(base, head),
     }
+}
+
+/// Paths are written with `/` on every platform, so the JSON is the same everywhere.
+fn path_text<S: Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::diag::display_path(p))
 }
 
 fn side(r: &AuditResult) -> AuditSide {
