@@ -135,10 +135,14 @@ pub fn markdown(diff: &Diff) -> String {
                     s
                 }
             };
-            let target = from_to(
-                &old.map_or_else(String::new, |s| num(s.target)),
-                &new.map_or_else(String::new, |s| num(s.target)),
-            );
+            let target = match a.change {
+                Change::Added => num(new.and_then(|s| s.target)),
+                Change::Removed => num(old.and_then(|s| s.target)),
+                Change::Changed => from_to(
+                    &num(old.and_then(|s| s.target)),
+                    &num(new.and_then(|s| s.target)),
+                ),
+            };
             let status = match a.change {
                 Change::Added => status(new).to_string(),
                 Change::Removed => status(old).to_string(),
@@ -150,7 +154,7 @@ pub fn markdown(diff: &Diff) -> String {
                 cell(&name(a)),
                 cell(&score),
                 status,
-                cell(target.trim_start_matches(" → "))
+                cell(&target)
             );
         }
         out.push('\n');
@@ -399,5 +403,57 @@ fn relative_to(path: &Path, cwd: &Path) -> std::path::PathBuf {
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect(),
         None => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_carry_their_sign_and_nothing_is_never_negative() {
+        assert_eq!(signed(12.5), "+12.5");
+        assert_eq!(signed(-3.0), "-3.0");
+        assert_eq!(signed(0.04), "±0.0");
+        assert_eq!(signed(-0.04), "±0.0");
+        assert_eq!(signed(0.05000001), "+0.1");
+    }
+
+    #[test]
+    fn answers_show_the_level_and_its_value_once() {
+        let scored = |level: Option<&str>, v: f64| AnswerSide {
+            status: ItemStatus::Scored,
+            value: Some(v),
+            level: level.map(str::to_string),
+        };
+        assert_eq!(
+            answer(Some(&scored(Some("established"), 3.0))),
+            "established (3)"
+        );
+        assert_eq!(answer(Some(&scored(Some("4"), 4.0))), "4");
+        assert_eq!(answer(Some(&scored(None, 2.5))), "2.5");
+        assert_eq!(answer(None), "(no such item)");
+    }
+
+    #[test]
+    fn cells_cannot_end_a_table_cell_or_open_html() {
+        assert_eq!(cell("a|b<i>&"), "a\\|b&lt;i&gt;&amp;");
+    }
+
+    #[test]
+    fn files_are_named_from_the_current_folder_when_inside_it() {
+        let cwd = Path::new("/repo");
+        assert_eq!(
+            relative_to(Path::new("/repo/ws/audits/q3/eu.yaml"), cwd),
+            Path::new("ws/audits/q3/eu.yaml")
+        );
+        assert_eq!(
+            relative_to(Path::new("./audits/q3/eu.yaml"), cwd),
+            Path::new("audits/q3/eu.yaml")
+        );
+        assert_eq!(
+            relative_to(Path::new("/elsewhere/eu.yaml"), cwd),
+            Path::new("/elsewhere/eu.yaml")
+        );
     }
 }
