@@ -328,22 +328,20 @@ fn markdown_has_a_table_row_per_audit_and_details() {
         one_decimal(&new["target"]),
     );
     assert!(md.contains(&row), "no row {row} in\n{md}");
-    let added = result(&s.after, "2026-q4", "eu");
-    assert!(
-        md.contains(&format!(
-            "| 2026-q4/eu | {} (added) |",
-            one_decimal(&added["score"])
-        )),
-        "{md}"
-    );
-    let removed = result(&s.before, "2026-q3", "us");
-    assert!(
-        md.contains(&format!(
-            "| 2026-q3/us | {} (removed) |",
-            one_decimal(&removed["score"])
-        )),
-        "{md}"
-    );
+    // Added and removed audits: their one side's score, status and target.
+    for (r, round, audit, what) in [
+        (&s.after, "2026-q4", "eu", "added"),
+        (&s.before, "2026-q3", "us", "removed"),
+    ] {
+        let one = result(r, round, audit);
+        let row = format!(
+            "| {round}/{audit} | {} ({what}) | {} | {} |",
+            one_decimal(&one["score"]),
+            one["status"].as_str().unwrap(),
+            one_decimal(&one["target"]),
+        );
+        assert!(md.contains(&row), "no row {row} in\n{md}");
+    }
     assert!(
         md.contains("<details><summary>2026-q3/eu — 1 answer changed</summary>"),
         "{md}"
