@@ -96,6 +96,18 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+    /// Compare the workspace at a git revision with the working tree
+    Diff {
+        /// The workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The git revision to compare with (a branch, tag or commit)
+        #[arg(long)]
+        base: String,
+        /// How to print the changes
+        #[arg(long, value_enum, default_value_t = crate::diff::Format::Markdown)]
+        format: crate::diff::Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,6 +156,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Schema { kind } => crate::schema::run(&kind),
         Command::Completions { shell } => crate::manual::completions(shell),
         Command::Man => crate::manual::man(),
+        Command::Diff { dir, base, format } => crate::diff::command(&dir, &base, format),
     }
 }
 

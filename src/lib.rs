@@ -8,6 +8,7 @@ mod charts;
 pub mod cli;
 pub mod decode;
 pub mod diag;
+pub mod diff;
 pub mod i18n;
 pub mod init;
 pub mod load;
