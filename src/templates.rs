@@ -1,6 +1,9 @@
 //! The built-in templates and assets, compiled into the binary, and a workspace's
 //! `templates/` overrides, which replace built-ins one file at a time.
 
+mod expand;
+
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -122,24 +125,7 @@ impl Templates {
         {
             return Ok((previous.clone(), warnings));
         }
-        let mut tera = Tera::default();
-        if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        {
-            let name = sources
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .find(|n| e.to_string().contains(n))
-                .unwrap_or("templates");
-            return Err(vec![
-                Diagnostic::error(
-                    &Path::new("templates").join(name),
-                    Loc::default(),
-                    format!("template does not compile: {}", one_line(&e)),
-                )
-                .with_hint("fix the template, or delete it to use the built-in one"),
-            ]);
-        }
+        let tera = compile(&sources).map_err(|e| vec![template_error(&e)])?;
         Ok((
             Arc::new(Templates {
                 tera,
@@ -153,17 +139,15 @@ impl Templates {
 
     /// The built-in templates alone.
     pub fn builtin() -> Templates {
-        let mut tera = Tera::default();
-        tera.add_raw_templates(BUILTIN.iter().copied())
-            .expect("built-in templates compile");
+        let sources: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+            .collect();
         Templates {
-            tera,
+            tera: compile(&sources).expect("built-in templates compile"),
             style: STYLE.to_string(),
             style_value: tera::Value::from(STYLE),
-            sources: BUILTIN
-                .iter()
-                .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
-                .collect(),
+            sources,
         }
     }
 
@@ -204,6 +188,69 @@ impl Templates {
                 message: one_line(&e),
             })
     }
+}
+
+/// Parses the templates, with the components of `components.html` written in place of
+/// their calls (see [`expand`]). Should the expanded text not compile where the text as
+/// written does, the text as written is used: expansion only ever makes rendering faster.
+/// The error is the one of the text as written, so its lines are the file's.
+fn compile(sources: &[(String, String)]) -> Result<Tera, tera::Error> {
+    let components = sources
+        .iter()
+        .find(|(name, _)| name == "components.html")
+        .map(|(_, text)| expand::Components::parse(text))
+        .unwrap_or_default();
+    let expanded: Vec<(&str, Cow<str>)> = sources
+        .iter()
+        .map(|(name, text)| (name.as_str(), components.expand(text)))
+        .collect();
+    let mut tera = Tera::default();
+    if tera
+        .add_raw_templates(expanded.iter().map(|(n, t)| (*n, &**t)))
+        .is_ok()
+    {
+        return Ok(tera);
+    }
+    let mut tera = Tera::default();
+    tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))?;
+    Ok(tera)
+}
+
+/// A template that does not compile or render, as a diagnostic on its file, at the line
+/// and column Tera gives.
+pub fn template_error(e: &tera::Error) -> Diagnostic {
+    let (file, loc) = match e.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let line = u32::try_from(span.start_line).unwrap_or(0);
+            let column = u32::try_from(span.start_col + 1).unwrap_or(1);
+            (report.filename().to_string(), Loc::new(line, column, 1))
+        }
+        _ => (String::new(), Loc::default()),
+    };
+    let file = if file.is_empty() {
+        // Errors without a report name the template in their text.
+        BUILTIN
+            .iter()
+            .map(|(n, _)| *n)
+            .find(|n| e.to_string().contains(n))
+            .unwrap_or("")
+            .to_string()
+    } else {
+        file
+    };
+    let message = match e.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            report.message().to_string()
+        }
+        _ => one_line(e),
+    };
+    Diagnostic::error(
+        &Path::new("templates").join(file),
+        loc,
+        format!("template: {message}"),
+    )
+    .with_hint("fix the template, or delete it to use the built-in one")
 }
 
 /// A Tera error and its causes on one line.
