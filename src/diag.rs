@@ -1,5 +1,6 @@
 //! Diagnostics: one type for every problem found in a workspace, and the three ways to print them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -60,23 +61,38 @@ impl Diagnostic {
 /// megabytes long.
 const MAX_TEXT: usize = 500;
 
-/// Makes text quoted from a file safe to print on one line of a terminal: control
-/// characters escaped (`\u{1b}`), and the middle of an overlong text left out.
+/// Whether a terminal would act on `c` rather than show it: C0 and C1 control characters,
+/// DEL, and the bidirectional overrides and isolates, which reorder what follows them.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from input made safe to print on a terminal: each character a terminal would act on
+/// (an escape sequence that sets the window title, writes the clipboard or erases lines; a
+/// bidirectional override that reorders the line) is written as an escape such as
+/// `\u{1b}`. Text without any is borrowed as it is.
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Makes text quoted from a file safe to print on one line of a terminal: see
+/// [`terminal_safe`]; the middle of an overlong text is left out.
 fn printable(text: String) -> String {
-    if text.len() <= MAX_TEXT && !text.chars().any(char::is_control) {
+    if text.len() <= MAX_TEXT && !text.chars().any(is_unsafe) {
         return text;
     }
-    let escaped: Vec<char> = text
-        .chars()
-        .flat_map(|c| {
-            let e: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            e
-        })
-        .collect();
+    let escaped: Vec<char> = terminal_safe(&text).chars().collect();
     if escaped.len() <= MAX_TEXT {
         return escaped.into_iter().collect();
     }
@@ -206,7 +222,7 @@ fn render_at(out: &mut String, d: &Diagnostic, line: Option<&[char]>) {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let _ = writeln!(out, "{label}: {}", d.message);
+    let _ = writeln!(out, "{label}: {}", terminal_safe(&d.message));
     let file = display_path(&d.file);
     // As in rustc, the arrow and the bars line up with the width of the line number.
     let gutter = d.loc.line.to_string().len();
@@ -223,7 +239,7 @@ fn render_at(out: &mut String, d: &Diagnostic, line: Option<&[char]>) {
         let _ = writeln!(out, "{pad} | {}{}", " ".repeat(caret), "^".repeat(width));
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "{pad} = hint: {hint}");
+        let _ = writeln!(out, "{pad} = hint: {}", terminal_safe(hint));
     }
 }
 
@@ -231,9 +247,10 @@ fn render_at(out: &mut String, d: &Diagnostic, line: Option<&[char]>) {
 const MAX_LINE: usize = 120;
 
 /// The part of a line to quote around 1-based character `column`, with the caret's offset
-/// and its width in characters, covering `bytes` bytes. Tabs become spaces and control
-/// characters U+FFFD, so each character takes one column and nothing reaches the terminal
-/// that it would act on. The work is bounded by the excerpt, not by the line.
+/// and its width in columns, covering `bytes` bytes. Tabs become spaces and characters a
+/// terminal would act on are escaped as in [`terminal_safe`], the caret moved to match, so
+/// nothing reaches the terminal that it would act on. The work is bounded by the excerpt,
+/// not by the line.
 fn excerpt(chars: &[char], column: u32, bytes: u32) -> (String, usize, usize) {
     let col = (column.max(1) as usize - 1).min(chars.len());
     let (start, end) = if chars.len() <= MAX_LINE {
@@ -246,24 +263,30 @@ fn excerpt(chars: &[char], column: u32, bytes: u32) -> (String, usize, usize) {
     if start > 0 {
         shown.push('…');
     }
-    shown.extend(chars[start..end].iter().map(|&c| match c {
-        '\t' => ' ',
-        c if c.is_control() => '\u{fffd}',
-        c => c,
-    }));
+    let mut caret = usize::from(start > 0);
+    let mut width = 0;
+    let mut covered = 0;
+    for (i, &c) in chars.iter().enumerate().take(end).skip(start) {
+        let before = shown.chars().count();
+        match c {
+            '\t' => shown.push(' '),
+            c if is_unsafe(c) => {
+                let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => shown.push(c),
+        }
+        let columns = shown.chars().count() - before;
+        if i < col {
+            caret += columns;
+        } else if covered < bytes as usize {
+            covered += c.len_utf8();
+            width += columns;
+        }
+    }
     if end < chars.len() {
         shown.push('…');
     }
-    let mut covered = 0;
-    let width = chars[col..end]
-        .iter()
-        .take_while(|c| {
-            let more = covered < bytes as usize;
-            covered += c.len_utf8();
-            more
-        })
-        .count();
-    (shown, col - start + usize::from(start > 0), width.max(1))
+    (shown, caret, width.max(1))
 }
 
 #[derive(Serialize)]
@@ -304,10 +327,11 @@ pub fn render_github(diags: &Diagnostics) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        // Annotations are shown in a browser and in logs read on terminals: no raw controls.
+        let mut message = terminal_safe(&d.message).into_owned();
         if let Some(hint) = &d.hint {
             message.push_str("\nhint: ");
-            message.push_str(hint);
+            message.push_str(&terminal_safe(hint));
         }
         let _ = write!(
             out,
@@ -341,14 +365,16 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Paths are shown with forward slashes on every platform, so output is the same everywhere.
+/// Paths are shown with forward slashes on every platform, so output is the same everywhere,
+/// and with the characters a terminal would act on escaped (see [`terminal_safe`]).
 pub fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        s.into_owned()
+    let s = if std::path::MAIN_SEPARATOR == '/' {
+        s
     } else {
-        s.replace(std::path::MAIN_SEPARATOR, "/")
-    }
+        Cow::Owned(s.replace(std::path::MAIN_SEPARATOR, "/"))
+    };
+    terminal_safe(&s).into_owned()
 }
 
 /// "2 errors and 1 warning" — the closing line of `check`.
@@ -403,7 +429,13 @@ mod tests {
             "key"
         );
         let (shown, caret, width) = excerpt(&line_chars("a:\tb\u{1b}\r"), 4, 1);
-        assert_eq!((shown.as_str(), caret, width), ("a: b\u{fffd}", 3, 1));
+        assert_eq!((shown.as_str(), caret, width), ("a: b\\u{1b}", 3, 1));
+        // The caret stays under its character after an escaped one.
+        let (shown, caret, width) = excerpt(&line_chars("\u{1b}]0;x\u{7}: yes"), 7, 3);
+        assert_eq!(
+            (shown.as_str(), caret, width),
+            ("\\u{1b}]0;x\\u{7}: yes", 15, 3)
+        );
     }
 
     #[test]
@@ -417,6 +449,32 @@ mod tests {
             render_github(&diags),
             "::warning file=a%2Cb.yaml,line=1,col=2,title=auditbook::50%25 done%0Ahint: x\n"
         );
+    }
+
+    #[test]
+    fn terminal_safe_escapes_what_a_terminal_acts_on() {
+        assert!(matches!(terminal_safe("plain ü – 日本"), Cow::Borrowed(_)));
+        assert_eq!(
+            terminal_safe("a\u{1b}]0;pwned\u{7}b\u{7f}\u{9b}2J\u{202e}x\u{2066}\u{2069}\n"),
+            "a\\u{1b}]0;pwned\\u{7}b\\u{7f}\\u{9b}2J\\u{202e}x\\u{2066}\\u{2069}\\u{a}"
+        );
+        // Text already made safe stays as it is.
+        let once = terminal_safe("\u{1b}[2K").into_owned();
+        assert_eq!(terminal_safe(&once), once);
+    }
+
+    #[test]
+    fn printed_diagnostics_carry_no_raw_controls() {
+        let file = Path::new("audits/x\u{1b}]52;c;aGk=\u{7}.yaml");
+        let mut sources = Sources::default();
+        sources.insert(file, "title: \"\u{1b}[2A\u{202e}\"\n".into());
+        let mut diags = Diagnostics::default();
+        diags.push(
+            Diagnostic::error(file, Loc::new(1, 8, 1), "bad \u{1b}[1A").with_hint("\u{9b}31m"),
+        );
+        for out in [render_human(&diags, &sources), render_github(&diags)] {
+            assert!(!out.chars().any(|c| c != '\n' && is_unsafe(c)), "{out:?}");
+        }
     }
 
     #[test]
