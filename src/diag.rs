@@ -307,20 +307,26 @@ pub fn render_json(diags: &Diagnostics) -> String {
             JsonDiagnostic {
                 severity: d.severity,
                 message: &d.message,
-                file: display_path(&d.file),
+                file: slash_path(&d.file),
                 line,
                 column,
                 hint: d.hint.as_deref(),
             }
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());
-    s.push('\n');
-    s
+    let s = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());
+    json_terminal_safe(&s).into_owned() + "\n"
 }
 
-/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`, files named
+/// relative to the workspace.
 pub fn render_github(diags: &Diagnostics) -> String {
+    render_github_at(diags, Path::new(""))
+}
+
+/// [`render_github`] with files named from `base`, the workspace folder as seen from where
+/// GitHub resolves annotations (the repository root).
+pub fn render_github_at(diags: &Diagnostics, base: &Path) -> String {
     let mut out = String::new();
     for d in diags.iter() {
         let kind = match d.severity {
@@ -336,7 +342,7 @@ pub fn render_github(diags: &Diagnostics) -> String {
         let _ = write!(
             out,
             "::{kind} file={}",
-            escape_property(&display_path(&d.file))
+            escape_property(&display_path(&base.join(&d.file)))
         );
         let (line, column) = line_column(d.loc);
         let _ = write!(out, ",line={line},col={column}");
@@ -368,13 +374,38 @@ fn escape_property(s: &str) -> String {
 /// Paths are shown with forward slashes on every platform, so output is the same everywhere,
 /// and with the characters a terminal would act on escaped (see [`terminal_safe`]).
 pub fn display_path(p: &Path) -> String {
+    terminal_safe(&slash_path(p)).into_owned()
+}
+
+/// The path with forward slashes, as it is: for JSON, which is data.
+fn slash_path(p: &Path) -> String {
     let s = p.to_string_lossy();
-    let s = if std::path::MAIN_SEPARATOR == '/' {
-        s
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
     } else {
-        Cow::Owned(s.replace(std::path::MAIN_SEPARATOR, "/"))
-    };
-    terminal_safe(&s).into_owned()
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+/// JSON text made safe to print on a terminal without changing the data it holds: the
+/// characters [`terminal_safe`] escapes that serde leaves raw (DEL, C1 controls, bidi
+/// overrides) become JSON `\uXXXX` escapes. Outside strings, JSON has none of them.
+pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if is_unsafe(c) && c != '\n' {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// "2 errors and 1 warning" — the closing line of `check`.
@@ -475,6 +506,20 @@ mod tests {
         for out in [render_human(&diags, &sources), render_github(&diags)] {
             assert!(!out.chars().any(|c| c != '\n' && is_unsafe(c)), "{out:?}");
         }
+    }
+
+    #[test]
+    fn json_keeps_its_data_and_carries_no_raw_controls() {
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::error(
+            Path::new("a\u{1b}\u{9b}\u{202e}.yaml"),
+            Loc::default(),
+            "x",
+        ));
+        let json = render_json(&diags);
+        assert!(!json.chars().any(|c| c != '\n' && is_unsafe(c)), "{json}");
+        let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(value[0]["file"], "a\u{1b}\u{9b}\u{202e}.yaml");
     }
 
     #[test]

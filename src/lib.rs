@@ -5,6 +5,7 @@
 pub mod build;
 mod charts;
 pub mod cli;
+pub mod commands;
 pub mod decode;
 pub mod diag;
 pub mod i18n;

@@ -181,12 +181,17 @@ impl Templates {
         }
         // Pages are written as bytes: rendering into a buffer skips checking the UTF-8 of
         // a string that is only ever written out (Tera writes valid UTF-8).
-        self.tera
-            .render_to(name, &ctx, out)
-            .map_err(|e| RenderError::Template {
-                template: name.to_string(),
-                message: one_line(&e),
-            })
+        self.tera.render_to(name, &ctx, out).map_err(|e| {
+            let (file, loc, message) = locate(&e);
+            RenderError::Template {
+                template: file.unwrap_or_else(|| name.to_string()),
+                message: if loc.line > 0 {
+                    format!("line {}, column {}: {message}", loc.line, loc.column)
+                } else {
+                    message
+                },
+            }
+        })
     }
 }
 
@@ -216,41 +221,96 @@ fn compile(sources: &[(String, String)]) -> Result<Tera, tera::Error> {
     Ok(tera)
 }
 
-/// A template that does not compile or render, as a diagnostic on its file, at the line
-/// and column Tera gives.
-pub fn template_error(e: &tera::Error) -> Diagnostic {
-    let (file, loc) = match e.kind() {
+/// Where a Tera error is: the template file Tera names, the line and column, and the
+/// message without Tera's quoted source (diagnostics quote the file themselves).
+fn locate(e: &tera::Error) -> (Option<String>, Loc, String) {
+    match e.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
             let line = u32::try_from(span.start_line).unwrap_or(0);
-            let column = u32::try_from(span.start_col + 1).unwrap_or(1);
-            (report.filename().to_string(), Loc::new(line, column, 1))
+            let column = u32::try_from(span.start_col.saturating_add(1)).unwrap_or(1);
+            let width = if span.start_line == span.end_line {
+                span.end_col.saturating_sub(span.start_col).max(1)
+            } else {
+                1
+            };
+            let file = Some(report.filename().to_string()).filter(|f| !f.is_empty());
+            let loc = Loc::new(line, column, u32::try_from(width).unwrap_or(1));
+            (file, loc, one_line_text(report.message()))
         }
-        _ => (String::new(), Loc::default()),
-    };
-    let file = if file.is_empty() {
-        // Errors without a report name the template in their text.
-        BUILTIN
-            .iter()
-            .map(|(n, _)| *n)
-            .find(|n| e.to_string().contains(n))
-            .unwrap_or("")
-            .to_string()
-    } else {
-        file
-    };
-    let message = match e.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            report.message().to_string()
+        tera::ErrorKind::Msg(text) if let Some(located) = first_report(text) => located,
+        _ => {
+            // Errors without a report name the template in their text.
+            let message = one_line(e);
+            let file = BUILTIN
+                .iter()
+                .map(|(n, _)| *n)
+                .find(|n| message.contains(n))
+                .map(str::to_string);
+            (file, Loc::default(), message)
         }
-        _ => one_line(e),
-    };
+    }
+}
+
+/// The first of the reports Tera joins into one message (unknown filters, tests,
+/// functions, blocks): `error: <message>` then ` --> <file>:<line>:<column>`.
+fn first_report(text: &str) -> Option<(Option<String>, Loc, String)> {
+    let mut lines = text.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let (file, rest) = lines
+        .next()?
+        .trim_start()
+        .strip_prefix("--> ")?
+        .rsplit_once(':')?;
+    let column: u32 = rest.trim().parse().ok()?;
+    let (file, line) = file.rsplit_once(':')?;
+    let loc = Loc::new(line.parse().ok()?, column, 1);
+    Some((Some(file.to_string()), loc, one_line_text(message)))
+}
+
+const HINT: &str = "fix the template, or delete it to use the built-in one";
+
+/// A template that does not compile, as a diagnostic at its file, line and column.
+fn template_error(e: &tera::Error) -> Diagnostic {
+    let (file, loc, message) = locate(e);
     Diagnostic::error(
-        &Path::new("templates").join(file),
+        &Path::new("templates").join(file.unwrap_or_default()),
         loc,
-        format!("template: {message}"),
+        format!("template does not compile: {message}"),
     )
-    .with_hint("fix the template, or delete it to use the built-in one")
+    .with_hint(HINT)
+}
+
+/// A page that failed to render, as a diagnostic at the template file, line and column
+/// Tera gave (see [`Templates::render`]); a page that could not be written, as one on the
+/// output.
+pub fn render_diagnostic(e: &RenderError) -> Diagnostic {
+    match e {
+        RenderError::Template { template, message } => {
+            let (loc, message) = message
+                .strip_prefix("line ")
+                .and_then(|rest| {
+                    let (line, rest) = rest.split_once(", column ")?;
+                    let (column, message) = rest.split_once(": ")?;
+                    Some((
+                        Loc::new(line.parse().ok()?, column.parse().ok()?, 1),
+                        message,
+                    ))
+                })
+                .unwrap_or((Loc::default(), message.as_str()));
+            Diagnostic::error(
+                &Path::new("templates").join(template),
+                loc,
+                format!("template fails to render: {message}"),
+            )
+            .with_hint(HINT)
+        }
+        RenderError::Write(e) => Diagnostic::error(
+            Path::new(""),
+            Loc::default(),
+            format!("cannot write the site: {e}"),
+        ),
+    }
 }
 
 /// A Tera error and its causes on one line.
@@ -261,11 +321,11 @@ fn one_line(e: &dyn std::error::Error) -> String {
         parts.push(s.to_string());
         source = s.source();
     }
-    parts
-        .join(": ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    one_line_text(&parts.join(": "))
+}
+
+fn one_line_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
