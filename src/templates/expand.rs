@@ -86,9 +86,17 @@ impl Components {
         let mut out = String::with_capacity(template.len());
         let mut changed = false;
         let mut raw = false;
+        // Where the last text piece starts in `out`, and whether the next is to be trimmed:
+        // the whitespace control of an expanded call applies to the text beside it.
+        let mut text_start = None;
+        let mut trim_next = false;
         for piece in &pieces {
             match piece {
-                Piece::Text(t) => out.push_str(t),
+                Piece::Text(t) => {
+                    text_start = Some(out.len());
+                    out.push_str(if trim_next { t.trim_start() } else { t });
+                    trim_next = false;
+                }
                 Piece::Tag { open, inner } => {
                     // Nothing between `raw` and `endraw` is a tag.
                     let word = first_word(inner);
@@ -97,20 +105,30 @@ impl Components {
                     } else if *open == "{%" && word == "endraw" {
                         raw = false;
                     }
+                    let (trim_before, trim_after) = (inner.starts_with('-'), inner.ends_with('-'));
+                    let call = inner.strip_prefix('-').unwrap_or(inner);
+                    let call = call.strip_suffix('-').unwrap_or(call);
                     let expanded = (!raw && depth < MAX_DEPTH && *open == "{{")
-                        .then(|| self.call(inner))
+                        .then(|| self.call(call))
                         .flatten();
                     match expanded {
                         Some(body) => {
+                            if trim_before && let Some(start) = text_start {
+                                let kept = start + out[start..].trim_end().len();
+                                out.truncate(kept);
+                            }
                             out.push_str(&self.expand_at(&body, depth + 1));
+                            trim_next = trim_after;
                             changed = true;
                         }
                         None => {
                             out.push_str(open);
                             out.push_str(inner);
                             out.push_str(closing(open));
+                            trim_next = false;
                         }
                     }
+                    text_start = None;
                 }
             }
         }
@@ -448,7 +466,6 @@ mod tests {
             "{{ <txt v={a | upper} /> }}",
             "{{ <txt /> }}",
             "{{ <txt v={a} w={b} /> }}",
-            "{{- <txt v={a} /> }}",
             "{% raw %}{{ <txt v={a} /> }}{% endraw %}",
             "{{ <other v={a} /> }}",
         ] {
@@ -476,6 +493,19 @@ mod tests {
         assert_eq!(
             c.expand("{{ <f v={a.b} /> }}"),
             "{{ a.b.v | default(value=a.b) }}{{ \"v\" }}{% if a.b is defined %}{{ a.b }}{% endif %}"
+        );
+    }
+
+    #[test]
+    fn whitespace_control_on_a_call_trims_the_text_beside_it() {
+        let c = Components::parse(TXT);
+        assert_eq!(
+            c.expand("<b> x \n  {{- <st s={a} /> -}}\n  y</b>"),
+            c.expand("<b> x{{ <st s={a} /> }}y</b>")
+        );
+        assert_eq!(
+            c.expand("{% if a %}\n  {{- <st s={a} /> }}"),
+            c.expand("{% if a %}{{ <st s={a} /> }}")
         );
     }
 
