@@ -141,16 +141,16 @@ pub fn failure_text(failure: &Failure) -> String {
             terminal_safe(&e.to_string())
         ),
         Failure::Invalid { diags, sources } => format!(
-            "{}error: the workspace is invalid ({}); the site already built is left as it was\n",
+            "{}error: the workspace is invalid ({}); the previous site is left as it was\n",
             diag::render_human(diags, sources),
             diag::summary(diags)
         ),
         Failure::Render(e @ RenderError::Write(_)) => format!(
-            "error: {}; the site already built is left as it was\n",
+            "error: {}; the previous site is left as it was\n",
             terminal_safe(&e.to_string())
         ),
         Failure::Render(e) => format!(
-            "error: {}\n  = hint: fix or delete the template override in templates/; the site already built is left as it was\n",
+            "error: {}\n  = hint: fix or delete the template override in templates/; the previous site is left as it was\n",
             terminal_safe(&e.to_string())
         ),
     }
