@@ -267,7 +267,7 @@ fn excerpt(chars: &[char], column: u32, bytes: u32) -> (String, usize, usize) {
     let mut width = 0;
     let mut covered = 0;
     for (i, &c) in chars.iter().enumerate().take(end).skip(start) {
-        let before = shown.chars().count();
+        let before = shown.len();
         match c {
             '\t' => shown.push(' '),
             c if is_unsafe(c) => {
@@ -275,7 +275,12 @@ fn excerpt(chars: &[char], column: u32, bytes: u32) -> (String, usize, usize) {
             }
             c => shown.push(c),
         }
-        let columns = shown.chars().count() - before;
+        // An escape is ASCII, one column a byte; any other character takes one column.
+        let columns = if is_unsafe(c) {
+            shown.len() - before
+        } else {
+            1
+        };
         if i < col {
             caret += columns;
         } else if covered < bytes as usize {
