@@ -151,6 +151,15 @@ impl Templates {
         }
     }
 
+    /// Whether any template is the workspace's own rather than a built-in one. Only these
+    /// can fail on a workspace's data: the built-in ones are tested on every kind of page.
+    pub fn has_overrides(&self) -> bool {
+        self.sources
+            .iter()
+            .zip(BUILTIN)
+            .any(|((_, text), (_, builtin))| text != builtin)
+    }
+
     /// Whether `other` was made from the same template sources and stylesheet.
     pub fn same_sources(&self, other: &Templates) -> bool {
         self.style == other.style && self.sources == other.sources
@@ -331,6 +340,27 @@ fn one_line_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rendering is as fast as hand-written markup only while every call is expanded.
+    #[test]
+    fn every_component_call_of_the_builtin_pages_is_expanded() {
+        let components = expand::Components::parse(BUILTIN[0].1);
+        for (name, text) in &BUILTIN[1..] {
+            let expanded = components.expand(text);
+            assert!(
+                !expanded.contains("{{ <"),
+                "{name}: a call is left to Tera: {expanded}"
+            );
+        }
+        let tera = compile(
+            &BUILTIN
+                .iter()
+                .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+                .collect::<Vec<_>>(),
+        );
+        assert!(tera.is_ok());
+        assert!(!Templates::builtin().has_overrides());
+    }
 
     #[test]
     fn templates_are_parsed_again_only_when_their_files_change() {
