@@ -209,7 +209,7 @@ pub fn check(root: &Path) -> Result<Checked, IoError> {
 struct Discard;
 
 impl Sink for Discard {
-    fn put(&self, _path: String, _bytes: &[u8]) -> Result<(), RenderError> {
+    fn put(&self, _path: String, _bytes: &[u8]) -> Result<(), crate::site::OutputError> {
         Ok(())
     }
 }

@@ -62,9 +62,15 @@ impl Diagnostic {
 const MAX_TEXT: usize = 500;
 
 /// Whether a terminal would act on `c` rather than show it: C0 and C1 control characters,
-/// DEL, and the bidirectional overrides and isolates, which reorder what follows them.
+/// DEL, the bidirectional overrides and isolates, which reorder what follows them, and the
+/// invisible direction marks (left-to-right, right-to-left, Arabic letter), which move the
+/// text around them.
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// Text from input made safe to print on a terminal: each character a terminal would act on
@@ -366,13 +372,13 @@ fn line_column(loc: Loc) -> (u32, u32) {
     }
 }
 
-fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -394,7 +400,7 @@ fn slash_path(p: &Path) -> String {
 
 /// JSON text made safe to print on a terminal without changing the data it holds: the
 /// characters [`terminal_safe`] escapes that serde leaves raw (DEL, C1 controls, bidi
-/// overrides) become JSON `\uXXXX` escapes. Outside strings, JSON has none of them.
+/// overrides and marks) become JSON `\uXXXX` escapes. Outside strings, JSON has none of them.
 pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
     if !json.chars().any(is_unsafe) {
         return Cow::Borrowed(json);
@@ -493,6 +499,12 @@ mod tests {
         assert_eq!(
             terminal_safe("a\u{1b}]0;pwned\u{7}b\u{7f}\u{9b}2J\u{202e}x\u{2066}\u{2069}\n"),
             "a\\u{1b}]0;pwned\\u{7}b\\u{7f}\\u{9b}2J\\u{202e}x\\u{2066}\\u{2069}\\u{a}"
+        );
+        // Direction marks are invisible and move the text beside them: a request path or a
+        // file name could pass for another with one.
+        assert_eq!(
+            terminal_safe("\u{200f}a\u{200e}b\u{61c}"),
+            "\\u{200f}a\\u{200e}b\\u{61c}"
         );
         // Text already made safe stays as it is.
         let once = terminal_safe("\u{1b}[2K").into_owned();
