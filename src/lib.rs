@@ -18,6 +18,7 @@ pub mod render;
 pub mod score;
 pub mod serve;
 pub mod source;
+pub mod sources;
 pub mod suggest;
 pub mod templates;
 pub mod text;
