@@ -390,6 +390,10 @@ impl<'s> Run<'s> {
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(self.source.delimiter)
             .flexible(true)
+            // Records end at LF only: with csv's default CRLF handling, a record after a
+            // CRLF line is placed on the line before. The CR left at the end of the last
+            // field is trimmed with the rest of the cell's white space.
+            .terminator(csv::Terminator::Any(b'\n'))
             .has_headers(true)
             .buffer_capacity(1 << 16)
             .from_reader(reader);
