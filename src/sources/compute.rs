@@ -1024,3 +1024,173 @@ pub fn period_range(kind: PeriodKind, start: i64) -> Option<(NaiveDate, NaiveDat
     };
     Some((from, to))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Severity;
+    use crate::sources::config;
+
+    fn source(extra: &str) -> Source {
+        let yaml = format!(
+            "files: [x.csv]\ntimezone: Europe/Zagreb\ncolumns: {{id: id, created: created, rating: rating, agent: agent}}\n{extra}"
+        );
+        let mut diags = Diagnostics::default();
+        let s = config::parse(Path::new("sources/s.yaml"), &yaml, &mut diags);
+        s.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    fn run(source: &Source, csv: &[u8]) -> (Computed, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let c = compute(source, vec![(PathBuf::from("x.csv"), csv)], &mut diags);
+        (c, diags)
+    }
+
+    fn day(s: &str) -> i64 {
+        day_of_date(s.parse().unwrap())
+    }
+
+    #[test]
+    fn periods_in_the_zone() {
+        let week = |d: &str| {
+            period_range(PeriodKind::Week, period_start(PeriodKind::Week, day(d))).unwrap()
+        };
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // ISO weeks start on Monday; 2026-01-01 is a Thursday of week 1.
+        assert_eq!(week("2026-01-01"), (d("2025-12-29"), d("2026-01-04")));
+        assert_eq!(week("2026-03-29"), (d("2026-03-23"), d("2026-03-29")));
+        let quarter = period_start(PeriodKind::Quarter, day("2026-08-15"));
+        assert_eq!(
+            period_range(PeriodKind::Quarter, quarter),
+            Some((d("2026-07-01"), d("2026-09-30")))
+        );
+        let month = period_start(PeriodKind::Month, day("2024-02-10"));
+        assert_eq!(
+            period_range(PeriodKind::Month, month),
+            Some((d("2024-02-01"), d("2024-02-29")))
+        );
+        // 2026-03-31 23:30 in Zagreb is 21:30 UTC: still March there.
+        let s = source("");
+        let (c, _) = run(&s, b"id,created,rating,agent\n1,2026-03-31T21:30:00Z,,\n");
+        assert_eq!(c.snapshots[0].taken, d("2026-03-31"));
+    }
+
+    #[test]
+    fn good_bad_ratings_give_csi_by_agent() {
+        let s = source("period: week\n");
+        let (c, diags) = run(
+            &s,
+            b"id,created,rating,agent\n1,2026-03-02 10:00,Good,ann\n2,2026-03-02 11:00,BAD,ann\n3,2026-03-03 11:00,good,\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let v = c.snapshots[0].value("csi").unwrap();
+        assert_eq!(
+            v.value.counts,
+            Counts::Ratio {
+                good: 2.0,
+                total: 3.0
+            }
+        );
+        let entries: Vec<(&str, f64)> = v.by[0]
+            .entries
+            .iter()
+            .map(|(k, m)| (k.as_str(), m.value))
+            .collect();
+        assert_eq!(v.by[0].dimension, "agent");
+        assert_eq!(entries, [("-", 100.0), ("ann", 50.0)]);
+        assert!(c.snapshots[0].value("csat").is_none());
+        assert!(c.snapshots[0].value("first-response-time").is_none());
+    }
+
+    #[test]
+    fn the_first_rating_decides_the_kind_of_the_column() {
+        let s = source("");
+        let (c, diags) = run(
+            &s,
+            b"id,created,rating,agent\n1,2026-03-02 10:00,4,a\n2,2026-03-02 11:00,good,a\n",
+        );
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "'good' in column 'rating' is a good/bad rating in a column of 1-5 ratings; the row is left out of csat and csi"
+            ]
+        );
+        assert_eq!(c.snapshots[0].values.len(), 1);
+        assert_eq!(c.snapshots[0].values[0].metric, "csat");
+    }
+
+    #[test]
+    fn delimiters_quotes_and_unread_columns() {
+        let s = source("delimiter: \";\"\n");
+        // The unmapped column holds bytes that are not UTF-8, a quoted delimiter and a
+        // quoted newline: none of it is looked at.
+        let mut csv = b"note;id;created;agent;rating\n".to_vec();
+        csv.extend_from_slice(b"\xff\xfe;1;2026-03-02 10:00;\"a;b\";5\n");
+        csv.extend_from_slice(b"\"x\ny\";2;2026-03-02 10:00;\"a;b\";\n");
+        csv.extend_from_slice(b"z;3;nonsense;c;1\n");
+        let (c, diags) = run(&s, &csv);
+        let found: Vec<(u32, &str)> = diags
+            .iter()
+            .map(|d| (d.loc.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                5,
+                "'nonsense' in column 'created' is not a timestamp; the row is left out of everything"
+            )]
+        );
+        let csat = c.snapshots[0].value("csat").unwrap();
+        assert_eq!(csat.by[0].entries[0].0, "a;b");
+        assert_eq!(c.summary.tickets, 2);
+
+        let tab = source("delimiter: \"\\t\"\n");
+        let (c, diags) = run(
+            &tab,
+            b"id\tcreated\tagent\trating\n1\t2026-03-02 10:00\ta\t5\n",
+        );
+        assert!(diags.is_empty() && c.snapshots[0].value("csat").is_some());
+    }
+
+    #[test]
+    fn row_warnings_stop_at_the_allowance_and_are_summed_up() {
+        let s = source("");
+        let mut csv = b"id,created,rating,agent\n".to_vec();
+        for i in 0..MAX_ROW_WARNINGS + 5 {
+            csv.extend_from_slice(format!("{i},2026-03-02 10:00,9,a\n").as_bytes());
+        }
+        let (c, diags) = run(&s, &csv);
+        assert_eq!(diags.count(Severity::Warning), MAX_ROW_WARNINGS + 1);
+        let last = diags.iter().last().unwrap();
+        assert_eq!(last.file, Path::new("sources/s.yaml"));
+        assert_eq!(
+            last.message,
+            "105 row problems in the exports of source 's', the first 100 shown: rating: out of range (105)"
+        );
+        assert_eq!(c.summary.tickets, 105);
+    }
+
+    #[test]
+    fn a_response_due_is_not_overdue_before_the_sla_has_passed() {
+        let s = {
+            let yaml = "files: [x.csv]\ntimezone: UTC\ncolumns: {id: id, created: created, first-response: first}\nsla: {first-response: 1h}\n";
+            config::parse(
+                Path::new("sources/s.yaml"),
+                yaml,
+                &mut Diagnostics::default(),
+            )
+            .unwrap()
+        };
+        // As of 11:00: ticket 2 (10:30) waits 30m, not yet overdue; ticket 3 waits 61m.
+        let csv = b"id,created,first\n1,2026-03-02 10:00,2026-03-02 11:00\n2,2026-03-02 10:30,\n3,2026-03-02 09:59,\n";
+        let (c, _) = run(&s, csv);
+        assert_eq!(
+            c.snapshots[0].value("sla-compliance").unwrap().value.counts,
+            Counts::Ratio {
+                good: 1.0,
+                total: 2.0
+            }
+        );
+    }
+}
