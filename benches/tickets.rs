@@ -146,7 +146,10 @@ fn full(dir: &Path) -> usize {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["gen", dir, n] => {
             let dir = Path::new(dir);

@@ -8,6 +8,7 @@
 //! only at the end, so such tickets wait in a short list (created instant, period, subject,
 //! breakdown keys) and are counted once the reading is done.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -308,8 +309,8 @@ struct Run<'s> {
     interned: [Interned; 4],
     /// Subject ids, sorted; a counter's subject is an index into it.
     subject_ids: Vec<String>,
-    /// Ticket id -> (file index, line) of its first row.
-    seen: FxMap<Box<str>, (u32, u64)>,
+    /// Every ticket id with the place of its row.
+    seen: Ids,
     files: Vec<PathBuf>,
     pending: Vec<Pending>,
     as_of: Option<i64>,
@@ -339,7 +340,7 @@ pub fn compute<R: Read>(
         groups: FxMap::default(),
         interned: Default::default(),
         subject_ids,
-        seen: FxMap::default(),
+        seen: Ids::default(),
         files: Vec::new(),
         pending: Vec::new(),
         as_of: None,
@@ -377,11 +378,58 @@ pub fn compute_files(
 
 /// A cell as text: trimmed, with invalid UTF-8 replaced (it then fails to parse where a
 /// value is expected).
-fn cell<'r>(record: &'r csv::ByteRecord, index: usize) -> std::borrow::Cow<'r, str> {
+fn cell<'r>(record: &'r csv::ByteRecord, index: usize) -> Cow<'r, str> {
     let bytes = record.get(index).unwrap_or_default();
-    match String::from_utf8_lossy(bytes) {
-        std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.trim()),
-        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.trim().to_string()),
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s.trim()),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).trim().to_string()),
+    }
+}
+
+/// The ticket ids of a source, in one arena: no allocation per id, and a few tens of bytes
+/// each, so a million tickets need tens of megabytes.
+#[derive(Default)]
+struct Ids {
+    text: String,
+    entries: Vec<IdEntry>,
+    /// The hash of an id -> the last entry with that hash.
+    heads: FxMap<u64, u32>,
+}
+
+struct IdEntry {
+    start: usize,
+    len: u32,
+    file: u32,
+    line: u32,
+    /// The entry before with the same hash, or `u32::MAX`.
+    next: u32,
+}
+
+impl Ids {
+    /// Records `id` at its place; if it was seen before, returns the first place instead.
+    fn insert(&mut self, id: &str, file: u32, line: u32) -> Option<(u32, u32)> {
+        let mut h = Fx::default();
+        h.write(id.as_bytes());
+        let hash = h.finish();
+        let head = self.heads.get(&hash).copied().unwrap_or(u32::MAX);
+        let mut i = head;
+        while let Some(e) = self.entries.get(i as usize) {
+            if &self.text[e.start..e.start + e.len as usize] == id {
+                return Some((e.file, e.line));
+            }
+            i = e.next;
+        }
+        let start = self.text.len();
+        self.text.push_str(id);
+        self.heads.insert(hash, self.entries.len() as u32);
+        self.entries.push(IdEntry {
+            start,
+            len: id.len() as u32,
+            file,
+            line,
+            next: head,
+        });
+        None
     }
 }
 
@@ -590,7 +638,7 @@ impl<'s> Run<'s> {
             self.problem(diags, file, line, "id", RowProblem::EmptyId, message, None);
             return;
         }
-        if let Some(&(first_file, first_line)) = self.seen.get(id.as_ref()) {
+        if let Some((first_file, first_line)) = self.seen.insert(&id, file, line as u32) {
             *self
                 .summary
                 .left_out
@@ -607,7 +655,6 @@ impl<'s> Run<'s> {
             );
             return;
         }
-        self.seen.insert(id.as_ref().into(), (file, line));
 
         let created_text = cell(record, layout.created);
         let Some(created) = self.time(diags, file, line, "created", &created_text, "everything")
@@ -808,8 +855,8 @@ impl<'s> Run<'s> {
                 _ => None,
             }
         };
-        let header = self.header("rating").to_string();
         let Some(rating) = rating else {
+            let header = self.header("rating");
             let message = format!(
                 "'{text}' in column '{header}' is neither good/bad nor a rating from 1 to 5; the row is left out of csat and csi"
             );
@@ -828,6 +875,7 @@ impl<'s> Run<'s> {
         match self.rating_kind {
             None => self.rating_kind = Some(stars),
             Some(kind) if kind != stars => {
+                let header = self.header("rating");
                 let (this, column) = if stars {
                     ("a 1-5 rating", "good/bad ratings")
                 } else {

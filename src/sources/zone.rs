@@ -40,7 +40,14 @@ pub struct Zone {
     /// The offset before the first transition of the table.
     first: i32,
     transitions: Vec<Transition>,
+    /// Per bucket of `2^BUCKET_BITS` seconds from `TABLE_START`: the transitions before it.
+    /// A lookup starts there and steps a transition or two, instead of searching them all:
+    /// an export asks millions of times.
+    buckets: Vec<u32>,
 }
+
+/// About 48 days: fewer than one transition per bucket in most zones.
+const BUCKET_BITS: u32 = 22;
 
 /// What a local wall-clock time is as an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,10 +87,18 @@ impl Zone {
             transitions.push(Transition { at, before, after });
             before = after;
         }
+        let count = ((TABLE_END - TABLE_START) >> BUCKET_BITS) as usize + 1;
+        let buckets = (0..count)
+            .map(|k| {
+                let start = TABLE_START + ((k as i64) << BUCKET_BITS);
+                transitions.partition_point(|tr| tr.at < start) as u32
+            })
+            .collect();
         Zone {
             name: name.to_string(),
             first,
             transitions,
+            buckets,
         }
     }
 
@@ -91,9 +106,26 @@ impl Zone {
         &self.name
     }
 
+    /// How many transitions have `key(tr) <= x`, for a key within a day of `tr.at` (and so
+    /// as ordered as the transitions).
+    fn count_up_to(&self, x: i64, key: impl Fn(&Transition) -> i64) -> usize {
+        let k = ((x.clamp(TABLE_START, TABLE_END) - TABLE_START) >> BUCKET_BITS) as usize;
+        let mut i = self
+            .buckets
+            .get(k)
+            .map_or(self.transitions.len(), |&b| b as usize);
+        while i > 0 && key(&self.transitions[i - 1]) > x {
+            i -= 1;
+        }
+        while self.transitions.get(i).is_some_and(|tr| key(tr) <= x) {
+            i += 1;
+        }
+        i
+    }
+
     /// The index of the first transition after instant `t`.
     fn next_transition(&self, t: i64) -> usize {
-        self.transitions.partition_point(|tr| tr.at <= t)
+        self.count_up_to(t, |tr| tr.at)
     }
 
     fn offset_before(&self, index: usize) -> i32 {
@@ -117,9 +149,7 @@ impl Zone {
     pub fn instant(&self, c: i64) -> Local {
         // A transition's civil range is from the lower of its two offsets to the higher:
         // skipped times when the clock goes forward, repeated ones when it goes back.
-        let i = self
-            .transitions
-            .partition_point(|tr| tr.at + i64::from(tr.before.min(tr.after)) <= c);
+        let i = self.count_up_to(c, |tr| tr.at + i64::from(tr.before.min(tr.after)));
         if i == 0 {
             return Local::At(c - i64::from(self.first));
         }
