@@ -8,7 +8,6 @@
 //! only at the end, so such tickets wait in a short list (created instant, period, subject,
 //! breakdown keys) and are counted once the reading is done.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -127,7 +126,9 @@ impl Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-/// The organisation, in the subject slot of a counter's key.
+/// The organisation, in the subject slot of a counter's key. While reading, it holds the
+/// tickets of no subject; the organisation's own counters are summed up at the end, so each
+/// ticket is counted once instead of twice.
 const ORGANISATION: u32 = u32::MAX;
 
 /// Counters of one set of tickets.
@@ -167,6 +168,25 @@ enum Rating {
 }
 
 impl Stats {
+    fn merge(&mut self, o: &Stats) {
+        self.first_response_sum += o.first_response_sum;
+        self.first_response_n += o.first_response_n;
+        self.resolution_sum += o.resolution_sum;
+        self.resolution_n += o.resolution_n;
+        self.sla_good += o.sla_good;
+        self.sla_total += o.sla_total;
+        self.fcr_good += o.fcr_good;
+        self.fcr_total += o.fcr_total;
+        for (a, b) in self.ratings.iter_mut().zip(&o.ratings) {
+            *a += b;
+        }
+        self.csi_good += o.csi_good;
+        self.csi_bad += o.csi_bad;
+        for (a, b) in self.nps.iter_mut().zip(&o.nps) {
+            *a += b;
+        }
+    }
+
     fn add(&mut self, f: &Facts) {
         if let Some(t) = f.first_response {
             self.first_response_sum += t;
@@ -267,6 +287,15 @@ struct Group {
 }
 
 impl Group {
+    fn merge(&mut self, o: &Group) {
+        self.all.merge(&o.all);
+        for (mine, theirs) in self.by.iter_mut().zip(&o.by) {
+            for (k, stats) in theirs {
+                mine.entry(*k).or_default().merge(stats);
+            }
+        }
+    }
+
     fn add(&mut self, keys: &[Option<u32>; 4], facts: &Facts) {
         self.all.add(facts);
         for (map, key) in self.by.iter_mut().zip(keys) {
@@ -299,12 +328,16 @@ struct Layout {
 }
 
 /// One dimension's cell values: value -> key, and the values by key.
-type Interned = (FxMap<Box<str>, u32>, Vec<Box<str>>);
+type Interned = (FxMap<Box<[u8]>, u32>, Vec<Box<str>>);
 
 /// The state of one computation.
 struct Run<'s> {
     source: &'s Source,
-    groups: FxMap<(i64, u32), Group>,
+    /// Counters per (period start, subject slot), and where each key's are.
+    groups: Vec<((i64, u32), Group)>,
+    group_index: FxMap<(i64, u32), usize>,
+    /// The last key counted into, since consecutive rows mostly share it.
+    last_group: Option<((i64, u32), usize)>,
     /// Per dimension: cell value -> key, and the values by key.
     interned: [Interned; 4],
     /// Subject ids, sorted; a counter's subject is an index into it.
@@ -337,7 +370,9 @@ pub fn compute<R: Read>(
     subject_ids.dedup();
     let mut run = Run {
         source,
-        groups: FxMap::default(),
+        groups: Vec::new(),
+        group_index: FxMap::default(),
+        last_group: None,
         interned: Default::default(),
         subject_ids,
         seen: Ids::default(),
@@ -376,13 +411,35 @@ pub fn compute_files(
     compute(source, exports, diags)
 }
 
-/// A cell as text: trimmed, with invalid UTF-8 replaced (it then fails to parse where a
-/// value is expected).
-fn cell<'r>(record: &'r csv::ByteRecord, index: usize) -> Cow<'r, str> {
-    let bytes = record.get(index).unwrap_or_default();
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s.trim()),
-        Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).trim().to_string()),
+/// A cell, without the white space around it. Cells stay bytes: timestamps and numbers
+/// are parsed from them directly, and only keys and messages are turned into text (bytes
+/// that are not UTF-8 then show as U+FFFD).
+#[derive(Clone, Copy)]
+struct Cell<'r>(&'r [u8]);
+
+fn cell(record: &csv::ByteRecord, index: usize) -> Cell<'_> {
+    Cell(record.get(index).unwrap_or_default().trim_ascii())
+}
+
+impl Cell<'_> {
+    fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// A whole number of at most nine digits, nothing else.
+    fn number(self) -> Option<u32> {
+        if self.0.is_empty() || self.0.len() > 9 {
+            return None;
+        }
+        self.0.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    }
+}
+
+impl std::fmt::Display for Cell<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(self.0))
     }
 }
 
@@ -390,7 +447,7 @@ fn cell<'r>(record: &'r csv::ByteRecord, index: usize) -> Cow<'r, str> {
 /// each, so a million tickets need tens of megabytes.
 #[derive(Default)]
 struct Ids {
-    text: String,
+    text: Vec<u8>,
     entries: Vec<IdEntry>,
     /// The hash of an id -> the last entry with that hash.
     heads: FxMap<u64, u32>,
@@ -407,9 +464,9 @@ struct IdEntry {
 
 impl Ids {
     /// Records `id` at its place; if it was seen before, returns the first place instead.
-    fn insert(&mut self, id: &str, file: u32, line: u32) -> Option<(u32, u32)> {
+    fn insert(&mut self, id: &[u8], file: u32, line: u32) -> Option<(u32, u32)> {
         let mut h = Fx::default();
-        h.write(id.as_bytes());
+        h.write(id);
         let hash = h.finish();
         let head = self.heads.get(&hash).copied().unwrap_or(u32::MAX);
         let mut i = head;
@@ -420,7 +477,7 @@ impl Ids {
             i = e.next;
         }
         let start = self.text.len();
-        self.text.push_str(id);
+        self.text.extend_from_slice(id);
         self.heads.insert(hash, self.entries.len() as u32);
         self.entries.push(IdEntry {
             start,
@@ -581,10 +638,10 @@ impl<'s> Run<'s> {
         file: u32,
         line: u64,
         field: &'static str,
-        text: &str,
+        text: Cell,
         left_out_of: &str,
     ) -> Option<i64> {
-        match timestamp::parse(text, &self.source.clock.zone) {
+        match timestamp::parse_bytes(text.0, &self.source.clock.zone) {
             Ok(t) => Some(t),
             Err(e) => {
                 let problem = match e {
@@ -638,7 +695,7 @@ impl<'s> Run<'s> {
             self.problem(diags, file, line, "id", RowProblem::EmptyId, message, None);
             return;
         }
-        if let Some((first_file, first_line)) = self.seen.insert(&id, file, line as u32) {
+        if let Some((first_file, first_line)) = self.seen.insert(id.0, file, line as u32) {
             *self
                 .summary
                 .left_out
@@ -657,7 +714,7 @@ impl<'s> Run<'s> {
         }
 
         let created_text = cell(record, layout.created);
-        let Some(created) = self.time(diags, file, line, "created", &created_text, "everything")
+        let Some(created) = self.time(diags, file, line, "created", created_text, "everything")
         else {
             return;
         };
@@ -674,7 +731,7 @@ impl<'s> Run<'s> {
             let text = cell(record, i);
             if !text.is_empty() {
                 let what = "first-response-time and sla-compliance";
-                match self.time(diags, file, line, "first-response", &text, what) {
+                match self.time(diags, file, line, "first-response", text, what) {
                     Some(t) if t < created => {
                         let message = format!(
                             "first response '{text}' in column '{}' is before the ticket was created; the row is left out of {what}",
@@ -713,7 +770,7 @@ impl<'s> Run<'s> {
             let text = cell(record, i);
             if !text.is_empty() {
                 let what = "average-resolution-time and first-contact-resolution";
-                match self.time(diags, file, line, "resolved", &text, what) {
+                match self.time(diags, file, line, "resolved", text, what) {
                     Some(t) if t < created => {
                         let message = format!(
                             "resolution '{text}' in column '{}' is before the ticket was created; the row is left out of {what}",
@@ -744,10 +801,10 @@ impl<'s> Run<'s> {
         if let Some(i) = layout.replies {
             let text = cell(record, i);
             if !text.is_empty() {
-                match text.parse::<u32>() {
-                    Ok(n) if resolved.is_some() && n >= 1 => facts.fcr = Some(n == 1),
-                    Ok(_) => {}
-                    Err(_) => {
+                match text.number() {
+                    Some(n) if resolved.is_some() && n >= 1 => facts.fcr = Some(n == 1),
+                    Some(_) => {}
+                    None => {
                         let message = format!(
                             "'{text}' in column '{}' is not a whole number of replies, 0 or more; the row is left out of first-contact-resolution",
                             self.header("replies")
@@ -769,15 +826,15 @@ impl<'s> Run<'s> {
         if let Some(i) = layout.rating {
             let text = cell(record, i);
             if !text.is_empty() {
-                facts.rating = self.rating(diags, file, line, &text);
+                facts.rating = self.rating(diags, file, line, text);
             }
         }
 
         if let Some(i) = layout.nps {
             let text = cell(record, i);
             if !text.is_empty() {
-                match text.parse::<u8>() {
-                    Ok(n) if n <= 10 => facts.nps = Some(n),
+                match text.number() {
+                    Some(n) if n <= 10 => facts.nps = Some(n as u8),
                     _ => {
                         let message = format!(
                             "'{text}' in column '{}' is not an answer from 0 to 10; the row is left out of nps",
@@ -801,7 +858,7 @@ impl<'s> Run<'s> {
         for (d, index) in layout.dimensions.iter().enumerate() {
             if let Some(i) = index {
                 let text = cell(record, *i);
-                let value = if text.is_empty() { "-" } else { text.as_ref() };
+                let value = if text.is_empty() { b"-" } else { text.0 };
                 keys[d] = Some(self.intern(d, value));
             }
         }
@@ -826,16 +883,25 @@ impl<'s> Run<'s> {
             });
         }
         self.as_of = Some(self.as_of.map_or(latest, |a| a.max(latest)));
-        self.groups
-            .entry((period, ORGANISATION))
-            .or_default()
+        self.group(period, subject.unwrap_or(ORGANISATION))
             .add(&keys, &facts);
-        if let Some(s) = subject {
-            self.groups
-                .entry((period, s))
-                .or_default()
-                .add(&keys, &facts);
-        }
+    }
+
+    fn group(&mut self, period: i64, slot: u32) -> &mut Group {
+        let key = (period, slot);
+        let index = match self.last_group {
+            Some((k, i)) if k == key => i,
+            _ => {
+                let next = self.groups.len();
+                let i = *self.group_index.entry(key).or_insert(next);
+                if i == next {
+                    self.groups.push((key, Group::default()));
+                }
+                self.last_group = Some((key, i));
+                i
+            }
+        };
+        &mut self.groups[index].1
     }
 
     fn rating(
@@ -843,15 +909,15 @@ impl<'s> Run<'s> {
         diags: &mut Diagnostics,
         file: u32,
         line: u64,
-        text: &str,
+        text: Cell,
     ) -> Option<Rating> {
-        let rating = if text.eq_ignore_ascii_case("good") {
+        let rating = if text.0.eq_ignore_ascii_case(b"good") {
             Some(Rating::Good)
-        } else if text.eq_ignore_ascii_case("bad") {
+        } else if text.0.eq_ignore_ascii_case(b"bad") {
             Some(Rating::Bad)
         } else {
-            match text.parse::<u8>() {
-                Ok(n @ 1..=5) => Some(Rating::Stars(n)),
+            match text.number() {
+                Some(n @ 1..=5) => Some(Rating::Stars(n as u8)),
                 _ => None,
             }
         };
@@ -900,14 +966,14 @@ impl<'s> Run<'s> {
         Some(rating)
     }
 
-    fn intern(&mut self, dimension: usize, value: &str) -> u32 {
+    fn intern(&mut self, dimension: usize, value: &[u8]) -> u32 {
         let (map, values) = &mut self.interned[dimension];
         if let Some(&k) = map.get(value) {
             return k;
         }
         let k = values.len() as u32;
         map.insert(value.into(), k);
-        values.push(value.into());
+        values.push(String::from_utf8_lossy(value).into());
         k
     }
 
@@ -934,16 +1000,7 @@ impl<'s> Run<'s> {
                     sla_within: Some(false),
                     ..Facts::default()
                 };
-                self.groups
-                    .entry((p.period, ORGANISATION))
-                    .or_default()
-                    .add(&p.keys, &overdue);
-                if p.subject != ORGANISATION {
-                    self.groups
-                        .entry((p.period, p.subject))
-                        .or_default()
-                        .add(&p.keys, &overdue);
-                }
+                self.group(p.period, p.subject).add(&p.keys, &overdue);
             }
         }
         let hidden: u64 = self.summary.left_out.values().sum::<u64>()
@@ -983,20 +1040,26 @@ impl<'s> Run<'s> {
     }
 
     fn snapshots(&self) -> Vec<Snapshot> {
-        let mut keys: Vec<&(i64, u32)> = self.groups.keys().collect();
-        // The organisation (u32::MAX) first within a period, then subjects by id.
-        keys.sort_by_key(|(period, subject)| (*period, subject.wrapping_add(1)));
-        keys.into_iter()
-            .filter_map(|key| {
-                let (from, to) = period_range(self.source.period, key.0)?;
-                let group = &self.groups[key];
+        // Keyed (period, slot + 1): the organisation (u32::MAX) first within a period, then
+        // the subjects by id. The organisation's counters are the sum of every slot's.
+        let mut sets: BTreeMap<(i64, u32), Group> = BTreeMap::new();
+        for ((period, slot), group) in &self.groups {
+            sets.entry((*period, 0)).or_default().merge(group);
+            if *slot != ORGANISATION {
+                sets.insert((*period, slot + 1), group.clone());
+            }
+        }
+        sets.into_iter()
+            .filter_map(|((period, slot), group)| {
+                let (from, to) = period_range(self.source.period, period)?;
                 Some(Snapshot {
                     file: self.source.file.clone(),
                     taken: to,
                     period: Some((from, to)),
-                    subject: (key.1 != ORGANISATION)
-                        .then(|| self.subject_ids[key.1 as usize].clone()),
-                    values: self.values(group),
+                    subject: slot
+                        .checked_sub(1)
+                        .map(|i| self.subject_ids[i as usize].clone()),
+                    values: self.values(&group),
                 })
             })
             .collect()

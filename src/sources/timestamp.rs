@@ -39,7 +39,12 @@ impl TimestampError {
 /// The instant (seconds since the Unix epoch) a cell names; fractions of a second are
 /// dropped.
 pub fn parse(cell: &str, zone: &Zone) -> Result<i64, TimestampError> {
-    let b = cell.trim().as_bytes();
+    parse_bytes(cell.as_bytes(), zone)
+}
+
+/// [`parse`] on the bytes of a cell, which need not be UTF-8 (then it is malformed).
+pub fn parse_bytes(cell: &[u8], zone: &Zone) -> Result<i64, TimestampError> {
+    let b = cell.trim_ascii();
     let mut p = Cursor { b, i: 0 };
     let year = p.digits(4)?;
     p.expect(b'-')?;
