@@ -108,7 +108,7 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
             Err(d) => fail(&mut diags, d, &sources),
         }
     }
-    let mut loader = Loader::new(&mut diags, unreadable);
+    let mut loader = Loader::new(&mut diags, unreadable, root);
     let model = loader.run(parsed);
     let model = if diags.has_errors() { None } else { model };
     diags.sort();
@@ -248,6 +248,8 @@ fn stem(path: &Path) -> &str {
 /// languages, the metrics, what broken files may have defined), and where diagnostics go.
 struct Loader<'d> {
     diags: &'d mut Diagnostics,
+    /// The workspace folder, for the settings that name places in it.
+    root: &'d Path,
     /// Site languages; the first is the default.
     languages: Vec<String>,
     /// False when auditbook.yaml is broken where it names the languages: checks that
@@ -264,7 +266,7 @@ struct Loader<'d> {
 }
 
 impl<'d> Loader<'d> {
-    fn new(diags: &'d mut Diagnostics, unreadable: Vec<Unreadable>) -> Self {
+    fn new(diags: &'d mut Diagnostics, unreadable: Vec<Unreadable>, root: &'d Path) -> Self {
         let config_unreadable = unreadable.iter().any(|u| u.role == Role::Config);
         let mut doubts = Doubts {
             unreadable,
@@ -275,6 +277,7 @@ impl<'d> Loader<'d> {
         }
         Loader {
             diags,
+            root,
             languages: vec!["en".to_string()],
             languages_known: !config_unreadable,
             metrics: Vec::new(),
