@@ -251,16 +251,19 @@ fn output_problem(root: &Path, output: &str) -> Option<&'static str> {
     // inside the workspace, resolved.
     let root = root.canonicalize().ok()?;
     let mut existing = root.clone();
+    let mut found = 0;
     for name in &inside {
         let next = existing.join(name);
         if std::fs::symlink_metadata(&next).is_err() {
             break;
         }
         existing = next;
+        found += 1;
     }
+    let whole = found == inside.len();
     match existing.canonicalize() {
-        Ok(real) if real.starts_with(&root) && real != root => None,
-        Ok(real) if real == root => Some("leads back to the workspace itself"),
+        Ok(real) if real == root && whole => Some("leads back to the workspace itself"),
+        Ok(real) if real.starts_with(&root) => None,
         Ok(_) => Some("leads outside the workspace through a symbolic link"),
         // A link that leads nowhere: the build would create its target, wherever it is.
         Err(_) => Some("leads outside the workspace through a symbolic link"),
