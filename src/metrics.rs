@@ -555,6 +555,15 @@ fn read_histogram(
             _ => None,
         };
         match key {
+            // `1:` and `+1:` (or `0x1:`) are different keys as written, one answer as numbers.
+            Some(key) if out.iter().any(|(k, _)| *k == key) => {
+                ctx.error_hint(
+                    k.loc,
+                    format!("answer {key} of '{form}' is given twice"),
+                    "give each answer's count once",
+                );
+                ok = false;
+            }
             Some(key) if range.contains(&key) => match decode::count(ctx, v, form) {
                 Some(n) => out.push((key, n)),
                 None => ok = false,

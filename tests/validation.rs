@@ -2020,3 +2020,26 @@ fn diagnostics_printed_per_file_are_capped() {
     let (_, all) = check_json(&f.path(), &[]);
     assert_eq!(all.len(), 60);
 }
+
+/// `1:` and `+1:` are two keys as written but one rating: counted once, not silently twice.
+#[test]
+fn a_rating_given_twice_in_two_spellings_is_an_error() {
+    let f = minimal_with(|root| {
+        replace(
+            root,
+            SNAPSHOT,
+            "csat: 86.4",
+            "csat: {ratings: {1: 17, +1: 3, 5: 30}}",
+        );
+    });
+    assert_check(
+        &f.path(),
+        &[error(
+            SNAPSHOT,
+            3,
+            27,
+            "answer 1 of 'ratings' is given twice",
+            "give each answer's count once",
+        )],
+    );
+}
