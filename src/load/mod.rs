@@ -64,15 +64,21 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
     let mut unreadable: Vec<Unreadable> = Vec::new();
     // Files are read and parsed on every core; the outcomes are then taken in discovery
     // order, so diagnostics and the model do not depend on scheduling.
-    let outcomes: Vec<(Entry, Sources, Result<Parsed, Diagnostic>)> = entries
-        .into_par_iter()
-        .map(|entry| {
-            let mut local = Sources::default();
-            let outcome = workspace::read_text(root, &entry.path, &mut local)
-                .and_then(|text| parse_file(&entry.path, &text, cache));
-            (entry, local, outcome)
-        })
-        .collect();
+    let read_all = || -> Vec<(Entry, Sources, Result<Parsed, Diagnostic>)> {
+        entries
+            .into_par_iter()
+            .map(|entry| {
+                let mut local = Sources::default();
+                let outcome = workspace::read_text(root, &entry.path, &mut local)
+                    .and_then(|text| parse_file(&entry.path, &text, cache));
+                (entry, local, outcome)
+            })
+            .collect()
+    };
+    let outcomes = match parse_pool() {
+        Some(pool) => pool.install(read_all),
+        None => read_all(),
+    };
     if let Some(cache) = cache
         && let Ok(mut files) = cache.files.lock()
     {
@@ -117,6 +123,26 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
         diags,
         sources,
     })
+}
+
+/// Stack of each thread that parses files: the YAML parser recurses once per level of
+/// nesting, and a file nested to the limit ([`yaml::limits::MAX_DEPTH`]) needs more than the
+/// 2 MiB threads get by default (it overflowed them in a debug build, now and then, when a
+/// thread took that file while deep in other work).
+const PARSE_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// The threads that read and parse files, with room for the deepest file allowed; `None`
+/// if they cannot be started, and then files are parsed on the default threads.
+fn parse_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(PARSE_STACK_BYTES)
+            .thread_name(|i| format!("auditbook-parse-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// A file's document: parsed now, or unchanged since it was kept in the cache.
