@@ -353,9 +353,11 @@ fn tidy_message(message: &str) -> String {
 }
 
 /// Records the written text of every number whose written form differs from the one it
-/// prints as (see [`Node::source`]). Numbers are rare in workspaces, so this costs little.
+/// prints as (see [`Node::source`]). Numbers are rare in workspaces, so this costs little;
+/// each line holding one is indexed once, so a file of one long line of numbers stays
+/// linear.
 fn keep_number_sources(root: &mut Node, text: &str) {
-    let mut line_starts: Option<Vec<usize>> = None;
+    let mut lines = Lines::new(text);
     let mut stack: Vec<&mut Node> = vec![root];
     while let Some(node) = stack.pop() {
         let canonical = match &mut node.kind {
@@ -374,28 +376,53 @@ fn keep_number_sources(root: &mut Node, text: &str) {
             }
             _ => continue,
         };
-        let starts = line_starts.get_or_insert_with(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let written = written_at(text, starts, node.loc);
-        if let Some(written) = written.filter(|w| *w != canonical) {
+        if let Some(written) = lines.written_at(node.loc).filter(|w| *w != canonical) {
             node.source = Some(written.into());
         }
     }
 }
 
-/// The text at `loc` (a 1-based line, a 1-based column in characters, a width in bytes).
-fn written_at<'t>(text: &'t str, line_starts: &[usize], loc: Loc) -> Option<&'t str> {
-    let start = *line_starts.get((loc.line as usize).checked_sub(1)?)?;
-    let line = text.get(start..)?;
-    let (offset, _) = line
-        .char_indices()
-        .nth((loc.column as usize).checked_sub(1)?)?;
-    let from = start + offset;
-    let written = text.get(from..from.checked_add(loc.width as usize)?)?;
-    Some(written.trim_end())
+/// Finds the text at a location (a 1-based line, a 1-based column in characters, a width
+/// in bytes), indexing each line it is asked about once.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Option<Vec<usize>>,
+    /// By line number: `None` for an ASCII line, else the byte offset of each character.
+    chars: HashMap<u32, Option<Vec<usize>>>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text,
+            starts: None,
+            chars: HashMap::new(),
+        }
+    }
+
+    fn written_at(&mut self, loc: Loc) -> Option<&'t str> {
+        let text = self.text;
+        let starts = self.starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let index = (loc.line as usize).checked_sub(1)?;
+        let start = *starts.get(index)?;
+        let end = starts.get(index + 1).copied().unwrap_or(text.len());
+        let line = text.get(start..end)?;
+        let column = (loc.column as usize).checked_sub(1)?;
+        let offsets = self.chars.entry(loc.line).or_insert_with(|| {
+            (!line.is_ascii()).then(|| line.char_indices().map(|(i, _)| i).collect())
+        });
+        let offset = match offsets {
+            None => column,
+            Some(offsets) => *offsets.get(column)?,
+        };
+        let from = start + offset;
+        let written = text.get(from..from.checked_add(loc.width as usize)?)?;
+        Some(written.trim_end())
+    }
 }
 
 /// Reports every repeated key of every mapping and keeps only its first entry, so the
