@@ -275,10 +275,9 @@ fn read_zone(ctx: &mut Ctx, node: &Node) -> Option<Zone> {
         return Some(zone);
     }
     let names = Zone::names();
-    let hint = match ctx.suggest(&name, names.iter().map(String::as_str)) {
-        Some(near) => format!("did you mean '{near}'?"),
-        None => "use an IANA time zone name, such as Europe/Tallinn".to_string(),
-    };
+    let hint = ctx.hint(&name, names.iter().map(String::as_str), || {
+        "use an IANA time zone name, such as Europe/Tallinn".to_string()
+    });
     ctx.error_hint(node.loc, format!("unknown time zone '{name}'"), hint);
     None
 }
@@ -512,10 +511,9 @@ fn read_period(ctx: &mut Ctx, node: &Node) -> Option<PeriodKind> {
         "quarter" => Some(PeriodKind::Quarter),
         "week" => Some(PeriodKind::Week),
         _ => {
-            let hint = match ctx.suggest(&s, ["month", "quarter", "week"]) {
-                Some(near) => format!("did you mean '{near}'?"),
-                None => "the period is month (the default), quarter or week".to_string(),
-            };
+            let hint = ctx.hint(&s, ["month", "quarter", "week"], || {
+                "the period is month (the default), quarter or week".to_string()
+            });
             ctx.error_hint(node.loc, format!("invalid period '{s}'"), hint);
             None
         }
