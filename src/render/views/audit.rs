@@ -296,7 +296,12 @@ impl AuditView {
         let badge = paths::badge(&audit.checklist, audit.subject.as_deref());
         let badge_alt = format!("{} — {}", loc.txt(&checklist.title).text, title.text);
         let badge_markdown = ctx.model.config.base_url.as_deref().map(|b| {
-            let alt = badge_alt.replace(['[', ']', '\\'], "");
+            // One line, without the characters that would end a Markdown image's text early.
+            let alt = badge_alt
+                .replace(['[', ']', '\\'], "")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             format!("![{alt}]({})", absolute_url(b, &badge))
         });
         AuditView {
