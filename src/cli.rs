@@ -73,6 +73,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print every metric snapshot, written and computed from sources, as JSON
+    Metrics {
+        /// The workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Print JSON (the only output format)
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a new workspace that checks clean and builds, with CI workflows
     Init {
         /// The folder to create the workspace in (empty or absent)
@@ -150,6 +159,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Score { dir, round, json } => commands::score(&dir, round.as_deref(), json),
+        Command::Metrics { dir, json } => crate::metrics_json::command(&dir, json),
         Command::Init { dir, languages } => crate::init::run(&dir, &languages),
         Command::Schema { kind } => crate::schema::run(&kind),
         Command::Completions { shell } => crate::manual::completions(shell),

@@ -16,6 +16,7 @@ pub mod load;
 pub mod manual;
 pub mod markdown;
 pub mod metrics;
+pub mod metrics_json;
 pub mod model;
 pub mod output;
 pub mod rebuild;

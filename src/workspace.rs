@@ -20,6 +20,8 @@ pub enum Role {
     Round,
     Audit,
     Snapshot,
+    /// `sources/<id>.yaml`: a ticket export that metric snapshots are computed from.
+    Source,
     Strings,
 }
 
@@ -51,7 +53,7 @@ impl std::fmt::Display for IoError {
 impl std::error::Error for IoError {}
 
 /// Lists the workspace's input files in a fixed order: config, checklists, rounds and audits,
-/// snapshots, interface strings; each group sorted by path.
+/// snapshots, sources, interface strings; each group sorted by path.
 pub fn discover(root: &Path, diags: &mut Diagnostics) -> Result<Vec<Entry>, IoError> {
     let meta = fs::metadata(root).map_err(|error| IoError {
         path: root.to_path_buf(),
@@ -104,6 +106,19 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Result<Vec<Entry>, IoEr
     for path in walk(root, "metrics", diags) {
         entries.push(Entry {
             role: Role::Snapshot,
+            path,
+        });
+    }
+    for path in walk(root, "sources", diags) {
+        if path.components().count() != 2 {
+            diags.push(
+                Diagnostic::error(&path, Loc::start(), "source file outside sources/")
+                    .with_hint("put each source directly in sources/: sources/<id>.yaml"),
+            );
+            continue;
+        }
+        entries.push(Entry {
+            role: Role::Source,
             path,
         });
     }

@@ -4,7 +4,8 @@
 //! Each kind of file has a reader of its own, in its own module: `config` (auditbook.yaml;
 //! the definitions under its `metrics:` are read by `metric`, like the built-in ones),
 //! `checklist`, `round` (round.yaml, and the rounds made of it and the audits), `audit`,
-//! `snapshot` and `strings` (i18n/<lang>.yaml). A reader checks what one record says on its
+//! `snapshot`, `source` (sources/<id>.yaml, whose computed snapshots join the written
+//! ones) and `strings` (i18n/<lang>.yaml). A reader checks what one record says on its
 //! own; whether the record had errors travels with what it read (`Read`). The checks across
 //! files (duplicates, series, translations, languages, overdue actions) are in `cross`.
 
@@ -15,6 +16,7 @@ mod cross;
 mod metric;
 mod round;
 mod snapshot;
+mod source;
 mod strings;
 
 pub use metric::builtin_metrics;
@@ -44,9 +46,20 @@ pub struct Loaded {
 
 /// Parsed files kept between loads, so that `serve` parses again only the files that
 /// changed: each path with the text it had and the document made from it.
+/// Sources' computed snapshots are kept too, by source file, with what they were computed
+/// from: a source whose file and exports are unchanged is not computed again.
 #[derive(Default)]
 pub struct ParseCache {
     files: Mutex<HashMap<PathBuf, (String, Arc<Node>)>>,
+    computed: Mutex<HashMap<PathBuf, source::KeptComputed>>,
+    computations: Mutex<u64>,
+}
+
+impl ParseCache {
+    /// How many times a source was computed (not taken from the cache) so far.
+    pub fn computations(&self) -> u64 {
+        self.computations.lock().map_or(0, |n| *n)
+    }
 }
 
 /// Loads and validates the workspace at `root`. Fails only when `root` itself cannot be read.
@@ -115,6 +128,7 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
         }
     }
     let mut loader = Loader::new(&mut diags, unreadable, root);
+    loader.cache = cache;
     let model = loader.run(parsed);
     let model = if diags.has_errors() { None } else { model };
     diags.sort();
@@ -289,6 +303,8 @@ struct Loader<'d> {
     texts: BTreeMap<PathBuf, TextLanguages>,
     /// Where each site language is named in auditbook.yaml.
     language_locs: HashMap<String, Loc>,
+    /// What earlier loads computed from sources, for `serve`.
+    cache: Option<&'d ParseCache>,
 }
 
 impl<'d> Loader<'d> {
@@ -311,6 +327,7 @@ impl<'d> Loader<'d> {
             doubts,
             texts: BTreeMap::new(),
             language_locs: HashMap::new(),
+            cache: None,
         }
     }
 
@@ -368,6 +385,7 @@ impl<'d> Loader<'d> {
             take(Role::Snapshot),
             take(Role::Strings),
         );
+        let source_files = take(Role::Source);
 
         self.metrics = builtin_metrics();
         self.metric_index = (self.metrics.iter().enumerate())
@@ -386,7 +404,7 @@ impl<'d> Loader<'d> {
         let read = self.checklists(checklist_files);
         let checklists = self.distinct_checklists(read);
         let rounds = self.rounds(round_files, audit_files, &checklists);
-        let snapshots: Vec<Snapshot> = self
+        let mut snapshots: Vec<Snapshot> = self
             .read_each(
                 &snapshot_files,
                 |(path, _)| path,
@@ -395,6 +413,8 @@ impl<'d> Loader<'d> {
             .into_iter()
             .flatten()
             .collect();
+        let computed = self.sources(source_files, &snapshots, self.cache);
+        snapshots.extend(computed);
         let i18n = self.strings(string_files);
         self.report_foreign_languages();
         self.report_interface_languages(&i18n);
