@@ -229,9 +229,10 @@ fn report_duplicates(written: &[Snapshot], computed: &[Snapshot], diags: &mut Di
                 file,
                 Loc::default(),
                 format!(
-                    "{} {} for {subject}, {period}, is written in {} and computed by {}",
+                    "{} {} for {subject}, {period}, {} written in {} and computed by {}",
                     if metrics.len() == 1 { "metric" } else { "metrics" },
                     metrics.join(", "),
+                    if metrics.len() == 1 { "is" } else { "are" },
                     display_path(file),
                     display_path(source),
                 ),
