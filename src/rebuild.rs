@@ -213,3 +213,67 @@ fn same_place(a: &Audit, b: &Audit) -> bool {
         && a.subject_title == b.subject_title
         && a.date == b.date
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace with one source: the hand-worked help desk of tests/sources.rs, without
+    /// its duplicate ticket (an error).
+    fn helpdesk(root: &Path) {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources/helpdesk");
+        for rel in ["sources/helpdesk.yaml", "exports/a.csv", "exports/b.csv"] {
+            let dest = root.join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            let text = std::fs::read_to_string(src.join(rel)).unwrap();
+            let kept: Vec<&str> = text.lines().filter(|l| !l.contains(",T1,")).collect();
+            std::fs::write(dest, kept.join("\n") + "\n").unwrap();
+        }
+    }
+
+    fn rebuild(r: &mut Rebuilder, site: &mut Site) {
+        let rebuilt = r
+            .rebuild(site)
+            .unwrap_or_else(|_| panic!("the rebuild fails"));
+        rebuilt.apply(site);
+    }
+
+    #[test]
+    fn an_unchanged_source_is_not_computed_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        helpdesk(tmp.path());
+        let mut r = Rebuilder::new(tmp.path());
+        let mut site = Site::default();
+        rebuild(&mut r, &mut site);
+        assert_eq!(r.cache.computations(), 1);
+        // Nothing changed, or only a file the source does not read.
+        rebuild(&mut r, &mut site);
+        std::fs::write(tmp.path().join("exports/notes.txt"), "not an export").unwrap();
+        rebuild(&mut r, &mut site);
+        assert_eq!(r.cache.computations(), 1);
+        let snapshots = |r: &Rebuilder| r.last.as_ref().unwrap().model.snapshots.len();
+        assert_eq!(snapshots(&r), 6);
+
+        // A changed export: a ticket in May gives two more snapshots.
+        let b = tmp.path().join("exports/b.csv");
+        let mut text = std::fs::read_to_string(&b).unwrap();
+        text.push_str("2026-05-04 10:00,T20,Tallinn L1,chat,ann,billing,,,,,\n");
+        std::fs::write(&b, text).unwrap();
+        rebuild(&mut r, &mut site);
+        assert_eq!(r.cache.computations(), 2);
+        assert_eq!(snapshots(&r), 8);
+
+        // A changed source file.
+        let source = tmp.path().join("sources/helpdesk.yaml");
+        let text = std::fs::read_to_string(&source).unwrap();
+        std::fs::write(
+            &source,
+            text.replace("first-response: 1h", "first-response: 2h"),
+        )
+        .unwrap();
+        rebuild(&mut r, &mut site);
+        assert_eq!(r.cache.computations(), 3);
+        rebuild(&mut r, &mut site);
+        assert_eq!(r.cache.computations(), 3);
+    }
+}
