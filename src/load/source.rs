@@ -289,11 +289,25 @@ impl Glob {
             .take_while(|p| !p.contains(['*', '?']))
             .count()
             .min(self.parts.len() - 1);
-        let base: PathBuf = self.parts[..literal].iter().collect();
-        let start = root.join(&base);
+        // No folder on the way may be a symbolic link: it could lead out of the workspace.
+        let mut start = root.to_path_buf();
+        for part in &self.parts[..literal] {
+            start.push(part);
+            match std::fs::symlink_metadata(&start) {
+                Ok(meta) if meta.is_dir() => {}
+                _ => return Vec::new(),
+            }
+        }
+        // Without `**`, a glob names files exactly so many folders down.
+        let depth = if self.parts.iter().any(|p| p == "**") {
+            crate::workspace::MAX_FOLDER_DEPTH
+        } else {
+            self.parts.len() - literal
+        };
         let walker = WalkDir::new(&start)
             .follow_links(false)
-            .max_depth(crate::workspace::MAX_FOLDER_DEPTH)
+            .follow_root_links(false)
+            .max_depth(depth)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
@@ -377,6 +391,30 @@ mod tests {
         assert!(match_parts(&parts, &["exports", "a.csv"]));
         assert!(match_parts(&parts, &["exports", "x", "y", "a.csv"]));
         assert!(!match_parts(&parts, &["other", "a.csv"]));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn linked_folders_and_files_are_never_matched() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.csv"), "a\n").unwrap();
+        let ws = tempfile::tempdir().unwrap();
+        let root = ws.path();
+        std::fs::create_dir_all(root.join("exports/real")).unwrap();
+        std::fs::write(root.join("exports/real/a.csv"), "a\n").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("exports/linked")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("linked")).unwrap();
+        let link = outside.path().join("secret.csv");
+        std::os::unix::fs::symlink(link, root.join("exports/real/b.csv")).unwrap();
+        let found = |g: &str| Glob::new(g).unwrap().matches(root);
+        assert_eq!(
+            found("exports/**/*.csv"),
+            [PathBuf::from("exports/real/a.csv")]
+        );
+        assert!(found("exports/linked/*.csv").is_empty());
+        assert!(found("linked/*.csv").is_empty());
+        assert!(found("linked").is_empty());
+        assert!(found("exports/real/b.csv").is_empty());
     }
 
     #[test]
