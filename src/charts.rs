@@ -3,9 +3,13 @@
 //!
 //! Every chart is coloured by the page stylesheet through CSS classes and `currentColor`, so it
 //! follows light and dark mode; status is also shown by a glyph or a pattern, never by colour
-//! alone. Output is deterministic: numbers are rounded to at most two decimals.
+//! alone. Output is deterministic: numbers are rounded to at most two decimals. Numbers a
+//! reader sees (values, ticks, tooltips) are written in the page language's notation by the
+//! `Formats` passed in, the same as the page's tables; coordinates stay plain.
 
 use std::f64::consts::TAU;
+
+use crate::render::Formats;
 
 /// Text shown in place of a chart that has nothing to draw.
 pub(crate) const NO_DATA: &str = "no data";
@@ -84,7 +88,7 @@ pub(crate) struct Stack<'a> {
 }
 
 /// Formats `v` with at most `decimals` decimals, trailing zeros trimmed and never `-0`;
-/// `—` for NaN and infinities.
+/// `—` for NaN and infinities. Plain digits, for coordinates in the markup.
 pub(crate) fn format_number(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".to_string();
@@ -148,6 +152,7 @@ pub(crate) fn bar_chart(
     desc: Option<&str>,
     bars: &[Bar],
     max: f64,
+    nums: &Formats,
 ) -> String {
     const X0: f64 = 170.0;
     const PAD: f64 = 8.0;
@@ -172,7 +177,7 @@ pub(crate) fn bar_chart(
         let (value, target) = (finite(bar.value), finite(bar.target));
         let mut tip = format!("{}: {}", bar.label, bar.display);
         if let Some(t) = target {
-            tip += &format!(" ({TARGET_MARK} {})", format_number(t, 2));
+            tip += &format!(" ({TARGET_MARK} {})", nums.number(t, 2));
         }
         push_glyph(&mut tip, bar.status);
         let lang = lang_attr(bar.lang);
@@ -282,6 +287,7 @@ pub(crate) fn stacked_columns(
     x_labels: &[String],
     stacks: &[Stack],
     percent: bool,
+    nums: &Formats,
 ) -> String {
     let id = &clean_id(id);
     let lengths = stacks.iter().map(|s| s.values.len());
@@ -308,7 +314,7 @@ pub(crate) fn stacked_columns(
 
     let mut s = open(id, "columns", (W, H), (title, None), desc);
     s += &hatch_defs(id, stacks.len());
-    s += &f.grid(&ticks, |t| format_number(t, 2) + unit_sign);
+    s += &f.grid(&ticks, |t| nums.number(t, 2) + unit_sign);
     for (i, &total) in totals.iter().enumerate() {
         let x_label = x_labels.get(i).map_or("", String::as_str);
         let x = f.x(i) - col_w / 2.0;
@@ -318,9 +324,9 @@ pub(crate) fn stacked_columns(
             let share = if percent { v / total * 100.0 } else { v };
             let (y_top, y_bottom) = (f.y(acc + share), f.y(acc));
             acc += share;
-            let mut shown = format_number(v, 2);
+            let mut shown = nums.number(v, 2);
             if percent {
-                shown = format!("{}% ({shown})", format_number(share, 1));
+                shown = format!("{}% ({shown})", nums.number(share, 1));
             }
             let tip = esc(&format!("{} · {x_label}: {shown}", stack.name));
             s += &format!("<g><title>{tip}</title>");
@@ -328,7 +334,7 @@ pub(crate) fn stacked_columns(
             s += "</g>";
         }
         if !percent && total > 0.0 {
-            let (y, body) = (f.y(total) - 9.0, format_number(total, 2));
+            let (y, body) = (f.y(total) - 9.0, nums.number(total, 2));
             s += &text("value-label", f.x(i), y, "middle", &body);
         }
     }
@@ -349,6 +355,7 @@ pub(crate) fn score_gauge(
     score: Option<f64>,
     target: Option<f64>,
     status: Status,
+    nums: &Formats,
 ) -> String {
     const R: f64 = 40.0;
     const RING: &str = "cx=\"50\" cy=\"50\" r=\"40\" fill=\"none\" stroke=\"currentColor\"";
@@ -377,10 +384,10 @@ pub(crate) fn score_gauge(
     if let Some(t) = finite(target).map(|t| t.clamp(0.0, 100.0)) {
         let (from, to) = (ring_point(t, R - 9.0), ring_point(t, R + 9.0));
         let mark = line("target-mark", from, to, " stroke-width=\"2.5\"");
-        let tip = format!("{TARGET_MARK} {}", format_number(t, 1));
+        let tip = format!("{TARGET_MARK} {}", nums.number(t, 1));
         s += &format!("<g><title>{tip}</title>{mark}</g>");
     }
-    let score_text = score.map_or("—".to_string(), |v| format_number(v, 1));
+    let score_text = score.map_or("—".to_string(), |v| nums.number(v, 1));
     let place = "x=\"50\" y=\"50\" dy=\"0.35em\" text-anchor=\"middle\" font-size=\"20\"";
     s += &format!("<text class=\"gauge-score\" {place}>{score_text}</text>");
     if score.is_some() && status != Status::Untracked {
@@ -715,6 +722,10 @@ fn segment(id: &str, k: usize, class: &str, at: (f64, f64), size: (f64, f64)) ->
 mod tests {
     use super::*;
 
+    fn en() -> std::sync::Arc<Formats> {
+        Formats::of("en")
+    }
+
     /// Checks what every chart promises: one well-formed `<svg>` with its accessible name, no
     /// script or outside reference, no fixed pixel size, no non-number and no bare `&`.
     fn assert_valid(svg: &str, id: &str) {
@@ -814,14 +825,21 @@ mod tests {
     fn labels_titles_and_classes_are_escaped() {
         let nasty = "R&D <b>\"quoted\" it's";
         let escaped = "R&amp;D &lt;b&gt;&quot;quoted&quot; it&#39;s";
-        let svg = bar_chart("b", nasty, Some(nasty), &[bar(nasty, Some(1.0), None)], 2.0);
+        let svg = bar_chart(
+            "b",
+            nasty,
+            Some(nasty),
+            &[bar(nasty, Some(1.0), None)],
+            2.0,
+            &en(),
+        );
         assert_valid(&svg, "b");
         assert!(svg.contains(&format!("<title id=\"b-title\">{escaped}</title>")));
         assert!(svg.contains(&format!("<desc id=\"b-desc\">{escaped}</desc>")));
         assert!(svg.contains(&format!("<title>{escaped}: 50 % ✓</title>")));
         assert!(!svg.contains("<b>") && !svg.contains("it's"));
         let stacks = [stack(nasty, "a\"b", &[1.0])];
-        let svg = stacked_columns("c", "t", None, &["x".to_string()], &stacks, false);
+        let svg = stacked_columns("c", "t", None, &["x".to_string()], &stacks, false, &en());
         assert_valid(&svg, "c");
         assert!(svg.contains("class=\"segment a&quot;b\"") && svg.contains(escaped));
         assert_eq!(esc("a\u{0}b\u{1b}c\td"), "abc\td");
@@ -833,7 +851,7 @@ mod tests {
             bar("CSAT", Some(50.0), Some(80.0)),
             bar("NPS", Some(150.0), None),
         ];
-        let svg = bar_chart("b", "t", None, &bars, 100.0);
+        let svg = bar_chart("b", "t", None, &bars, 100.0, &en());
         assert_valid(&svg, "b");
         // 50 of 100 fills half of the 340 units after the 170-unit label column.
         assert!(svg.contains("<rect class=\"bar status-met\" x=\"170\" y=\"13\" width=\"170\""));
@@ -847,12 +865,12 @@ mod tests {
     fn empty_and_missing_values_give_no_data_or_gaps() {
         let no_points = [series("a", &[None, Some(f64::NAN)])];
         let charts = [
-            bar_chart("e", "t", None, &[], 1.0),
+            bar_chart("e", "t", None, &[], 1.0, &en()),
             sparkline("e", "t", None, &[], 0.0, 1.0),
             sparkline("e", "t", None, &[None, Some(f64::INFINITY)], 0.0, 1.0),
             line_chart(&chart("e", &[], &[])),
             line_chart(&chart("e", &no_points, &[])),
-            stacked_columns("e", "t", None, &[], &[], true),
+            stacked_columns("e", "t", None, &[], &[], true, &en()),
         ];
         for svg in &charts {
             assert_valid(svg, "e");
@@ -863,10 +881,17 @@ mod tests {
         assert_valid(&svg, "s");
         assert!(svg.contains("d=\"M4 16M116 4\""), "{svg}");
         assert!(svg.contains("class=\"spark-dot spark-last\" cx=\"116\" cy=\"4\""));
-        let svg = bar_chart("b", "t", None, &[bar("x", None, Some(f64::NAN))], 0.0);
+        let svg = bar_chart(
+            "b",
+            "t",
+            None,
+            &[bar("x", None, Some(f64::NAN))],
+            0.0,
+            &en(),
+        );
         assert_valid(&svg, "b");
         assert!(!svg.contains("class=\"bar ") && !svg.contains("target-tick"));
-        let svg = score_gauge("g", "Score", None, None, Status::Untracked);
+        let svg = score_gauge("g", "Score", None, None, Status::Untracked, &en());
         assert_valid(&svg, "g");
         assert!(svg.contains(">—</text>") && !svg.contains("gauge-value"));
     }
@@ -881,10 +906,10 @@ mod tests {
         let stacks = [stack("a", "c", &raw), stack("b", "d", &[-0.0, 1e308])];
         let charts = [
             sparkline("x", "t", None, &odd, f64::NAN, 1e308),
-            bar_chart("x", "t", None, &bars, inf),
+            bar_chart("x", "t", None, &bars, inf, &en()),
             line_chart(&chart("x", &[series("a", &odd)], &labels)),
-            stacked_columns("x", "t", None, &labels, &stacks, true),
-            score_gauge("x", "t", Some(f64::NAN), Some(1e308), Status::Met),
+            stacked_columns("x", "t", None, &labels, &stacks, true, &en()),
+            score_gauge("x", "t", Some(f64::NAN), Some(1e308), Status::Met, &en()),
         ];
         charts.iter().for_each(|svg| assert_valid(svg, "x"));
     }
@@ -901,7 +926,7 @@ mod tests {
         });
         assert_valid(&svg, "trend");
         assert!((3..=5).contains(&y_labels(&svg).len()), "{svg}");
-        let svg = score_gauge("g", "t", Some(100.0), Some(100.0), Status::Met);
+        let svg = score_gauge("g", "t", Some(100.0), Some(100.0), Status::Met, &en());
         assert_valid(&svg, "g");
         assert!(svg.contains("<g class=\"gauge-value status-met\"><circle"));
     }
@@ -930,7 +955,7 @@ mod tests {
             stack("passives", "nps-passives", &[10.0, f64::NAN]),
             stack("detractors", "nps-detractors", &[-5.0, 0.0]),
         ];
-        let svg = stacked_columns("mix", "t", None, &["Q1".to_string()], &stacks, true);
+        let svg = stacked_columns("mix", "t", None, &["Q1".to_string()], &stacks, true, &en());
         assert_valid(&svg, "mix");
         assert!(svg.contains("<title>promoters · Q1: 75% (30)</title>"));
         assert!(svg.contains("<title>passives · Q1: 25% (10)</title>"));
@@ -944,11 +969,18 @@ mod tests {
 
     #[test]
     fn ids_are_prefixed_and_cleaned() {
-        let svg = score_gauge("audit 1\"x", "t", Some(72.5), Some(85.0), Status::Below);
+        let svg = score_gauge(
+            "audit 1\"x",
+            "t",
+            Some(72.5),
+            Some(85.0),
+            Status::Below,
+            &en(),
+        );
         assert_valid(&svg, "audit-1-x");
         assert!(svg.contains(">72.5</text>") && svg.contains("<title>◎ 85</title>"));
         assert!(svg.contains("class=\"status-glyph status-below\""));
-        let svg = bar_chart("", "t", Some("d"), &[bar("a", Some(1.0), None)], 1.0);
+        let svg = bar_chart("", "t", Some("d"), &[bar("a", Some(1.0), None)], 1.0, &en());
         assert!(svg.contains("aria-labelledby=\"chart-title chart-desc\""));
     }
 

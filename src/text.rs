@@ -20,25 +20,36 @@ pub struct Localized<'a> {
 
 impl Text {
     pub fn plain(s: impl Into<String>, file_language: &str) -> Self {
+        let file_language = canonical_tag(file_language);
         let mut values = BTreeMap::new();
-        values.insert(file_language.to_string(), s.into());
+        values.insert(file_language.clone(), s.into());
         Text {
             values,
-            file_language: file_language.to_string(),
+            file_language,
         }
     }
 
+    /// A text from a map of language tag to string; tags are put in canonical form, so
+    /// `pt-br` and `pt-BR` are one language (the later entry wins).
     pub fn from_map(values: BTreeMap<String, String>, file_language: &str) -> Self {
+        let canonical = values.keys().all(|k| canonical_tag(k) == *k);
+        let values = match canonical {
+            true => values,
+            false => values
+                .into_iter()
+                .map(|(k, v)| (canonical_tag(&k), v))
+                .collect(),
+        };
         Text {
             values,
-            file_language: file_language.to_string(),
+            file_language: canonical_tag(file_language),
         }
     }
 
-    /// The text in `lang`, else in the site's default language, else in the file's
-    /// language, else in any language it has.
+    /// The text in the first language of `fallback_chain(lang, default_lang, file
+    /// language)` it has, else in any language it has.
     pub fn get<'a>(&'a self, lang: &str, default_lang: &str) -> Localized<'a> {
-        for want in [lang, default_lang, self.file_language.as_str()] {
+        for want in fallback_chain(lang, default_lang, &self.file_language) {
             if let Some((l, t)) = self.values.get_key_value(want) {
                 return Localized { text: t, lang: l };
             }
@@ -63,6 +74,51 @@ impl Text {
     pub fn values(&self) -> impl Iterator<Item = (&str, &str)> {
         self.values.iter().map(|(l, t)| (l.as_str(), t.as_str()))
     }
+}
+
+/// `tag` parsed as a BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`, `sr-Latn-RS`, in any
+/// letter case); `None` when it is not one.
+pub fn parse_tag(tag: &str) -> Option<icu_locale_core::Locale> {
+    // ICU also reads `_` as a separator; a tag spells it `-`.
+    if tag.contains('_') {
+        return None;
+    }
+    icu_locale_core::Locale::try_from_str(tag).ok()
+}
+
+/// `tag` in canonical form: `pt-br` is `pt-BR`, `ZH-hant` is `zh-Hant`. A string that is no
+/// language tag is returned as it is, for the loaders to report.
+pub fn canonical_tag(tag: &str) -> String {
+    // Most tags are a bare lowercase language, canonical already.
+    if (2..=3).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_lowercase()) {
+        return tag.to_string();
+    }
+    parse_tag(tag).map_or_else(|| tag.to_string(), |l| l.to_string())
+}
+
+/// The parents of a canonical tag, nearest first: `sr-Latn-RS` → `sr-Latn`, `sr`.
+pub fn parents(tag: &str) -> impl Iterator<Item = &str> {
+    tag.rmatch_indices('-').map(move |(i, _)| &tag[..i])
+}
+
+/// The languages a text is looked up in, in order: the wanted language, its parents
+/// (`de-CH` → `de`), the site's default language and its parents, then the language the
+/// text was written in. Repeats are left out. All tags must be canonical.
+pub fn fallback_chain<'a>(
+    lang: &'a str,
+    default_lang: &'a str,
+    file_lang: &'a str,
+) -> impl Iterator<Item = &'a str> {
+    let chain = |t: &'a str| std::iter::once(t).chain(parents(t));
+    let all = chain(lang).chain(chain(default_lang)).chain([file_lang]);
+    let mut seen: Vec<&'a str> = Vec::with_capacity(4);
+    all.filter(move |t| {
+        let new = !seen.contains(t);
+        if new {
+            seen.push(t);
+        }
+        new
+    })
 }
 
 /// Whether `tag` looks like a BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`, `sr-Latn-RS`).
@@ -189,6 +245,41 @@ mod tests {
         assert_eq!(t.get("hu", "en").lang, "en");
         assert_eq!(t.get("hu", "sl").lang, "hr");
         assert_eq!(t.get("hr", "en").text, "Revizija");
+    }
+
+    #[test]
+    fn tags_are_canonical() {
+        assert_eq!(canonical_tag("pt-br"), "pt-BR");
+        assert_eq!(canonical_tag("ZH-hant"), "zh-Hant");
+        assert_eq!(canonical_tag("sr-latn-rs"), "sr-Latn-RS");
+        assert_eq!(canonical_tag("EN"), "en");
+        assert_eq!(canonical_tag("hr"), "hr");
+        // Not tags: left as they are.
+        assert_eq!(canonical_tag("en_US"), "en_US");
+        assert_eq!(canonical_tag("english!"), "english!");
+        assert!(parse_tag("x").is_none() && parse_tag("").is_none());
+        // A map written with `pt-br` answers for `pt-BR`.
+        let mut m = BTreeMap::new();
+        m.insert("pt-br".to_string(), "Auditoria".to_string());
+        let t = Text::from_map(m, "en");
+        assert_eq!(t.get("pt-BR", "en").text, "Auditoria");
+        assert_eq!(t.get("pt-BR", "en").lang, "pt-BR");
+        assert!(t.has("pt-BR"));
+    }
+
+    #[test]
+    fn falls_back_to_parents_before_the_default() {
+        let mut m = BTreeMap::new();
+        m.insert("de".to_string(), "Prüfung".to_string());
+        m.insert("en".to_string(), "Audit".to_string());
+        m.insert("sr-Latn".to_string(), "Revizija".to_string());
+        let t = Text::from_map(m, "en");
+        assert_eq!(t.get("de-CH", "en").text, "Prüfung");
+        assert_eq!(t.get("de-CH", "en").lang, "de");
+        assert_eq!(t.get("sr-Latn-RS", "en").lang, "sr-Latn");
+        assert_eq!(t.get("fr-CA", "de-AT").lang, "de");
+        let chain: Vec<&str> = fallback_chain("de-CH", "en-GB", "de").collect();
+        assert_eq!(chain, ["de-CH", "de", "en-GB", "en"]);
     }
 
     #[test]

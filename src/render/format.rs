@@ -2,7 +2,13 @@
 //! that may fall back to another language, and Markdown.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
+use fixed_decimal::Decimal;
+use icu_calendar::Gregorian;
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_datetime::fieldsets::YMD;
+use icu_decimal::DecimalFormatter;
 use serde::Serialize;
 
 use crate::markdown;
@@ -52,6 +58,8 @@ pub struct Locale<'m> {
     pub strings: &'m crate::i18n::Strings,
     /// Markdown rendered once per distinct source, shared by every page and language.
     pub md_cache: &'m MarkdownCache,
+    /// The language's number and date formatters (`Formats::of(lang)`).
+    pub formats: Arc<Formats>,
 }
 
 /// Markdown sources rendered once per build.
@@ -150,33 +158,19 @@ impl Locale<'_> {
         s
     }
 
-    fn decimal_comma(&self) -> bool {
-        !matches!(
-            self.lang.split('-').next().unwrap_or(""),
-            "en" | "ja" | "zh" | "ko" | "he" | "th" | "ga" | "mt"
-        )
+    /// A number with exactly `decimals` decimals, in the page language's notation.
+    pub fn num(&self, v: f64, decimals: usize) -> String {
+        self.formats.fixed(v, decimals)
     }
 
-    /// A number with a fixed count of decimals, in the page language's notation.
-    pub fn num(&self, v: f64, decimals: usize) -> String {
-        // Zero (most gaps) is common enough to skip the float formatter for.
-        if v == 0.0 {
-            let mut s = String::with_capacity(decimals + 2);
-            s.push('0');
-            if decimals > 0 {
-                s.push(if self.decimal_comma() { ',' } else { '.' });
-                s.extend(std::iter::repeat_n('0', decimals));
-            }
-            return s;
-        }
-        let mut s = crate::text::fixed(v, decimals);
-        if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-            s.remove(0);
-        }
-        if self.decimal_comma() {
-            s = s.replace('.', ",");
-        }
-        s
+    /// A number with at most `max_fraction` decimals, trailing zeros dropped.
+    pub fn number(&self, v: f64, max_fraction: usize) -> String {
+        self.formats.number(v, max_fraction)
+    }
+
+    /// A percentage with exactly `decimals` decimals: "86.4 %".
+    pub fn percent(&self, v: f64, decimals: usize) -> String {
+        format!("{} %", self.num(v, decimals))
     }
 
     /// A score out of 100, one decimal; a dash when there is none.
@@ -187,32 +181,23 @@ impl Locale<'_> {
         }
     }
 
-    /// A signed change, such as "+4.2" or "−1.0".
+    /// A signed change with one decimal, such as "+4.2", "−1.0" or "±0.0".
     pub fn delta(&self, v: f64) -> String {
-        let rounded = (v * 10.0).round() / 10.0;
-        if rounded > 0.0 {
-            format!("+{}", self.num(rounded, 1))
-        } else if rounded < 0.0 {
-            format!("−{}", self.num(-rounded, 1))
-        } else {
-            format!("±{}", self.num(0.0, 1))
-        }
+        // Halves round away from zero, as the score difference is read: 4.25 is +4.3.
+        self.formats.signed((v * 10.0).round() / 10.0, 1, true)
+    }
+
+    /// A signed number with exactly `decimals` decimals: "+4.2", "−4.2", and "0.0" for
+    /// nothing.
+    pub fn signed(&self, v: f64, decimals: usize) -> String {
+        self.formats.signed(v, decimals, false)
     }
 
     /// A value in a metric's unit: "86.4 %", "+38", "2 h 30 min", "1,240".
     pub fn metric_value(&self, def: &MetricDef, v: f64) -> String {
         match def.unit {
-            Unit::Percent => format!("{} %", self.num(v, 1)),
-            Unit::Score => {
-                let s = self.num(v.abs(), if v.fract() == 0.0 { 0 } else { 1 });
-                if v > 0.0 {
-                    format!("+{s}")
-                } else if v < 0.0 {
-                    format!("−{s}")
-                } else {
-                    s
-                }
-            }
+            Unit::Percent => self.percent(v, 1),
+            Unit::Score => self.signed(v, if v.fract() == 0.0 { 0 } else { 1 }),
             Unit::Count => self.num(v, if v.fract() == 0.0 { 0 } else { 1 }),
             Unit::Duration => self.duration(v),
         }
@@ -268,15 +253,144 @@ impl Locale<'_> {
         }
     }
 
-    pub fn date(&self, d: chrono::NaiveDate) -> String {
-        use chrono::Datelike;
-        // The same text as `%Y-%m-%d` without parsing the format string for every date.
-        if (0..=9999).contains(&d.year()) {
-            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-        } else {
-            d.format("%Y-%m-%d").to_string()
+    /// A date as pages show it, in the page language ("30. rujna 2026."); data files and
+    /// `datetime` attributes keep ISO dates (`Day::iso`).
+    pub fn date(&self, d: chrono::NaiveDate) -> Day {
+        Day {
+            text: self.formats.date(d),
+            iso: iso_date(d),
         }
     }
+}
+
+impl Locale<'_> {
+    /// A date given as ISO text (`2026-09-30`) as pages show it; text that is no such date
+    /// is shown as it is.
+    pub fn iso_day(&self, iso: &str) -> Day {
+        match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+            Ok(d) => self.date(d),
+            Err(_) => Day {
+                text: iso.to_string(),
+                iso: iso.to_string(),
+            },
+        }
+    }
+}
+
+/// A date on a page: the text shown, and the ISO date for `<time datetime>`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Day {
+    pub text: String,
+    pub iso: String,
+}
+
+/// `2026-09-30`.
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    // The same text as `%Y-%m-%d` without parsing the format string for every date.
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// The number and date formatters of one language, from the CLDR data compiled into the
+/// binary. Made once per language (`Formats::of`) and shared by every page in it.
+pub struct Formats {
+    decimal: Option<DecimalFormatter>,
+    date: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+}
+
+impl Formats {
+    /// The formatters of `tag`, made on first use and kept for the rest of the process.
+    /// A language CLDR does not know gets its nearest parent's notation, or the root's.
+    pub fn of(tag: &str) -> Arc<Formats> {
+        static CACHE: OnceLock<Mutex<HashMap<String, Arc<Formats>>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Ok(map) = cache.lock()
+            && let Some(f) = map.get(tag)
+        {
+            return f.clone();
+        }
+        let made = Arc::new(Formats::new(tag));
+        if let Ok(mut map) = cache.lock() {
+            return map.entry(tag.to_string()).or_insert(made).clone();
+        }
+        made
+    }
+
+    fn new(tag: &str) -> Formats {
+        let locale = crate::text::parse_tag(tag).unwrap_or(icu_locale_core::Locale::UNKNOWN);
+        let decimal = DecimalFormatter::try_new((&locale).into(), Default::default()).ok();
+        let date = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()).ok();
+        Formats { decimal, date }
+    }
+
+    /// `digits`, a plain decimal such as `-1234.50`, in the language's notation.
+    fn localize(&self, digits: &str) -> String {
+        match (&self.decimal, Decimal::try_from_str(digits)) {
+            (Some(f), Ok(d)) => f.format(&d).to_string(),
+            _ => digits.to_string(),
+        }
+    }
+
+    /// `v` with exactly `decimals` decimals; never "-0.0"; "—" for NaN and infinities.
+    pub fn fixed(&self, v: f64, decimals: usize) -> String {
+        self.localize(&plain(v, decimals, false))
+    }
+
+    /// `v` with at most `max_fraction` decimals, trailing zeros dropped.
+    pub fn number(&self, v: f64, max_fraction: usize) -> String {
+        self.localize(&plain(v, max_fraction, true))
+    }
+
+    /// `v` with exactly `decimals` decimals and its sign: "+4.2", "−4.2" (a real minus
+    /// sign); zero is "±0.0" when `plus_minus`, else "0.0".
+    pub fn signed(&self, v: f64, decimals: usize, plus_minus: bool) -> String {
+        let digits = plain(v, decimals, false);
+        let zero = !digits.bytes().any(|b| matches!(b, b'1'..=b'9'));
+        let sign = match (zero, digits.starts_with('-')) {
+            (true, _) if plus_minus => "±",
+            (true, _) => "",
+            (false, true) => "−",
+            (false, false) => "+",
+        };
+        let magnitude = digits.strip_prefix('-').unwrap_or(&digits);
+        format!("{sign}{}", self.localize(magnitude))
+    }
+
+    /// A date in the language's long form, such as "September 30, 2026" or
+    /// "30. rujna 2026."; ISO where CLDR cannot write it.
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let day = u8::try_from(d.day()).ok().zip(u8::try_from(d.month()).ok());
+        let date = day.and_then(|(day, month)| {
+            icu_calendar::Date::try_new_gregorian(d.year(), month, day).ok()
+        });
+        match (&self.date, date) {
+            (Some(f), Some(date)) => f.format(&date).to_string(),
+            _ => iso_date(d),
+        }
+    }
+}
+
+/// `v` as plain digits with `decimals` decimals (fewer when `trim` drops trailing zeros),
+/// without "-0"; "—" for NaN and infinities.
+fn plain(v: f64, decimals: usize, trim: bool) -> String {
+    if !v.is_finite() {
+        return "—".to_string();
+    }
+    // Precision beyond f64's ~17 significant digits only adds noise.
+    let mut s = crate::text::fixed(v, decimals.min(12));
+    if trim && s.contains('.') {
+        let kept = s.trim_end_matches('0').trim_end_matches('.').len();
+        s.truncate(kept);
+    }
+    if s.starts_with('-') && s[1..].bytes().all(|b| b == b'0' || b == b'.') {
+        s.remove(0);
+    }
+    s
 }
 
 /// Display name of a subject: its title in the newest audit that gives one, else its id.
@@ -358,6 +472,7 @@ mod tests {
             default_lang: "en",
             strings,
             md_cache: cache,
+            formats: Formats::of(lang),
         }
     }
 
@@ -370,6 +485,49 @@ mod tests {
         assert_eq!(locale("en", &strings, &cache).num(-0.01, 1), "0.0");
         assert_eq!(locale("en", &strings, &cache).delta(4.25), "+4.3");
         assert_eq!(locale("en", &strings, &cache).delta(-1.0), "−1.0");
+    }
+
+    #[test]
+    fn grouping_and_digits_come_from_cldr() {
+        let f = |lang: &str, v: f64, d: usize| Formats::of(lang).fixed(v, d);
+        assert_eq!(f("en", 1234.5, 1), "1,234.5");
+        assert_eq!(f("hr", 1234.5, 1), "1.234,5");
+        assert_eq!(f("de-CH", 1234.5, 1), "1'234.5");
+        assert_eq!(f("de", 1234.5, 1), "1.234,5");
+        assert_eq!(f("hi", 1_234_567.5, 1), "12,34,567.5");
+        assert_eq!(f("ar-EG", 1234.5, 1), "١٬٢٣٤٫٥");
+        assert_eq!(f("en", -1234.5, 0), "-1,234");
+        assert_eq!(f("en", f64::NAN, 1), "—");
+        // Unknown languages and tags get CLDR's neutral form rather than an error.
+        assert_eq!(f("tlh", 1234.5, 1), "1,234.5");
+        assert_eq!(f("not a tag", 1234.5, 1), "1,234.5");
+        // Trailing zeros dropped, as charts print values.
+        assert_eq!(Formats::of("hr").number(81.20, 2), "81,2");
+        assert_eq!(Formats::of("hr").number(-0.001, 2), "0");
+        // Changes carry a real minus sign and the language's decimal mark.
+        assert_eq!(Formats::of("hr").signed(-4.25, 2, false), "−4,25");
+        assert_eq!(Formats::of("hr").signed(1234.0, 0, false), "+1.234");
+        assert_eq!(Formats::of("hr").signed(0.0, 1, true), "±0,0");
+        assert_eq!(Formats::of("hr").signed(-0.01, 1, false), "0,0");
+    }
+
+    #[test]
+    fn dates_follow_the_language_and_keep_iso() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default();
+        assert_eq!(Formats::of("hr").date(d), "30. rujna 2026.");
+        assert_eq!(Formats::of("en").date(d), "September 30, 2026");
+        assert_eq!(Formats::of("de-CH").date(d), "30. September 2026");
+        let strings = crate::i18n::Strings::default();
+        let cache = MarkdownCache::default();
+        let day = locale("hr", &strings, &cache).date(d);
+        assert_eq!(day.iso, "2026-09-30");
+        assert_eq!(locale("hr", &strings, &cache).iso_day("2026-09-30"), day);
+        assert_eq!(locale("hr", &strings, &cache).iso_day("soon").text, "soon");
+    }
+
+    #[test]
+    fn formatters_are_made_once_per_language() {
+        assert!(Arc::ptr_eq(&Formats::of("hu"), &Formats::of("hu")));
     }
 
     #[test]

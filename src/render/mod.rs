@@ -17,7 +17,7 @@ use crate::score::{AuditResult, SnapshotIndex};
 use crate::templates::Templates;
 use crate::text::{Text, is_rtl};
 
-pub use format::{Locale, MarkdownCache, Md, Txt};
+pub use format::{Day, Formats, Locale, MarkdownCache, Md, Txt};
 
 /// A built site: file paths (relative, with `/`) and their bytes, in path order.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -153,6 +153,7 @@ impl<'m> Ctx<'m> {
             default_lang: self.model.default_language(),
             strings: &self.strings[lang],
             md_cache: &self.md,
+            formats: Formats::of(lang),
         }
     }
 

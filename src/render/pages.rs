@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::format::{Locale, Md, Txt};
+use super::format::{Day, Locale, Md, Txt};
 use super::{Ctx, Link, Plan, RenderError, SearchMemo, Sink};
 use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef, Status};
@@ -337,7 +337,7 @@ struct MetricChip {
     value: String,
     target: Option<String>,
     status: StatusView,
-    taken: String,
+    taken: Day,
 }
 
 /// The chips of every metric of an audit, in the audit's metric order. Built once per audit
@@ -354,7 +354,7 @@ fn metric_chips(ctx: &Ctx, loc: &Locale, result: &AuditResult) -> Vec<MetricChip
                 value: loc.metric_value(def, m.value),
                 target: m.target.map(|t| loc.metric_value(def, t)),
                 status: status_view(loc, m.status),
-                taken: m.taken.clone(),
+                taken: loc.iso_day(&m.taken),
             })
         })
         .collect()
@@ -405,7 +405,7 @@ struct MetricTile {
     value: String,
     target: Option<String>,
     status: StatusView,
-    taken: String,
+    taken: Day,
     spark: String,
     href: String,
 }
@@ -421,7 +421,7 @@ struct Dashboard {
 #[derive(Serialize)]
 struct RoundSummary {
     title: Txt,
-    date: String,
+    date: Day,
     href: String,
     audits: usize,
     average: String,
@@ -665,7 +665,7 @@ struct RoundsIndex {
 #[derive(Serialize)]
 struct RoundRow {
     title: Txt,
-    date: String,
+    date: Day,
     href: String,
     audits: usize,
     average: String,
@@ -791,7 +791,7 @@ struct RankRow {
 #[derive(Serialize)]
 struct RoundView {
     title: Txt,
-    date: String,
+    date: Day,
     summary: Option<Md>,
     heatmaps: Vec<HeatMap>,
     rankings: Vec<MetricRanking>,
@@ -959,7 +959,7 @@ struct ActionView {
     item: Txt,
     text: Md,
     owner: Option<String>,
-    due: Option<String>,
+    due: Option<Day>,
     overdue: bool,
 }
 
@@ -1018,7 +1018,7 @@ struct MetricRow {
     value: String,
     target: Option<String>,
     status: StatusView,
-    taken: String,
+    taken: Day,
     worst: Vec<Worst>,
     /// The snapshot's note on this value.
     note: Option<Md>,
@@ -1035,12 +1035,12 @@ struct Worst {
 #[derive(Serialize)]
 struct AuditView {
     round: Txt,
-    round_date: String,
+    round_date: Day,
     title: Txt,
     checklist: Txt,
     checklist_href: String,
     version: u32,
-    date: String,
+    date: Day,
     auditors: Vec<String>,
     summary: Option<Md>,
     score: String,
@@ -1195,6 +1195,7 @@ impl AuditView {
             Some(&loc.s("section_scores_desc")),
             &chart_bars,
             100.0,
+            &loc.formats,
         );
         let status = audit_status(result.score, result.target);
         let gauge = charts::score_gauge(
@@ -1203,6 +1204,7 @@ impl AuditView {
             result.score,
             result.target,
             chart_status(status),
+            &loc.formats,
         );
         let report_description = loc.fill(
             "report_description",
@@ -1375,7 +1377,7 @@ fn metric_rows(ctx: &Ctx, loc: &Locale, audit: &Audit, result: &AuditResult) -> 
                 value: loc.metric_value(def, m.value),
                 target: m.target.map(|t| loc.metric_value(def, t)),
                 status: status_view(loc, m.status),
-                taken: m.taken.clone(),
+                taken: loc.iso_day(&m.taken),
                 worst,
                 note: loc.md_opt(value.note.as_ref()),
             })
@@ -1879,7 +1881,7 @@ struct MetricView {
 
 #[derive(Serialize)]
 struct SnapshotNote {
-    date: String,
+    date: Day,
     subject: Txt,
     note: Md,
 }
@@ -1914,7 +1916,7 @@ fn counts_view(
 
 #[derive(Serialize)]
 struct TableRow {
-    date: String,
+    date: Day,
     cells: Vec<String>,
 }
 
@@ -1922,7 +1924,7 @@ struct TableRow {
 struct BreakdownView {
     subject: Txt,
     dimension: String,
-    taken: String,
+    taken: Day,
     rows: Vec<RankRow>,
 }
 
@@ -2186,6 +2188,7 @@ fn counts_chart(
             &x,
             &stacks,
             true,
+            &loc.formats,
         );
         return Some(counts_view(
             loc,
@@ -2226,8 +2229,15 @@ fn counts_chart(
             ("ratio_split", "ratio_split_desc")
         };
         let title = loc.fill(title_key, &[("name", &loc.txt(&def.title).text)]);
-        let chart =
-            charts::stacked_columns(&id, &title, Some(&loc.s(desc_key)), &x, &stacks, false);
+        let chart = charts::stacked_columns(
+            &id,
+            &title,
+            Some(&loc.s(desc_key)),
+            &x,
+            &stacks,
+            false,
+            &loc.formats,
+        );
         return Some(counts_view(
             loc,
             chart,
