@@ -347,8 +347,8 @@ pub(crate) fn stacked_columns(
     s + "</svg>"
 }
 
-/// A ring showing a 0..100 score, a mark at the target, and the score with its status glyph
-/// in the middle (`—` without a score).
+/// A ring showing a 0..100 score, a mark at the target, and the score (one decimal) with its
+/// status glyph in the middle (`—` without a score).
 pub(crate) fn score_gauge(
     id: &str,
     title: &str,
@@ -384,10 +384,11 @@ pub(crate) fn score_gauge(
     if let Some(t) = finite(target).map(|t| t.clamp(0.0, 100.0)) {
         let (from, to) = (ring_point(t, R - 9.0), ring_point(t, R + 9.0));
         let mark = line("target-mark", from, to, " stroke-width=\"2.5\"");
-        let tip = format!("{TARGET_MARK} {}", nums.number(t, 1));
+        let tip = format!("{TARGET_MARK} {}", nums.fixed(t, 1));
         s += &format!("<g><title>{tip}</title>{mark}</g>");
     }
-    let score_text = score.map_or("—".to_string(), |v| nums.number(v, 1));
+    // One decimal, as pages print scores: the gauge and the table beside it agree.
+    let score_text = score.map_or("—".to_string(), |v| nums.fixed(v, 1));
     let place = "x=\"50\" y=\"50\" dy=\"0.35em\" text-anchor=\"middle\" font-size=\"20\"";
     s += &format!("<text class=\"gauge-score\" {place}>{score_text}</text>");
     if score.is_some() && status != Status::Untracked {
@@ -978,7 +979,7 @@ mod tests {
             &en(),
         );
         assert_valid(&svg, "audit-1-x");
-        assert!(svg.contains(">72.5</text>") && svg.contains("<title>◎ 85</title>"));
+        assert!(svg.contains(">72.5</text>") && svg.contains("<title>◎ 85.0</title>"));
         assert!(svg.contains("class=\"status-glyph status-below\""));
         let svg = bar_chart("", "t", Some("d"), &[bar("a", Some(1.0), None)], 1.0, &en());
         assert!(svg.contains("aria-labelledby=\"chart-title chart-desc\""));
@@ -1018,5 +1019,33 @@ mod tests {
             assert_eq!(point_status(v, target, warn, false), status, "{v}");
         }
         assert_eq!(point_status(1.0, None, warn, true), Untracked);
+    }
+
+    #[test]
+    fn numbers_readers_see_follow_the_page_language() {
+        let hr = Formats::of("hr");
+        let svg = score_gauge("g", "t", Some(81.2), Some(85.0), Status::Below, &hr);
+        assert!(svg.contains(">81,2</text>"), "{svg}");
+        assert!(svg.contains("<title>◎ 85,0</title>"), "{svg}");
+        let bars = [bar("a", Some(81.2), Some(85.5))];
+        let svg = bar_chart("b", "t", None, &bars, 100.0, &hr);
+        assert!(svg.contains("◎ 85,5)"), "{svg}");
+        let stacks = [Stack {
+            name: "n",
+            class: "c",
+            values: &[1234.5, 2.25],
+        }];
+        let labels = ["x".to_string(), "y".to_string()];
+        let svg = stacked_columns("c", "t", None, &labels, &stacks, false, &hr);
+        assert!(svg.contains("n · x: 1.234,5</title>"), "{svg}");
+        assert!(svg.contains(">2,25</text>"), "{svg}");
+        assert!(svg.contains(">1.500</text>"), "{svg}");
+        let svg = stacked_columns("p", "t", None, &labels, &stacks, true, &hr);
+        assert!(svg.contains("n · y: 100% (2,25)</title>"), "{svg}");
+        // Coordinates stay plain numbers whatever the language.
+        for value in svg.split("=\"").skip(1) {
+            let value = value.split('"').next().unwrap_or("");
+            assert!(!value.contains(','), "{value} in {svg}");
+        }
     }
 }
