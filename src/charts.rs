@@ -9,6 +9,8 @@
 
 use std::f64::consts::TAU;
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::render::Formats;
 
 /// Text shown in place of a chart that has nothing to draw.
@@ -72,7 +74,13 @@ pub(crate) struct LineChart<'a> {
     /// The title's language, when it differs from the page's.
     pub title_lang: Option<&'a str>,
     pub desc: Option<&'a str>,
+    /// How each point's x is named in its tooltip, one per point index; also the axis labels
+    /// when there are no `dates`.
     pub x_labels: &'a [String],
+    /// The date of each point index. When there is one for every point, points sit on a time
+    /// axis, x proportional to the days between them, with month or year ticks; otherwise
+    /// they are spaced evenly under `x_labels`.
+    pub dates: &'a [NaiveDate],
     pub series: &'a [LineSeries<'a>],
     pub target: Option<f64>,
     pub warn: Option<f64>,
@@ -181,9 +189,9 @@ pub(crate) fn bar_chart(
         }
         push_glyph(&mut tip, bar.status);
         let lang = lang_attr(bar.lang);
-        s += &format!("<g class=\"bar-row\"{lang}><title>{}</title>", esc(&tip));
+        s += &format!("<g class=\"bar-row\"><title{lang}>{}</title>", esc(&tip));
         let label = esc(&truncate(bar.label, 26));
-        s += &text("bar-label", X0 - 8.0, mid, "end", &label);
+        s += &lang_text("bar-label", (X0 - 8.0, mid), "end", &label, bar.lang);
         let end = value.map_or(X0, scale);
         if value.is_some() {
             let class = format!("bar {}", bar.status.class());
@@ -221,6 +229,8 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
     let lengths = c.series.iter().map(|s| s.points.len());
     let n = lengths.fold(c.x_labels.len(), usize::max);
     let f = Frame::new(56.0, legend_h, &ticks, n);
+    let axis = TimeAxis::new(&c.dates[..c.dates.len().min(n)], n, &f);
+    let x_of = |i: usize| axis.as_ref().map_or_else(|| f.x(i), |a| a.x(i));
 
     let mut s = open(id, "line", (W, H), (c.title, c.title_lang), c.desc);
     s += &f.grid(&ticks, |t| esc(&(c.y_format)(t)));
@@ -238,13 +248,16 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
         s += &text("target-label", RIGHT - 4.0, label_y, "end", &body);
     }
     for (k, series) in c.series.iter().enumerate() {
-        let at = |i: usize, v: f64| (f.x(i), f.y(v));
+        let at = |i: usize, v: f64| (x_of(i), f.y(v));
         let place = |(i, p): (usize, &Option<f64>)| finite(*p).map(|v| at(i, v));
-        let placed: Vec<_> = series.points.iter().enumerate().map(place).collect();
-        let (class, d) = (k + 1, gap_path(&placed));
-        s += &format!(
-            "<g class=\"series series-{class}\"><path d=\"{d}\" {LINE} stroke-width=\"2\"/>"
-        );
+        let mut placed: Vec<_> = series.points.iter().enumerate().map(place).collect();
+        if axis.is_some() {
+            // On a time axis a missing value is a date this series was not measured on (others
+            // were): its line runs on from its previous point to its next.
+            placed.retain(Option::is_some);
+        }
+        let (class, d) = (series_class(k), gap_path(&placed));
+        s += &format!("<g class=\"series {class}\"><path d=\"{d}\" {LINE} stroke-width=\"2\"/>");
         for (i, v) in series.points.iter().enumerate() {
             let Some(v) = finite(*v) else { continue };
             let x_label = c.x_labels.get(i).map_or("", String::as_str);
@@ -256,24 +269,24 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
             }
             push_glyph(&mut tip, point_status(v, target, warn, c.higher_is_better));
             s += &format!(
-                "<g{lang}><title>{}</title>{}</g>",
+                "<g><title{lang}>{}</title>{}</g>",
                 esc(&tip),
                 marker(k, at(i, v))
             );
         }
         s += "</g>";
     }
-    s += &f.x_labels(c.x_labels);
+    match &axis {
+        Some(axis) => s += &axis.ticks(&f),
+        None => s += &f.x_labels(c.x_labels),
+    }
     for (k, &(x, y)) in legend.iter().enumerate() {
         let sample = line("legend-line", (x, y), (x + 16.0, y), "");
         let mark = marker(k, (x + 8.0, y));
-        s += &format!("<g class=\"series-{}\">{sample}{mark}</g>", k + 1);
+        s += &format!("<g class=\"{}\">{sample}{mark}</g>", series_class(k));
         let name = esc(&truncate(names[k], 24));
-        let lang = lang_attr(c.series[k].lang);
-        s += &format!(
-            "<g{lang}>{}</g>",
-            text("legend", x + 20.0, y, "start", &name)
-        );
+        let lang = c.series[k].lang;
+        s += &lang_text("legend", (x + 20.0, y), "start", &name, lang);
     }
     s + "</svg>"
 }
@@ -479,19 +492,44 @@ fn point_status(v: f64, target: Option<f64>, warn: Option<f64>, higher_is_better
     }
 }
 
-/// ` lang="…"` for text in another language than the page's, or nothing.
-/// `dir` names the text's direction for readers of the markup; the chart's geometry stays
-/// left to right whatever it says.
+/// ` lang="…"` for text in another language than the page's, or nothing. SVG elements take
+/// no `dir` attribute: [`lang_text`] marks a right-to-left label's direction the SVG way.
 fn lang_attr(lang: Option<&str>) -> String {
-    lang.map_or(String::new(), |l| {
-        let dir = if crate::text::is_rtl(l) { "rtl" } else { "ltr" };
-        format!(" lang=\"{}\" dir=\"{dir}\"", esc(l))
-    })
+    lang.map_or(String::new(), |l| format!(" lang=\"{}\"", esc(l)))
+}
+
+/// [`text`] in language `lang` (the page's when `None`). A right-to-left label gets the
+/// `direction` and `unicode-bidi` presentation attributes, so its words are ordered right to
+/// left, and its `text-anchor` mirrored, so it still ends (or starts) at `x` as the layout
+/// expects: the chart's geometry stays left to right.
+fn lang_text(
+    class: &str,
+    (x, y): (f64, f64),
+    anchor: &str,
+    body: &str,
+    lang: Option<&str>,
+) -> String {
+    let Some(l) = lang else {
+        return text(class, x, y, anchor, body);
+    };
+    let rtl = crate::text::is_rtl(l);
+    let anchor = match (rtl, anchor) {
+        (true, "start") => "end",
+        (true, "end") => "start",
+        _ => anchor,
+    };
+    let mut s = text(class, x, y, anchor, body);
+    let mut attrs = lang_attr(lang);
+    if rtl {
+        attrs += " direction=\"rtl\" unicode-bidi=\"embed\"";
+    }
+    s.insert_str("<text".len(), &attrs);
+    s
 }
 
 /// Opens the `<svg>` element with its accessible name (and its language, when it differs
 /// from the page's) and description. Charts keep left-to-right geometry on right-to-left
-/// pages, so `direction` is fixed.
+/// pages, so the `direction` presentation attribute is fixed (SVG elements take no `dir`).
 fn open(
     id: &str,
     kind: &str,
@@ -504,7 +542,7 @@ fn open(
     let (w, h, title) = (num(w), num(h), esc(title));
     let lang = lang_attr(title_lang);
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title{desc_id}\" class=\"chart chart-{kind}\" fill=\"currentColor\" font-size=\"12\" direction=\"ltr\" dir=\"ltr\"><title id=\"{id}-title\"{lang}>{title}</title>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title{desc_id}\" class=\"chart chart-{kind}\" fill=\"currentColor\" font-size=\"12\" direction=\"ltr\"><title id=\"{id}-title\"{lang}>{title}</title>"
     );
     if let Some(d) = desc {
         s += &format!("<desc id=\"{id}-desc\">{}</desc>", esc(d));
@@ -639,16 +677,155 @@ fn gap_path(points: &[Option<(f64, f64)>]) -> String {
     d
 }
 
-/// A point marker whose shape (circle, square, diamond) follows the series, so series differ
-/// by more than colour.
+/// The colour class of series `k`: one of six, each set by the stylesheet.
+fn series_class(k: usize) -> String {
+    format!("series-{}", k % SERIES_STYLES + 1)
+}
+
+/// How many colours (and marker shapes) series take turns with.
+const SERIES_STYLES: usize = 6;
+
+/// A point marker for series `k`. The shape (circle, square, diamond, triangle up, triangle
+/// down, plus) and the colour of [`series_class`] each take turns with six, the shape one step
+/// further for every six series, so no two of 36 series share both: series differ by more
+/// than colour, and by more than shape.
 fn marker(series: usize, (x, y): (f64, f64)) -> String {
-    let [cx, cy, top, right, bottom, left] = [x, y, y - 4.5, x + 4.5, y + 4.5, x - 4.5].map(num);
-    let diamond = format!("M{cx} {top}L{right} {cy}L{cx} {bottom}L{left} {cy}Z");
-    match series % 3 {
+    let shape = (series + series / SERIES_STYLES) % SERIES_STYLES;
+    let polygon = |points: &[(f64, f64)]| {
+        let mut d = String::new();
+        for (i, (dx, dy)) in points.iter().enumerate() {
+            let command = if i == 0 { 'M' } else { 'L' };
+            d += &format!("{command}{} {}", num(x + dx), num(y + dy));
+        }
+        format!("<path class=\"marker\" d=\"{d}Z\"/>")
+    };
+    let (cx, cy) = (num(x), num(y));
+    match shape {
         0 => format!("<circle class=\"marker\" cx=\"{cx}\" cy=\"{cy}\" r=\"3.5\"/>"),
         1 => rect("marker", (x - 3.5, y - 3.5), (7.0, 7.0), ""),
-        _ => format!("<path class=\"marker\" d=\"{diamond}\"/>"),
+        2 => polygon(&[(0.0, -4.5), (4.5, 0.0), (0.0, 4.5), (-4.5, 0.0)]),
+        3 => polygon(&[(0.0, -4.5), (4.5, 3.5), (-4.5, 3.5)]),
+        4 => polygon(&[(0.0, 4.5), (4.5, -3.5), (-4.5, -3.5)]),
+        _ => polygon(&[
+            (-1.5, -4.5),
+            (1.5, -4.5),
+            (1.5, -1.5),
+            (4.5, -1.5),
+            (4.5, 1.5),
+            (1.5, 1.5),
+            (1.5, 4.5),
+            (-1.5, 4.5),
+            (-1.5, 1.5),
+            (-4.5, 1.5),
+            (-4.5, -1.5),
+            (-1.5, -1.5),
+        ]),
     }
+}
+
+/// The x axis of a line chart whose points have dates: x proportional to the days since the
+/// first date, so a five-month gap looks five times as long as a one-month one.
+struct TimeAxis {
+    /// Days since the first date, per point index.
+    days: Vec<i64>,
+    first: NaiveDate,
+    last: NaiveDate,
+    left: f64,
+    right: f64,
+}
+
+impl TimeAxis {
+    /// Space kept between the plot's edges and the first and last dates.
+    const INSET: f64 = 28.0;
+
+    /// An axis for `n` points when `dates` names one for each, else `None`.
+    fn new(dates: &[NaiveDate], n: usize, f: &Frame) -> Option<TimeAxis> {
+        if n == 0 || dates.len() < n {
+            return None;
+        }
+        let (first, last) = (*dates.iter().min()?, *dates.iter().max()?);
+        Some(TimeAxis {
+            days: dates.iter().map(|d| (*d - first).num_days()).collect(),
+            first,
+            last,
+            left: f.left + Self::INSET,
+            right: RIGHT - Self::INSET,
+        })
+    }
+
+    /// Where a date `day` days after the first lies; a single date sits in the middle.
+    fn x_day(&self, day: i64) -> f64 {
+        let span = (self.last - self.first).num_days();
+        match span {
+            0 => (self.left + self.right) / 2.0,
+            _ => self.left + day as f64 / span as f64 * (self.right - self.left),
+        }
+    }
+
+    fn x(&self, i: usize) -> f64 {
+        self.x_day(self.days.get(i).copied().unwrap_or(0))
+    }
+
+    /// A faint vertical grid line, a tick and a label at each of [`date_ticks`].
+    fn ticks(&self, f: &Frame) -> String {
+        let (ticks, format) = date_ticks(self.first, self.last);
+        let mut s = String::new();
+        for d in ticks {
+            let x = self.x_day((d - self.first).num_days());
+            s += &line("grid", (x, f.top), (x, BOTTOM), GRID);
+            s += &line("axis", (x, BOTTOM), (x, BOTTOM + 4.0), AXIS);
+            let label = esc(&d.format(format).to_string());
+            s += &text("x-label", x, BOTTOM + 14.0, "middle", &label);
+        }
+        s
+    }
+}
+
+/// At most six round dates within `first..=last` for a time axis, and how to label them:
+/// the first of every month, or of every 2, 3 or 6 months (`%Y-%m`), of every 1, 2, 5, 10…
+/// years (`%Y`); for a span too short for two month starts, every 1, 2, 7, 14 or 28 days
+/// from the first date (`%Y-%m-%d`).
+fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static str) {
+    const MAX: i64 = 6;
+    let month = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    // The first month start on or after `first`.
+    let start = month(first) + i64::from(first.day() > 1);
+    let end = month(last);
+    let mut steps = vec![1, 2, 3, 6];
+    let mut years = 1;
+    while years < 1_000_000 {
+        steps.extend([years, years * 2, years * 5].map(|y| y * 12));
+        years *= 10;
+    }
+    for step in steps {
+        let from = start + (step - start.rem_euclid(step)) % step;
+        let count = if from > end {
+            0
+        } else {
+            (end - from) / step + 1
+        };
+        if count > MAX {
+            continue;
+        }
+        if count < 2 {
+            break;
+        }
+        let at = |k: i64| {
+            let m = from + k * step;
+            let (y, m0) = (m.div_euclid(12), m.rem_euclid(12));
+            NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m0).ok()? + 1, 1)
+        };
+        let ticks = (0..count).filter_map(at).collect();
+        return (ticks, if step >= 12 { "%Y" } else { "%Y-%m" });
+    }
+    let span = (last - first).num_days();
+    let step = [1, 2, 7, 14, 28]
+        .into_iter()
+        .find(|step| span / step < MAX)
+        .unwrap_or(28);
+    let at = |k: i64| first.checked_add_days(chrono::Days::new(u64::try_from(k * step).ok()?));
+    let ticks = (0..=span / step).filter_map(at).take(MAX as usize);
+    (ticks.collect(), "%Y-%m-%d")
 }
 
 /// Places legend entries left to right, wrapping at the chart's width; returns each entry's
@@ -738,6 +915,8 @@ mod tests {
         for banned in "NaN inf px script foreignObject http \"-0\"".split(' ') {
             assert!(!body.contains(banned), "{banned} in {svg}");
         }
+        // SVG elements take no `dir` attribute (the HTML checker rejects it).
+        assert!(!svg.contains(" dir="), "dir on an SVG element in {svg}");
         let mut open = Vec::new();
         for tag in svg.split('<').skip(1) {
             let tag = &tag[..tag.find('>').expect("unclosed tag")];
@@ -793,6 +972,7 @@ mod tests {
             title: "NPS",
             desc: Some("by quarter"),
             x_labels: labels,
+            dates: &[],
             series,
             target: Some(40.0),
             warn: Some(30.0),
@@ -1003,6 +1183,185 @@ mod tests {
             let even = |w: &[f64]| ((w[1] - w[0]) - step).abs() < step * 1e-9;
             assert!(ticks.windows(2).all(even), "{ticks:?}");
         }
+    }
+
+    /// The x of every marker in `svg`, in order: circle centres and the first point of the
+    /// other shapes' paths (shapes are symmetric about x).
+    fn circle_xs(svg: &str) -> Vec<f64> {
+        svg.split("<circle class=\"marker\" cx=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').expect("cx")].parse().expect("a number"))
+            .collect()
+    }
+
+    #[test]
+    fn series_differ_by_marker_and_colour_and_every_colour_is_styled() {
+        let css = include_str!("../templates/assets/style.css");
+        let at = (100.0, 100.0);
+        let shapes: std::collections::HashSet<String> =
+            (0..SERIES_STYLES).map(|k| marker(k, at)).collect();
+        assert_eq!(
+            shapes.len(),
+            SERIES_STYLES,
+            "the first six series share a shape"
+        );
+        let pairs: std::collections::HashSet<(String, String)> =
+            (0..36).map(|k| (series_class(k), marker(k, at))).collect();
+        assert_eq!(pairs.len(), 36, "two of 36 series share marker and colour");
+        for k in 0..36 {
+            let class = series_class(k);
+            let rule = format!(".chart .{class} {{ color: var(--{class}); }}");
+            assert!(
+                css.contains(&rule),
+                "the stylesheet has no colour for {class}"
+            );
+        }
+        // Each series' colour differs from every other's in both schemes.
+        for scheme in css.split("prefers-color-scheme: dark").take(2) {
+            let colours: std::collections::HashSet<&str> = (1..=SERIES_STYLES)
+                .map(|n| {
+                    let key = format!("--series-{n}: ");
+                    let from = scheme.find(&key).expect("a series colour") + key.len();
+                    &scheme[from..from + 7]
+                })
+                .collect();
+            assert_eq!(colours.len(), SERIES_STYLES, "{colours:?}");
+        }
+        // The chart uses them: seven series, seven different marker and colour pairs.
+        let points = [Some(1.0), Some(2.0)];
+        let many: Vec<LineSeries> = ["a", "b", "c", "d", "e", "f", "g"]
+            .iter()
+            .map(|n| series(n, &points))
+            .collect();
+        let svg = line_chart(&chart("m", &many, &[]));
+        assert_valid(&svg, "m");
+        let groups: std::collections::HashSet<&str> = svg
+            .split("<g class=\"series ")
+            .skip(1)
+            .map(|g| &g[..g.find("<title>").expect("a point")])
+            .map(|g| g.split_once("\"><path").expect("the line").0)
+            .collect();
+        assert_eq!(groups.len(), 6, "six colours for seven series: {groups:?}");
+        assert!(svg.contains("series series-1") && !svg.contains("series-7"));
+    }
+
+    #[test]
+    fn points_sit_at_their_dates_on_a_time_axis() {
+        let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).expect("a date");
+        // One month, then five months.
+        let dates = [day(1, 1), day(2, 1), day(7, 1)];
+        let points = [Some(10.0), Some(20.0), Some(30.0)];
+        let labels = dates.map(|d| d.to_string());
+        let one = [series("EU", &points)];
+        let svg = line_chart(&LineChart {
+            dates: &dates,
+            ..chart("t", &one, &labels)
+        });
+        assert_valid(&svg, "t");
+        let xs = circle_xs(&svg);
+        assert_eq!(xs.len(), 3, "{svg}");
+        let (gap1, gap2) = (xs[1] - xs[0], xs[2] - xs[1]);
+        let days = (
+            (dates[1] - dates[0]).num_days(),
+            (dates[2] - dates[1]).num_days(),
+        );
+        let want = days.1 as f64 / days.0 as f64;
+        assert!(
+            (gap2 / gap1 - want).abs() < 0.01,
+            "{xs:?}: not {want}× apart"
+        );
+        // Month ticks between, labelled, and the tooltips name the dates.
+        for month in ["2026-01", "2026-03", "2026-05", "2026-07"] {
+            assert!(svg.contains(&format!(">{month}</text>")), "{month}: {svg}");
+        }
+        assert!(svg.contains("<title>2026-07-01: 30"));
+        // A date the series was not measured on leaves no gap in its line.
+        let holey = [series("EU", &[Some(10.0), None, Some(30.0)])];
+        let svg = line_chart(&LineChart {
+            dates: &dates,
+            ..chart("t", &holey, &labels)
+        });
+        assert!(svg.contains("d=\"M84 212L556 78.67\""), "{svg}");
+        // Without a date for every point, points are spaced evenly under the labels.
+        let svg = line_chart(&LineChart {
+            dates: &dates[..2],
+            ..chart("t", &one, &labels)
+        });
+        let xs = circle_xs(&svg);
+        assert!(((xs[1] - xs[0]) - (xs[2] - xs[1])).abs() < 0.01, "{xs:?}");
+        assert!(svg.contains(">2026-01-01</text>"));
+        // A single date sits in the middle of the plot.
+        let svg = line_chart(&LineChart {
+            dates: &dates[..1],
+            ..chart("t", &[series("EU", &points[..1])], &labels[..1])
+        });
+        assert_valid(&svg, "t");
+        let plot_middle = (56.0 + RIGHT) / 2.0;
+        assert!((circle_xs(&svg)[0] - plot_middle).abs() < 0.01, "{svg}");
+    }
+
+    #[test]
+    fn date_ticks_are_round_and_few() {
+        let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        let cases = [
+            (
+                (day(2026, 1, 15), day(2026, 7, 1)),
+                "%Y-%m",
+                day(2026, 2, 1),
+            ),
+            (
+                (day(2025, 1, 1), day(2026, 12, 31)),
+                "%Y-%m",
+                day(2025, 1, 1),
+            ),
+            ((day(2016, 3, 1), day(2026, 3, 1)), "%Y", day(2018, 1, 1)),
+            (
+                (day(2026, 3, 3), day(2026, 3, 20)),
+                "%Y-%m-%d",
+                day(2026, 3, 3),
+            ),
+            (
+                (day(2026, 3, 3), day(2026, 3, 3)),
+                "%Y-%m-%d",
+                day(2026, 3, 3),
+            ),
+        ];
+        for ((first, last), want_format, want_first) in cases {
+            let (ticks, format) = date_ticks(first, last);
+            assert_eq!(format, want_format, "{first}..{last}: {ticks:?}");
+            assert_eq!(
+                ticks.first(),
+                Some(&want_first),
+                "{first}..{last}: {ticks:?}"
+            );
+            assert!((1..=6).contains(&ticks.len()), "{first}..{last}: {ticks:?}");
+            assert!(ticks.iter().all(|d| first <= *d && *d <= last), "{ticks:?}");
+            assert!(ticks.windows(2).all(|w| w[0] < w[1]), "{ticks:?}");
+        }
+        // The widest span chrono knows stays within six ticks.
+        let (ticks, _) = date_ticks(NaiveDate::MIN, NaiveDate::MAX);
+        assert!((2..=6).contains(&ticks.len()), "{ticks:?}");
+    }
+
+    #[test]
+    fn right_to_left_labels_are_marked_the_svg_way() {
+        let mut ar = bar("دعم", Some(1.0), None);
+        ar.lang = Some("ar");
+        let svg = bar_chart("b", "t", None, &[ar], 2.0, &en());
+        assert_valid(&svg, "b");
+        // The label still ends at the label column: its anchor is mirrored.
+        assert!(
+            svg.contains("<text lang=\"ar\" direction=\"rtl\" unicode-bidi=\"embed\" class=\"bar-label\" x=\"162\" y=\"20\" dy=\"0.35em\" text-anchor=\"start\">دعم</text>"),
+            "{svg}"
+        );
+        let mut eu = series("أوروبا", &[Some(1.0)]);
+        eu.lang = Some("ar");
+        let two = [eu, series("US", &[Some(2.0)])];
+        let svg = line_chart(&chart("l", &two, &[]));
+        assert_valid(&svg, "l");
+        assert!(svg.contains("direction=\"rtl\" unicode-bidi=\"embed\" class=\"legend\""));
+        assert!(svg.contains("text-anchor=\"end\">أوروبا</text>"), "{svg}");
+        assert!(svg.contains("direction=\"ltr\"") && !svg.contains(" dir="));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::{build, output, render, score};
 #[derive(Debug, Parser)]
 #[command(
     name = "auditbook",
-    version,
+    version = env!("AUDITBOOK_VERSION"),
     about = "Build a static site of audit results from YAML checklists, answers and metrics"
 )]
 pub struct Cli {
@@ -58,6 +58,9 @@ pub enum Command {
         /// Address to listen on; only this machine can connect to the default
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        /// Open the site in the default browser once it is served
+        #[arg(long)]
+        open: bool,
     },
     /// Print audit results (scores, gaps, metrics) as JSON
     Score {
@@ -70,6 +73,40 @@ pub enum Command {
         /// Print JSON (the only output format)
         #[arg(long)]
         json: bool,
+    },
+    /// Write a new workspace that checks clean and builds, with CI workflows
+    Init {
+        /// The folder to create the workspace in (empty or absent)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Site languages, the default first (comma-separated)
+        #[arg(long, value_delimiter = ',', default_value = "en")]
+        languages: Vec<String>,
+    },
+    /// Print the JSON Schema of a file kind, for editors
+    Schema {
+        /// The file kind
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::schema::KINDS))]
+        kind: String,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+    /// Compare the workspace at a git revision with the working tree
+    Diff {
+        /// The workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The git revision to compare with (a branch, tag or commit)
+        #[arg(long)]
+        base: String,
+        /// How to print the changes
+        #[arg(long, value_enum, default_value_t = crate::diff::Format::Markdown)]
+        format: crate::diff::Format,
     },
 }
 
@@ -102,7 +139,12 @@ pub fn run(cli: Cli) -> ExitCode {
             strict,
         } => check(&dir, format.into(), strict),
         Command::Build { dir, out, timings } => build(&dir, out.as_deref(), timings),
-        Command::Serve { dir, port, bind } => match crate::serve::serve(&dir, bind, port) {
+        Command::Serve {
+            dir,
+            port,
+            bind,
+            open,
+        } => match crate::serve::serve(&dir, &crate::serve::Options { bind, port, open }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -110,6 +152,11 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         },
         Command::Score { dir, round, json } => score(&dir, round.as_deref(), json),
+        Command::Init { dir, languages } => crate::init::run(&dir, &languages),
+        Command::Schema { kind } => crate::schema::run(&kind),
+        Command::Completions { shell } => crate::manual::completions(shell),
+        Command::Man => crate::manual::man(),
+        Command::Diff { dir, base, format } => crate::diff::command(&dir, &base, format),
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::Loc;
-use crate::suggest;
+use crate::suggest::{self, Suggestion};
 use crate::text::{Text, canonical_tag, is_language_tag};
 use crate::yaml::{Kind, Node};
 
@@ -57,7 +57,7 @@ impl<'a> Ctx<'a> {
 
     /// The candidate `word` is most likely a misspelling of, while the file's budget for
     /// suggestions lasts; after that, none.
-    pub fn suggest<'c, I>(&mut self, word: &str, candidates: I) -> Option<&'c str>
+    pub fn suggest<'c, I>(&mut self, word: &str, candidates: I) -> Option<Suggestion<'c>>
     where
         I: IntoIterator<Item = &'c str>,
     {
@@ -68,8 +68,23 @@ impl<'a> Ctx<'a> {
             *budget = budget.saturating_sub(1);
             !exhausted
         });
-        let near = suggest::nearest(word, counted);
+        let near = suggest::suggestion(word, counted);
         if exhausted { None } else { near }
+    }
+
+    /// The hint for a misspelt `word`: "did you mean …?" (see [`suggest::hint`]) while the
+    /// file's budget for suggestions lasts, else `otherwise`.
+    pub fn hint<'c, I>(
+        &mut self,
+        word: &str,
+        candidates: I,
+        otherwise: impl FnOnce() -> String,
+    ) -> String
+    where
+        I: IntoIterator<Item = &'c str>,
+    {
+        self.suggest(word, candidates)
+            .map_or_else(otherwise, |s| s.hint())
     }
 
     pub fn error(&mut self, loc: Loc, message: impl Into<String>) {
@@ -194,9 +209,9 @@ pub fn fields<'n>(
             entries.push((key, k, v));
         } else {
             let hint = match ctx.suggest(key, allowed.iter().copied()) {
-                Some(near) => {
-                    misspelt.push(near.to_string());
-                    format!("did you mean '{near}'?")
+                Some(s) => {
+                    misspelt.push(s.near.to_string());
+                    s.hint()
                 }
                 None => format!("the fields of {what} are: {}", allowed.join(", ")),
             };
@@ -296,11 +311,30 @@ pub fn number(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
             );
             None
         }
-        None => {
-            ctx.wrong_type(node, field, "a number");
-            None
-        }
+        None => match node.as_str().and_then(decimal_point) {
+            Some(fixed) => {
+                ctx.error_hint(
+                    node.loc,
+                    format!("expected a number for '{field}', found a string"),
+                    format!("use a decimal point: {fixed}"),
+                );
+                None
+            }
+            None => {
+                ctx.wrong_type(node, field, "a number");
+                None
+            }
+        },
     }
+}
+
+/// `87,5` written with a decimal point, when that is what it is: a number with one comma
+/// followed by digits (not `1,000`, which may be thousands).
+fn decimal_point(s: &str) -> Option<String> {
+    let (whole, fraction) = s.trim().split_once(',')?;
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let whole_ok = digits(whole.strip_prefix('-').unwrap_or(whole));
+    (whole_ok && digits(fraction) && fraction.len() != 3).then(|| format!("{whole}.{fraction}"))
 }
 
 /// A weight: a number, zero or more.
@@ -493,7 +527,8 @@ mod tests {
         let mut ctx = Ctx::new(Path::new("a.yaml"), &mut diags);
         let many: Vec<String> = (0..SUGGESTION_BUDGET).map(|i| format!("x{i}")).collect();
         assert_eq!(
-            ctx.suggest("x-1", many.iter().map(String::as_str)),
+            ctx.suggest("x-1", many.iter().map(String::as_str))
+                .map(|s| s.near),
             Some("x1")
         );
         assert_eq!(ctx.suggest("x-1", ["x1"]), None);
@@ -505,5 +540,14 @@ mod tests {
         assert!(!is_id("-a") && !is_id("A") && !is_id("a_b") && !is_id("") && !is_id("a/b"));
         assert!(!is_id(&"a".repeat(65)));
         assert!(id_hint("Assess Quality").contains("'assess-quality'"));
+    }
+
+    #[test]
+    fn decimal_commas() {
+        assert_eq!(decimal_point("87,5").as_deref(), Some("87.5"));
+        assert_eq!(decimal_point("-0,25").as_deref(), Some("-0.25"));
+        assert_eq!(decimal_point("1,000"), None);
+        assert_eq!(decimal_point("a,5"), None);
+        assert_eq!(decimal_point("87.5"), None);
     }
 }

@@ -225,12 +225,61 @@ fn parse_iso_duration(s: &str) -> Option<f64> {
 
 const DURATION_HINT: &str = "durations carry units: '90s', '45m', '2h 30m', '1d 4h' or 'PT2H30M'";
 
-/// A target or warn level in the metric's unit: a number, or a duration for duration metrics.
-pub fn read_level(ctx: &mut Ctx, node: &Node, field: &str, unit: Unit) -> Option<f64> {
-    if unit == Unit::Duration {
-        return read_duration(ctx, node, field);
+/// The hint for a duration written as a number and a unit word, such as `42 min` or
+/// `2 hours`: the same in the short and the ISO 8601 form.
+fn spelt_out_duration(s: &str) -> Option<String> {
+    let (number, unit) = s.trim().split_once(char::is_whitespace)?;
+    parse_plain_number(number)?;
+    let (short, iso) = match unit.trim().to_ascii_lowercase().as_str() {
+        "s" | "sec" | "secs" | "second" | "seconds" => ("s", "PT{}S"),
+        "m" | "min" | "mins" | "minute" | "minutes" => ("m", "PT{}M"),
+        "h" | "hr" | "hrs" | "hour" | "hours" => ("h", "PT{}H"),
+        "d" | "day" | "days" => ("d", "P{}D"),
+        _ => return None,
+    };
+    let iso = iso.replace("{}", number);
+    Some(format!(
+        "write durations as {number}{short} (units: s, m, h, d) or ISO 8601 {iso}"
+    ))
+}
+
+/// A target or warn level of metric `id`, in its unit: a number, or a duration for duration
+/// metrics; inside the values the metric can take.
+pub fn read_level(ctx: &mut Ctx, node: &Node, field: &str, id: &str, unit: Unit) -> Option<f64> {
+    let value = if unit == Unit::Duration {
+        read_duration(ctx, node, field)?
+    } else {
+        decode::number(ctx, node, field)?
+    };
+    let (lo, hi) = range(id, unit);
+    if (lo..=hi).contains(&value) {
+        return Some(value);
     }
-    decode::number(ctx, node, field)
+    let hint = match unit {
+        Unit::Duration => "durations are 0 or more".to_string(),
+        Unit::Count => "counts are 0 or more".to_string(),
+        _ => format!("'{id}' runs from {lo} to {hi}"),
+    };
+    ctx.error_hint(
+        node.loc,
+        format!(
+            "{field} {} is outside the range of '{id}'",
+            node.scalar_text().unwrap_or_default()
+        ),
+        hint,
+    );
+    None
+}
+
+/// The values metric `id` can take: percents from 0 to 100, NPS from −100 to 100, counts
+/// and durations 0 or more, other scores any.
+fn range(id: &str, unit: Unit) -> (f64, f64) {
+    match unit {
+        Unit::Percent => (0.0, 100.0),
+        Unit::Score if id == "nps" => (-100.0, 100.0),
+        Unit::Score => (f64::NEG_INFINITY, f64::INFINITY),
+        Unit::Duration | Unit::Count => (0.0, f64::INFINITY),
+    }
 }
 
 fn read_duration(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
@@ -238,10 +287,11 @@ fn read_duration(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
         Kind::Str(s) => {
             let d = parse_duration(s);
             if d.is_none() {
+                let hint = spelt_out_duration(s).unwrap_or_else(|| DURATION_HINT.to_string());
                 ctx.error_hint(
                     node.loc,
                     format!("malformed duration '{s}' for '{field}'"),
-                    DURATION_HINT,
+                    hint,
                 );
             }
             d
@@ -337,13 +387,10 @@ pub fn read_measure(ctx: &mut Ctx, node: &Node, metric: &MetricDef) -> Option<Me
     }
 }
 
-/// The values a metric can take: percents from 0 to 100, NPS from −100 to 100.
+/// The bounds of a value's range, where the metric has both: percents and NPS.
 fn value_range(metric: &MetricDef) -> Option<(f64, f64)> {
-    match metric.unit {
-        Unit::Percent => Some((0.0, 100.0)),
-        Unit::Score if metric.id == "nps" => Some((-100.0, 100.0)),
-        _ => None,
-    }
+    let (lo, hi) = range(&metric.id, metric.unit);
+    (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
 }
 
 fn require_unit(ctx: &mut Ctx, node: &Node, metric: &MetricDef, unit: Unit, form: &str) -> bool {
@@ -575,7 +622,7 @@ pub fn read_value(
         .and_then(|n| read_measure(ctx, n, metric));
     let target = f
         .get("target")
-        .and_then(|n| read_level(ctx, n, "target", metric.unit));
+        .and_then(|n| read_level(ctx, n, "target", &metric.id, metric.unit));
     let note = f
         .get("note")
         .and_then(|n| decode::text(ctx, n, "note", language));
@@ -654,6 +701,25 @@ mod tests {
         ] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn durations_spelt_out() {
+        let hint = |s| spelt_out_duration(s);
+        assert_eq!(
+            hint("42 min").as_deref(),
+            Some("write durations as 42m (units: s, m, h, d) or ISO 8601 PT42M")
+        );
+        assert_eq!(
+            hint("2 Hours").as_deref(),
+            Some("write durations as 2h (units: s, m, h, d) or ISO 8601 PT2H")
+        );
+        assert_eq!(
+            hint("3 days").as_deref(),
+            Some("write durations as 3d (units: s, m, h, d) or ISO 8601 P3D")
+        );
+        assert_eq!(hint("2 fortnights"), None);
+        assert_eq!(hint("soon"), None);
     }
 
     #[test]

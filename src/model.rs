@@ -1,7 +1,7 @@
 //! The validated workspace: ids checked, defaults applied, references linked. Only the loader
 //! builds one, so everything downstream may rely on it being consistent.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -181,6 +181,9 @@ pub struct Checklist {
     pub scale: Scale,
     pub target: Option<f64>,
     pub sections: Vec<Section>,
+    /// Per site language, the texts without a translation in it, by field path (see
+    /// [`Checklist::texts_at`]), in the checklist's order. Languages lacking none are left out.
+    pub missing_texts: BTreeMap<String, Vec<String>>,
 }
 
 impl Checklist {
@@ -193,19 +196,30 @@ impl Checklist {
     /// Every text of the checklist, for translation counts: title, description, custom level
     /// labels, section titles and descriptions, item titles, why, how and tools.
     pub fn texts(&self) -> Vec<&Text> {
-        let mut texts: Vec<&Text> = vec![&self.title];
-        texts.extend(self.description.iter());
+        self.texts_at().into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// [`Checklist::texts`], each with the path of its field, written with ids: `title`,
+    /// `scale.<key>.label`, `<section>.title`, `<section>.<item>.why`, `<section>.<item>.tools[0]`.
+    pub fn texts_at(&self) -> Vec<(String, &Text)> {
+        let mut texts: Vec<(String, &Text)> = vec![("title".into(), &self.title)];
+        texts.extend(self.description.iter().map(|d| ("description".into(), d)));
         for level in &self.scale.levels {
-            texts.extend(level.label.iter());
+            let at = || format!("scale.{}.label", level.key);
+            texts.extend(level.label.iter().map(|l| (at(), l)));
         }
         for s in &self.sections {
-            texts.push(&s.title);
-            texts.extend(s.description.iter());
+            texts.push((format!("{}.title", s.id), &s.title));
+            let at = |field: &str| format!("{}.{field}", s.id);
+            texts.extend(s.description.iter().map(|d| (at("description"), d)));
             for i in &s.items {
-                texts.push(&i.title);
-                texts.extend(i.why.iter());
-                texts.extend(i.how.iter());
-                texts.extend(i.tools.iter());
+                let at = |field: &str| format!("{}.{}.{field}", s.id, i.id);
+                texts.push((at("title"), &i.title));
+                texts.extend(i.why.iter().map(|t| (at("why"), t)));
+                texts.extend(i.how.iter().map(|t| (at("how"), t)));
+                texts.extend(
+                    (i.tools.iter().enumerate()).map(|(n, t)| (at(&format!("tools[{n}]")), t)),
+                );
             }
         }
         texts

@@ -27,34 +27,7 @@ const INPUT_DIRS: &[&str] = &[
     ".git",
 ];
 
-/// Why an output folder was refused, or an I/O failure while writing.
-#[derive(Debug)]
-pub enum OutputError {
-    Refused {
-        path: PathBuf,
-        reason: String,
-        hint: String,
-    },
-    Io {
-        path: PathBuf,
-        error: io::Error,
-    },
-}
-
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutputError::Refused { path, reason, .. } => write!(
-                f,
-                "refusing to write the site to {}: {reason}",
-                path.display()
-            ),
-            OutputError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for OutputError {}
+pub use crate::site::OutputError;
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |error| OutputError::Io {
@@ -261,10 +234,9 @@ impl Drop for Staging {
     }
 }
 
-impl crate::render::Sink for Staging {
-    fn put(&self, path: String, bytes: &[u8]) -> Result<(), crate::render::RenderError> {
+impl crate::site::Sink for Staging {
+    fn put(&self, path: String, bytes: &[u8]) -> Result<(), OutputError> {
         self.write(&path, bytes)
-            .map_err(crate::render::RenderError::Write)
     }
 }
 
@@ -454,7 +426,7 @@ fn same_file(file: &fs::File, path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Site;
+    use crate::site::Site;
 
     /// Writes `site` beside `out` and swaps it in when complete. A failure at any point leaves
     /// the previous site as it was.

@@ -79,6 +79,13 @@ impl Rebuilder {
         self.last.as_ref().map(|p| p.model.config.output.as_path())
     }
 
+    /// The warnings of the last good build, as the terminal shows them; `None` if it had
+    /// none (or no build worked yet).
+    pub fn warnings(&self) -> Option<String> {
+        let last = self.last.as_ref()?;
+        (!last.diags.is_empty()).then(|| crate::diag::render_human(&last.diags, &last.sources))
+    }
+
     /// Builds the site again and tells how it differs from `current`, the site of the last
     /// good build (empty before the first). On failure nothing is kept of the attempt.
     pub fn rebuild(&mut self, current: &Site) -> Result<Rebuilt, Failure> {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
+use crate::analysis;
 use crate::metrics::{self, MetricDef, Snapshot, Status};
 use crate::model::{Audit, Checklist, Model, Round, Score};
 
@@ -22,6 +23,10 @@ pub struct AuditResult {
     pub score: Option<f64>,
     pub target: Option<f64>,
     pub completion: f64,
+    /// How the score stands against the target (`analysis::audit_status`); `null` when
+    /// untracked.
+    #[serde(serialize_with = "audit_status")]
+    pub status: Status,
     pub sections: Vec<SectionResult>,
     pub items: Vec<ItemResult>,
     /// Ids of the items with a gap, largest gap first, ties in checklist order.
@@ -89,6 +94,14 @@ fn scale_value<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_i64(*v as i64)
     } else {
         s.serialize_f64(*v)
+    }
+}
+
+/// An audit's status is `null` where it has no score or no target.
+fn audit_status<S: Serializer>(v: &Status, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Status::Untracked => s.serialize_none(),
+        v => v.serialize(s),
     }
 }
 
@@ -220,11 +233,24 @@ pub fn score_audit(round: &Round, audit: &Audit, checklist: &Checklist) -> Audit
         score: total.score(),
         target: total.target(),
         completion: total.completion(),
+        status: analysis::audit_status(total.score(), total.target()),
         gaps: gaps(&items),
         sections,
         items,
         metrics: Vec::new(),
         previous: None,
+    }
+}
+
+impl AuditResult {
+    /// Σ w over the scored items with weight above 0: the whole that score and target are
+    /// shares of.
+    pub fn scored_weight(&self) -> f64 {
+        self.items
+            .iter()
+            .filter(|i| i.status == ItemStatus::Scored && i.weight > 0.0)
+            .map(|i| i.weight)
+            .sum()
     }
 }
 
@@ -311,26 +337,15 @@ pub fn score_all(model: &Model) -> Vec<AuditResult> {
             result
         })
         .collect();
-    // Series (checklist, subject) -> the position in `results` of its latest audit so far.
-    let mut latest: HashMap<(&str, Option<&str>), usize> = HashMap::new();
-    let mut at = 0;
-    for round in &model.rounds {
-        let mut seen_this_round = Vec::new();
-        for audit in &round.audits {
-            let series = (audit.checklist.as_str(), audit.subject.as_deref());
-            results[at].previous = latest.get(&series).map(|&i| {
-                let p: &AuditResult = &results[i];
-                Previous {
-                    round: p.round.clone(),
-                    audit: p.audit.clone(),
-                    score: p.score,
-                }
-            });
-            seen_this_round.push((series, at));
-            at += 1;
-        }
-        // Updated after the round, so audits of one round never point at each other.
-        latest.extend(seen_this_round);
+    for (at, previous) in analysis::previous_audits(model).into_iter().enumerate() {
+        results[at].previous = previous.map(|i| {
+            let p: &AuditResult = &results[i];
+            Previous {
+                round: p.round.clone(),
+                audit: p.audit.clone(),
+                score: p.score,
+            }
+        });
     }
     results
 }

@@ -5,18 +5,37 @@
 //! Only the in-memory site is served: no request reaches the file system, so no path can
 //! lead outside the site. Rebuilds are incremental (see `rebuild`): only the pages that
 //! depend on a change are rendered again, and the files whose bytes changed are swapped in
-//! all at once, so a page is always served from one complete build. On a loopback address, requests naming another host are
-//! refused (a web page elsewhere cannot read the site through DNS rebinding).
+//! all at once, so a page is always served from one complete build. On a loopback address,
+//! requests naming another host, in `Host` or in the request target, are refused (a web page
+//! elsewhere cannot read the site through DNS rebinding).
+//!
+//! Connections are served by HTTP/1.1 on an async runtime, so that no client can hold what
+//! others need (docs/security.md): a request head is at most [`MAX_HEAD`] bytes and must
+//! arrive within [`HEADER_TIMEOUT`]; a client that stops reading is cut off after
+//! [`WRITE_TIMEOUT`]; at most [`connection_cap`] connections are served at once, and more
+//! are told 503; running out of descriptors pauses accepting instead of ending it.
 
+use std::borrow::Cow;
+use std::convert::Infallible;
+use std::future::Future as _;
+use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use notify::{RecursiveMode, Watcher as _};
-use tiny_http::{Header, Method, Request, Response, Server};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::{Semaphore, watch};
 
 use crate::build::Failure;
 use crate::diag;
@@ -26,23 +45,43 @@ use crate::render::Site;
 /// What the server shows: the last good site, and the problems of the newest build.
 struct State {
     site: Arc<Site>,
-    /// Bumped on every rebuild, so open pages know to reload.
-    version: u64,
     /// Diagnostics of a failed rebuild, as plain text; `None` when the newest build worked.
     problems: Option<String>,
 }
 
 struct Shared {
     state: Mutex<State>,
-    changed: Condvar,
-    /// Live-reload requests waiting for a change, each on a thread of its own.
+    /// Bumped on every rebuild, so open pages know to reload.
+    version: watch::Sender<u64>,
+    /// Live-reload requests waiting for a change.
     waiters: AtomicUsize,
     /// Whether requests must name this machine in `Host` (the server is on loopback).
     local_only: bool,
+    /// Refused requests logged so far; after [`MAX_REFUSALS_LOGGED`], no more are.
+    refusals: AtomicUsize,
 }
 
 /// The most live-reload requests held open at once; more are told to come back later.
 const MAX_WAITERS: usize = 64;
+/// The longest request target (path and query) served; longer ones get 414.
+const MAX_TARGET: usize = 8 * 1024;
+/// The most bytes of one request head (request line and headers) read before answering 431.
+const MAX_HEAD: usize = 40 * 1024;
+/// How long a client has to send a whole request head, on a new connection or a kept-alive
+/// one waiting for its next request.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a response may wait for a client that does not read before the connection is
+/// closed.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a connection may do nothing at all (no byte read or written) before it is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the accept loop pauses after an error such as running out of descriptors.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+/// How many refused requests are logged; a page that keeps trying cannot flood the terminal.
+const MAX_REFUSALS_LOGGED: usize = 20;
+
+/// The answer to a connection over the cap, written without waiting and then closed.
+const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 28\r\nRetry-After: 1\r\nConnection: close\r\n\r\ntoo many connections, retry\n";
 
 const LIVE_JS: &str = r#"(function () {
   "use strict";
@@ -62,8 +101,17 @@ const LIVE_JS: &str = r#"(function () {
 })();
 "#;
 
+/// How `serve` runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub bind: IpAddr,
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
 /// Runs the server until the process is stopped.
-pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
+pub fn serve(root: &Path, options: &Options) -> Result<(), String> {
     let started = Instant::now();
     let mut rebuilder = Rebuilder::new(root);
     let mut site = Site::default();
@@ -78,6 +126,9 @@ pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
     if let Some(p) = &problems {
         eprint!("{p}");
     }
+    if let Some(w) = rebuilder.warnings() {
+        eprint!("{w}");
+    }
     eprintln!(
         "built {} pages in {} ms",
         site.page_count(),
@@ -86,44 +137,284 @@ pub fn serve(root: &Path, bind: IpAddr, port: u16) -> Result<(), String> {
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             site: Arc::new(site),
-            version: 1,
             problems,
         }),
-        changed: Condvar::new(),
+        version: watch::Sender::new(1),
         waiters: AtomicUsize::new(0),
-        local_only: bind.is_loopback(),
+        local_only: options.bind.is_loopback(),
+        refusals: AtomicUsize::new(0),
     });
-    let addr = SocketAddr::new(bind, port);
-    let server = Server::http(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let addr = SocketAddr::new(options.bind, options.port);
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     // With `--port 0` the system picks the port: say which.
-    let addr = server.server_addr().to_ip().unwrap_or(addr);
-    let server = Arc::new(server);
+    let addr = listener.local_addr().unwrap_or(addr);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .clamp(2, 8),
+        )
+        .thread_name("serve")
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let listener = {
+        let _entered = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?
+    };
     eprintln!("serving on http://{addr}/ — press Ctrl+C to stop");
-    if !bind.is_loopback() {
+    if !options.bind.is_loopback() {
         eprintln!(
-            "warning: listening on {bind}, not only on this machine: anyone who can reach it can read the site"
+            "warning: listening on {}, not only on this machine: anyone who can reach it can read the site",
+            options.bind
         );
     }
-
     let _watcher = watch(root, rebuilder, shared.clone())?;
-    let workers = std::thread::available_parallelism()
-        .map_or(4, |n| n.get() * 4)
-        .clamp(4, 32);
-    let handles: Vec<_> = (0..workers)
-        .map(|_| {
-            let server = server.clone();
-            let shared = shared.clone();
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(&shared, request);
-                }
-            })
-        })
-        .collect();
-    for h in handles {
-        let _ = h.join();
+    if options.open {
+        open_browser(&browser_url(addr));
     }
+    runtime.block_on(accept_loop(listener, shared, connection_cap()));
     Ok(())
+}
+
+/// The address to open in a browser: the one served, with a wildcard made this machine.
+fn browser_url(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(IpAddr::from([127, 0, 0, 1]));
+    }
+    format!("http://{addr}/")
+}
+
+/// Asks the system to open `url` in the default browser. Never fatal: without a browser or
+/// an opener, the server runs on and says where to go.
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            let url = url.to_string();
+            // Waited for on a thread of its own, so that it leaves no zombie behind.
+            std::thread::spawn(move || {
+                if child.wait().is_ok_and(|status| !status.success()) {
+                    eprintln!("warning: {program} could not open a browser; open {url} yourself");
+                }
+            });
+        }
+        Err(e) => eprintln!("warning: cannot open a browser ({program}: {e}); open {url} yourself"),
+    }
+}
+
+/// How many connections are served at once: half the descriptors the process may open (the
+/// rest are for reading the workspace), at most 1,024.
+fn connection_cap() -> usize {
+    descriptor_limit().map_or(256, |n| (n / 2).clamp(8, 1024))
+}
+
+#[cfg(unix)]
+fn descriptor_limit() -> Option<usize> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `getrlimit` only writes the `rlimit` it is given, which lives through the call.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    ok.then(|| usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
+}
+
+#[cfg(not(unix))]
+fn descriptor_limit() -> Option<usize> {
+    None
+}
+
+/// Accepts connections forever. Over the cap a connection is told 503 and closed at once;
+/// an accept error (out of descriptors, say) is logged and tried again after a pause, so the
+/// server sheds load instead of stopping.
+async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, cap: usize) {
+    let permits = Arc::new(Semaphore::new(cap));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(MAX_HEAD)
+        .keep_alive(true);
+    let mut last_error: Option<(io::ErrorKind, Instant)> = None;
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => {
+                if last_error.take().is_some() {
+                    eprintln!("accepting connections again");
+                }
+                stream
+            }
+            Err(e) => {
+                if is_connection_error(&e) {
+                    continue;
+                }
+                let quiet = last_error.is_some_and(|(kind, at)| {
+                    kind == e.kind() && at.elapsed() < Duration::from_secs(10)
+                });
+                if !quiet {
+                    eprintln!("cannot accept a connection ({e}); trying again");
+                    last_error = Some((e.kind(), Instant::now()));
+                }
+                tokio::time::sleep(ACCEPT_PAUSE).await;
+                continue;
+            }
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            let _ = stream.try_write(BUSY);
+            continue;
+        };
+        // Small responses go out at once instead of waiting for the client's delayed ACK.
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let connection = http.serve_connection(
+            TokioIo::new(Guarded::new(stream)),
+            hyper::service::service_fn(move |request| {
+                let shared = shared.clone();
+                async move { Ok::<_, Infallible>(handle(shared, request).await) }
+            }),
+        );
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+}
+
+/// Errors of one connection that went away before it was accepted: no reason to pause.
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// A connection with a write timeout and an idle timeout: a write that makes no progress
+/// for [`WRITE_TIMEOUT`] (a client that does not read) or a connection with no progress
+/// either way for [`IDLE_TIMEOUT`] fails, and the connection is closed.
+struct Guarded {
+    stream: TcpStream,
+    idle: Pin<Box<tokio::time::Sleep>>,
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Guarded {
+    fn new(stream: TcpStream) -> Guarded {
+        Guarded {
+            stream,
+            idle: Box::pin(tokio::time::sleep(IDLE_TIMEOUT)),
+            stalled: None,
+        }
+    }
+
+    fn progressed(&mut self) {
+        self.stalled = None;
+        self.idle
+            .as_mut()
+            .reset(tokio::time::Instant::now() + IDLE_TIMEOUT);
+    }
+
+    /// The outcome of a write attempt: progress resets the clocks; waiting starts the write
+    /// timeout, and fails once it has run out.
+    fn wrote(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
+        match poll {
+            Poll::Ready(r) => {
+                self.progressed();
+                Poll::Ready(r)
+            }
+            Poll::Pending => {
+                let stalled = self
+                    .stalled
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_TIMEOUT)));
+                if stalled.as_mut().poll(cx).is_ready() {
+                    Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the client does not read",
+                    )))
+                } else {
+                    Poll::Pending
+                }
+            }
+        }
+    }
+}
+
+impl AsyncRead for Guarded {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.stream).poll_read(cx, buf) {
+            Poll::Ready(r) => {
+                this.progressed();
+                Poll::Ready(r)
+            }
+            Poll::Pending if this.idle.as_mut().poll(cx).is_ready() => Poll::Ready(Err(
+                io::Error::new(io::ErrorKind::TimedOut, "the connection is idle"),
+            )),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncWrite for Guarded {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.wrote(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.wrote(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
 }
 
 fn failure_text(failure: Failure) -> String {
@@ -161,10 +452,10 @@ fn watch(
         .watch(root, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     let root = root.to_path_buf();
-    let ignored = ignored_dirs(&root, rebuilder.output());
+    let ignored = Ignored::new(&root, rebuilder.output());
     std::thread::spawn(move || {
         while let Ok((first, save)) = rx.recv() {
-            let mut relevant = is_relevant(&ignored, &first);
+            let mut relevant = ignored.is_relevant(&first);
             // Editors save in several steps; the burst is gathered before rebuilding. A file
             // closed after writing, or renamed into place, is complete: then only a moment
             // is left for the rest of the burst. Otherwise (a write still open) up to 15 ms.
@@ -173,7 +464,7 @@ fn watch(
             while let Ok((p, save)) =
                 rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
             {
-                let counts = is_relevant(&ignored, &p);
+                let counts = ignored.is_relevant(&p);
                 relevant |= counts;
                 if counts {
                     deadline = deadline.min(Instant::now() + save.wait());
@@ -187,7 +478,6 @@ fn watch(
     });
     Ok(watcher)
 }
-
 /// How far along a save a file event is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Save {
@@ -220,20 +510,48 @@ fn save_of(kind: &notify::EventKind) -> Option<Save> {
     }
 }
 
-/// Folders whose changes are not the workspace's: git's, cargo's and built sites, the one
-/// `output` names included (known when the first build worked).
-fn ignored_dirs(root: &Path, output: Option<&Path>) -> Vec<PathBuf> {
-    let mut dirs = vec![root.join(".git"), root.join("target"), root.join("site")];
-    dirs.extend(output.map(|o| root.join(o)));
-    dirs
+/// What the watcher leaves alone: changes to git's and cargo's folders, to built sites (the
+/// folder `output` names included, known when the first build worked), and to what a running
+/// `build` writes beside its output folder (`.site.new-…`, `.site.old-…`, `.site.lock`).
+struct Ignored {
+    dirs: Vec<PathBuf>,
+    /// Each output folder's parent and name: its siblings named `.<name>.…` are ignored.
+    outputs: Vec<(PathBuf, String)>,
 }
 
-fn is_relevant(ignored: &[PathBuf], path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    !ignored.iter().any(|d| path.starts_with(d)) && !name.starts_with('.') && !name.ends_with('~')
+impl Ignored {
+    fn new(root: &Path, output: Option<&Path>) -> Ignored {
+        let mut outputs = vec![root.join("site")];
+        outputs.extend(output.map(|o| root.join(o)));
+        let mut dirs = vec![root.join(".git"), root.join("target")];
+        dirs.extend(outputs.iter().cloned());
+        let outputs = outputs
+            .iter()
+            .filter_map(|o| {
+                let name = o.file_name()?.to_string_lossy().into_owned();
+                Some((o.parent()?.to_path_buf(), format!(".{name}.")))
+            })
+            .collect();
+        Ignored { dirs, outputs }
+    }
+
+    fn is_relevant(&self, path: &Path) -> bool {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let staged = self.outputs.iter().any(|(parent, prefix)| {
+            let first = path
+                .strip_prefix(parent)
+                .ok()
+                .and_then(|rest| rest.components().next());
+            matches!(first, Some(Component::Normal(n)) if n.to_string_lossy().starts_with(prefix.as_str()))
+        });
+        !staged
+            && !self.dirs.iter().any(|d| path.starts_with(d))
+            && !name.starts_with('.')
+            && !name.ends_with('~')
+    }
 }
 
 /// Builds again, rendering only what the change touches, and swaps the changed files in
@@ -273,70 +591,241 @@ fn rebuild(rebuilder: &mut Rebuilder, shared: &Shared) {
             state.problems = Some(text);
         }
     }
-    state.version += 1;
-    shared.changed.notify_all();
+    drop(state);
+    shared.version.send_modify(|v| *v += 1);
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
+type Reply = Response<Full<Bytes>>;
+
+/// Answers one request. A live-reload request waits up to 25 s for a change; waiting holds
+/// no thread, only its connection.
+async fn handle(shared: Arc<Shared>, request: Request<hyper::body::Incoming>) -> Reply {
+    let target = match check(&shared, &request) {
+        Ok(target) => target,
+        Err((code, why)) => return text(code, why),
+    };
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    match path {
+        "/__auditbook/live.js" => {
+            let mut r = reply(200, "text/javascript; charset=utf-8", LIVE_JS.into());
+            no_store(&mut r);
+            r
+        }
+        "/__auditbook/wait" => {
+            let since: Option<u64> = query.strip_prefix("since=").and_then(|v| v.parse().ok());
+            let Some(_waiting) = Waiting::enter(&shared) else {
+                let mut r = text(503, "too many open pages are waiting for changes\n");
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                return r;
+            };
+            let version = wait_for_change(&shared, since).await;
+            let mut r = text(200, &version.to_string());
+            no_store(&mut r);
+            r
+        }
+        _ => page(&shared, path, query),
+    }
 }
 
-fn handle(shared: &Arc<Shared>, request: Request) {
-    // A live-reload request waits up to 25 s for a change. It waits on a thread of its own,
-    // so open pages never hold the workers that serve everything else.
-    let is_wait = origin_form(request.url()).is_some_and(|u| u.starts_with("/__auditbook/wait"));
-    if is_wait && host_allowed(shared, &request) {
+/// Checks what every request must be: GET or HEAD, one `Host` naming this machine (on
+/// loopback), a request target of at most [`MAX_TARGET`] bytes in origin form, or in
+/// absolute form naming this machine. Returns the path and query, or the status and text
+/// of the refusal.
+fn check(
+    shared: &Shared,
+    request: &Request<hyper::body::Incoming>,
+) -> Result<String, (u16, &'static str)> {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return Err((405, "method not allowed\n"));
+    }
+    let uri = request.uri();
+    let target = uri.path_and_query().map_or("/", |p| p.as_str());
+    if target.len() > MAX_TARGET {
+        return Err((414, "request target too long\n"));
+    }
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let host = hosts.next();
+    if hosts.next().is_some() {
+        return Err((400, "more than one Host header\n"));
+    }
+    if let Some(host) = host {
+        let host = String::from_utf8_lossy(host.as_bytes());
+        if shared.local_only && !is_local_host(&host.trim().to_ascii_lowercase()) {
+            shared.refused("host", &host);
+            return Err((
+                403,
+                "this server answers only requests for localhost or 127.0.0.1\n",
+            ));
+        }
+    }
+    if let Some(scheme) = uri.scheme_str()
+        && !scheme.eq_ignore_ascii_case("http")
+        && !scheme.eq_ignore_ascii_case("https")
+    {
+        return Err((400, "bad request target\n"));
+    }
+    // The absolute form names the host in the target itself, which then wins over `Host`.
+    if let Some(authority) = uri.authority()
+        && shared.local_only
+        && !is_local_host(&authority.host().to_ascii_lowercase())
+    {
+        shared.refused("request target", authority.as_str());
+        return Err((421, "this server is not the one the request names\n"));
+    }
+    if !target.starts_with('/') {
+        return Err((400, "bad request target\n"));
+    }
+    Ok(target.to_string())
+}
+
+impl Shared {
+    /// Logs a refused request, control characters escaped; only the first few are logged.
+    fn refused(&self, what: &str, value: &str) {
+        let n = self.refusals.fetch_add(1, Ordering::Relaxed);
+        if n < MAX_REFUSALS_LOGGED {
+            let shown: String = value.chars().take(200).collect();
+            eprintln!(
+                "refused a request for another {what}: {}",
+                terminal_safe(&shown)
+            );
+        } else if n == MAX_REFUSALS_LOGGED {
+            eprintln!("further refused requests are not logged");
+        }
+    }
+}
+
+/// A live-reload request counted among the waiting ones while it lives, however it ends.
+struct Waiting<'a>(&'a Shared);
+
+impl<'a> Waiting<'a> {
+    fn enter(shared: &'a Shared) -> Option<Waiting<'a>> {
         if shared.waiters.fetch_add(1, Ordering::SeqCst) >= MAX_WAITERS {
             shared.waiters.fetch_sub(1, Ordering::SeqCst);
-            let _ = request.respond(busy());
-            return;
+            return None;
         }
-        let waiter = shared.clone();
-        let spawned = std::thread::Builder::new()
-            .name("live-reload".into())
-            .spawn(move || {
-                let response = respond(&waiter, &request);
-                let _ = request.respond(response);
-                waiter.waiters.fetch_sub(1, Ordering::SeqCst);
-            });
-        if spawned.is_err() {
-            shared.waiters.fetch_sub(1, Ordering::SeqCst);
-        }
-        return;
+        Some(Waiting(shared))
     }
-    let response = respond(shared, &request);
-    let _ = request.respond(response);
 }
 
-fn text_response(code: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(body.as_bytes().to_vec())
-        .with_status_code(code)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-}
-
-fn busy() -> Response<std::io::Cursor<Vec<u8>>> {
-    text_response(503, "too many open pages are waiting for changes\n")
-        .with_header(header("Retry-After", "1"))
-}
-
-/// Whether the request's `Host` names this machine, when the server listens on loopback
-/// only. A page on another site that points its own host name at 127.0.0.1 (DNS rebinding)
-/// sends its own name, and is refused.
-fn host_allowed(shared: &Shared, request: &Request) -> bool {
-    if !shared.local_only {
-        return true;
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiters.fetch_sub(1, Ordering::SeqCst);
     }
-    let Some(host) = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().trim().to_ascii_lowercase())
-    else {
-        // HTTP/1.0 clients may send none; they name no other host either.
-        return true;
+}
+
+fn reply(code: u16, mime: &'static str, body: Bytes) -> Reply {
+    let mut r = Response::new(Full::new(body));
+    *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+fn text(code: u16, body: &str) -> Reply {
+    reply(
+        code,
+        "text/plain; charset=utf-8",
+        Bytes::copy_from_slice(body.as_bytes()),
+    )
+}
+
+fn no_store(r: &mut Reply) {
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+/// A file of the site. A folder's path serves its `index.html`; without its final slash it
+/// is redirected to the path with one, so the page's relative links work.
+fn page(shared: &Shared, path: &str, query: &str) -> Reply {
+    let Some(rel) = site_path(path) else {
+        return text(400, "bad path\n");
     };
-    is_local_host(&host)
+    let (site, problems) = match shared.state.lock() {
+        Ok(s) => (s.site.clone(), s.problems.clone()),
+        Err(_) => return text(500, "server state unavailable\n"),
+    };
+    let found = site.files.get(&rel).map(|b| (rel.clone(), b)).or_else(|| {
+        let index = format!("{}{}index.html", rel, if rel.is_empty() { "" } else { "/" });
+        site.files.get(&index).map(|b| (index, b))
+    });
+    let Some((name, bytes)) = found else {
+        // The requested path is not repeated: the reply shows nothing a request put there.
+        let body = problems.unwrap_or_else(|| "not found\n".to_string());
+        return text(404, &body);
+    };
+    if name != rel && !path.ends_with('/') {
+        return redirect(&rel, query);
+    }
+    let mime = mime_type(&name);
+    let body = if mime.starts_with("text/html") {
+        Bytes::from(inject(bytes, problems.as_deref()))
+    } else {
+        Bytes::copy_from_slice(bytes)
+    };
+    let mut r = reply(200, mime, body);
+    no_store(&mut r);
+    r.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    r
+}
+
+/// A permanent redirect to the folder `rel` with its final slash. The location is made from
+/// the decoded site path, encoded again, so it always stays on this server (never `//host`).
+fn redirect(rel: &str, query: &str) -> Reply {
+    let mut location = format!("/{}/", encode_path(rel));
+    if !query.is_empty() {
+        location.push('?');
+        location.push_str(query);
+    }
+    let mut r = text(308, "moved\n");
+    let value = HeaderValue::from_str(&location)
+        .or_else(|_| HeaderValue::from_str(&format!("/{}/", encode_path(rel))));
+    if let Ok(value) = value {
+        r.headers_mut().insert(header::LOCATION, value);
+    }
+    r
+}
+
+/// Percent-encodes every byte of a site path but unreserved characters and `/`.
+fn encode_path(rel: &str) -> String {
+    let mut out = String::with_capacity(rel.len());
+    for b in rel.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `s` with control characters (C0, DEL, C1) and bidirectional overrides written as
+/// `\u{..}`, so that text from a request cannot move the cursor, change colours or reorder
+/// what a terminal shows.
+fn terminal_safe(s: &str) -> Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `localhost`, a name under `.localhost`, or a loopback address, with or without a port.
@@ -359,103 +848,14 @@ pub fn is_local_host(host: &str) -> bool {
         || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-fn respond(shared: &Shared, request: &Request) -> Response<std::io::Cursor<Vec<u8>>> {
-    let text = text_response;
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return text(405, "method not allowed\n");
+/// Waits until the site's version differs from `since` (up to 25 s), then returns it.
+async fn wait_for_change(shared: &Shared, since: Option<u64>) -> u64 {
+    let mut versions = shared.version.subscribe();
+    if let Some(since) = since {
+        let changed = versions.wait_for(|v| *v != since);
+        let _ = tokio::time::timeout(Duration::from_secs(25), changed).await;
     }
-    if !host_allowed(shared, request) {
-        return text(
-            403,
-            "this server answers only requests for localhost or 127.0.0.1\n",
-        );
-    }
-    let Some(url) = origin_form(request.url()) else {
-        return text(400, "bad request target\n");
-    };
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    let path = path.split_once('#').map_or(path, |(p, _)| p);
-    match path {
-        "/__auditbook/live.js" => {
-            return Response::from_data(LIVE_JS.as_bytes().to_vec())
-                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store"))
-                .with_header(header("X-Content-Type-Options", "nosniff"));
-        }
-        "/__auditbook/wait" => {
-            let since: Option<u64> = query.strip_prefix("since=").and_then(|v| v.parse().ok());
-            let version = wait_for_change(shared, since);
-            return text(200, &version.to_string())
-                .with_header(header("Cache-Control", "no-store"));
-        }
-        _ => {}
-    }
-    let Some(rel) = site_path(path) else {
-        return text(400, "bad path\n");
-    };
-    let (site, problems) = match shared.state.lock() {
-        Ok(s) => (s.site.clone(), s.problems.clone()),
-        Err(_) => return text(500, "server state unavailable\n"),
-    };
-    let found = site.files.get(&rel).map(|b| (rel.clone(), b)).or_else(|| {
-        let index = format!("{}{}index.html", rel, if rel.is_empty() { "" } else { "/" });
-        site.files.get(&index).map(|b| (index, b))
-    });
-    let Some((name, bytes)) = found else {
-        let body = problems.unwrap_or_else(|| format!("not found: /{rel}\n"));
-        return text(404, &body);
-    };
-    let mime = mime_type(&name);
-    let body = if mime.starts_with("text/html") {
-        inject(bytes, problems.as_deref())
-    } else {
-        bytes.clone()
-    };
-    Response::from_data(body)
-        .with_header(header("Content-Type", mime))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Referrer-Policy", "no-referrer"))
-}
-
-/// The path and query of a request target: as sent for the usual origin form (`/a/b`), and
-/// with the scheme and host dropped for the absolute form (`http://host/a/b`). `None` for
-/// the authority and asterisk forms, which name no page.
-pub fn origin_form(target: &str) -> Option<&str> {
-    if target.starts_with('/') {
-        return Some(target);
-    }
-    let scheme_end = target.find("://")?;
-    if !matches!(
-        target[..scheme_end].to_ascii_lowercase().as_str(),
-        "http" | "https"
-    ) {
-        return None;
-    }
-    let rest = &target[scheme_end + 3..];
-    Some(rest.find('/').map_or("/", |i| &rest[i..]))
-}
-
-/// Blocks until the site's version differs from `since` (up to 25 s), then returns it.
-fn wait_for_change(shared: &Shared, since: Option<u64>) -> u64 {
-    let Ok(mut state) = shared.state.lock() else {
-        return 0;
-    };
-    let Some(since) = since else {
-        return state.version;
-    };
-    let deadline = Instant::now() + Duration::from_secs(25);
-    while state.version == since {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        match shared.changed.wait_timeout(state, left) {
-            Ok((s, _)) => state = s,
-            Err(_) => return 0,
-        }
-    }
-    state.version
+    *versions.borrow()
 }
 
 /// Decodes a request path into a site file path; `None` for anything that could leave the
@@ -579,6 +979,32 @@ mod tests {
     }
 
     #[test]
+    fn a_build_s_staging_folders_beside_the_output_start_no_rebuild() {
+        let ignored = Ignored::new(Path::new("/ws"), Some(Path::new("out/public")));
+        for path in [
+            "/ws/.site.new-1/index.html",
+            "/ws/.site.lock",
+            "/ws/out/.public.new-7/rounds/index.html",
+            "/ws/out/.public.old-7/x.css",
+            "/ws/out/public/index.html",
+            "/ws/site/index.html",
+            "/ws/.git/HEAD",
+            "/ws/target/debug/x",
+            "/ws/audits/q/.eu.yaml.swp",
+        ] {
+            assert!(!ignored.is_relevant(Path::new(path)), "{path}");
+        }
+        for path in [
+            "/ws/audits/q/eu.yaml",
+            "/ws/out/notes.yaml",
+            "/ws/.sitex/a.yaml",
+            "/ws/sites/a.yaml",
+        ] {
+            assert!(ignored.is_relevant(Path::new(path)), "{path}");
+        }
+    }
+
+    #[test]
     fn paths_never_leave_the_site() {
         assert_eq!(site_path("/").as_deref(), Some(""));
         assert_eq!(site_path("/rounds/q3/").as_deref(), Some("rounds/q3"));
@@ -598,20 +1024,31 @@ mod tests {
     }
 
     #[test]
-    fn absolute_targets_lose_their_host_and_other_forms_are_refused() {
-        assert_eq!(origin_form("/a?b"), Some("/a?b"));
+    fn control_characters_and_bidi_overrides_are_escaped_for_the_terminal() {
+        assert!(matches!(terminal_safe("localhost:8000"), Cow::Borrowed(_)));
+        assert_eq!(terminal_safe("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(terminal_safe("x\ry\u{7f}\u{9b}"), "x\\u{d}y\\u{7f}\\u{9b}");
+        assert_eq!(terminal_safe("\u{202e}gpj.exe"), "\\u{202e}gpj.exe");
+        assert_eq!(terminal_safe("\u{2066}é\u{2069}"), "\\u{2066}é\\u{2069}");
+    }
+
+    #[test]
+    fn redirects_stay_on_this_server() {
+        let location = |rel: &str, query: &str| {
+            redirect(rel, query)
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
         assert_eq!(
-            origin_form("http://x/../../etc/passwd"),
-            Some("/../../etc/passwd")
+            location("rounds/latest", "").as_deref(),
+            Some("/rounds/latest/")
         );
-        assert_eq!(origin_form("HTTPS://x"), Some("/"));
-        assert_eq!(origin_form("*"), None);
-        assert_eq!(origin_form("x:80"), None);
-        assert_eq!(origin_form("file:///etc/passwd"), None);
-        assert_eq!(
-            site_path(origin_form("http://x/../../etc/passwd").unwrap()),
-            None
-        );
+        assert_eq!(location("a b", "x=1").as_deref(), Some("/a%20b/?x=1"));
+        // A path that decodes to `/evil.example` never becomes `//evil.example/`.
+        let rel = site_path("//evil.example").expect("a site path");
+        assert_eq!(location(&rel, "").as_deref(), Some("/evil.example/"));
     }
 
     #[test]

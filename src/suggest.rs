@@ -1,4 +1,40 @@
-//! "Did you mean …?" — the nearest known name to a misspelt one.
+//! "Did you mean …?" — the nearest known name to a misspelt one, and the one way its hint
+//! is written.
+
+/// A known name that a misspelt one was most likely meant to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Suggestion<'a> {
+    pub near: &'a str,
+}
+
+impl Suggestion<'_> {
+    /// The hint: `did you mean 'near'?`.
+    pub fn hint(&self) -> String {
+        format!("did you mean '{}'?", self.near)
+    }
+
+    /// The hint naming what the suggested name is: `did you mean the built-in 'near'?`.
+    pub fn hint_as(&self, what: &str) -> String {
+        format!("did you mean {what} '{}'?", self.near)
+    }
+}
+
+/// The hint for a misspelt `word`: "did you mean …?" with its nearest candidate when one is
+/// close enough, else `otherwise`.
+pub fn hint<'a, I>(word: &str, candidates: I, otherwise: impl FnOnce() -> String) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    suggestion(word, candidates).map_or_else(otherwise, |s| s.hint())
+}
+
+/// The candidate closest to `word`, as a [`Suggestion`].
+pub fn suggestion<'a, I>(word: &str, candidates: I) -> Option<Suggestion<'a>>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    nearest(word, candidates).map(|near| Suggestion { near })
+}
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
 pub fn nearest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
@@ -58,5 +94,10 @@ mod tests {
         assert_eq!(nearest("something-else", items), None);
         assert_eq!(distance("titel", "title"), 1);
         assert_eq!(distance("", "abc"), 3);
+        assert_eq!(
+            hint("compare-gaols", items, String::new),
+            "did you mean 'compare-goals'?"
+        );
+        assert_eq!(hint("zzz", items, || "no such item".into()), "no such item");
     }
 }

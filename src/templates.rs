@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tera::{Context, Tera};
 
 use crate::diag::Diagnostic;
-use crate::render::{PageInfo, RenderError};
+use crate::site::RenderError;
 use crate::source::Loc;
 
 pub const STYLE: &str = include_str!("../templates/assets/style.css");
@@ -182,7 +182,7 @@ impl Templates {
     pub fn render(
         &self,
         name: &str,
-        page: &PageInfo,
+        page: &impl serde::Serialize,
         data: &tera::Value,
         (strings, attr_strings): &(tera::Value, tera::Value),
         out: &mut Vec<u8>,

@@ -195,9 +195,42 @@ pub fn parse_document_slow(text: &str) -> Result<Document, SyntaxError> {
                 .map(|l| Loc::new(l.line() as u32, l.column() as u32, 1))
                 .unwrap_or_else(Loc::start);
             let (message, hint) = describe_error(inner);
+            // A tab in the indentation is the cause wherever the parser stumbles on it.
+            if let Some(tab) = tab_indentation(text, loc.line, &message) {
+                return Err(SyntaxError {
+                    loc: tab,
+                    message,
+                    hint: Some(TAB_HINT.to_string()),
+                });
+            }
             Err(SyntaxError { loc, message, hint })
         }
     }
+}
+
+const TAB_HINT: &str = "YAML does not allow tabs for indentation; indent with spaces";
+
+/// The first tab in the indentation of a line, where the parser stopped at `line` (1-based)
+/// with `message`: on that line or the next (the parser may stop at the end of the line
+/// before the tab), or anywhere before when the parser says it met a tab. Tabs inside block
+/// scalars are text, so a tab elsewhere is not taken for the cause.
+fn tab_indentation(text: &str, line: u32, message: &str) -> Option<Loc> {
+    let first = if message.contains("tab") {
+        1
+    } else {
+        line.max(1)
+    };
+    text.lines()
+        .enumerate()
+        .take(line as usize + 1)
+        .skip(first as usize - 1)
+        .find_map(|(n, l)| {
+            let indent = l.len() - l.trim_start_matches([' ', '\t']).len();
+            let rest = &l[indent..];
+            let tab = l[..indent].find('\t')?;
+            (!rest.is_empty() && !rest.starts_with('#'))
+                .then(|| Loc::new(n as u32 + 1, tab as u32 + 1, 1))
+        })
 }
 
 /// Turns the parser's error into a message and hint in the words of the format: its own
@@ -259,10 +292,7 @@ fn syntax_hint(message: &str) -> Option<&'static str> {
             "mapping values are not allowed",
             "put quotes around a value that contains ': ', or check the indentation of this line",
         ),
-        (
-            "tabs disallowed",
-            "indent with spaces; YAML does not allow tabs",
-        ),
+        ("tabs disallowed", TAB_HINT),
         ("unclosed quote", "close the quote, or remove it"),
         (
             "unclosed bracket",
@@ -720,6 +750,22 @@ mod tests {
         let ok = format!("a: {}{}", "[".repeat(40), "]".repeat(40));
         assert!(takes_fast_path(&ok));
         assert_eq!(parse_document(&ok), parse_document_slow(&ok));
+    }
+
+    #[test]
+    fn tabs_in_indentation_are_pointed_at() {
+        for text in ["a:\n\tb: 1\n", "a:\n  b: 1\n \tc: 2\n", "a:\n\t- x\n"] {
+            let err = parse(text).unwrap_err();
+            let line = text.lines().position(|l| l.contains('\t')).unwrap() as u32 + 1;
+            assert_eq!(err.loc.line, line, "{text:?}: {err:?}");
+            assert_eq!(err.hint.as_deref(), Some(TAB_HINT), "{text:?}");
+        }
+        // A tab after a key is not indentation.
+        assert!(parse("a:\tb\n").is_ok());
+        assert!(parse("a: [1\n\t# note\n").unwrap_err().hint.as_deref() != Some(TAB_HINT));
+        // A tab in a block scalar is text, not the cause of a later error.
+        let text = "a: |\n  \tcode\nb: 1\nc: [1\n";
+        assert_ne!(parse(text).unwrap_err().loc.line, 2);
     }
 
     #[test]

@@ -77,3 +77,51 @@ fn deterministic() {
         );
     }
 }
+
+/// Every audit result says how its score stands against its target, right after
+/// `completion`: `met` at or above it, `at-risk` less than ten points below, `below`
+/// otherwise, `null` without a score (docs/format.md).
+#[test]
+fn status_follows_completion_and_compares_score_with_target() {
+    let text = Fixture::new("golden").score_text(&[]);
+    let all = parse_exact(&text);
+    let status: Vec<(&str, &str, Option<&str>)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["round"].as_str().unwrap(),
+                r["audit"].as_str().unwrap(),
+                r["status"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("2025-h2", "cairo", Some("met")),
+            ("2025-h2", "zagreb", Some("below")),
+            ("2026-h1", "cairo", Some("met")),
+            ("2026-h1", "osaka", Some("at-risk")),
+            ("2026-h1", "zagreb", Some("at-risk")),
+            ("2026-h2", "company", None),
+            ("2026-h2", "osaka", Some("below")),
+            ("2026-h2", "zagreb", Some("met")),
+        ]
+    );
+    // An audit's own fields are indented by four spaces, its sections' by eight.
+    let lines: Vec<&str> = text.lines().collect();
+    let completions: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("    \"completion\""))
+        .collect();
+    assert_eq!(completions.len(), status.len());
+    for i in completions {
+        assert!(
+            lines[i + 1].starts_with("    \"status\": "),
+            "after {:?} comes {:?}",
+            lines[i],
+            lines[i + 1]
+        );
+    }
+}

@@ -217,6 +217,7 @@ fn build(case: &Case) -> (Round, Audit, Checklist) {
         },
         target: resolve(&case.target, levels),
         sections,
+        missing_texts: Default::default(),
     };
     let date = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
     let audit = Audit {

@@ -36,18 +36,55 @@ impl Drop for Server {
 impl Server {
     /// Writes a small workspace to a temporary folder and serves it.
     fn start() -> Server {
+        Server::start_with(&Setup::default())
+    }
+
+    /// [`Server::start`], with the workspace and command line `setup` asks for.
+    fn start_with(setup: &Setup) -> Server {
         let tmp = tempfile::tempdir().expect("a temporary folder");
         let ws = tmp.path().join("ws");
         write(&ws, "auditbook.yaml", &config("v0"));
         write(&ws, "checklists/service.yaml", CHECKLIST);
-        write(&ws, "audits/2026-q2/eu.yaml", AUDIT);
+        write(
+            &ws,
+            "audits/2026-q2/eu.yaml",
+            setup.audit.as_deref().unwrap_or(AUDIT),
+        );
         write(&ws, "metrics/2026-06.yaml", SNAPSHOT);
         // Files a path-traversal request would try to reach.
         write(&ws, "secret.txt", "CANARY-SECRET-IN-WORKSPACE\n");
         write(tmp.path(), "secret.txt", "CANARY-SECRET-OUTSIDE\n");
         let _ = std::os::unix::fs::symlink("/etc/passwd", ws.join("passwd.html"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_auditbook"))
-            .args(["serve", ws.to_str().expect("a UTF-8 path"), "--port", "0"])
+        let bin = env!("CARGO_BIN_EXE_auditbook");
+        let mut args = vec![
+            "serve".to_string(),
+            ws.to_str().expect("a UTF-8 path").to_string(),
+            "--port".to_string(),
+            "0".to_string(),
+        ];
+        args.extend(setup.args.iter().map(|a| a.to_string()));
+        let mut command = match setup.nofile {
+            // The shell lowers its own limit, then becomes the server.
+            Some(n) => {
+                let mut c = Command::new("/bin/sh");
+                c.arg("-c")
+                    .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                    .arg(bin)
+                    .args(&args);
+                c
+            }
+            None => {
+                let mut c = Command::new(bin);
+                c.args(&args);
+                c
+            }
+        };
+        if setup.no_programs {
+            let empty = tmp.path().join("no-programs");
+            std::fs::create_dir_all(&empty).expect("an empty folder");
+            command.env("PATH", empty);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -61,13 +98,14 @@ impl Server {
             std::thread::spawn(move || {
                 for line in BufReader::new(stderr).lines() {
                     let Ok(line) = line else { break };
-                    if let Some(rest) = line.strip_prefix("serving on http://") {
-                        let addr = rest.split('/').next().unwrap_or_default().to_string();
-                        let _ = tx.send(addr);
-                    }
+                    // Logged first, so that the log holds the address once it is known.
                     if let Ok(mut l) = log.lock() {
                         l.push_str(&line);
                         l.push('\n');
+                    }
+                    if let Some(rest) = line.strip_prefix("serving on http://") {
+                        let addr = rest.split('/').next().unwrap_or_default().to_string();
+                        let _ = tx.send(addr);
                     }
                 }
             });
@@ -119,6 +157,19 @@ impl Server {
         let r = get(self.addr, "/").expect("the server answers");
         assert_eq!(r.status, 200, "{}", r.body);
     }
+}
+
+/// How [`Server::start_with`] differs from the usual server.
+#[derive(Default)]
+struct Setup {
+    /// The audit's text instead of [`AUDIT`].
+    audit: Option<String>,
+    /// More arguments for `serve`.
+    args: Vec<&'static str>,
+    /// A lower limit on open files (`ulimit -n`).
+    nofile: Option<u32>,
+    /// Run with an empty `PATH`, so that no other program can be started.
+    no_programs: bool,
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -633,5 +684,416 @@ fn an_idle_server_does_not_rebuild() {
     std::thread::sleep(Duration::from_millis(1500));
     let log = s.log();
     assert_eq!(log.matches("rebuilt").count(), 0, "{log}");
+    s.assert_alive();
+}
+
+/// The server's process id, for reading its `/proc` entries.
+fn pid(s: &Server) -> u32 {
+    s.child.id()
+}
+
+/// `VmHWM` (the most memory the process has held) of `pid`, in KiB.
+fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Reads one response of a kept-alive connection: the head, then `Content-Length` bytes.
+fn read_one(reader: &mut BufReader<TcpStream>) -> std::io::Result<Reply> {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok(Reply {
+        status,
+        headers: head,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+#[test]
+fn a_client_that_never_reads_does_not_stall_others() {
+    // An audit page of some 400 KB: 150 of them are far more than the socket buffers hold.
+    let note = "a long note ".repeat(35_000);
+    let audit = AUDIT.replace("Not yet.", &note);
+    let mut s = Server::start_with(&Setup {
+        audit: Some(audit),
+        ..Setup::default()
+    });
+    let addr = s.addr;
+    let mut stuck = TcpStream::connect(addr).expect("connect");
+    let request = format!("GET /rounds/2026-q2/eu/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    stuck
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .expect("a write timeout");
+    for _ in 0..150 {
+        if stuck.write_all(request.as_bytes()).is_err() {
+            break;
+        }
+    }
+    // The server is now blocked writing to `stuck`, which reads nothing.
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..5 {
+        let started = Instant::now();
+        let r = raw_within(
+            addr,
+            format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|e| panic!("another client was not served: {e}\n{}", s.log()));
+        assert_eq!(r.status, 200, "{}", r.body);
+        eprintln!(
+            "served beside a client that does not read in {:?}",
+            started.elapsed()
+        );
+    }
+    drop(stuck);
+    s.assert_alive();
+}
+
+#[test]
+fn a_client_that_never_reads_is_cut_off() {
+    let note = "a long note ".repeat(35_000);
+    let audit = AUDIT.replace("Not yet.", &note);
+    let mut s = Server::start_with(&Setup {
+        audit: Some(audit),
+        ..Setup::default()
+    });
+    let addr = s.addr;
+    let page = get(addr, "/rounds/2026-q2/eu/")
+        .expect("the page")
+        .body
+        .len();
+    let mut stuck = TcpStream::connect(addr).expect("connect");
+    let request = format!("GET /rounds/2026-q2/eu/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    for _ in 0..150 {
+        stuck.write_all(request.as_bytes()).expect("send a request");
+    }
+    // Longer than the server waits for a client to read (15 s).
+    std::thread::sleep(Duration::from_secs(17));
+    stuck
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read timeout");
+    let mut received = 0;
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        match stuck.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => received += n,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("the connection was not closed: {e} after {received} bytes"),
+        }
+    }
+    // What was in the socket buffers arrived; the rest of the 150 pages never will.
+    assert!(
+        received < 150 * page / 2,
+        "{received} bytes of {} arrived: the connection was not cut off",
+        150 * page
+    );
+    s.assert_alive();
+}
+
+#[test]
+fn running_out_of_descriptors_sheds_load_and_recovers() {
+    let mut s = Server::start_with(&Setup {
+        nofile: Some(64),
+        ..Setup::default()
+    });
+    let addr = s.addr;
+    // More idle connections than the server may have descriptors.
+    let idle: Vec<TcpStream> = (0..150)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok())
+        .collect();
+    assert!(idle.len() > 64, "only {} connections opened", idle.len());
+    std::thread::sleep(Duration::from_millis(500));
+    drop(idle);
+    // Once they are closed, everyone is served again.
+    let started = Instant::now();
+    loop {
+        match raw_within(
+            addr,
+            format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+            Duration::from_secs(5),
+        ) {
+            Ok(r) if r.status == 200 => break,
+            other => assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "not served after the idle connections closed: {other:?}\n{}",
+                s.log()
+            ),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!s.log().contains("panicked"), "{}", s.log());
+    s.assert_alive();
+}
+
+#[test]
+fn an_oversized_request_line_is_refused_without_holding_its_bytes() {
+    let mut s = Server::start_with(&Setup::default());
+    let addr = s.addr;
+    let line = |size: usize| {
+        format!(
+            "GET /{} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n",
+            "a".repeat(size)
+        )
+    };
+    // A 1 MB request line is answered with an error, or the connection is cut.
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read timeout");
+    let mut writer = stream.try_clone().expect("a second handle");
+    let request = line(1 << 20);
+    let sender = std::thread::spawn(move || {
+        let _ = writer.write_all(request.as_bytes());
+    });
+    let mut bytes = Vec::new();
+    let read = stream.read_to_end(&mut bytes);
+    let text = String::from_utf8_lossy(&bytes);
+    let status: u16 = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        matches!(status, 400 | 414 | 431) || (bytes.is_empty() && read.is_err()),
+        "{read:?}: {}",
+        text.chars().take(300).collect::<String>()
+    );
+    drop(stream);
+    let _ = sender.join();
+    // A 20 KB target fits in a request head, but is longer than any page's path.
+    let r = raw(addr, line(20 << 10).as_bytes()).expect("a reply");
+    assert_eq!(
+        r.status,
+        414,
+        "{}",
+        r.body.chars().take(300).collect::<String>()
+    );
+    // Two 64 MB request lines at once leave the server's memory where it was.
+    let senders: Vec<_> = (0..2)
+        .map(|_| {
+            let request = line(64 << 20);
+            std::thread::spawn(move || {
+                let _ = raw_within(addr, request.as_bytes(), Duration::from_secs(10));
+            })
+        })
+        .collect();
+    for h in senders {
+        let _ = h.join();
+    }
+    let peak = peak_memory_kib(pid(&s)).expect("the server's VmHWM");
+    eprintln!("peak memory after two 64 MB request lines: {peak} KiB");
+    assert!(peak < 100 * 1024, "the server held {peak} KiB");
+    s.assert_alive();
+}
+
+#[test]
+fn a_kept_alive_connection_serves_request_after_request() {
+    let mut s = Server::start_with(&Setup::default());
+    let addr = s.addr;
+    let stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(REQUEST_TIMEOUT))
+        .expect("a read timeout");
+    let mut writer = stream.try_clone().expect("a second handle");
+    let mut reader = BufReader::new(stream);
+    let started = Instant::now();
+    let n = 50;
+    for i in 0..n {
+        let target = PAGES[i % PAGES.len()];
+        writer
+            .write_all(format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+            .expect("send a request");
+        let r = read_one(&mut reader).unwrap_or_else(|e| panic!("request {i}: {e}"));
+        check_reply(target, &r).unwrap_or_else(|e| panic!("request {i}: {e}"));
+    }
+    let took = started.elapsed();
+    eprintln!(
+        "{n} requests on one connection in {took:?}: {:?} each",
+        took / u32::try_from(n).unwrap_or(1)
+    );
+    s.assert_alive();
+}
+
+#[test]
+fn requests_naming_two_hosts_or_another_authority_are_refused() {
+    let mut s = Server::start();
+    let addr = s.addr;
+    let cases = [
+        format!(
+            "GET / HTTP/1.1\r\nHost: {addr}\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+        ),
+        format!(
+            "GET / HTTP/1.1\r\nHost: evil.example\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        ),
+        format!("GET / HTTP/1.1\r\nHost: {addr}\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+        format!("GET http://evil.example/ HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+        format!(
+            "GET http://evil.example:{}/rounds/ HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n",
+            addr.port()
+        ),
+        format!(
+            "GET http://localhost@evil.example/ HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        ),
+    ];
+    for request in cases {
+        let r = raw(addr, request.as_bytes()).expect("a reply");
+        assert!(
+            matches!(r.status, 400 | 403 | 421),
+            "{request:?}: {} {}",
+            r.status,
+            r.body
+        );
+        assert!(!r.body.contains("<html"), "{request:?}: {}", r.body);
+    }
+    // The absolute form naming this machine is served.
+    let ours = format!("GET http://{addr}/ HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    assert_eq!(raw(addr, ours.as_bytes()).expect("a reply").status, 200);
+    s.assert_alive();
+}
+
+#[test]
+fn a_folder_without_its_slash_is_redirected() {
+    let mut s = Server::start();
+    for (target, location) in [
+        ("/rounds/latest", "/rounds/latest/"),
+        ("/rounds/2026-q2/eu", "/rounds/2026-q2/eu/"),
+        ("/hr?x=1", "/hr/?x=1"),
+    ] {
+        let r = get(s.addr, target).expect("a reply");
+        assert_eq!(r.status, 308, "{target}: {}", r.body);
+        assert!(
+            r.headers.contains(&format!("\r\nlocation: {location}"))
+                || r.headers.contains(&format!("\r\nLocation: {location}")),
+            "{target}: {}",
+            r.headers
+        );
+        assert_eq!(
+            get(s.addr, location).expect("a reply").status,
+            200,
+            "{location}"
+        );
+    }
+    s.assert_alive();
+}
+
+#[test]
+fn not_found_does_not_repeat_the_path() {
+    let mut s = Server::start();
+    let r = get(s.addr, "/%3Cscript%3Ealert(1)%3C/script%3E-missing-page").expect("a reply");
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains("missing-page"), "{}", r.body);
+    assert!(!r.body.contains("<script"), "{}", r.body);
+    s.assert_alive();
+}
+
+#[test]
+fn a_running_build_s_staging_folder_starts_no_rebuild() {
+    let mut s = Server::start();
+    // What `auditbook build` writes beside the output folder `site` while it runs.
+    // The folders are made first, so that the watcher sees what is written in them.
+    for dir in [
+        ".site.new-4242/rounds/2026-q2",
+        ".site.old-4242/rounds/2026-q2",
+        "site",
+    ] {
+        std::fs::create_dir_all(s.ws.join(dir)).expect("a folder");
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    for dir in [".site.new-4242", ".site.old-4242"] {
+        write(&s.ws, &format!("{dir}/index.html"), "<!DOCTYPE html>");
+        write(&s.ws, &format!("{dir}/rounds/2026-q2/index.html"), "x");
+    }
+    write(&s.ws, "site/index.html", "<!DOCTYPE html>");
+    std::thread::sleep(Duration::from_millis(1500));
+    let log = s.log();
+    assert_eq!(log.matches("rebuilt").count(), 0, "{log}");
+    // A change to the workspace is still seen.
+    write(&s.ws, "auditbook.yaml", &config("after"));
+    s.wait_for("/", "Served audits after");
+    s.assert_alive();
+}
+
+#[test]
+fn start_up_warnings_are_printed_before_the_address() {
+    let mut s = Server::start_with(&Setup {
+        audit: Some(AUDIT.replace("version: 1\n", "")),
+        ..Setup::default()
+    });
+    let log = s.log();
+    let warning = log
+        .find("unpinned checklist version")
+        .unwrap_or_else(|| panic!("no warning was printed:\n{log}"));
+    let address = log.find("serving on").expect("the address");
+    assert!(warning < address, "{log}");
+    s.assert_alive();
+}
+
+#[test]
+fn open_without_a_browser_still_serves() {
+    let mut s = Server::start_with(&Setup {
+        args: vec!["--open"],
+        no_programs: true,
+        ..Setup::default()
+    });
+    s.assert_alive();
+    let started = Instant::now();
+    while !s.log().contains("open http://") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no word that the browser could not be opened:\n{}",
+            s.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    s.assert_alive();
+}
+
+#[test]
+fn request_text_in_the_log_has_its_control_characters_escaped() {
+    let mut s = Server::start();
+    let r = raw(
+        s.addr,
+        // A right-to-left override and a C1 control (CSI), as UTF-8: the bytes HTTP allows.
+        "GET / HTTP/1.1\r\nHost: evil\u{202e}.example\u{9b}2J\r\nConnection: close\r\n\r\n"
+            .as_bytes(),
+    )
+    .expect("a reply");
+    assert_eq!(r.status, 403);
+    let started = Instant::now();
+    while !s.log().contains("evil\\u{202e}.example\\u{9b}2J") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the refused host was not logged, escaped:\n{:?}",
+            s.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!s.log().contains(['\u{202e}', '\u{9b}']), "{:?}", s.log());
     s.assert_alive();
 }

@@ -552,13 +552,21 @@ fn chart_labels_in_another_language_are_marked_with_it() {
 /// Text in a language written the other way from the page's must say so, or the browser lays
 /// it out in the page's direction: an Arabic fallback on a Croatian page needs `dir="rtl"`, a
 /// Croatian fallback on an Arabic page `dir="ltr"` (otherwise its full stop lands at the
-/// wrong end, as the ar screenshots of tests/browser.rs show).
+/// wrong end, as the ar screenshots of tests/browser.rs show). SVG elements take no `dir`:
+/// in a chart, the `direction` presentation attribute says it, and only `<text>` and
+/// `<tspan>` are laid out (a `<title>` is a tooltip and an accessible name).
 #[test]
 fn text_in_a_language_of_the_other_direction_carries_dir() {
     let (_w, site) = built();
     let mut wrong = BTreeSet::new();
     for (rel, html) in &site.pages {
         for e in html.select(&sel("body [lang]")) {
+            let in_svg = e
+                .ancestors()
+                .any(|n| n.value().as_element().is_some_and(|x| x.name() == "svg"));
+            if in_svg && !matches!(e.value().name(), "text" | "tspan") {
+                continue;
+            }
             let lang = e.attr("lang").unwrap_or("");
             let want = if lang.split('-').next() == Some("ar") {
                 "rtl"
@@ -567,7 +575,10 @@ fn text_in_a_language_of_the_other_direction_carries_dir() {
             };
             let dir = std::iter::once(*e)
                 .chain(e.ancestors())
-                .find_map(|n| n.value().as_element().and_then(|x| x.attr("dir")))
+                .find_map(|n| {
+                    let x = n.value().as_element()?;
+                    x.attr("dir").or_else(|| x.attr("direction"))
+                })
                 .unwrap_or("ltr");
             if dir != want {
                 wrong.insert(format!(
@@ -1440,4 +1451,68 @@ fn numbers_dates_and_tags_follow_the_page_language() {
     assert_eq!(text_of(time), "30. lipnja 2026.");
     let versions = std::fs::read_to_string(site.dir.join("versions.json")).expect("versions");
     assert!(versions.contains("\"2026-06-30\""), "{versions}");
+}
+
+// ----- overdue actions ----------------------------------------------------------------------
+
+/// An action is overdue when it is due before the newest round's date and its audit is the
+/// latest of its series; a later audit of the series supersedes it. The pages mark and
+/// `check` warns about the same actions.
+#[test]
+fn pages_and_check_agree_on_overdue_actions() {
+    let w = Workspace::new();
+    // The latest tokyo audit (the newest round is dated 2026-06-30) gets an action past due.
+    // 2025-q4/zagreb's action, due 2026-03-01, is past due too, but later zagreb audits
+    // supersede it.
+    let tokyo = std::fs::read_to_string(w.ws().join("audits/2026-q2/tokyo.yaml"))
+        .expect("read the tokyo audit")
+        .replace(
+            "  training: never",
+            "  training: {score: never, action: {text: Plan training, owner: Sato, due: 2026-05-01}}",
+        );
+    w.write("audits/2026-q2/tokyo.yaml", &tokyo);
+    let site = Site::load(&w.build_ok("site"));
+    let overdue = sel(".badge-overdue");
+    let marked = |rel: &str| site.page(rel).select(&overdue).count();
+    for page in ["index.html", "gaps/index.html", "report.html"] {
+        assert_eq!(
+            marked(&format!("rounds/2025-q4/zagreb/{page}")),
+            0,
+            "superseded zagreb {page}"
+        );
+        assert_eq!(
+            marked(&format!("rounds/2026-q1/tokyo/{page}")),
+            0,
+            "superseded tokyo {page}"
+        );
+        assert!(
+            marked(&format!("rounds/2026-q2/tokyo/{page}")) > 0,
+            "latest tokyo {page}"
+        );
+    }
+
+    let o = auditbook([
+        OsStr::new("check"),
+        w.ws().as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ]);
+    let diags: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("check --format json: {e}\n{}", stderr(&o)));
+    let warned: Vec<&str> = diags
+        .as_array()
+        .expect("an array of diagnostics")
+        .iter()
+        .filter(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("overdue action"))
+        })
+        .map(|d| d["file"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].ends_with("audits/2026-q2/tokyo.yaml"),
+        "{warned:?}"
+    );
 }

@@ -646,8 +646,75 @@ fn duration_malformed() {
             4,
             24,
             "malformed duration '2 hours' for 'first-response-time'",
-            "durations carry units: '90s', '45m', '2h 30m', '1d 4h' or 'PT2H30M'",
+            "write durations as 2h (units: s, m, h, d) or ISO 8601 PT2H",
         )],
+    );
+}
+
+#[test]
+fn duration_written_with_a_unit_word() {
+    assert_case(
+        "duration-spelt-out",
+        &[error(
+            SNAPSHOT,
+            4,
+            24,
+            "malformed duration '42 min' for 'first-response-time'",
+            "write durations as 42m (units: s, m, h, d) or ISO 8601 PT42M",
+        )],
+    );
+}
+
+#[test]
+fn decimal_comma() {
+    assert_case(
+        "decimal-comma",
+        &[error(
+            SNAPSHOT,
+            3,
+            9,
+            "expected a number for 'csat', found a string",
+            "use a decimal point: 87.5",
+        )],
+    );
+}
+
+/// Targets and `warn` levels lie in the metric's range, like its values: in auditbook.yaml
+/// and in a snapshot's own `target:`.
+#[test]
+fn metric_level_out_of_range() {
+    assert_case(
+        "metric-level-out-of-range",
+        &[
+            error(
+                "auditbook.yaml",
+                5,
+                13,
+                "target 190 is outside the range of 'csat'",
+                "'csat' runs from 0 to 100",
+            ),
+            error(
+                "auditbook.yaml",
+                7,
+                11,
+                "warn 300 is outside the range of 'nps'",
+                "'nps' runs from -100 to 100",
+            ),
+            error(
+                "auditbook.yaml",
+                9,
+                13,
+                "target PT-5M is outside the range of 'first-response-time'",
+                "durations are 0 or more",
+            ),
+            error(
+                SNAPSHOT,
+                3,
+                31,
+                "target -5 is outside the range of 'csat'",
+                "'csat' runs from 0 to 100",
+            ),
+        ],
     );
 }
 
@@ -717,8 +784,63 @@ fn missing_translation() {
             CHECKLIST,
             1,
             5,
-            "checklist 'customer-service' v1 lacks 'hr' in 3 of 4 texts",
+            "checklist 'customer-service' v1 lacks 'hr' in 3 of 4 texts: evaluate.title, \
+             evaluate.assess-quality.title, evaluate.compare-goals.title",
             "add the 'hr' translation to each text; until then readers see the fallback language",
+        )],
+    );
+}
+
+#[test]
+fn missing_translations_beyond_a_few_are_counted() {
+    assert_case(
+        "missing-translation-many",
+        &[warning(
+            CHECKLIST,
+            1,
+            5,
+            "checklist 'customer-service' v1 lacks 'hr' in 8 of 11 texts: \
+             evaluate.assess-quality.title, evaluate.assess-quality.why, \
+             evaluate.assess-quality.how, evaluate.assess-quality.tools[0], \
+             evaluate.assess-quality.tools[1] and 3 more",
+            "add the 'hr' translation to each text; until then readers see the fallback language",
+        )],
+    );
+}
+
+/// The model keeps, per checklist and language, the texts missing in it, for the
+/// checklist's page.
+#[test]
+fn missing_translations_are_in_the_model() {
+    let fixture = Fixture::new("invalid/missing-translation");
+    let loaded = auditbook::load(&fixture.path()).expect("the fixture is readable");
+    let model = loaded.model.expect("warnings only");
+    let missing: Vec<(&str, Vec<&str>)> = (model.checklists[0].missing_texts.iter())
+        .map(|(lang, at)| (lang.as_str(), at.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        missing,
+        [(
+            "hr",
+            vec![
+                "evaluate.title",
+                "evaluate.assess-quality.title",
+                "evaluate.compare-goals.title"
+            ]
+        )]
+    );
+}
+
+#[test]
+fn tab_indentation() {
+    assert_case(
+        "tab-indentation",
+        &[error(
+            CHECKLIST,
+            8,
+            1,
+            "tabs disallowed within this context (block indentation)",
+            "YAML does not allow tabs for indentation; indent with spaces",
         )],
     );
 }

@@ -4,9 +4,9 @@
 //! them, or (for `serve`) those that depend on the audits that changed.
 
 mod format;
-mod pages;
+mod views;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -17,77 +17,8 @@ use crate::score::{AuditResult, SnapshotIndex};
 use crate::templates::Templates;
 use crate::text::{Text, is_rtl};
 
+pub use crate::site::{CSP, Collect, REPORT_CSP, RenderError, Sink, Site, paths, up};
 pub use format::{Day, Formats, Locale, MarkdownCache, Md, Txt};
-
-/// A built site: file paths (relative, with `/`) and their bytes, in path order.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
-}
-
-impl Site {
-    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
-    }
-
-    pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
-    }
-}
-
-/// Where rendered files go, from any thread: the output's staging folder for `build`, memory
-/// for `serve` and tests.
-pub trait Sink: Sync {
-    /// Takes one file of the site; `path` is relative, with `/`.
-    fn put(&self, path: String, bytes: &[u8]) -> Result<(), RenderError>;
-}
-
-/// Collects a site in memory.
-#[derive(Default)]
-pub struct Collect(Mutex<Site>);
-
-impl Collect {
-    pub fn into_site(self) -> Site {
-        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Sink for Collect {
-    fn put(&self, path: String, bytes: &[u8]) -> Result<(), RenderError> {
-        let bytes = bytes.to_vec();
-        let mut site = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        site.add(path, bytes);
-        Ok(())
-    }
-}
-
-/// Why a site could not be rendered.
-#[derive(Debug)]
-pub enum RenderError {
-    /// A template failed: a workspace override that does not compile or render.
-    Template { template: String, message: String },
-    /// A rendered file could not be written.
-    Write(crate::output::OutputError),
-}
-
-impl std::fmt::Display for RenderError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RenderError::Template { template, message } => {
-                write!(f, "template '{template}': {message}")
-            }
-            RenderError::Write(e) => write!(f, "cannot write the site: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for RenderError {}
-
-/// The Content-Security-Policy of every page but the shareable report: nothing from other
-/// hosts, scripts only from the site's own files.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
-/// The report loads nothing at all: its styles are inline and it has no script.
-pub const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// What every page template gets as `page`.
 #[derive(Serialize)]
@@ -131,6 +62,8 @@ pub struct Ctx<'m> {
     pub results: &'m [AuditResult],
     pub templates: &'m Templates,
     pub snapshots: SnapshotIndex<'m>,
+    /// Which actions are overdue.
+    pub overdue: crate::analysis::Overdue<'m>,
     pub subjects: HashMap<String, Text>,
     pub md: MarkdownCache,
     pub strings: HashMap<String, crate::i18n::Strings>,
@@ -229,11 +162,6 @@ impl<'m> Ctx<'m> {
     }
 }
 
-/// "../" once per folder in `path`, so links from that page reach the root it is under.
-pub fn up(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
 /// The interface strings of a language as template values: `t` holds escaped HTML, with
 /// text that fell back to English wrapped in a span that says so; `ta` holds plain text for
 /// attributes, which Tera escapes when printing.
@@ -309,7 +237,7 @@ impl Plan {
 /// Search entries of each audit per language (language, round, audit), kept between the
 /// rebuilds of `serve` so that audits whose pages are not rendered again still have their
 /// entries in the search index.
-pub type SearchMemo = Mutex<HashMap<(String, String, String), pages::SearchEntries>>;
+pub type SearchMemo = Mutex<HashMap<(String, String, String), views::SearchEntries>>;
 
 /// Renders the whole site into memory.
 pub fn render(
@@ -353,6 +281,7 @@ pub fn render_into(
         results,
         templates,
         snapshots: SnapshotIndex::new(&model.snapshots),
+        overdue: crate::analysis::Overdue::new(model),
         subjects: format::subject_titles(model),
         md: MarkdownCache::default(),
         strings,
@@ -360,15 +289,15 @@ pub fn render_into(
         result_index,
     };
     // One list of work for all languages, so that both cores stay busy to the end.
-    let units = pages::units(&ctx);
+    let units = views::units(&ctx);
     let languages = &model.config.languages;
-    let work: Vec<(usize, pages::Unit)> = (0..languages.len())
+    let work: Vec<(usize, views::Unit)> = (0..languages.len())
         .flat_map(|l| units.iter().map(move |u| (l, *u)))
         .collect();
-    let entries: Vec<(usize, Option<pages::SearchEntries>)> = work
+    let entries: Vec<(usize, Option<views::SearchEntries>)> = work
         .par_iter()
         .map(|&(l, unit)| {
-            pages::render_unit(&ctx, &languages[l], unit, plan, memo, sink).map(|e| (l, e))
+            views::render_unit(&ctx, &languages[l], unit, plan, memo, sink).map(|e| (l, e))
         })
         .collect::<Result<_, RenderError>>()?;
     for (l, lang) in languages.iter().enumerate() {
@@ -376,15 +305,16 @@ pub fn render_into(
             .iter()
             .filter(|(el, _)| *el == l)
             .filter_map(|(_, e)| e.as_deref());
-        pages::render_search(lang, of_lang, sink)?;
+        views::render_search(lang, of_lang, sink)?;
     }
-    pages::render_data(&ctx, plan, sink)?;
+    views::render_data(&ctx, plan, sink)?;
     sink.put("assets/style.css".into(), templates.style().as_bytes())?;
     sink.put(
         "assets/search.js".into(),
         crate::templates::SEARCH_JS.as_bytes(),
     )?;
-    sink.put("assets/icon.svg".into(), crate::templates::ICON.as_bytes())
+    sink.put("assets/icon.svg".into(), crate::templates::ICON.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -398,14 +328,14 @@ mod tests {
     }
 
     impl Sink for FailingSink {
-        fn put(&self, path: String, _bytes: &[u8]) -> Result<(), RenderError> {
+        fn put(&self, path: String, _bytes: &[u8]) -> Result<(), crate::site::OutputError> {
             if self.taken.fetch_add(1, Ordering::SeqCst) < 10 {
                 return Ok(());
             }
-            Err(RenderError::Write(crate::output::OutputError::Io {
+            Err(crate::site::OutputError::Io {
                 path: path.into(),
                 error: std::io::Error::other("no space left"),
-            }))
+            })
         }
     }
 

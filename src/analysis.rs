@@ -1,0 +1,311 @@
+//! The rules between scoring and pages: how an audit stands against its target, which audits
+//! form a series and which audit came before another, which actions are overdue, how gaps and
+//! scores are shown in points and heat levels, and which snapshots a metric's breakdowns come
+//! from. `score`, `load` (for `check`) and the pages all decide these here, so they agree.
+//!
+//! Plain functions of the model and of numbers; nothing here formats or renders.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::metrics::{Snapshot, Status};
+use crate::model::{Audit, Model, Round};
+
+/// How an audit's score stands against its target (docs/format.md): met at or above it, at
+/// risk less than ten points below it, below otherwise; untracked without a score or target.
+pub fn audit_status(score: Option<f64>, target: Option<f64>) -> Status {
+    match (score, target) {
+        (Some(s), Some(t)) if s >= t => Status::Met,
+        (Some(s), Some(t)) if t - s < 10.0 => Status::AtRisk,
+        (Some(_), Some(_)) => Status::Below,
+        _ => Status::Untracked,
+    }
+}
+
+/// A series: the audits of one checklist for one subject (or for the whole organisation).
+pub type SeriesKey<'m> = (&'m str, Option<&'m str>);
+
+/// The series an audit belongs to.
+pub fn series_key(audit: &Audit) -> SeriesKey<'_> {
+    (audit.checklist.as_str(), audit.subject.as_deref())
+}
+
+/// The audits of one series, in round order.
+pub type SeriesAudits<'m> = Vec<(&'m Round, &'m Audit)>;
+
+/// Every series with its audits in round order (audits of one round in the round's order),
+/// series by checklist id, then subject (the organisation first).
+pub fn series(model: &Model) -> BTreeMap<SeriesKey<'_>, SeriesAudits<'_>> {
+    let mut out: BTreeMap<SeriesKey, SeriesAudits> = BTreeMap::new();
+    for round in &model.rounds {
+        for audit in &round.audits {
+            out.entry(series_key(audit))
+                .or_default()
+                .push((round, audit));
+        }
+    }
+    out
+}
+
+/// For every audit of the model, in round order and each round's audit order, the position
+/// in that same order of the audit before it in its series: the latest audit of the series
+/// in an earlier round. Audits of one round never point at each other.
+pub fn previous_audits(model: &Model) -> Vec<Option<usize>> {
+    let mut latest: std::collections::HashMap<SeriesKey, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for round in &model.rounds {
+        let mut this_round = Vec::new();
+        for audit in &round.audits {
+            let key = series_key(audit);
+            out.push(latest.get(&key).copied());
+            this_round.push((key, out.len() - 1));
+        }
+        // Updated after the round, so audits of one round never point at each other.
+        latest.extend(this_round);
+    }
+    out
+}
+
+/// Which actions are overdue. An action is overdue when its due date is before the newest
+/// round's date and its audit is the latest of its series: a later audit of the series
+/// supersedes the earlier audit's actions.
+pub struct Overdue<'m> {
+    newest: Option<&'m Round>,
+    /// (round id, audit id) of the latest audit of each series.
+    latest: HashSet<(&'m str, &'m str)>,
+}
+
+impl<'m> Overdue<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let latest = series(model)
+            .into_values()
+            .filter_map(|audits| audits.last().map(|(r, a)| (r.id.as_str(), a.id.as_str())))
+            .collect();
+        Overdue {
+            newest: model.rounds.last(),
+            latest,
+        }
+    }
+
+    /// The round whose date actions are judged against.
+    pub fn newest(&self) -> Option<&'m Round> {
+        self.newest
+    }
+
+    /// Whether the audit is the latest of its series, so its actions are still open.
+    pub fn is_open(&self, round: &str, audit: &str) -> bool {
+        self.latest.contains(&(round, audit))
+    }
+
+    /// Whether an action of `audit` in `round`, due on `due`, is overdue.
+    pub fn is_overdue(&self, round: &str, audit: &str, due: Option<NaiveDate>) -> bool {
+        match (due, self.newest) {
+            (Some(due), Some(newest)) => due < newest.date && self.is_open(round, audit),
+            _ => false,
+        }
+    }
+}
+
+/// A gap as points of the audit's score: what closing it would add, given the total weight
+/// of the audit's scored items (`AuditResult::scored_weight`). 0 when nothing is scored.
+pub fn gap_points(gap: f64, scored_weight: f64) -> f64 {
+    if scored_weight > 0.0 {
+        100.0 * gap / scored_weight
+    } else {
+        0.0
+    }
+}
+
+/// A gap as a whole percentage of the largest gap of its audit, for the bar that shows it.
+pub fn gap_share(gap: f64, max_gap: f64) -> u32 {
+    if max_gap > 0.0 {
+        (100.0 * gap / max_gap).round() as u32
+    } else {
+        0
+    }
+}
+
+/// Which way a score moved since the previous audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    Up,
+    Down,
+    Same,
+}
+
+impl Trend {
+    /// The class the pages give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trend::Up => "up",
+            Trend::Down => "down",
+            Trend::Same => "same",
+        }
+    }
+}
+
+/// The trend of a score change in points: a change that rounds away at the one decimal pages
+/// show (under 0.05 points either way) is no change.
+pub fn trend(delta: f64) -> Trend {
+    if delta > 0.05 {
+        Trend::Up
+    } else if delta < -0.05 {
+        Trend::Down
+    } else {
+        Trend::Same
+    }
+}
+
+/// The heat-map level of a score: 0 without one, else 1 to 5, one per 20 points (100 is 5).
+pub fn heat_level(score: Option<f64>) -> u8 {
+    match score {
+        None => 0,
+        Some(s) => 1 + ((s / 20.0).floor() as u8).min(4),
+    }
+}
+
+/// The snapshots a metric's breakdowns are shown from: for each subject with a value of the
+/// metric (the organisation first, then by id), its newest snapshot with a value. `snapshots`
+/// are in the model's order (by date taken).
+pub fn breakdown_snapshots<'a>(
+    snapshots: &[&'a Snapshot],
+    metric: &str,
+) -> Vec<(Option<&'a str>, &'a Snapshot)> {
+    let mut subjects: Vec<Option<&str>> = snapshots
+        .iter()
+        .filter(|s| s.value(metric).is_some())
+        .map(|s| s.subject.as_deref())
+        .collect();
+    subjects.sort();
+    subjects.dedup();
+    subjects
+        .into_iter()
+        .filter_map(|subject| {
+            snapshots
+                .iter()
+                .rev()
+                .find(|s| s.subject.as_deref() == subject && s.value(metric).is_some())
+                .map(|s| (subject, *s))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// tests/fixtures/site/multilingual: one checklist; rounds 2025-q4 (cairo, zagreb),
+    /// 2026-q1 (cairo, tokyo, zagreb) and 2026-q2 (tokyo, zagreb), dated 2026-06-30.
+    fn multilingual() -> Model {
+        match crate::build::prepare(std::path::Path::new("tests/fixtures/site/multilingual")) {
+            Ok(p) => p.model,
+            Err(_) => panic!("the fixture is valid"),
+        }
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().expect("a date")
+    }
+
+    #[test]
+    fn series_group_audits_by_checklist_and_subject_in_round_order() {
+        let model = multilingual();
+        let series: Vec<(SeriesKey, Vec<String>)> = series(&model)
+            .into_iter()
+            .map(|(k, audits)| {
+                let ids = audits
+                    .iter()
+                    .map(|(r, a)| format!("{}/{}", r.id, a.id))
+                    .collect();
+                (k, ids)
+            })
+            .collect();
+        let q = "quality-review";
+        assert_eq!(
+            series,
+            [
+                (
+                    (q, Some("cairo")),
+                    vec!["2025-q4/cairo".into(), "2026-q1/cairo".into()]
+                ),
+                (
+                    (q, Some("tokyo")),
+                    vec!["2026-q1/tokyo".into(), "2026-q2/tokyo".into()]
+                ),
+                (
+                    (q, Some("zagreb")),
+                    vec![
+                        "2025-q4/zagreb".into(),
+                        "2026-q1/zagreb".into(),
+                        "2026-q2/zagreb".into()
+                    ]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn previous_audit_is_the_latest_of_the_series_in_an_earlier_round() {
+        // Order: 2025-q4 cairo, zagreb; 2026-q1 cairo, tokyo, zagreb; 2026-q2 tokyo, zagreb.
+        assert_eq!(
+            previous_audits(&multilingual()),
+            [None, None, Some(0), None, Some(1), Some(3), Some(4)]
+        );
+    }
+
+    #[test]
+    fn only_actions_of_the_latest_audit_of_a_series_are_overdue() {
+        let model = multilingual();
+        let overdue = Overdue::new(&model);
+        assert_eq!(overdue.newest().map(|r| r.id.as_str()), Some("2026-q2"));
+        // 2026-q1/cairo is the latest cairo audit; 2025-q4/zagreb is superseded.
+        assert!(overdue.is_overdue("2026-q1", "cairo", Some(date("2026-06-29"))));
+        assert!(!overdue.is_overdue("2026-q1", "cairo", Some(date("2026-06-30"))));
+        assert!(!overdue.is_overdue("2026-q1", "cairo", None));
+        assert!(!overdue.is_overdue("2025-q4", "zagreb", Some(date("2026-03-01"))));
+        assert!(!overdue.is_overdue("2026-q1", "tokyo", Some(date("2026-06-01"))));
+        assert!(overdue.is_overdue("2026-q2", "tokyo", Some(date("2026-06-01"))));
+    }
+
+    #[test]
+    fn status_against_target() {
+        assert_eq!(audit_status(Some(85.0), Some(85.0)), Status::Met);
+        assert_eq!(audit_status(Some(90.0), Some(85.0)), Status::Met);
+        assert_eq!(audit_status(Some(80.0), Some(85.0)), Status::AtRisk);
+        assert_eq!(audit_status(Some(75.01), Some(85.0)), Status::AtRisk);
+        // Ten points below is no longer "less than ten points below".
+        assert_eq!(audit_status(Some(75.0), Some(85.0)), Status::Below);
+        assert_eq!(audit_status(Some(10.0), Some(85.0)), Status::Below);
+        assert_eq!(audit_status(None, Some(85.0)), Status::Untracked);
+        assert_eq!(audit_status(Some(50.0), None), Status::Untracked);
+        assert_eq!(audit_status(None, None), Status::Untracked);
+    }
+
+    #[test]
+    fn gap_points_share_the_scored_weight() {
+        assert_eq!(gap_points(1.0, 4.0), 25.0);
+        assert_eq!(gap_points(0.5, 6.0), 100.0 * 0.5 / 6.0);
+        assert_eq!(gap_points(1.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn small_changes_are_no_trend() {
+        assert_eq!(trend(0.1), Trend::Up);
+        assert_eq!(trend(0.05), Trend::Same);
+        assert_eq!(trend(0.0), Trend::Same);
+        assert_eq!(trend(-0.05), Trend::Same);
+        assert_eq!(trend(-0.06), Trend::Down);
+    }
+
+    #[test]
+    fn heat_levels_step_every_20_points() {
+        assert_eq!(heat_level(None), 0);
+        assert_eq!(heat_level(Some(0.0)), 1);
+        assert_eq!(heat_level(Some(19.9)), 1);
+        assert_eq!(heat_level(Some(20.0)), 2);
+        assert_eq!(heat_level(Some(79.9)), 4);
+        assert_eq!(heat_level(Some(80.0)), 5);
+        assert_eq!(heat_level(Some(100.0)), 5);
+    }
+}

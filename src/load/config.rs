@@ -1,0 +1,173 @@
+//! auditbook.yaml: the site's title, languages, address and output folder, and the metric
+//! definitions under `metrics:` (each read by [`super::metric`]).
+
+use std::path::{Path, PathBuf};
+
+use super::metric::read_metric;
+use super::{Loader, Read, read_record};
+use crate::decode::{self, Ctx};
+use crate::model::Config;
+use crate::source::Loc;
+use crate::text::Text;
+use crate::yaml::{Kind, Node};
+
+impl Loader<'_> {
+    pub(super) fn config(&mut self, path: &Path, node: &Node) -> Option<Config> {
+        let mut ctx = self.ctx(path);
+        let Some(f) = decode::fields(
+            &mut ctx,
+            node,
+            &["title", "languages", "base_url", "output", "metrics"],
+            "auditbook.yaml",
+        ) else {
+            self.languages_known = false;
+            self.doubts.metrics.insert(None);
+            return None;
+        };
+        let languages = match f.get("languages") {
+            Some(n) => read_languages(&mut self.ctx(path), n, f.key_loc("languages")),
+            None => Read {
+                value: None,
+                clean: true,
+            },
+        };
+        let listed = languages.value.unwrap_or_default();
+        if !listed.is_empty() {
+            self.languages = listed.iter().map(|(l, _)| l.clone()).collect();
+        }
+        self.language_locs.extend(listed);
+        if !languages.clean || f.misspelt("languages") {
+            self.languages_known = false;
+        }
+        let default = self.default_language();
+        let mut ctx = self.ctx(path);
+        let title = f
+            .get("title")
+            .and_then(|n| decode::text(&mut ctx, n, "title", &default))
+            .unwrap_or_else(|| Text::plain("Audits", &default));
+        let base_url = f.get("base_url").and_then(|n| {
+            let url = decode::string(&mut ctx, n, "base_url")?;
+            if url.starts_with("https://") || url.starts_with("http://") {
+                Some(url)
+            } else {
+                ctx.error_hint(
+                    n.loc,
+                    format!("invalid base_url '{url}'"),
+                    "write an absolute http or https address, such as https://audits.example.com/",
+                );
+                None
+            }
+        });
+        let output = match f.get("output") {
+            Some(n) => decode::string(&mut ctx, n, "output").and_then(|s| {
+                if s.trim().is_empty() {
+                    ctx.error(n.loc, "'output' is empty");
+                    return None;
+                }
+                Some(PathBuf::from(s))
+            }),
+            None => Some(PathBuf::from("site")),
+        };
+        match f.get("metrics").map(|n| (n, &n.kind)) {
+            Some((_, Kind::Seq(list))) => {
+                for n in list {
+                    self.metric_override(path, n);
+                }
+            }
+            Some((n, _)) => {
+                decode::list(&mut self.ctx(path), n, "metrics");
+                self.doubts.metrics.insert(None);
+            }
+            // Under a misspelt `metrics:`, any metric may have been meant to be defined.
+            None if f.misspelt("metrics") => {
+                self.doubts.metrics.insert(None);
+            }
+            None => {}
+        }
+        Some(Config {
+            title,
+            languages: self.languages.clone(),
+            base_url,
+            output: output?,
+        })
+    }
+}
+
+impl Loader<'_> {
+    /// Reads one definition under `metrics:`: a change to a built-in metric or to one defined
+    /// before, or a new metric.
+    fn metric_override(&mut self, path: &Path, node: &Node) {
+        let default = self.default_language();
+        let (metrics, index) = (&self.metrics, &self.metric_index);
+        let known = |id: &str| index.get(id).map(|&i| &metrics[i]);
+        let read = read_record(
+            self.diags,
+            self.texts.entry(path.to_path_buf()).or_default(),
+            path,
+            |ctx| {
+                read_metric(
+                    ctx,
+                    node,
+                    &default,
+                    known,
+                    metrics.iter().map(|m| m.id.as_str()),
+                )
+            },
+        );
+        if !read.clean {
+            // Without a valid id, the definition may have been of any metric.
+            let id = node
+                .as_map()
+                .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("id")))
+                .and_then(|(_, v)| v.scalar_text())
+                .filter(|id| decode::is_id(id));
+            self.doubts.metrics.insert(id);
+        }
+        let Some(def) = read.value else {
+            return;
+        };
+        match self.metric_index.get(&def.id) {
+            Some(&i) => self.metrics[i] = def,
+            None => {
+                self.metric_index.insert(def.id.clone(), self.metrics.len());
+                self.metrics.push(def);
+            }
+        }
+    }
+}
+
+/// The site languages: distinct language tags, at least one; each with where it is named.
+fn read_languages(ctx: &mut Ctx, node: &Node, key_loc: Loc) -> Read<Vec<(String, Loc)>> {
+    let Some(list) = decode::list(ctx, node, "languages") else {
+        return Read {
+            value: None,
+            clean: false,
+        };
+    };
+    let mut clean = true;
+    let mut languages: Vec<(String, Loc)> = Vec::new();
+    for n in list {
+        let Some(lang) = decode::language(ctx, n, "languages") else {
+            clean = false;
+            continue;
+        };
+        if languages.iter().any(|(l, _)| *l == lang) {
+            ctx.error(n.loc, format!("language '{lang}' is listed twice"));
+            clean = false;
+        } else {
+            languages.push((lang, n.loc));
+        }
+    }
+    if list.is_empty() {
+        ctx.error_hint(
+            key_loc,
+            "no site languages",
+            "list at least one, for example `languages: [en]`",
+        );
+        clean = false;
+    }
+    Read {
+        value: Some(languages),
+        clean,
+    }
+}

@@ -1,0 +1,223 @@
+//! The checks across files: a checklist id and version defined twice, two audits of one
+//! series in a round, texts missing a site language, texts in languages the site does not
+//! publish, interface strings falling back to English, and the checks that need the whole
+//! model (overdue actions).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::Loader;
+use super::audit::{AuditSite, SeriesKey};
+use super::checklist::ReadChecklist;
+use super::strings::Strings;
+use crate::diag::Diagnostic;
+use crate::model::{Checklist, Model};
+use crate::source::Loc;
+use crate::workspace;
+
+/// How many missing texts a warning names; the rest are counted.
+const MISSING_NAMED: usize = 5;
+
+impl Loader<'_> {
+    /// The checklists with a distinct id and version, in file order; a later file with the
+    /// same id and version as an earlier one is an error. Records, on each checklist read
+    /// without errors, the texts each site language lacks, and warns about them.
+    pub(super) fn distinct_checklists(&mut self, read: Vec<ReadChecklist>) -> Vec<Checklist> {
+        let mut out: Vec<Checklist> = Vec::new();
+        let mut seen: HashMap<(String, u32), PathBuf> = HashMap::new();
+        for ReadChecklist {
+            mut checklist,
+            id_loc,
+            clean,
+        } in read
+        {
+            let key = (checklist.id.clone(), checklist.version);
+            if let Some(first) = seen.get(&key) {
+                self.diags.push(
+                    Diagnostic::error(
+                        &checklist.file,
+                        id_loc,
+                        format!("duplicate checklist '{}' version {}", key.0, key.1),
+                    )
+                    .with_hint(format!(
+                        "{} has the same id and version; bump `version:` in one of them",
+                        crate::diag::display_path(first)
+                    )),
+                );
+                continue;
+            }
+            seen.insert(key, checklist.file.clone());
+            // Counting the texts of a checklist with errors would count what is missing.
+            if clean && self.languages_known {
+                self.check_translations(&mut checklist, id_loc);
+            }
+            out.push(checklist);
+        }
+        out
+    }
+
+    /// Records on `c` the texts each site language lacks, and warns, per site language the
+    /// checklist uses, which of its texts lack it.
+    fn check_translations(&mut self, c: &mut Checklist, loc: Loc) {
+        let texts = c.texts_at();
+        let used: BTreeSet<&str> = texts.iter().flat_map(|(_, t)| t.languages()).collect();
+        let mut missing_texts = BTreeMap::new();
+        for lang in &self.languages {
+            let missing: Vec<String> = (texts.iter())
+                .filter(|(_, t)| !t.has(lang))
+                .map(|(at, _)| at.clone())
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            if used.contains(lang.as_str()) {
+                let mut named = missing[..missing.len().min(MISSING_NAMED)].join(", ");
+                if missing.len() > MISSING_NAMED {
+                    named.push_str(&format!(" and {} more", missing.len() - MISSING_NAMED));
+                }
+                self.diags.push(
+                    Diagnostic::warning(&c.file, loc, format!("checklist '{}' v{} lacks '{lang}' in {} of {} texts: {named}", c.id, c.version, missing.len(), texts.len()))
+                        .with_hint(format!("add the '{lang}' translation to each text; until then readers see the fallback language")),
+                );
+            }
+            missing_texts.insert(lang.clone(), missing);
+        }
+        c.missing_texts = missing_texts;
+    }
+
+    /// Reports the audits of a round that repeat an earlier one's `(subject, checklist)`.
+    pub(super) fn check_series(&mut self, series: &BTreeMap<String, Vec<SeriesKey>>) {
+        for (id, keys) in series {
+            let mut first: HashMap<(Option<&str>, &str), &Path> = HashMap::new();
+            for key in keys {
+                let k = (key.subject.as_deref(), key.checklist.as_str());
+                let Some(first) = first.get(&k) else {
+                    first.insert(k, &key.file);
+                    continue;
+                };
+                let who = key
+                    .subject
+                    .as_deref()
+                    .map_or("no subject".to_string(), |s| format!("subject '{s}'"));
+                self.diags.push(
+                    Diagnostic::error(
+                        &key.file,
+                        key.loc,
+                        format!(
+                            "round '{id}' already has an audit of '{}' for {who}",
+                            key.checklist
+                        ),
+                    )
+                    .with_hint(format!(
+                        "see {}; give this audit another `subject:`",
+                        crate::diag::display_path(first)
+                    )),
+                );
+            }
+        }
+    }
+
+    /// Warns about interface strings for languages the site does not publish.
+    pub(super) fn report_unpublished_strings(&mut self, i18n: &Strings) {
+        if !self.languages_known {
+            return;
+        }
+        for (lang, (path, _)) in i18n {
+            if !self.languages.contains(lang) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        path,
+                        Loc::start(),
+                        format!("interface strings for '{lang}', which is not a site language"),
+                    )
+                    .with_hint("add it to `languages:` in auditbook.yaml, or delete the file"),
+                );
+            }
+        }
+    }
+
+    /// Warns about site languages whose interface strings fall back to English: languages
+    /// without built-in strings that i18n/<lang>.yaml does not translate in full.
+    pub(super) fn report_interface_languages(&mut self, i18n: &Strings) {
+        if !self.languages_known {
+            return;
+        }
+        let total = crate::i18n::known_keys().count();
+        for lang in &self.languages {
+            if crate::i18n::is_builtin_language(lang) {
+                continue;
+            }
+            let translated = i18n.get(lang).map_or(0, |(_, strings)| strings.len());
+            if translated >= total {
+                continue;
+            }
+            let loc = self
+                .language_locs
+                .get(lang)
+                .copied()
+                .unwrap_or_else(Loc::start);
+            self.diags.push(
+                Diagnostic::warning(Path::new(workspace::CONFIG_FILE), loc, format!("interface strings for '{lang}' fall back to English: {} of {total} untranslated", total - translated))
+                    .with_hint(format!("auditbook has built-in interface strings for {}; translate the rest in i18n/{lang}.yaml (see docs/format.md)", crate::i18n::builtin_languages().join(", "))),
+            );
+        }
+    }
+
+    pub(super) fn report_foreign_languages(&mut self) {
+        if !self.languages_known {
+            return;
+        }
+        let site = self.languages.join(", ");
+        let foreign = std::mem::take(&mut self.texts)
+            .into_iter()
+            .flat_map(|(path, langs)| langs.into_iter().map(move |(l, at)| (path.clone(), l, at)))
+            .filter(|(_, lang, _)| !self.languages.contains(lang));
+        for (path, lang, (loc, count)) in foreign.collect::<Vec<_>>() {
+            let texts = if count == 1 {
+                "1 text".to_string()
+            } else {
+                format!("{count} texts")
+            };
+            self.diags.push(
+                Diagnostic::warning(&path, loc, format!("{texts} in '{lang}', which the site does not publish"))
+                    .with_hint(format!("the site's languages are {site}; add '{lang}' to `languages:` in auditbook.yaml, or remove these translations")),
+            );
+        }
+    }
+
+    /// Checks that need the whole model: overdue actions.
+    pub(super) fn after_model(&mut self, model: &Model, sites: &[(String, String, AuditSite)]) {
+        let overdue = crate::analysis::Overdue::new(model);
+        let Some(newest) = overdue.newest() else {
+            return;
+        };
+        for (round, audit, site) in sites {
+            if !overdue.is_open(round, audit) {
+                continue;
+            }
+            let Some(file) = model
+                .round(round)
+                .and_then(|r| r.audits.iter().find(|a| &a.id == audit))
+                .map(|a| &a.file)
+            else {
+                continue;
+            };
+            for (due, loc) in &site.dues {
+                if overdue.is_overdue(round, audit, Some(*due)) {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            file,
+                            *loc,
+                            format!(
+                                "overdue action: due {due}, before round '{}' ({})",
+                                newest.id, newest.date
+                            ),
+                        )
+                        .with_hint("record the outcome in a new audit, or move the due date"),
+                    );
+                }
+            }
+            let _ = site.version_loc;
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! Loading a workspace: every file read, parsed and validated into a [`Model`], with a
+//! diagnostic for every problem. One broken file never stops the others from being checked.
+//!
+//! Each kind of file has a reader of its own, in its own module: `config` (auditbook.yaml;
+//! the definitions under its `metrics:` are read by `metric`, like the built-in ones),
+//! `checklist`, `round` (round.yaml, and the rounds made of it and the audits), `audit`,
+//! `snapshot` and `strings` (i18n/<lang>.yaml). A reader checks what one record says on its
+//! own; whether the record had errors travels with what it read (`Read`). The checks across
+//! files (duplicates, series, translations, languages, overdue actions) are in `cross`.
+
+mod audit;
+mod checklist;
+mod config;
+mod cross;
+mod metric;
+mod round;
+mod snapshot;
+mod strings;
+
+pub use metric::builtin_metrics;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::decode::{Ctx, TextLanguages};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::metrics::{MetricDef, Snapshot};
+use crate::model::{Config, Model};
+use crate::source::{Loc, Sources};
+use crate::text::Text;
+use crate::workspace::{self, Entry, IoError, Role};
+use crate::yaml::{self, Kind, Node};
+
+/// The outcome of loading: the model when the workspace has no errors, every diagnostic,
+/// and the file texts the diagnostics quote.
+pub struct Loaded {
+    pub model: Option<Model>,
+    pub diags: Diagnostics,
+    pub sources: Sources,
+}
+
+/// Parsed files kept between loads, so that `serve` parses again only the files that
+/// changed: each path with the text it had and the document made from it.
+#[derive(Default)]
+pub struct ParseCache {
+    files: Mutex<HashMap<PathBuf, (String, Arc<Node>)>>,
+}
+
+/// Loads and validates the workspace at `root`. Fails only when `root` itself cannot be read.
+pub fn load(root: &Path) -> Result<Loaded, IoError> {
+    load_cached(root, None)
+}
+
+/// [`load`], taking the documents of files whose text is unchanged from `cache` and
+/// keeping the new ones there.
+pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, IoError> {
+    let mut diags = Diagnostics::default();
+    let mut sources = Sources::default();
+    let entries = workspace::discover(root, &mut diags)?;
+    let mut parsed: Vec<(Entry, Arc<Node>)> = Vec::with_capacity(entries.len());
+    let mut unreadable: Vec<Unreadable> = Vec::new();
+    // Files are read and parsed on every core; the outcomes are then taken in discovery
+    // order, so diagnostics and the model do not depend on scheduling.
+    let outcomes: Vec<(Entry, Sources, Result<Parsed, Diagnostic>)> = entries
+        .into_par_iter()
+        .map(|entry| {
+            let mut local = Sources::default();
+            let outcome = workspace::read_text(root, &entry.path, &mut local)
+                .and_then(|text| parse_file(&entry.path, &text, cache));
+            (entry, local, outcome)
+        })
+        .collect();
+    if let Some(cache) = cache
+        && let Ok(mut files) = cache.files.lock()
+    {
+        // Only files that are still there are kept.
+        let present: HashSet<&Path> = outcomes.iter().map(|(e, ..)| e.path.as_path()).collect();
+        files.retain(|p, _| present.contains(p.as_path()));
+    }
+    for (entry, local, outcome) in outcomes {
+        sources.extend(local);
+        let mut fail = |diags: &mut Diagnostics, d: Diagnostic, sources: &Sources| {
+            diags.push(d);
+            unreadable.push(Unreadable {
+                role: entry.role,
+                path: entry.path.clone(),
+                text: sources.get(&entry.path).map(str::to_string),
+            });
+        };
+        match outcome {
+            Ok(Parsed::Kept(root)) => parsed.push((entry, root)),
+            Ok(Parsed::New(doc)) if matches!(doc.root.kind, Kind::Null) => {
+                let d = Diagnostic::error(&entry.path, Loc::default(), "empty file")
+                    .with_hint("write the file's fields, or delete the file");
+                fail(&mut diags, d, &sources);
+            }
+            Ok(Parsed::New(doc)) => {
+                for e in doc.problems {
+                    diags.push(
+                        Diagnostic::error(&entry.path, e.loc, e.message).with_hint_opt(e.hint),
+                    );
+                }
+                parsed.push((entry, Arc::new(doc.root)));
+            }
+            Err(d) => fail(&mut diags, d, &sources),
+        }
+    }
+    let mut loader = Loader::new(&mut diags, unreadable);
+    let model = loader.run(parsed);
+    let model = if diags.has_errors() { None } else { model };
+    diags.sort();
+    Ok(Loaded {
+        model,
+        diags,
+        sources,
+    })
+}
+
+/// A file's document: parsed now, or unchanged since it was kept in the cache.
+enum Parsed {
+    New(yaml::Document),
+    Kept(Arc<Node>),
+}
+
+fn parse_file(path: &Path, text: &str, cache: Option<&ParseCache>) -> Result<Parsed, Diagnostic> {
+    if let Some(cache) = cache
+        && let Ok(files) = cache.files.lock()
+        && let Some((kept_text, root)) = files.get(path)
+        && kept_text == text
+    {
+        return Ok(Parsed::Kept(root.clone()));
+    }
+    let doc = yaml::parse_document(text)
+        .map_err(|e| Diagnostic::error(path, e.loc, e.message).with_hint_opt(e.hint))?;
+    // Only documents without problems are kept: the others must be reported again.
+    if let Some(cache) = cache
+        && doc.problems.is_empty()
+        && !matches!(doc.root.kind, Kind::Null)
+    {
+        let root = Arc::new(doc.root);
+        if let Ok(mut files) = cache.files.lock() {
+            files.insert(path.to_path_buf(), (text.to_string(), root.clone()));
+        }
+        return Ok(Parsed::Kept(root));
+    }
+    Ok(Parsed::New(doc))
+}
+
+/// A file that could not be read or parsed: already reported, and kept so that what it
+/// may have defined is not reported again as missing from the files that use it.
+struct Unreadable {
+    role: Role,
+    path: PathBuf,
+    text: Option<String>,
+}
+
+impl Unreadable {
+    /// Whether the file may be the one that defines `id`: named after it, or mentioning it.
+    fn may_define(&self, role: Role, id: &str) -> bool {
+        self.role == role
+            && (stem(&self.path) == id || self.text.as_deref().is_some_and(|t| t.contains(id)))
+    }
+}
+
+/// What files with errors may have defined: not reported again as missing from the files
+/// that use it, since the fix is in the broken file.
+#[derive(Default)]
+struct Doubts {
+    /// Metric ids whose definition in auditbook.yaml has errors; `None` when auditbook.yaml
+    /// could not be read as a whole, so any metric may have been defined there.
+    metrics: HashSet<Option<String>>,
+    /// Checklists with errors, by id and version (`None` where the version is unreadable).
+    checklists: HashSet<(String, Option<u32>)>,
+    unreadable: Vec<Unreadable>,
+}
+
+impl Doubts {
+    /// Whether a metric id unknown to the model may be one whose definition has errors.
+    fn metric(&self, id: &str) -> bool {
+        self.metrics.contains(&None) || self.metrics.contains(&Some(id.to_string()))
+    }
+
+    /// Whether version `version` of checklist `id` (`None`: the current one, `current`
+    /// among those read) may be defined by a file with errors.
+    fn checklist(&self, id: &str, version: Option<u32>, current: Option<u32>) -> bool {
+        let broken = self.checklists.iter().any(|(i, v)| {
+            i == id
+                && match (v, version) {
+                    (None, _) => true,
+                    (Some(v), Some(want)) => *v == want,
+                    (Some(v), None) => current.is_none_or(|c| *v > c),
+                }
+        });
+        broken
+            || self
+                .unreadable
+                .iter()
+                .any(|u| u.may_define(Role::Checklist, id))
+    }
+
+    /// Whether this exact checklist version was read with errors, so may lack items.
+    fn incomplete(&self, id: &str, version: u32) -> bool {
+        self.checklists.contains(&(id.to_string(), Some(version)))
+    }
+}
+
+/// What a reader made of one record (a file, or a metric definition): the value, when one
+/// could be made, and whether the record had errors, which are already reported. A record
+/// with errors may still give a value, so that what depends on it is checked too; the
+/// model is then not built.
+struct Read<T> {
+    value: Option<T>,
+    clean: bool,
+}
+
+/// Runs `read` on a record of file `path` with diagnostics of its own, so that whether the
+/// record had errors is known from its own diagnostics; then adds them to `diags`.
+fn read_record<T>(
+    diags: &mut Diagnostics,
+    texts: &mut TextLanguages,
+    path: &Path,
+    read: impl FnOnce(&mut Ctx) -> Option<T>,
+) -> Read<T> {
+    let mut own = Diagnostics::default();
+    let value = read(&mut Ctx::with_texts(path, &mut own, texts));
+    let clean = !own.has_errors();
+    diags.extend(own);
+    Read { value, clean }
+}
+
+/// A context for reading `path` that records the languages of its texts in `texts`.
+fn file_ctx<'a>(
+    diags: &'a mut Diagnostics,
+    texts: &'a mut BTreeMap<PathBuf, TextLanguages>,
+    path: &'a Path,
+) -> Ctx<'a> {
+    Ctx::with_texts(path, diags, texts.entry(path.to_path_buf()).or_default())
+}
+
+fn stem(path: &Path) -> &str {
+    path.file_stem().and_then(|s| s.to_str()).unwrap_or("")
+}
+
+/// One load: what has been read so far that later files are checked against (the site's
+/// languages, the metrics, what broken files may have defined), and where diagnostics go.
+struct Loader<'d> {
+    diags: &'d mut Diagnostics,
+    /// Site languages; the first is the default.
+    languages: Vec<String>,
+    /// False when auditbook.yaml is broken where it names the languages: checks that
+    /// compare texts with the site's languages are skipped rather than run against a guess.
+    languages_known: bool,
+    metrics: Vec<MetricDef>,
+    /// Where each metric is in `metrics`, by id.
+    metric_index: HashMap<String, usize>,
+    doubts: Doubts,
+    /// The languages of each file's texts, to compare with the site's once all are read.
+    texts: BTreeMap<PathBuf, TextLanguages>,
+    /// Where each site language is named in auditbook.yaml.
+    language_locs: HashMap<String, Loc>,
+}
+
+impl<'d> Loader<'d> {
+    fn new(diags: &'d mut Diagnostics, unreadable: Vec<Unreadable>) -> Self {
+        let config_unreadable = unreadable.iter().any(|u| u.role == Role::Config);
+        let mut doubts = Doubts {
+            unreadable,
+            ..Doubts::default()
+        };
+        if config_unreadable {
+            doubts.metrics.insert(None);
+        }
+        Loader {
+            diags,
+            languages: vec!["en".to_string()],
+            languages_known: !config_unreadable,
+            metrics: Vec::new(),
+            metric_index: HashMap::new(),
+            doubts,
+            texts: BTreeMap::new(),
+            language_locs: HashMap::new(),
+        }
+    }
+
+    fn ctx<'a>(&'a mut self, file: &'a Path) -> Ctx<'a> {
+        file_ctx(self.diags, &mut self.texts, file)
+    }
+
+    fn default_language(&self) -> String {
+        self.languages[0].clone()
+    }
+
+    /// Reads each of `files` with `read` on every core, each with diagnostics and text
+    /// languages of its own, then takes them in file order: nothing depends on scheduling.
+    fn read_each<F: Sync, T: Send>(
+        &mut self,
+        files: &[F],
+        path: impl Fn(&F) -> &Path,
+        read: impl Fn(&Self, &mut Diagnostics, &mut TextLanguages, &F) -> T + Sync,
+    ) -> Vec<T> {
+        let this = &*self;
+        let outcomes: Vec<(Diagnostics, TextLanguages, T)> = files
+            .par_iter()
+            .map(|file| {
+                let mut diags = Diagnostics::default();
+                let mut texts = TextLanguages::default();
+                let out = read(this, &mut diags, &mut texts, file);
+                (diags, texts, out)
+            })
+            .collect();
+        files
+            .iter()
+            .zip(outcomes)
+            .map(|(file, (diags, texts, out))| {
+                self.diags.extend(diags);
+                self.texts.insert(path(file).to_path_buf(), texts);
+                out
+            })
+            .collect()
+    }
+
+    fn run(&mut self, parsed: Vec<(Entry, Arc<Node>)>) -> Option<Model> {
+        let mut by_role: BTreeMap<Role, Vec<(PathBuf, Arc<Node>)>> = BTreeMap::new();
+        for (entry, node) in parsed {
+            by_role
+                .entry(entry.role)
+                .or_default()
+                .push((entry.path, node));
+        }
+        let mut take = |role| by_role.remove(&role).unwrap_or_default();
+        let (config_files, checklist_files, round_files, audit_files, snapshot_files, string_files) = (
+            take(Role::Config),
+            take(Role::Checklist),
+            take(Role::Round),
+            take(Role::Audit),
+            take(Role::Snapshot),
+            take(Role::Strings),
+        );
+
+        self.metrics = builtin_metrics();
+        self.metric_index = (self.metrics.iter().enumerate())
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let config = match config_files.first() {
+            Some((path, node)) => self.config(path, node),
+            None => Some(Config {
+                title: Text::plain("Audits", "en"),
+                languages: self.languages.clone(),
+                base_url: None,
+                output: PathBuf::from("site"),
+            }),
+        };
+
+        let read = self.checklists(checklist_files);
+        let checklists = self.distinct_checklists(read);
+        let rounds = self.rounds(round_files, audit_files, &checklists);
+        let snapshots: Vec<Snapshot> = self
+            .read_each(
+                &snapshot_files,
+                |(path, _)| path,
+                |this, diags, texts, (path, node)| this.snapshot(diags, texts, path, node),
+            )
+            .into_iter()
+            .flatten()
+            .collect();
+        let i18n = self.strings(string_files);
+        self.report_foreign_languages();
+        self.report_interface_languages(&i18n);
+        self.report_unpublished_strings(&i18n);
+        let i18n = (i18n.into_iter())
+            .map(|(lang, (_, strings))| (lang, strings))
+            .collect();
+
+        let config = config?;
+        let (rounds, sites) = rounds;
+        let model = Model::new(
+            config,
+            checklists,
+            rounds,
+            std::mem::take(&mut self.metrics),
+            snapshots,
+            i18n,
+        );
+        self.after_model(&model, &sites);
+        Some(model)
+    }
+}

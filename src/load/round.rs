@@ -1,0 +1,170 @@
+//! Rounds: the folders under audits/, each with its audits and an optional round.yaml
+//! (title, date, summary).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::Loader;
+use super::audit::{AuditSite, ChecklistIndex, SeriesKey};
+use crate::decode::{self, Ctx};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Audit, Checklist, Round};
+use crate::source::Loc;
+use crate::text::Text;
+use crate::workspace::Role;
+use crate::yaml::Node;
+
+impl Loader<'_> {
+    pub(super) fn rounds(
+        &mut self,
+        round_files: Vec<(PathBuf, Arc<Node>)>,
+        audit_files: Vec<(PathBuf, Arc<Node>)>,
+        checklists: &[Checklist],
+    ) -> (Vec<Round>, Vec<(String, String, AuditSite)>) {
+        let index = ChecklistIndex::new(checklists);
+        let mut settings: BTreeMap<String, (PathBuf, RoundSettings)> = BTreeMap::new();
+        let mut audits: BTreeMap<String, Vec<(Audit, AuditSite)>> = BTreeMap::new();
+        let mut bad_rounds: HashSet<String> = HashSet::new();
+        let default = self.default_language();
+
+        let mut round_id = |diags: &mut Diagnostics, path: &Path| -> Option<String> {
+            let name = path.parent()?.file_name()?.to_str()?.to_string();
+            if decode::is_id(&name) {
+                return Some(name);
+            }
+            if bad_rounds.insert(name.clone()) {
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        Loc::default(),
+                        format!("invalid round id '{name}' (the folder name)"),
+                    )
+                    .with_hint(decode::id_hint(&name)),
+                );
+            }
+            None
+        };
+
+        for (path, node) in &round_files {
+            let Some(round) = round_id(self.diags, path) else {
+                continue;
+            };
+            let mut ctx = self.ctx(path);
+            let Some(s) = read_round(&mut ctx, node, &default) else {
+                continue;
+            };
+            settings.insert(round, (path.clone(), s));
+        }
+
+        // Every audit whose checklist and subject could be read, valid or not, so that two
+        // audits of one series in a round are reported even while either has other errors.
+        let mut series: BTreeMap<String, Vec<SeriesKey>> = BTreeMap::new();
+        let jobs: Vec<(&PathBuf, &Arc<Node>, String)> = audit_files
+            .iter()
+            .filter_map(|(path, node)| Some((path, node, round_id(self.diags, path)?)))
+            .collect();
+        let read = self.read_each(
+            &jobs,
+            |(path, ..)| path,
+            |this, diags, texts, job| {
+                let (path, node, round) = job;
+                this.audit(diags, texts, path, node, round, &index)
+            },
+        );
+        for ((_, _, round), (audit, key)) in jobs.into_iter().zip(read) {
+            let keys = series.entry(round.clone()).or_default();
+            keys.extend(key);
+            if let Some(audit) = audit {
+                audits.entry(round).or_default().push(audit);
+            }
+        }
+        self.check_series(&series);
+
+        let mut rounds = Vec::new();
+        let mut sites = Vec::new();
+        let ids: std::collections::BTreeSet<String> =
+            settings.keys().chain(audits.keys()).cloned().collect();
+        for id in ids {
+            let list = audits.remove(&id).unwrap_or_default();
+            let (file, s) = match settings.remove(&id) {
+                Some((file, s)) => (Some(file), s),
+                None => (
+                    None,
+                    RoundSettings {
+                        title: None,
+                        date: None,
+                        dated: false,
+                        summary: None,
+                    },
+                ),
+            };
+            let date = s.date.or_else(|| list.iter().map(|(a, _)| a.date).max());
+            let Some(date) = date else {
+                // A round whose audits or date have errors is not empty; those errors say why.
+                let in_round = |p: &Path| round_of(p) == Some(id.as_str());
+                let has_audits = audit_files.iter().any(|(p, _)| in_round(p))
+                    || self
+                        .doubts
+                        .unreadable
+                        .iter()
+                        .any(|u| u.role == Role::Audit && in_round(&u.path));
+                if let (Some(file), false, false) = (file, has_audits, s.dated) {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            &file,
+                            Loc::start(),
+                            format!("round '{id}' has no audits and no date; it is left out"),
+                        )
+                        .with_hint("add audits to the round folder, or a `date:` to round.yaml"),
+                    );
+                }
+                continue;
+            };
+            let mut round_audits = Vec::new();
+            for (audit, site) in list {
+                sites.push((id.clone(), audit.id.clone(), site));
+                round_audits.push(audit);
+            }
+            rounds.push(Round {
+                id,
+                title: s.title,
+                date,
+                summary: s.summary,
+                audits: round_audits,
+            });
+        }
+        (rounds, sites)
+    }
+}
+
+/// The round folder a path under audits/ is in.
+fn round_of(path: &Path) -> Option<&str> {
+    path.parent()?.file_name()?.to_str()
+}
+
+/// What round.yaml says of its round.
+struct RoundSettings {
+    title: Option<Text>,
+    date: Option<NaiveDate>,
+    /// Whether round.yaml has a `date:`, valid or not.
+    dated: bool,
+    summary: Option<Text>,
+}
+
+/// Reads a round.yaml. Texts are in `default` unless written as a map.
+fn read_round(ctx: &mut Ctx, node: &Node, default: &str) -> Option<RoundSettings> {
+    let f = decode::fields(ctx, node, &["title", "date", "summary"], "round.yaml")?;
+    Some(RoundSettings {
+        title: f
+            .get("title")
+            .and_then(|n| decode::text(ctx, n, "title", default)),
+        date: f.get("date").and_then(|n| decode::date(ctx, n, "date")),
+        dated: f.get("date").is_some(),
+        summary: f
+            .get("summary")
+            .and_then(|n| decode::text(ctx, n, "summary", default)),
+    })
+}

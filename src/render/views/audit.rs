@@ -1,0 +1,612 @@
+//! An audit's pages: its results, its gap analysis and its shareable report, all from one
+//! view of the audit.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::analysis::{self, audit_status, gap_points};
+use crate::charts;
+use crate::metrics::Better;
+use crate::model::{Audit, Checklist, Round};
+use crate::render::format::{Day, Locale, Md, Txt};
+use crate::render::{Ctx, RenderError, Sink};
+use crate::score::{AuditResult, ItemStatus};
+use crate::site::paths;
+
+use super::*;
+
+#[derive(Serialize)]
+struct ItemView {
+    id: String,
+    title: Txt,
+    status: &'static str,
+    level: Option<Txt>,
+    target: Txt,
+    meets: bool,
+    weight: String,
+    gap: String,
+    note: Option<Md>,
+    evidence: Vec<Evidence>,
+    action: Option<ActionView>,
+    metrics: Vec<MetricChip>,
+}
+
+#[derive(Serialize)]
+struct Evidence {
+    text: String,
+    href: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct ActionView {
+    item: Txt,
+    text: Md,
+    owner: Option<String>,
+    due: Option<Day>,
+    overdue: bool,
+}
+
+#[derive(Serialize)]
+struct SectionView {
+    id: String,
+    title: Txt,
+    description: Option<Md>,
+    score: String,
+    target: String,
+    completion: String,
+    status: StatusView,
+    items: Vec<ItemView>,
+    gap_count: usize,
+    gap_points: String,
+}
+
+#[derive(Serialize)]
+struct ChangeItem {
+    title: Txt,
+    from: Txt,
+    to: Txt,
+}
+
+#[derive(Serialize)]
+struct ChangeView {
+    href: String,
+    round: Txt,
+    score: String,
+    delta: Option<String>,
+    trend: &'static str,
+    improved: Vec<ChangeItem>,
+    regressed: Vec<ChangeItem>,
+    added: Vec<Txt>,
+    removed: Vec<Txt>,
+}
+
+#[derive(Serialize)]
+struct GapView {
+    rank: usize,
+    title: Txt,
+    section: Txt,
+    current: Txt,
+    target: Txt,
+    gap: String,
+    points: String,
+    share: u32,
+    metrics: Vec<MetricChip>,
+    action: Option<ActionView>,
+}
+
+#[derive(Serialize)]
+struct MetricRow {
+    id: String,
+    title: Txt,
+    value: String,
+    target: Option<String>,
+    status: StatusView,
+    taken: Day,
+    worst: Vec<Worst>,
+    /// The snapshot's note on this value.
+    note: Option<Md>,
+}
+
+#[derive(Serialize)]
+struct Worst {
+    dimension: String,
+    name: String,
+    value: String,
+    status: StatusView,
+}
+
+#[derive(Serialize)]
+pub(super) struct AuditView {
+    round: Txt,
+    round_date: Day,
+    title: Txt,
+    checklist: Txt,
+    checklist_href: String,
+    version: u32,
+    date: Day,
+    auditors: Vec<String>,
+    summary: Option<Md>,
+    score: String,
+    target: String,
+    completion: String,
+    status: StatusView,
+    gauge: String,
+    section_chart: String,
+    sections: Vec<SectionView>,
+    change: Option<ChangeView>,
+    metrics: Vec<MetricRow>,
+    gaps: Vec<GapView>,
+    actions: Vec<ActionView>,
+    counts: Counts4,
+    report_title: String,
+    report_description: String,
+}
+
+#[derive(Serialize, Default)]
+struct Counts4 {
+    items: usize,
+    scored: usize,
+    na: usize,
+    unanswered: usize,
+    gaps: usize,
+}
+
+fn evidence(e: &str) -> Evidence {
+    let is_url =
+        (e.starts_with("https://") || e.starts_with("http://")) && !e.contains(char::is_whitespace);
+    Evidence {
+        text: e.to_string(),
+        href: is_url.then(|| e.to_string()),
+    }
+}
+
+impl AuditView {
+    pub(super) fn new(
+        ctx: &Ctx,
+        loc: &Locale,
+        round: &Round,
+        audit: &Audit,
+        result: &AuditResult,
+    ) -> AuditView {
+        let checklist = ctx.model.checklist_of(audit);
+        let mut actions = Vec::new();
+        let mut sections = Vec::new();
+        let mut counts = Counts4 {
+            items: result.items.len(),
+            gaps: result.gaps.len(),
+            ..Counts4::default()
+        };
+        let by_id: HashMap<&str, &crate::score::ItemResult> =
+            result.items.iter().map(|i| (i.id.as_str(), i)).collect();
+        let chips = metric_chips(ctx, loc, result);
+        // The position of each item in checklist order, where its answer is.
+        let mut item_index = 0;
+        for (section, sr) in checklist.sections.iter().zip(&result.sections) {
+            let mut items = Vec::new();
+            let mut gap_sum = 0.0;
+            let mut gap_count = 0;
+            for item in &section.items {
+                let answer = audit.answer(item_index);
+                item_index += 1;
+                let Some(ir) = by_id.get(item.id.as_str()) else {
+                    continue;
+                };
+                match ir.status {
+                    ItemStatus::Scored => counts.scored += 1,
+                    ItemStatus::Na => counts.na += 1,
+                    ItemStatus::Unanswered => counts.unanswered += 1,
+                }
+                if ir.gap > 0.0 {
+                    gap_sum += ir.gap;
+                    gap_count += 1;
+                }
+                let action = answer.and_then(|a| a.action.as_ref()).map(|a| ActionView {
+                    item: loc.txt(&item.title),
+                    text: loc.md(&a.text),
+                    owner: a.owner.clone(),
+                    due: a.due.map(|d| loc.date(d)),
+                    overdue: ctx.overdue.is_overdue(&round.id, &audit.id, a.due),
+                });
+                actions.extend(action.clone());
+                items.push(ItemView {
+                    id: item.id.clone(),
+                    title: loc.txt(&item.title),
+                    status: match ir.status {
+                        ItemStatus::Scored => "scored",
+                        ItemStatus::Na => "na",
+                        ItemStatus::Unanswered => "unanswered",
+                    },
+                    level: ir.value.map(|v| loc.level_label(&checklist.scale, v)),
+                    target: loc.level_label(&checklist.scale, ir.target),
+                    meets: ir.ratio.is_some_and(|r| r >= ir.target_ratio),
+                    weight: loc.num(ir.weight, if ir.weight.fract() == 0.0 { 0 } else { 2 }),
+                    gap: loc.num(ir.gap, 2),
+                    note: answer.and_then(|a| loc.md_opt(a.note.as_ref())),
+                    evidence: answer
+                        .map(|a| a.evidence.iter().map(|e| evidence(e)).collect())
+                        .unwrap_or_default(),
+                    action,
+                    metrics: chips_for(&chips, &item.metrics),
+                });
+            }
+            sections.push(SectionView {
+                id: section.id.clone(),
+                title: loc.txt(&section.title),
+                description: loc.md_opt(section.description.as_ref()),
+                score: loc.score(sr.score),
+                target: loc.score(sr.target),
+                completion: loc.num(sr.completion, 0),
+                status: status_view(loc, audit_status(sr.score, sr.target)),
+                items,
+                gap_count,
+                gap_points: loc.num(gap_points(gap_sum, result.scored_weight()), 1),
+            });
+        }
+        let gaps = gap_views(loc, audit, result, checklist, &actions, &chips);
+        let title = audit_label(ctx, loc, audit);
+        // Labels and values are owned here; the chart borrows them.
+        let texts: Vec<(Txt, String)> = checklist
+            .sections
+            .iter()
+            .zip(&result.sections)
+            .map(|(s, r)| (loc.txt(&s.title), loc.score(r.score)))
+            .collect();
+        let chart_bars: Vec<charts::Bar> = texts
+            .iter()
+            .zip(&result.sections)
+            .map(|((label, display), r)| charts::Bar {
+                label: &label.text,
+                lang: label.lang.as_deref(),
+                value: r.score,
+                target: r.target,
+                status: chart_status(audit_status(r.score, r.target)),
+                display,
+            })
+            .collect();
+        let section_chart = charts::bar_chart(
+            &format!("sections-{}", audit.id),
+            &loc.s("section_scores"),
+            Some(&loc.s("section_scores_desc")),
+            &chart_bars,
+            100.0,
+            &loc.formats,
+        );
+        let status = audit_status(result.score, result.target);
+        let gauge = charts::score_gauge(
+            &format!("gauge-{}", audit.id),
+            &loc.s("overall_score"),
+            result.score,
+            result.target,
+            chart_status(status),
+            &loc.formats,
+        );
+        let report_description = loc.fill(
+            "report_description",
+            &[
+                ("score", &loc.score(result.score)),
+                ("target", &loc.score(result.target)),
+                ("gaps", &result.gaps.len().to_string()),
+            ],
+        );
+        AuditView {
+            round: round_title(loc, round),
+            round_date: loc.date(round.date),
+            report_title: format!("{} — {}", title.text, round_title(loc, round).text),
+            title,
+            checklist: loc.txt(&checklist.title),
+            checklist_href: paths::checklist_version(&checklist.id, checklist.version),
+            version: checklist.version,
+            date: loc.date(audit.date),
+            auditors: audit.auditors.clone(),
+            summary: loc.md_opt(audit.summary.as_ref()),
+            score: loc.score(result.score),
+            target: loc.score(result.target),
+            completion: loc.num(result.completion, 0),
+            status: status_view(loc, status),
+            gauge,
+            section_chart,
+            sections,
+            change: change_view(ctx, loc, audit, result, checklist),
+            metrics: metric_rows(ctx, loc, audit, result),
+            gaps,
+            actions,
+            counts,
+            report_description,
+        }
+    }
+
+    pub(super) fn search_entries(
+        &self,
+        loc: &Locale,
+        round: &Round,
+        audit: &Audit,
+    ) -> Vec<SearchEntry> {
+        let mut out = vec![SearchEntry {
+            kind: loc.s("search_kind_audit"),
+            title: format!("{} — {}", self.title.text, self.round.text),
+            text: self
+                .summary
+                .as_ref()
+                .map(|m| strip_tags(&m.html))
+                .unwrap_or_default(),
+            url: paths::audit(&round.id, &audit.id),
+        }];
+        for s in &self.sections {
+            for i in &s.items {
+                let note = i
+                    .note
+                    .as_ref()
+                    .map(|m| strip_tags(&m.html))
+                    .unwrap_or_default();
+                if note.is_empty() && i.action.is_none() {
+                    continue;
+                }
+                out.push(SearchEntry {
+                    kind: loc.s("search_kind_note"),
+                    title: format!("{} · {}", i.title.text, self.title.text),
+                    text: note,
+                    url: format!("{}#item-{}", paths::audit(&round.id, &audit.id), i.id),
+                });
+            }
+        }
+        for g in &self.gaps {
+            out.push(SearchEntry {
+                kind: loc.s("search_kind_gap"),
+                title: format!("{} · {}", g.title.text, self.title.text),
+                text: format!("{} → {}", g.current.text, g.target.text),
+                url: paths::gaps(&round.id, &audit.id),
+            });
+        }
+        out
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    if !out.contains('&') {
+        return out.trim().to_string();
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .trim()
+        .to_string()
+}
+
+fn gap_views(
+    loc: &Locale,
+    _audit: &Audit,
+    result: &AuditResult,
+    checklist: &Checklist,
+    actions: &[ActionView],
+    chips: &[MetricChip],
+) -> Vec<GapView> {
+    let max_gap = result.items.iter().map(|i| i.gap).fold(0.0, f64::max);
+    result
+        .gaps
+        .iter()
+        .enumerate()
+        .filter_map(|(rank, id)| {
+            let ir = result.items.iter().find(|i| &i.id == id)?;
+            let (section, item) = checklist.items().find(|(_, i)| &i.id == id)?;
+            let title = loc.txt(&item.title);
+            Some(GapView {
+                rank: rank + 1,
+                section: loc.txt(&section.title),
+                current: ir
+                    .value
+                    .map_or_else(|| Txt::plain("—"), |v| loc.level_label(&checklist.scale, v)),
+                target: loc.level_label(&checklist.scale, ir.target),
+                gap: loc.num(ir.gap, 2),
+                points: loc.num(gap_points(ir.gap, result.scored_weight()), 1),
+                share: analysis::gap_share(ir.gap, max_gap),
+                metrics: chips_for(chips, &item.metrics),
+                action: actions.iter().find(|a| a.item == title).cloned(),
+                title,
+            })
+        })
+        .collect()
+}
+
+fn metric_rows(ctx: &Ctx, loc: &Locale, audit: &Audit, result: &AuditResult) -> Vec<MetricRow> {
+    result
+        .metrics
+        .iter()
+        .filter_map(|m| {
+            let def = ctx.model.metric(&m.id)?;
+            let snap = ctx.snapshots.for_audit(audit, &m.id)?;
+            let value = snap.value(&m.id)?;
+            let worst = value
+                .by
+                .iter()
+                .filter_map(|b| {
+                    let (name, measure) = b.entries.iter().min_by(|x, y| match def.better {
+                        Better::Higher => x.1.value.total_cmp(&y.1.value),
+                        Better::Lower => y.1.value.total_cmp(&x.1.value),
+                    })?;
+                    Some(Worst {
+                        dimension: b.dimension.clone(),
+                        name: name.clone(),
+                        value: loc.metric_value(def, measure.value),
+                        status: status_view(
+                            loc,
+                            crate::metrics::status(measure.value, m.target, def.warn, def.better),
+                        ),
+                    })
+                })
+                .collect();
+            Some(MetricRow {
+                id: m.id.clone(),
+                title: loc.txt(&def.title),
+                value: loc.metric_value(def, m.value),
+                target: m.target.map(|t| loc.metric_value(def, t)),
+                status: status_view(loc, m.status),
+                taken: loc.iso_day(&m.taken),
+                worst,
+                note: loc.md_opt(value.note.as_ref()),
+            })
+        })
+        .collect()
+}
+
+fn change_view(
+    ctx: &Ctx,
+    loc: &Locale,
+    _audit: &Audit,
+    result: &AuditResult,
+    checklist: &Checklist,
+) -> Option<ChangeView> {
+    let prev = result.previous.as_ref()?;
+    let prev_round = ctx.model.round(&prev.round)?;
+    let prev_audit = prev_round.audits.iter().find(|a| a.id == prev.audit)?;
+    let prev_result = ctx.result(&prev.round, &prev.audit)?;
+    let prev_checklist = ctx.model.checklist_of(prev_audit);
+    let before: HashMap<&str, &crate::score::ItemResult> = prev_result
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i))
+        .collect();
+    let mut improved = Vec::new();
+    let mut regressed = Vec::new();
+    let mut added = Vec::new();
+    for (_, item) in checklist.items() {
+        let Some(now) = result.items.iter().find(|i| i.id == item.id) else {
+            continue;
+        };
+        match before.get(item.id.as_str()) {
+            None => added.push(loc.txt(&item.title)),
+            Some(then) => {
+                if let (Some(a), Some(b), Some(va), Some(vb)) =
+                    (then.ratio, now.ratio, then.value, now.value)
+                {
+                    let change = ChangeItem {
+                        title: loc.txt(&item.title),
+                        from: loc.level_label(&prev_checklist.scale, va),
+                        to: loc.level_label(&checklist.scale, vb),
+                    };
+                    if b > a {
+                        improved.push(change);
+                    } else if b < a {
+                        regressed.push(change);
+                    }
+                }
+            }
+        }
+    }
+    let now_ids: HashSet<&str> = result.items.iter().map(|i| i.id.as_str()).collect();
+    let removed = prev_checklist
+        .items()
+        .filter(|(_, i)| !now_ids.contains(i.id.as_str()))
+        .map(|(_, i)| loc.txt(&i.title))
+        .collect();
+    let delta = result.score.zip(prev.score).map(|(a, b)| a - b);
+    Some(ChangeView {
+        href: format!("../../{}/{}/index.html", prev.round, prev.audit),
+        round: round_title(loc, prev_round),
+        score: loc.score(prev.score),
+        delta: delta.map(|d| loc.delta(d)),
+        trend: delta
+            .map_or(analysis::Trend::Same, analysis::trend)
+            .as_str(),
+        improved,
+        regressed,
+        added,
+        removed,
+    })
+}
+
+pub(super) fn audit_pages(
+    ctx: &Ctx,
+    loc: &Locale,
+    prefix: &str,
+    round: &Round,
+    audit: &Audit,
+    view: &AuditView,
+    site: &dyn Sink,
+) -> Result<(), RenderError> {
+    // One template value serves the audit, gaps and report pages.
+    let value = tera::Value::from_serializable(view);
+    let path = paths::audit(&round.id, &audit.id);
+    let root = crate::site::up(&path);
+    let crumbs = vec![
+        crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
+        crumb(loc.ui("nav_rounds"), format!("{root}rounds/index.html")),
+        crumb(
+            view.round.clone(),
+            format!("{root}{}", paths::round(&round.id)),
+        ),
+    ];
+    let page = ctx.page_info(
+        loc,
+        &path,
+        "rounds",
+        view.report_title.clone(),
+        crumbs.clone(),
+        round_switcher(ctx, loc, &path, &round.id),
+    );
+    render_value(
+        ctx,
+        site,
+        "audit.html",
+        format!("{prefix}{path}"),
+        &page,
+        &value,
+    )?;
+
+    let path = paths::gaps(&round.id, &audit.id);
+    let root = crate::site::up(&path);
+    let mut gap_crumbs = one_folder_deeper(&crumbs);
+    gap_crumbs.push(crumb(
+        view.title.clone(),
+        format!("{root}{}", paths::audit(&round.id, &audit.id)),
+    ));
+    let title = format!("{} · {}", loc.s("gap_analysis"), view.report_title);
+    let page = ctx.page_info(
+        loc,
+        &path,
+        "rounds",
+        title,
+        gap_crumbs,
+        round_switcher(ctx, loc, &path, &round.id),
+    );
+    render_value(
+        ctx,
+        site,
+        "gaps.html",
+        format!("{prefix}{path}"),
+        &page,
+        &value,
+    )?;
+
+    let path = paths::report(&round.id, &audit.id);
+    let mut page = ctx.page_info(
+        loc,
+        &path,
+        "rounds",
+        view.report_title.clone(),
+        Vec::new(),
+        Vec::new(),
+    );
+    page.csp = crate::site::REPORT_CSP;
+    page.description = view.report_description.clone();
+    render_value(
+        ctx,
+        site,
+        "report.html",
+        format!("{prefix}{path}"),
+        &page,
+        &value,
+    )
+}

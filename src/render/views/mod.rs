@@ -1,0 +1,305 @@
+//! The pages of the site, one module per family of pages. Each gathers typed views from the
+//! model, the results and the analysis layer, formats them for the page's language, then
+//! renders a template; shared pieces (status badges, labels, breadcrumbs, metric chips, the
+//! unit of work) are here.
+
+mod audit;
+mod checklists;
+mod dashboard;
+mod data;
+mod metrics;
+mod rounds;
+mod search;
+
+use serde::Serialize;
+
+use super::format::{Day, Locale, Txt};
+use super::{Ctx, Link, Plan, RenderError, SearchMemo, Sink};
+use crate::charts;
+use crate::metrics::Status;
+use crate::model::{Audit, Round};
+use crate::score::AuditResult;
+use crate::site::paths;
+
+use audit::{AuditView, audit_pages};
+use checklists::checklist_pages;
+use dashboard::dashboard;
+pub use data::render_data;
+use metrics::metrics_page;
+use rounds::{latest_redirect, round_page, rounds_index};
+use search::SearchEntry;
+pub use search::render_search;
+
+fn chart_status(s: Status) -> charts::Status {
+    match s {
+        Status::Met => charts::Status::Met,
+        Status::AtRisk => charts::Status::AtRisk,
+        Status::Below => charts::Status::Below,
+        Status::Untracked => charts::Status::Untracked,
+    }
+}
+
+/// A status as the page shows it: a class for colour, a glyph and a word, so colour is never
+/// the only signal.
+#[derive(Serialize, Clone)]
+pub struct StatusView {
+    pub class: &'static str,
+    pub glyph: &'static str,
+    pub label: Txt,
+}
+
+fn status_view(loc: &Locale, s: Status) -> StatusView {
+    let (glyph, key) = match s {
+        Status::Met => ("✓", "status_met"),
+        Status::AtRisk => ("!", "status_at_risk"),
+        Status::Below => ("✗", "status_below"),
+        Status::Untracked => ("–", "status_untracked"),
+    };
+    StatusView {
+        class: s.as_str(),
+        glyph,
+        label: loc.ui(key),
+    }
+}
+
+fn render_page<T: Serialize>(
+    ctx: &Ctx,
+    site: &dyn Sink,
+    template: &str,
+    path: String,
+    page: &crate::render::PageInfo,
+    data: &T,
+) -> Result<(), RenderError> {
+    render_value(
+        ctx,
+        site,
+        template,
+        path,
+        page,
+        &tera::Value::from_serializable(data),
+    )
+}
+
+fn render_value(
+    ctx: &Ctx,
+    site: &dyn Sink,
+    template: &str,
+    path: String,
+    page: &crate::render::PageInfo,
+    data: &tera::Value,
+) -> Result<(), RenderError> {
+    let strings = &ctx.string_values[&page.lang];
+    thread_local! {
+        /// Each thread renders into one buffer, reused page after page.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|html| {
+        html.clear();
+        ctx.templates.render(template, page, data, strings, html)?;
+        Ok(site.put(path, html)?)
+    })
+}
+
+/// One piece of rendering work in one language: a page, or the pages that share one view.
+#[derive(Clone, Copy)]
+pub enum Unit<'m> {
+    Dashboard,
+    RoundsIndex,
+    Latest,
+    Round(&'m Round),
+    /// An audit's page, gap analysis and report, and its search entries.
+    Audit(&'m Round, &'m Audit),
+    Checklists,
+    Metrics,
+}
+
+/// Every unit of one language, in the order of the site's search index.
+pub fn units<'m>(ctx: &Ctx<'m>) -> Vec<Unit<'m>> {
+    let mut units = vec![Unit::Dashboard, Unit::RoundsIndex, Unit::Latest];
+    for round in &ctx.model.rounds {
+        units.push(Unit::Round(round));
+        units.extend(round.audits.iter().map(|a| Unit::Audit(round, a)));
+    }
+    units.extend([Unit::Checklists, Unit::Metrics]);
+    units
+}
+
+/// The search entries of one audit in one language, as the JSON objects of the index
+/// joined by commas: made once, in parallel, and joined into the index in site order.
+pub type SearchEntries = std::sync::Arc<[u8]>;
+
+/// Renders one unit in `lang`, if `plan` asks for it. An audit gives its search entries,
+/// whether its pages were rendered or not: from `memo` when they were not, and into `memo`
+/// when they were.
+pub fn render_unit(
+    ctx: &Ctx,
+    lang: &str,
+    unit: Unit,
+    plan: &Plan,
+    memo: Option<&SearchMemo>,
+    site: &dyn Sink,
+) -> Result<Option<SearchEntries>, RenderError> {
+    let loc = ctx.locale(lang);
+    let prefix = ctx.lang_prefix(lang);
+    match unit {
+        Unit::Dashboard => dashboard(ctx, &loc, &prefix, site)?,
+        Unit::RoundsIndex => rounds_index(ctx, &loc, &prefix, site)?,
+        Unit::Latest => latest_redirect(ctx, &loc, &prefix, site)?,
+        // Checklist and metrics pages show nothing of audits.
+        Unit::Checklists => {
+            if *plan == Plan::All {
+                checklist_pages(ctx, &loc, &prefix, site)?;
+            }
+        }
+        Unit::Metrics => {
+            if *plan == Plan::All {
+                metrics_page(ctx, &loc, &prefix, site)?;
+            }
+        }
+        Unit::Round(round) => {
+            if plan.includes_round(&round.id) {
+                round_page(ctx, &loc, &prefix, round, site)?;
+            }
+        }
+        Unit::Audit(round, audit) => {
+            let Some(result) = ctx.result(&round.id, &audit.id) else {
+                return Ok(None);
+            };
+            let key = (lang.to_string(), round.id.clone(), audit.id.clone());
+            let wanted = plan.includes_audit(&round.id, &audit.id);
+            if !wanted && let Some(kept) = memo.and_then(|m| m.lock().ok()?.get(&key).cloned()) {
+                return Ok(Some(kept));
+            }
+            let view = AuditView::new(ctx, &loc, round, audit, result);
+            if wanted {
+                audit_pages(ctx, &loc, &prefix, round, audit, &view, site)?;
+            }
+            let mut json = Vec::new();
+            for (i, entry) in view.search_entries(&loc, round, audit).iter().enumerate() {
+                if i > 0 {
+                    json.push(b',');
+                }
+                serde_json::to_writer(&mut json, entry).unwrap_or_default();
+            }
+            let entries: SearchEntries = json.into();
+            if let Some(mut memo) = memo.and_then(|m| m.lock().ok()) {
+                memo.insert(key, entries.clone());
+            }
+            return Ok(Some(entries));
+        }
+    }
+    Ok(None)
+}
+
+// ----- shared pieces ------------------------------------------------------------------------
+
+fn round_title(loc: &Locale, round: &Round) -> Txt {
+    match &round.title {
+        Some(t) => loc.txt(t),
+        None => Txt::plain(round.id.clone()),
+    }
+}
+
+fn subject_label(ctx: &Ctx, loc: &Locale, subject: Option<&str>) -> Txt {
+    match subject {
+        Some(s) => match ctx.subjects.get(s) {
+            Some(t) => loc.txt(t),
+            None => Txt::plain(s.to_string()),
+        },
+        None => Txt::plain(loc.s("organisation")),
+    }
+}
+
+/// The title of an audit as lists show it: the subject's name, else the audit id.
+fn audit_label(ctx: &Ctx, loc: &Locale, audit: &Audit) -> Txt {
+    match (&audit.subject_title, &audit.subject) {
+        (Some(t), _) => loc.txt(t),
+        (None, Some(s)) => subject_label(ctx, loc, Some(s)),
+        (None, None) => Txt::plain(audit.id.clone()),
+    }
+}
+
+fn round_switcher(ctx: &Ctx, loc: &Locale, path: &str, current: &str) -> Vec<Link> {
+    let root = crate::site::up(path);
+    ctx.model
+        .rounds
+        .iter()
+        .rev()
+        .map(|r| Link {
+            label: round_title(loc, r),
+            href: format!("{root}{}", paths::round(&r.id)),
+            current: r.id == current,
+        })
+        .collect()
+}
+
+/// The same breadcrumbs for a page one folder further down.
+fn one_folder_deeper(crumbs: &[Link]) -> Vec<Link> {
+    crumbs
+        .iter()
+        .map(|c| Link {
+            href: format!("../{}", c.href),
+            ..c.clone()
+        })
+        .collect()
+}
+
+fn crumb(label: Txt, href: String) -> Link {
+    Link {
+        label,
+        href,
+        current: false,
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct MetricChip {
+    id: String,
+    title: Txt,
+    value: String,
+    target: Option<String>,
+    status: StatusView,
+    taken: Day,
+}
+
+/// The chips of every metric of an audit, in the audit's metric order. Built once per audit
+/// and language; items and gaps take the ones they name with [`chips_for`].
+fn metric_chips(ctx: &Ctx, loc: &Locale, result: &AuditResult) -> Vec<MetricChip> {
+    result
+        .metrics
+        .iter()
+        .filter_map(|m| {
+            let def = ctx.model.metric(&m.id)?;
+            Some(MetricChip {
+                id: m.id.clone(),
+                title: loc.txt(&def.title),
+                value: loc.metric_value(def, m.value),
+                target: m.target.map(|t| loc.metric_value(def, t)),
+                status: status_view(loc, m.status),
+                taken: loc.iso_day(&m.taken),
+            })
+        })
+        .collect()
+}
+
+/// The chips of the metrics an item names, in the audit's metric order.
+fn chips_for(chips: &[MetricChip], ids: &[String]) -> Vec<MetricChip> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    chips
+        .iter()
+        .filter(|c| ids.contains(&c.id))
+        .cloned()
+        .collect()
+}
+
+/// One row of a metric ranking, on the round and metrics pages.
+#[derive(Serialize)]
+struct RankRow {
+    rank: usize,
+    label: Txt,
+    href: String,
+    value: String,
+    status: StatusView,
+}

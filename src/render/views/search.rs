@@ -1,0 +1,30 @@
+//! The search index of each language, from the entries of its audits.
+
+use serde::Serialize;
+
+use crate::render::{RenderError, Sink};
+
+#[derive(Serialize)]
+pub(super) struct SearchEntry {
+    pub(super) kind: String,
+    pub(super) title: String,
+    pub(super) text: String,
+    pub(super) url: String,
+}
+
+/// The search index of one language, from its audits' entries in site order: a JSON array.
+pub fn render_search<'a>(
+    lang: &str,
+    entries: impl Iterator<Item = &'a [u8]>,
+    site: &dyn Sink,
+) -> Result<(), RenderError> {
+    let mut json = vec![b'['];
+    for chunk in entries.filter(|c| !c.is_empty()) {
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        json.extend_from_slice(chunk);
+    }
+    json.push(b']');
+    Ok(site.put(format!("data/search/{lang}.json"), &json)?)
+}
