@@ -11,7 +11,7 @@ use std::f64::consts::TAU;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::render::Formats;
+use crate::render::{DatePart, Formats};
 
 /// Text shown in place of a chart that has nothing to draw.
 pub(crate) const NO_DATA: &str = "no data";
@@ -86,6 +86,8 @@ pub(crate) struct LineChart<'a> {
     pub warn: Option<f64>,
     pub higher_is_better: bool,
     pub y_format: &'a dyn Fn(f64) -> String,
+    /// The page language's notation, for the time axis's date labels.
+    pub formats: &'a Formats,
 }
 
 pub(crate) struct Stack<'a> {
@@ -277,7 +279,7 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
         s += "</g>";
     }
     match &axis {
-        Some(axis) => s += &axis.ticks(&f),
+        Some(axis) => s += &axis.ticks(&f, c.formats),
         None => s += &f.x_labels(c.x_labels),
     }
     for (k, &(x, y)) in legend.iter().enumerate() {
@@ -767,25 +769,26 @@ impl TimeAxis {
     }
 
     /// A faint vertical grid line, a tick and a label at each of [`date_ticks`].
-    fn ticks(&self, f: &Frame) -> String {
-        let (ticks, format) = date_ticks(self.first, self.last);
+    /// Labels are written in the page language (`formats`).
+    fn ticks(&self, f: &Frame, formats: &Formats) -> String {
+        let (ticks, part) = date_ticks(self.first, self.last);
         let mut s = String::new();
         for d in ticks {
             let x = self.x_day((d - self.first).num_days());
             s += &line("grid", (x, f.top), (x, BOTTOM), GRID);
             s += &line("axis", (x, BOTTOM), (x, BOTTOM + 4.0), AXIS);
-            let label = esc(&d.format(format).to_string());
+            let label = esc(&formats.date_part(d, part));
             s += &text("x-label", x, BOTTOM + 14.0, "middle", &label);
         }
         s
     }
 }
 
-/// At most six round dates within `first..=last` for a time axis, and how to label them:
-/// the first of every month, or of every 2, 3 or 6 months (`%Y-%m`), of every 1, 2, 5, 10…
-/// years (`%Y`); for a span too short for two month starts, every 1, 2, 7, 14 or 28 days
-/// from the first date (`%Y-%m-%d`).
-fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static str) {
+/// At most six round dates within `first..=last` for a time axis, and how much of them the
+/// labels name: the first of every month, or of every 2, 3 or 6 months (the month), of every
+/// 1, 2, 5, 10… years (the year); for a span too short for two month starts, every 1, 2, 7,
+/// 14 or 28 days from the first date (the day).
+fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, DatePart) {
     const MAX: i64 = 6;
     let month = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
     // The first month start on or after `first`.
@@ -816,7 +819,12 @@ fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static st
             NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m0).ok()? + 1, 1)
         };
         let ticks = (0..count).filter_map(at).collect();
-        return (ticks, if step >= 12 { "%Y" } else { "%Y-%m" });
+        let part = if step >= 12 {
+            DatePart::Year
+        } else {
+            DatePart::Month
+        };
+        return (ticks, part);
     }
     let span = (last - first).num_days();
     let step = [1, 2, 7, 14, 28]
@@ -825,7 +833,7 @@ fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static st
         .unwrap_or(28);
     let at = |k: i64| first.checked_add_days(chrono::Days::new(u64::try_from(k * step).ok()?));
     let ticks = (0..=span / step).filter_map(at).take(MAX as usize);
-    (ticks.collect(), "%Y-%m-%d")
+    (ticks.collect(), DatePart::Day)
 }
 
 /// Places legend entries left to right, wrapping at the chart's width; returns each entry's
@@ -904,6 +912,12 @@ mod tests {
         Formats::of("en")
     }
 
+    /// English formats that live as long as the test.
+    fn english() -> &'static Formats {
+        static EN: std::sync::OnceLock<std::sync::Arc<Formats>> = std::sync::OnceLock::new();
+        EN.get_or_init(en)
+    }
+
     /// Checks what every chart promises: one well-formed `<svg>` with its accessible name, no
     /// script or outside reference, no fixed pixel size, no non-number and no bare `&`.
     fn assert_valid(svg: &str, id: &str) {
@@ -978,6 +992,7 @@ mod tests {
             warn: Some(30.0),
             higher_is_better: true,
             y_format: &|v| format_number(v, 0),
+            formats: english(),
         }
     }
 
@@ -1270,11 +1285,21 @@ mod tests {
             (gap2 / gap1 - want).abs() < 0.01,
             "{xs:?}: not {want}× apart"
         );
-        // Month ticks between, labelled, and the tooltips name the dates.
-        for month in ["2026-01", "2026-03", "2026-05", "2026-07"] {
+        // Month ticks between, labelled in the page language, and the tooltips name the dates.
+        for month in ["Jan 2026", "Mar 2026", "May 2026", "Jul 2026"] {
             assert!(svg.contains(&format!(">{month}</text>")), "{month}: {svg}");
         }
         assert!(svg.contains("<title>2026-07-01: 30"));
+        let hr = Formats::of("hr");
+        let svg = line_chart(&LineChart {
+            dates: &dates,
+            formats: &hr,
+            ..chart("t", &one, &labels)
+        });
+        for month in ["sij 2026.", "ožu 2026.", "svi 2026.", "srp 2026."] {
+            assert!(svg.contains(&format!(">{month}</text>")), "{month}: {svg}");
+        }
+        assert!(!svg.contains("\"middle\">2026-"), "{svg}");
         // A date the series was not measured on leaves no gap in its line.
         let holey = [series("EU", &[Some(10.0), None, Some(30.0)])];
         let svg = line_chart(&LineChart {
@@ -1306,23 +1331,27 @@ mod tests {
         let cases = [
             (
                 (day(2026, 1, 15), day(2026, 7, 1)),
-                "%Y-%m",
+                DatePart::Month,
                 day(2026, 2, 1),
             ),
             (
                 (day(2025, 1, 1), day(2026, 12, 31)),
-                "%Y-%m",
+                DatePart::Month,
                 day(2025, 1, 1),
             ),
-            ((day(2016, 3, 1), day(2026, 3, 1)), "%Y", day(2018, 1, 1)),
+            (
+                (day(2016, 3, 1), day(2026, 3, 1)),
+                DatePart::Year,
+                day(2018, 1, 1),
+            ),
             (
                 (day(2026, 3, 3), day(2026, 3, 20)),
-                "%Y-%m-%d",
+                DatePart::Day,
                 day(2026, 3, 3),
             ),
             (
                 (day(2026, 3, 3), day(2026, 3, 3)),
-                "%Y-%m-%d",
+                DatePart::Day,
                 day(2026, 3, 3),
             ),
         ];

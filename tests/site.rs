@@ -1451,6 +1451,24 @@ fn numbers_dates_and_tags_follow_the_page_language() {
     assert_eq!(text_of(time), "30. lipnja 2026.");
     let versions = std::fs::read_to_string(site.dir.join("versions.json")).expect("versions");
     assert!(versions.contains("\"2026-06-30\""), "{versions}");
+
+    // Chart axes and tooltips name snapshot dates in Croatian too, not as ISO digits.
+    let metrics = site.page("metrics/index.html");
+    let axis: Vec<String> = metrics.select(&sel("svg .x-label")).map(text_of).collect();
+    assert!(!axis.is_empty(), "no x-axis labels");
+    assert!(
+        axis.iter()
+            .all(|t| t.ends_with("2026.") || t.ends_with("2025.")),
+        "{axis:?}"
+    );
+    let tips: Vec<String> = metrics.select(&sel("svg g > title")).map(text_of).collect();
+    assert!(tips.iter().any(|t| t.contains(" lip 2026.: ")), "{tips:?}");
+    assert!(
+        !tips
+            .iter()
+            .any(|t| t.contains("2026-") || t.contains("2025-")),
+        "{tips:?}"
+    );
 }
 
 // ----- overdue actions ----------------------------------------------------------------------

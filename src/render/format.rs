@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use fixed_decimal::Decimal;
 use icu_calendar::Gregorian;
 use icu_datetime::FixedCalendarDateTimeFormatter;
-use icu_datetime::fieldsets::YMD;
+use icu_datetime::fieldsets::{Y, YM, YMD};
 use icu_decimal::DecimalFormatter;
 use serde::Serialize;
 
@@ -300,6 +300,18 @@ pub fn iso_date(d: chrono::NaiveDate) -> String {
 pub struct Formats {
     decimal: Option<DecimalFormatter>,
     date: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+    /// Shorter forms for charts, where a date names a point or an axis tick.
+    short_date: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+    month: Option<FixedCalendarDateTimeFormatter<Gregorian, YM>>,
+    year: Option<FixedCalendarDateTimeFormatter<Gregorian, Y>>,
+}
+
+/// How much of a date a chart label names: its year, its month ("Sep 2026"), or its day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    Year,
+    Month,
+    Day,
 }
 
 impl Formats {
@@ -323,8 +335,14 @@ impl Formats {
     fn new(tag: &str) -> Formats {
         let locale = crate::text::parse_tag(tag).unwrap_or(icu_locale_core::Locale::UNKNOWN);
         let decimal = DecimalFormatter::try_new((&locale).into(), Default::default()).ok();
-        let date = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()).ok();
-        Formats { decimal, date }
+        let prefs = (&locale).into();
+        Formats {
+            decimal,
+            date: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::long()).ok(),
+            short_date: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::medium()).ok(),
+            month: FixedCalendarDateTimeFormatter::try_new(prefs, YM::medium()).ok(),
+            year: FixedCalendarDateTimeFormatter::try_new(prefs, Y::medium()).ok(),
+        }
     }
 
     /// `digits`, a plain decimal such as `-1234.50`, in the language's notation.
@@ -363,16 +381,41 @@ impl Formats {
     /// A date in the language's long form, such as "September 30, 2026" or
     /// "30. rujna 2026."; ISO where CLDR cannot write it.
     pub fn date(&self, d: chrono::NaiveDate) -> String {
-        use chrono::Datelike;
-        let day = u8::try_from(d.day()).ok().zip(u8::try_from(d.month()).ok());
-        let date = day.and_then(|(day, month)| {
-            icu_calendar::Date::try_new_gregorian(d.year(), month, day).ok()
-        });
-        match (&self.date, date) {
+        match (&self.date, gregorian(d)) {
             (Some(f), Some(date)) => f.format(&date).to_string(),
             _ => iso_date(d),
         }
     }
+
+    /// `part` of a date as a chart labels it, in the language's medium form: "2026",
+    /// "Sep 2026", "Sep 30, 2026" ("2026.", "ruj 2026.", "30. ruj 2026." in Croatian);
+    /// ISO digits (`2026`, `2026-09`, `2026-09-30`) where CLDR cannot write it.
+    pub fn date_part(&self, d: chrono::NaiveDate, part: DatePart) -> String {
+        let date = gregorian(d);
+        let shown = match (part, &date) {
+            (DatePart::Year, Some(date)) => self.year.as_ref().map(|f| f.format(date).to_string()),
+            (DatePart::Month, Some(date)) => {
+                self.month.as_ref().map(|f| f.format(date).to_string())
+            }
+            (DatePart::Day, Some(date)) => {
+                self.short_date.as_ref().map(|f| f.format(date).to_string())
+            }
+            (_, None) => None,
+        };
+        shown.unwrap_or_else(|| match part {
+            DatePart::Year => d.format("%Y").to_string(),
+            DatePart::Month => d.format("%Y-%m").to_string(),
+            DatePart::Day => iso_date(d),
+        })
+    }
+}
+
+/// `d` as an ICU4X date; `None` for the few chrono dates ICU4X cannot hold.
+fn gregorian(d: chrono::NaiveDate) -> Option<icu_calendar::Date<Gregorian>> {
+    use chrono::Datelike;
+    let month = u8::try_from(d.month()).ok()?;
+    let day = u8::try_from(d.day()).ok()?;
+    icu_calendar::Date::try_new_gregorian(d.year(), month, day).ok()
 }
 
 /// `v` as plain digits with `decimals` decimals (fewer when `trim` drops trailing zeros),
@@ -523,6 +566,19 @@ mod tests {
         assert_eq!(day.iso, "2026-09-30");
         assert_eq!(locale("hr", &strings, &cache).iso_day("2026-09-30"), day);
         assert_eq!(locale("hr", &strings, &cache).iso_day("soon").text, "soon");
+    }
+
+    #[test]
+    fn chart_dates_name_a_year_month_or_day_in_the_language() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default();
+        let part = |lang: &str, part| Formats::of(lang).date_part(d, part);
+        assert_eq!(part("en", DatePart::Month), "Sep 2026");
+        assert_eq!(part("hr", DatePart::Month), "ruj 2026.");
+        assert_eq!(part("de", DatePart::Month), "09/2026");
+        assert_eq!(part("en", DatePart::Year), "2026");
+        assert_eq!(part("hr", DatePart::Year), "2026.");
+        assert_eq!(part("en", DatePart::Day), "Sep 30, 2026");
+        assert_eq!(part("hr", DatePart::Day), "30. ruj 2026.");
     }
 
     #[test]

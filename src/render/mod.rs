@@ -18,7 +18,7 @@ use crate::templates::Templates;
 use crate::text::{Text, is_rtl};
 
 pub use crate::site::{CSP, Collect, REPORT_CSP, RenderError, Sink, Site, paths, up};
-pub use format::{Day, Formats, Locale, MarkdownCache, Md, Txt};
+pub use format::{DatePart, Day, Formats, Locale, MarkdownCache, Md, Txt};
 
 /// What every page template gets as `page`.
 #[derive(Serialize)]
