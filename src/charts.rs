@@ -325,11 +325,17 @@ pub(crate) fn stacked_columns(
     let (legend, legend_h) = legend_layout(&names);
     let f = Frame::new(48.0, legend_h, &ticks, n);
     let col_w = ((RIGHT - f.left) / n as f64 * 0.6).min(56.0);
-    let unit_sign = if percent { "%" } else { "" };
+    let tick = |t: f64| {
+        if percent {
+            nums.percent_number(t, 2)
+        } else {
+            nums.number(t, 2)
+        }
+    };
 
     let mut s = open(id, "columns", (W, H), (title, None), desc);
     s += &hatch_defs(id, stacks.len());
-    s += &f.grid(&ticks, |t| nums.number(t, 2) + unit_sign);
+    s += &f.grid(&ticks, tick);
     for (i, &total) in totals.iter().enumerate() {
         let x_label = x_labels.get(i).map_or("", String::as_str);
         let x = f.x(i) - col_w / 2.0;
@@ -341,7 +347,7 @@ pub(crate) fn stacked_columns(
             acc += share;
             let mut shown = nums.number(v, 2);
             if percent {
-                shown = format!("{}% ({shown})", nums.number(share, 1));
+                shown = format!("{} ({shown})", nums.percent_number(share, 1));
             }
             let tip = esc(&format!("{} · {x_label}: {shown}", stack.name));
             s += &format!("<g><title>{tip}</title>");
@@ -1429,7 +1435,9 @@ mod tests {
         assert!(svg.contains(">2,25</text>"), "{svg}");
         assert!(svg.contains(">1.500</text>"), "{svg}");
         let svg = stacked_columns("p", "t", None, &labels, &stacks, true, &hr);
-        assert!(svg.contains("n · y: 100% (2,25)</title>"), "{svg}");
+        // Shares and ticks are percentages as Croatian writes them.
+        assert!(svg.contains("n · y: 100\u{a0}% (2,25)</title>"), "{svg}");
+        assert!(svg.contains(">50\u{a0}%</text>"), "{svg}");
         // Coordinates stay plain numbers whatever the language.
         for value in svg.split("=\"").skip(1) {
             let value = value.split('"').next().unwrap_or("");

@@ -1452,6 +1452,23 @@ fn numbers_dates_and_tags_follow_the_page_language() {
     let versions = std::fs::read_to_string(site.dir.join("versions.json")).expect("versions");
     assert!(versions.contains("\"2026-06-30\""), "{versions}");
 
+    // Percentages as each language writes them: `100 %` in Croatian, `100%` in Japanese.
+    // (Raw text: `text_of` would fold the no-break space into a plain one.)
+    let percent = |rel: &str| {
+        site.page(rel)
+            .select(&sel("dd"))
+            .map(|dd| dd.text().collect::<String>())
+            .find(|t| t.trim_end().ends_with('%'))
+            .unwrap_or_else(|| panic!("no percentage in {rel}"))
+    };
+    let hr = percent("rounds/2026-q2/zagreb/index.html");
+    assert!(hr.ends_with("\u{a0}%") && !hr.contains(" %"), "{hr:?}");
+    let ja = percent("ja/rounds/2026-q2/zagreb/index.html");
+    let digit_then_sign = ja
+        .strip_suffix('%')
+        .is_some_and(|n| n.ends_with(|c: char| c.is_ascii_digit()));
+    assert!(digit_then_sign, "{ja:?}");
+
     // Chart axes and tooltips name snapshot dates in Croatian too, not as ISO digits.
     let metrics = site.page("metrics/index.html");
     let axis: Vec<String> = metrics.select(&sel("svg .x-label")).map(text_of).collect();

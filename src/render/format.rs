@@ -168,9 +168,10 @@ impl Locale<'_> {
         self.formats.number(v, max_fraction)
     }
 
-    /// A percentage with exactly `decimals` decimals: "86.4 %".
+    /// A percentage with exactly `decimals` decimals, as the language writes it: "86.4%",
+    /// "86,4 %", "%86,4".
     pub fn percent(&self, v: f64, decimals: usize) -> String {
-        format!("{} %", self.num(v, decimals))
+        self.formats.percent(v, decimals)
     }
 
     /// A score out of 100, one decimal; a dash when there is none.
@@ -193,7 +194,7 @@ impl Locale<'_> {
         self.formats.signed(v, decimals, false)
     }
 
-    /// A value in a metric's unit: "86.4 %", "+38", "2 h 30 min", "1,240".
+    /// A value in a metric's unit: "86.4%", "+38", "2 h 30 min", "1,240".
     pub fn metric_value(&self, def: &MetricDef, v: f64) -> String {
         match def.unit {
             Unit::Percent => self.percent(v, 1),
@@ -304,6 +305,44 @@ pub struct Formats {
     short_date: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
     month: Option<FixedCalendarDateTimeFormatter<Gregorian, YM>>,
     year: Option<FixedCalendarDateTimeFormatter<Gregorian, Y>>,
+    percent: Percent,
+}
+
+/// How a language writes a percentage (CLDR's percent pattern): the text before and after
+/// the number, and whether a minus sign follows the text before rather than leading.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Percent {
+    prefix: &'static str,
+    suffix: &'static str,
+    minus_inside: bool,
+}
+
+impl Percent {
+    /// The form of `tag`, or of its nearest ancestor that CLDR gives one (the tag cut at its
+    /// last `-`, then again), or the root's.
+    fn of(tag: &str) -> Percent {
+        use super::percent_table::{PERCENT, ROOT};
+        let mut tag = tag.to_ascii_lowercase();
+        loop {
+            if let Ok(i) = PERCENT.binary_search_by(|row| row.0.cmp(tag.as_str())) {
+                let (_, prefix, suffix, minus_inside) = PERCENT[i];
+                return Percent {
+                    prefix,
+                    suffix,
+                    minus_inside,
+                };
+            }
+            match tag.rfind('-') {
+                Some(cut) => tag.truncate(cut),
+                None => break,
+            }
+        }
+        Percent {
+            prefix: ROOT.0,
+            suffix: ROOT.1,
+            minus_inside: false,
+        }
+    }
 }
 
 /// How much of a date a chart label names: its year, its month ("Sep 2026"), or its day.
@@ -342,6 +381,7 @@ impl Formats {
             short_date: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::medium()).ok(),
             month: FixedCalendarDateTimeFormatter::try_new(prefs, YM::medium()).ok(),
             year: FixedCalendarDateTimeFormatter::try_new(prefs, Y::medium()).ok(),
+            percent: Percent::of(tag),
         }
     }
 
@@ -376,6 +416,38 @@ impl Formats {
         };
         let magnitude = digits.strip_prefix('-').unwrap_or(&digits);
         format!("{sign}{}", self.localize(magnitude))
+    }
+
+    /// `v` per cent with exactly `decimals` decimals, as the language writes percentages:
+    /// "86.4%" in English, "86,4 %" in German and Croatian, "%86,4" in Turkish.
+    pub fn percent(&self, v: f64, decimals: usize) -> String {
+        self.with_percent(v, |v| self.fixed(v, decimals))
+    }
+
+    /// `v` per cent with at most `max_fraction` decimals, trailing zeros dropped, as charts
+    /// print shares and ticks.
+    pub fn percent_number(&self, v: f64, max_fraction: usize) -> String {
+        self.with_percent(v, |v| self.number(v, max_fraction))
+    }
+
+    /// Wraps the number `write` makes of `v` in the language's percent form. The number's
+    /// sign, when it has one, leads the form, or follows its prefix where CLDR says so.
+    fn with_percent(&self, v: f64, write: impl Fn(f64) -> String) -> String {
+        let Percent {
+            prefix,
+            suffix,
+            minus_inside,
+        } = self.percent;
+        let shown = write(v);
+        if !v.is_finite() {
+            return shown;
+        }
+        let magnitude = write(v.abs());
+        match shown.strip_suffix(magnitude.as_str()) {
+            Some(sign) if minus_inside => format!("{prefix}{sign}{magnitude}{suffix}"),
+            Some(sign) => format!("{sign}{prefix}{magnitude}{suffix}"),
+            None => format!("{prefix}{shown}{suffix}"),
+        }
     }
 
     /// A date in the language's long form, such as "September 30, 2026" or
@@ -579,6 +651,45 @@ mod tests {
         assert_eq!(part("hr", DatePart::Year), "2026.");
         assert_eq!(part("en", DatePart::Day), "Sep 30, 2026");
         assert_eq!(part("hr", DatePart::Day), "30. ruj 2026.");
+    }
+
+    #[test]
+    fn percentages_follow_cldr() {
+        let p = |lang: &str, v: f64| Formats::of(lang).percent(v, 0);
+        assert_eq!(p("hu", 100.0), "100%");
+        assert_eq!(p("de", 100.0), "100\u{a0}%");
+        assert_eq!(p("hr", 100.0), "100\u{a0}%");
+        assert_eq!(p("en", 100.0), "100%");
+        assert_eq!(p("tr", 100.0), "%100");
+        assert_eq!(p("fr", 1234.0), "1\u{202f}234\u{a0}%");
+        // Regions and scripts differ from their language where CLDR says so.
+        assert_eq!(p("de-CH", 100.0), "100%");
+        assert_eq!(p("DE-at", 100.0), "100\u{a0}%");
+        assert_eq!(p("hr-BA-x-private", 100.0), "100\u{a0}%");
+        // The minus sign leads the form, or follows its prefix where CLDR says so.
+        assert_eq!(p("tr", -5.0), "-%5");
+        assert_eq!(p("de", -5.0), "-5\u{a0}%");
+        assert_eq!(p("blo", -5.0), "%\u{a0}-5");
+        assert_eq!(p("en", -0.2), "0%");
+        assert_eq!(p("en", f64::NAN), "—");
+        assert_eq!(p("tlh", 100.0), "100%");
+        assert_eq!(Formats::of("hr").percent_number(12.50, 2), "12,5\u{a0}%");
+        assert_eq!(Formats::of("hr").percent(86.44, 1), "86,4\u{a0}%");
+        let strings = crate::i18n::Strings::default();
+        let cache = MarkdownCache::default();
+        assert_eq!(locale("hu", &strings, &cache).percent(86.44, 1), "86,4%");
+        assert_eq!(locale("en", &strings, &cache).percent(86.44, 1), "86.4%");
+    }
+
+    #[test]
+    fn the_percent_table_is_sorted_and_lower_case() {
+        use super::super::percent_table::PERCENT;
+        assert!(PERCENT.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(
+            PERCENT
+                .iter()
+                .all(|row| row.0 == row.0.to_ascii_lowercase())
+        );
     }
 
     #[test]

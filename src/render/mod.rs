@@ -4,6 +4,7 @@
 //! them, or (for `serve`) those that depend on the audits that changed.
 
 mod format;
+mod percent_table;
 mod views;
 
 use std::collections::{HashMap, HashSet};
