@@ -14,6 +14,13 @@ const BUILTIN: &[(&str, &str)] = &[
     ("sl", include_str!("i18n/sl.yaml")),
     ("et", include_str!("i18n/et.yaml")),
     ("ru", include_str!("i18n/ru.yaml")),
+    ("de", include_str!("i18n/de.yaml")),
+    ("fr", include_str!("i18n/fr.yaml")),
+    ("es", include_str!("i18n/es.yaml")),
+    ("it", include_str!("i18n/it.yaml")),
+    ("pt", include_str!("i18n/pt.yaml")),
+    ("nl", include_str!("i18n/nl.yaml")),
+    ("pl", include_str!("i18n/pl.yaml")),
 ];
 
 type Table = HashMap<String, String>;
@@ -118,8 +125,10 @@ mod tests {
         assert_eq!(hr.map.get("round"), tables()["hr"].get("round"));
         assert!(hr.fallback.is_empty());
         assert_eq!(builtin("hr-HR", "round"), builtin("hr", "round"));
-        assert!(!strings_for("de-CH", None).fallback.is_empty());
-        assert!(is_builtin_language("hr-HR") && !is_builtin_language("de-CH"));
+        assert!(!strings_for("ja-JP", None).fallback.is_empty());
+        assert!(is_builtin_language("hr-HR") && !is_builtin_language("ja-JP"));
+        // A regional German page takes the built-in German strings.
+        assert!(is_builtin_language("de-CH") && strings_for("de-CH", None).fallback.is_empty());
     }
 
     #[test]

@@ -1119,7 +1119,8 @@ error: check failed: 1 error
 #[test]
 fn github_output() {
     let fixture = Fixture::new("invalid/unknown-item");
-    let out = check(&fixture.path(), &["--format", "github"]);
+    // Files are named from the current folder, here the workspace.
+    let out = auditbook(["check", ".", "--format", "github"], Some(&fixture.path()));
     assert_eq!(
         out.stdout,
         "::error file=audits/2026-q3/eu.yaml,line=6,col=3,title=auditbook::unknown item 'asses-quality'%0Ahint: did you mean 'assess-quality'?\n"
@@ -1680,7 +1681,7 @@ fn interface_language_without_strings() {
             2,
             17,
             "interface strings for 'ar' fall back to English: 146 of 146 untranslated",
-            "auditbook has built-in interface strings for en, hr, hu, sl, et, ru; translate the rest in i18n/ar.yaml (see docs/format.md)",
+            "auditbook has built-in interface strings for en, hr, hu, sl, et, ru, de, fr, es, it, pt, nl, pl; translate the rest in i18n/ar.yaml (see docs/format.md)",
         )],
     );
 }
