@@ -6,8 +6,7 @@
 //! Skipped, with a note, when `chromium` is not on PATH; CI installs it (`.ci/run`).
 //! Screenshots go to a temporary folder and are copied to `/tmp/auditbook-shots/`.
 
-#[path = "support/run.rs"]
-mod run;
+use crate::support::run;
 
 use std::fs::File;
 use std::os::unix::process::CommandExt as _;

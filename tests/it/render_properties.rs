@@ -10,8 +10,7 @@
 //! model is one the loader accepts, as in a real build. The fuzz targets in `fuzz/` check the
 //! same on inputs that libFuzzer mutates.
 
-#[path = "support/markup.rs"]
-mod markup;
+use crate::support::markup;
 
 use std::path::Path;
 

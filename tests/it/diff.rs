@@ -3,8 +3,7 @@
 //! translation, a snapshot value). Every number the diff prints is checked against
 //! `score --json` run on the workspace before and after the change.
 
-#[path = "support/run.rs"]
-mod run;
+use crate::support::run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -3,8 +3,8 @@
 //! attributes pulldown-cmark writes for the syntax auditbook enables, and link targets whose
 //! scheme is http, https or mailto (or none).
 //!
-//! Included with `#[path]` by `tests/hostile.rs`, `tests/render_properties.rs` and
-//! `fuzz/src/lib.rs`; it is not a test target of its own.
+//! A module of the integration tests (`tests/it/`), also included with `#[path]` by
+//! `fuzz/src/lib.rs`.
 
 #![allow(dead_code)] // Each includer uses its own subset.
 

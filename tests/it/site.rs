@@ -9,8 +9,7 @@
 //! Croatian at the root (a non-English default), Arabic (right to left) and Japanese under
 //! `ar/` and `ja/`, and carries hostile text in one audit (`2026-q2/zagreb`).
 
-#[path = "support/run.rs"]
-mod run;
+use crate::support::run;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;

@@ -5,8 +5,7 @@
 
 // The generator is shared with the benchmarks; not all of it is used here.
 #[allow(dead_code)]
-#[path = "../benches/support/corpus.rs"]
-mod corpus;
+use crate::support::corpus;
 
 use std::fs;
 use std::path::{Path, PathBuf};

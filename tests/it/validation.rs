@@ -7,7 +7,7 @@
 //! Files that are binary, not UTF-8, or have a BOM and CRLF line endings are written by the
 //! tests into a temporary copy of a fixture, so the repository holds only plain text.
 
-mod common;
+use crate::support::common;
 
 use std::fmt::Write as _;
 use std::io::Read as _;

@@ -8,8 +8,7 @@
 //! skipped with a note; CI installs them (`.ci/run`). Each test first checks a page with a
 //! known fault, so a checker that reports nothing cannot pass for a clean site.
 
-#[path = "support/run.rs"]
-mod run;
+use crate::support::run;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

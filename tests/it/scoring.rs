@@ -8,7 +8,7 @@
 //! order as the sums are taken (checklist order), and said so. The fractions in the comments
 //! are the exact values.
 
-mod common;
+use crate::support::common;
 
 use common::{Fixture, assert_null, assert_num, audit, by_id, ids, opt, strings, token};
 use serde_json::Value;

@@ -3,8 +3,7 @@
 //! checks clean and builds; never over existing files), `completions`, `man`, `--version`,
 //! and the CI files of the project itself parsed as YAML.
 
-#[path = "support/run.rs"]
-mod run;
+use crate::support::run;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

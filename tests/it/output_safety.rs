@@ -8,10 +8,8 @@
 
 // The generator's helpers that this file does not call are used by the benchmarks.
 #[allow(dead_code)]
-#[path = "../benches/support/corpus.rs"]
-mod corpus;
-#[path = "support/run.rs"]
-mod run;
+use crate::support::corpus;
+use crate::support::run;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! Running the real binary and looking at what it wrote: shared by the integration tests.
-//! Each test file includes it with `#[path]`; not every file uses every helper.
+//! A module of the integration tests (`tests/it/`); not every test uses every helper.
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -9,7 +9,7 @@
 //! `cargo run -q -- score tests/fixtures/golden --json > tests/golden/score.json` (and the
 //! same with `--round 2026-h1` into `score-2026-h1.json`), and check the difference by hand.
 
-mod common;
+use crate::support::common;
 
 use common::{Fixture, parse_exact};
 

@@ -11,11 +11,9 @@
 //! `hostile_pages_run_nothing_in_chromium` opens hostile pages in headless Chromium (skipped
 //! when `chromium` is not on PATH, like `tests/browser.rs`).
 
-#[path = "support/markup.rs"]
-mod markup;
+use crate::support::markup;
 
-#[path = "support/run.rs"]
-mod run;
+use crate::support::run;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;

@@ -1,0 +1,20 @@
+//! The integration tests: one binary, one module per area, and the helpers they share in
+//! [`support`].
+
+mod browser;
+mod checkers;
+mod diff;
+mod glossary;
+mod golden;
+mod hostile;
+mod hostile_structure;
+mod incremental;
+mod output_safety;
+mod properties;
+mod render_properties;
+mod scoring;
+mod serve;
+mod site;
+mod support;
+mod team_loop;
+mod validation;
