@@ -4,7 +4,7 @@
 //! workspace through a symbolic link or through `output:` in auditbook.yaml.
 //!
 //! The large workspaces are made by the generator the benchmarks use
-//! (`benches/support/corpus.rs`), so a build takes long enough to be caught in the middle.
+//! (`crates/corpus`), so a build takes long enough to be caught in the middle.
 
 // The generator's helpers that this file does not call are used by the benchmarks.
 #[allow(dead_code)]

@@ -2,8 +2,9 @@
 //! and scales, quarterly rounds of audits over many subjects with answers in every form,
 //! notes in several languages, and monthly metric snapshots with breakdowns.
 //!
-//! Shared by `examples/corpus.rs` (writes a workspace to a folder) and
-//! `benches/load_score.rs` (writes one to a temporary folder and loads it).
+//! A development-only crate, shared by `examples/corpus.rs` (writes a workspace to a folder),
+//! the benchmarks (write one to a temporary folder and load or render it) and the
+//! integration tests.
 
 use std::fmt::Write as _;
 use std::fs;
