@@ -3,7 +3,7 @@
 //! translation, a snapshot value). Every number the diff prints is checked against
 //! `score --json` run on the workspace before and after the change.
 
-use crate::support::run;
+use crate::support::{self, run};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -121,11 +121,7 @@ fn change_workspace(ws: &Path) {
 }
 
 fn auditbook_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_auditbook"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("run auditbook")
+    support::output(support::command().current_dir(cwd).args(args))
 }
 
 fn stdout(o: &Output) -> String {

@@ -9,9 +9,8 @@
 //! `cargo run -q -- score tests/fixtures/golden --json > tests/golden/score.json` (and the
 //! same with `--round 2026-h1` into `score-2026-h1.json`), and check the difference by hand.
 
-use crate::support::common;
-
-use common::{Fixture, parse_exact};
+use crate::support::Workspace;
+use crate::support::json::parse_exact;
 
 fn golden(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -39,13 +38,13 @@ fn assert_same(got: &str, want: &str, name: &str) {
 
 #[test]
 fn every_round() {
-    let got = Fixture::new("golden").score_text(&[]);
+    let got = Workspace::fixture("golden").score_text(&[]);
     assert_same(&got, &golden("score.json"), "score.json");
 }
 
 #[test]
 fn one_round() {
-    let got = Fixture::new("golden").score_text(&["--round", "2026-h1"]);
+    let got = Workspace::fixture("golden").score_text(&["--round", "2026-h1"]);
     assert_same(&got, &golden("score-2026-h1.json"), "score-2026-h1.json");
 }
 
@@ -67,7 +66,7 @@ fn one_round_is_a_slice_of_every_round() {
 /// The same workspace gives byte-identical output run after run.
 #[test]
 fn deterministic() {
-    let fixture = Fixture::new("golden");
+    let fixture = Workspace::fixture("golden");
     let first = fixture.score_text(&[]);
     for _ in 0..3 {
         assert_same(
@@ -83,7 +82,7 @@ fn deterministic() {
 /// otherwise, `null` without a score (docs/format.md).
 #[test]
 fn status_follows_completion_and_compares_score_with_target() {
-    let text = Fixture::new("golden").score_text(&[]);
+    let text = Workspace::fixture("golden").score_text(&[]);
     let all = parse_exact(&text);
     let status: Vec<(&str, &str, Option<&str>)> = all
         .as_array()

@@ -13,7 +13,7 @@
 
 use crate::support::markup;
 
-use crate::support::run;
+use crate::support::{self, run};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
@@ -327,15 +327,12 @@ fn build_hostile() -> Site {
     let ws = tmp.path().join("ws");
     let tags = write_workspace(&ws);
     let out = tmp.path().join("site");
-    let o = Command::new(env!("CARGO_BIN_EXE_auditbook"))
-        .args([
-            OsStr::new("build"),
-            ws.as_os_str(),
-            OsStr::new("--out"),
-            out.as_os_str(),
-        ])
-        .output()
-        .expect("run auditbook");
+    let o = support::output(support::command().args([
+        OsStr::new("build"),
+        ws.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+    ]));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "build failed:\n{stderr}");
     let mut files = BTreeMap::new();

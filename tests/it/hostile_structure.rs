@@ -68,7 +68,7 @@ where
     let dir = tempfile::tempdir().expect("a temporary folder");
     let err_path = dir.path().join("stderr");
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_auditbook"))
+    let mut child = crate::support::command()
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())

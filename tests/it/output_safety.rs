@@ -13,14 +13,14 @@ use crate::support::run;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use run::{assert_same_files, auditbook, build, build_ok, debris, snapshot};
 
 /// `auditbook build <ws> --out <out>`, started, with its stderr going to `err`.
 fn spawn_build(ws: &Path, out: &Path, err: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_auditbook"))
+    crate::support::command()
         .args([
             OsStr::new("build"),
             ws.as_os_str(),

@@ -8,9 +8,8 @@
 //! order as the sums are taken (checklist order), and said so. The fractions in the comments
 //! are the exact values.
 
-use crate::support::common;
-
-use common::{Fixture, assert_null, assert_num, audit, by_id, ids, opt, strings, token};
+use crate::support::Workspace;
+use crate::support::json::{assert_null, assert_num, audit, by_id, ids, opt, strings, token};
 use serde_json::Value;
 
 /// Checks one item: status, value (as printed) and ratio (both null unless scored), weight,
@@ -63,7 +62,7 @@ fn totals(result: &Value, score: Option<f64>, target: Option<f64>, completion: f
 
 #[test]
 fn results_are_in_round_order_then_audit_id() {
-    let results = Fixture::new("scoring").score(&[]);
+    let results = Workspace::fixture("scoring").score(&[]);
     let order: Vec<(&str, &str)> = results
         .as_array()
         .unwrap()
@@ -87,7 +86,7 @@ fn results_are_in_round_order_then_audit_id() {
 /// (2), gamma weight 0.
 #[test]
 fn weights_targets_na_and_unanswered() {
-    let results = Fixture::new("scoring").score(&[]);
+    let results = Workspace::fixture("scoring").score(&[]);
     let a = audit(&results, "r1", "a-main");
     assert_eq!(a["checklist"], "weights");
     assert_eq!(token(&a["version"]), "1");
@@ -155,7 +154,7 @@ fn weights_targets_na_and_unanswered() {
 /// Checklist `weights` again, answered only on weight-0 items (and one na): Σw = 0.
 #[test]
 fn only_weight_zero_answers_score_null() {
-    let results = Fixture::new("scoring").score(&[]);
+    let results = Workspace::fixture("scoring").score(&[]);
     let a = audit(&results, "r1", "a-zero");
     // display-only: v = 4 → r = 1, but w = 0; archive: v = 2 → r = 1/2, t = 3, w = 0 so
     // g = 0 × 1/4 = 0 although it is below target
@@ -177,7 +176,7 @@ fn only_weight_zero_answers_score_null() {
 /// so the default target is the max, 5. Section daily weight 1; weekly weight 3, target 3.
 #[test]
 fn custom_scale_above_zero_and_default_target() {
-    let results = Fixture::new("scoring").score(&[]);
+    let results = Workspace::fixture("scoring").score(&[]);
     let b = audit(&results, "r1", "b-main");
     assert_null(&b["subject"]);
     // greet: w = 1, v = `sometimes` = 3 → r = (3−1)/4 = 1/2; t = 5 (default) → rt = 1;
@@ -211,7 +210,7 @@ fn custom_scale_above_zero_and_default_target() {
 
 #[test]
 fn all_not_applicable_scores_null_and_is_complete() {
-    let results = Fixture::new("scoring").score(&[]);
+    let results = Workspace::fixture("scoring").score(&[]);
     let b = audit(&results, "r1", "b-na");
     totals(b, None, None, 100.0);
     section(b, "daily", None, None, 100.0);
@@ -228,7 +227,7 @@ fn all_not_applicable_scores_null_and_is_complete() {
 /// span 3; checklist target `high` = 2. Thirds are not exact in binary.
 #[test]
 fn non_integer_scale_thirds_and_gap_ties() {
-    let results = Fixture::new("scoring").score(&[]);
+    let results = Workspace::fixture("scoring").score(&[]);
     let c = audit(&results, "r1", "c-main");
     let third = 1.0 / 3.0;
     // queue-review: w = 1, v = `low` = 1 → r = 1/3; t = 2 → rt = 2/3; g = 1 × (2−1)/3 = 1/3
@@ -308,7 +307,7 @@ fn non_integer_scale_thirds_and_gap_ties() {
 
 #[test]
 fn items_and_sections_keep_checklist_order() {
-    let results = Fixture::new("scoring").score(&[]);
+    let results = Workspace::fixture("scoring").score(&[]);
     let c = audit(&results, "r1", "c-main");
     assert_eq!(ids(&c["sections"]), ["ties", "edge", "info"]);
     assert_eq!(
@@ -357,7 +356,7 @@ const H: f64 = 3600.0;
 /// newest snapshot on or before 03-31 that has them (s2 03-01, s6 03-31).
 #[test]
 fn metrics_of_a_subject() {
-    let results = Fixture::new("metrics").score(&[]);
+    let results = Workspace::fixture("metrics").score(&[]);
     let a = audit(&results, "r1", "north");
     // Every metric with a value, in definition order: built-ins, then auditbook.yaml's.
     assert_eq!(
@@ -445,7 +444,7 @@ fn metrics_of_a_subject() {
 /// 04-01) is after the audit, so csat falls back to the organisation.
 #[test]
 fn metrics_snapshot_on_the_audit_date_counts_and_later_ones_do_not() {
-    let results = Fixture::new("metrics").score(&[]);
+    let results = Workspace::fixture("metrics").score(&[]);
     let s = audit(&results, "r1", "south");
     // sla-compliance: s8 {good: 47, total: 50} → 94 < 95, no warn → below.
     metric(s, "sla-compliance", 94.0, Some(95.0), "below", "2026-03-31");
@@ -498,7 +497,7 @@ fn metrics_snapshot_on_the_audit_date_counts_and_later_ones_do_not() {
 /// snapshot is newer.
 #[test]
 fn metrics_of_the_whole_organisation() {
-    let results = Fixture::new("metrics").score(&[]);
+    let results = Workspace::fixture("metrics").score(&[]);
     let o = audit(&results, "r1", "org");
     assert_null(&o["subject"]);
     metric(o, "sla-compliance", 95.0, Some(95.0), "met", "2026-03-01");
@@ -518,7 +517,7 @@ fn metrics_of_the_whole_organisation() {
 /// organisation's s1 (01-15) applies, and only its two metrics appear.
 #[test]
 fn metrics_before_any_subject_snapshot() {
-    let results = Fixture::new("metrics").score(&[]);
+    let results = Workspace::fixture("metrics").score(&[]);
     let a = audit(&results, "r0", "north");
     assert_eq!(ids(&a["metrics"]), ["csat", "first-response-time"]);
     // csat 84.9 < warn 85 → below; first-response-time "90s" = 90 <= 3600 → met.
@@ -530,8 +529,8 @@ fn metrics_before_any_subject_snapshot() {
 /// seconds, in the order written.
 #[test]
 fn metric_breakdowns() {
-    let fixture = Fixture::new("metrics");
-    let loaded = auditbook::load(&fixture.path()).expect("load the workspace");
+    let fixture = Workspace::fixture("metrics");
+    let loaded = auditbook::load(fixture.path()).expect("load the workspace");
     let model = loaded.model.expect("a valid workspace");
     let s2 = model
         .snapshots
@@ -586,7 +585,7 @@ fn metric_breakdowns() {
 /// Checklists audit-x and audit-y, default maturity scale, one item: score = 25 × value.
 #[test]
 fn rounds_in_order_and_previous_by_series() {
-    let results = Fixture::new("series").score(&[]);
+    let results = Workspace::fixture("series").score(&[]);
     type Row<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>);
     let rows: Vec<Row> = results
         .as_array()
@@ -629,7 +628,7 @@ fn rounds_in_order_and_previous_by_series() {
 
 #[test]
 fn previous_carries_the_earlier_score() {
-    let results = Fixture::new("series").score(&[]);
+    let results = Workspace::fixture("series").score(&[]);
     // alpha/north answered 2 → 50; beta/north answered 1 → 25.
     let p = &audit(&results, "alpha", "north")["previous"];
     assert_num(&p["score"], 25.0);
@@ -647,7 +646,7 @@ fn previous_carries_the_earlier_score() {
 
 #[test]
 fn one_round_keeps_its_previous() {
-    let results = Fixture::new("series").score(&["--round", "gamma"]);
+    let results = Workspace::fixture("series").score(&["--round", "gamma"]);
     let audits: Vec<&str> = results
         .as_array()
         .unwrap()

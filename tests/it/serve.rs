@@ -55,7 +55,7 @@ impl Server {
         write(&ws, "secret.txt", "CANARY-SECRET-IN-WORKSPACE\n");
         write(tmp.path(), "secret.txt", "CANARY-SECRET-OUTSIDE\n");
         let _ = std::os::unix::fs::symlink("/etc/passwd", ws.join("passwd.html"));
-        let bin = env!("CARGO_BIN_EXE_auditbook");
+        let bin = crate::support::BIN;
         let mut args = vec![
             "serve".to_string(),
             ws.to_str().expect("a UTF-8 path").to_string(),
@@ -74,7 +74,7 @@ impl Server {
                 c
             }
             None => {
-                let mut c = Command::new(bin);
+                let mut c = crate::support::command();
                 c.args(&args);
                 c
             }

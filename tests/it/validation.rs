@@ -7,80 +7,32 @@
 //! Files that are binary, not UTF-8, or have a BOM and CRLF line endings are written by the
 //! tests into a temporary copy of a fixture, so the repository holds only plain text.
 
-use crate::support::common;
+use crate::support::{self, Run, Workspace};
 
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use auditbook::yaml::{Kind, Node};
-use common::Fixture;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_auditbook");
 
 /// How long one run may take before it counts as hung. Generous, because the tests run in
 /// parallel on a debug build; the slowest input here takes a few seconds.
 const TIME_LIMIT: Duration = Duration::from_secs(20);
 
-/// What a run of the binary printed, and its exit status.
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `auditbook` with `args` in `cwd`, failing the test if it hangs or dies of a signal.
-fn auditbook<I, S>(args: I, cwd: Option<&Path>) -> Output
+#[track_caller]
+fn auditbook<I, S>(args: I, cwd: Option<&Path>) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = support::command();
+    cmd.args(args);
     if let Some(dir) = cwd {
         cmd.current_dir(dir);
     }
-    let mut child = cmd.spawn().expect("start auditbook");
-    // Read both pipes while waiting: a run with many diagnostics fills a pipe buffer.
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut buf);
-            }
-            buf
-        })
-    };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
-    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for auditbook") {
-            break status;
-        }
-        if start.elapsed() > TIME_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("auditbook ran longer than {TIME_LIMIT:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let stdout = String::from_utf8_lossy(&out.join().expect("read stdout")).into_owned();
-    let stderr = String::from_utf8_lossy(&err.join().expect("read stderr")).into_owned();
-    let Some(code) = status.code() else {
-        panic!("auditbook was killed by a signal ({status}); stderr:\n{stderr}");
-    };
-    Output {
-        code,
-        stdout,
-        stderr,
-    }
+    Run::from_output(support::output_within(&mut cmd, TIME_LIMIT), None)
 }
 
 /// One diagnostic as `check --format json` prints it.
@@ -115,7 +67,7 @@ fn warning(file: &str, line: u64, column: u64, message: &str, hint: &str) -> Dia
 }
 
 /// `check <dir> [extra]`.
-fn check(dir: &Path, extra: &[&str]) -> Output {
+fn check(dir: &Path, extra: &[&str]) -> Run {
     let mut args = vec![std::ffi::OsStr::new("check"), dir.as_os_str()];
     args.extend(extra.iter().map(std::ffi::OsStr::new));
     auditbook(args, None)
@@ -160,8 +112,8 @@ fn assert_check(dir: &Path, expected: &[Diag]) {
 /// Checks the fixture `tests/fixtures/invalid/<case>` and asserts exactly `expected`.
 #[track_caller]
 fn assert_case(case: &str, expected: &[Diag]) {
-    let fixture = Fixture::new(&format!("invalid/{case}"));
-    assert_check(&fixture.path(), expected);
+    let fixture = Workspace::fixture(&format!("invalid/{case}"));
+    assert_check(fixture.path(), expected);
 }
 
 const CHECKLIST: &str = "checklists/customer-service.yaml";
@@ -172,12 +124,12 @@ const SNAPSHOT: &str = "metrics/2026-09.yaml";
 
 #[test]
 fn minimal_workspace_is_valid() {
-    assert_check(&Fixture::new("minimal").path(), &[]);
+    assert_check(Workspace::fixture("minimal").path(), &[]);
 }
 
 #[test]
 fn every_field_workspace_is_valid() {
-    assert_check(&Fixture::new("every-field").path(), &[]);
+    assert_check(Workspace::fixture("every-field").path(), &[]);
 }
 
 #[test]
@@ -812,8 +764,8 @@ fn missing_translations_beyond_a_few_are_counted() {
 /// checklist's page.
 #[test]
 fn missing_translations_are_in_the_model() {
-    let fixture = Fixture::new("invalid/missing-translation");
-    let loaded = auditbook::load(&fixture.path()).expect("the fixture is readable");
+    let fixture = Workspace::fixture("invalid/missing-translation");
+    let loaded = auditbook::load(fixture.path()).expect("the fixture is readable");
     let model = loaded.model.expect("warnings only");
     let missing: Vec<(&str, Vec<&str>)> = (model.checklists[0].missing_texts.iter())
         .map(|(lang, at)| (lang.as_str(), at.iter().map(String::as_str).collect()))
@@ -960,13 +912,13 @@ fn misspelt_languages_are_not_reported_again_by_the_texts() {
 
 #[test]
 fn unreadable_checklist_is_not_reported_again_by_its_audits() {
-    let fixture = Fixture::new("minimal");
+    let fixture = Workspace::fixture("minimal");
     std::fs::write(
         fixture.path().join(CHECKLIST),
         "id: customer-service\ntitle: [\n",
     )
     .unwrap();
-    let (code, diags) = check_json(&fixture.path(), &[]);
+    let (code, diags) = check_json(fixture.path(), &[]);
     assert_eq!(code, 1);
     assert_eq!(
         diags.iter().map(|d| d.file.as_str()).collect::<Vec<_>>(),
@@ -979,14 +931,14 @@ fn unreadable_checklist_is_not_reported_again_by_its_audits() {
 
 #[test]
 fn binary_file() {
-    let fixture = Fixture::new("minimal");
+    let fixture = Workspace::fixture("minimal");
     std::fs::write(
         fixture.path().join(SNAPSHOT),
         b"taken: \x00\x01\x02\xff\xfe",
     )
     .unwrap();
     assert_check(
-        &fixture.path(),
+        fixture.path(),
         &[error(
             SNAPSHOT,
             1,
@@ -999,11 +951,11 @@ fn binary_file() {
 
 #[test]
 fn file_not_utf8() {
-    let fixture = Fixture::new("minimal");
+    let fixture = Workspace::fixture("minimal");
     let latin1 = b"taken: 2026-09-30\nvalues:\n  csat: 86.4 # caf\xe9\n";
     std::fs::write(fixture.path().join(SNAPSHOT), latin1).unwrap();
     assert_check(
-        &fixture.path(),
+        fixture.path(),
         &[error(
             SNAPSHOT,
             3,
@@ -1028,17 +980,17 @@ fn bom_and_crlf(root: &Path) {
 
 #[test]
 fn bom_and_crlf_are_accepted() {
-    let fixture = Fixture::new("minimal");
-    bom_and_crlf(&fixture.path());
-    assert_check(&fixture.path(), &[]);
+    let fixture = Workspace::fixture("minimal");
+    bom_and_crlf(fixture.path());
+    assert_check(fixture.path(), &[]);
 }
 
 #[test]
 fn bom_and_crlf_keep_positions() {
-    let fixture = Fixture::new("invalid/unknown-item");
-    bom_and_crlf(&fixture.path());
+    let fixture = Workspace::fixture("invalid/unknown-item");
+    bom_and_crlf(fixture.path());
     assert_check(
-        &fixture.path(),
+        fixture.path(),
         &[error(
             AUDIT,
             6,
@@ -1047,7 +999,7 @@ fn bom_and_crlf_keep_positions() {
             "did you mean 'assess-quality'?",
         )],
     );
-    let out = check(&fixture.path(), &[]);
+    let out = check(fixture.path(), &[]);
     assert!(
         out.stderr
             .contains("6 |   asses-quality: 3\n  |   ^^^^^^^^^^^^^\n"),
@@ -1060,8 +1012,8 @@ fn bom_and_crlf_keep_positions() {
 
 #[test]
 fn human_output_quotes_the_line_like_rustc() {
-    let fixture = Fixture::new("invalid/unknown-item");
-    let out = check(&fixture.path(), &[]);
+    let fixture = Workspace::fixture("invalid/unknown-item");
+    let out = check(fixture.path(), &[]);
     assert_eq!(out.stdout, "");
     assert_eq!(
         out.stderr,
@@ -1082,8 +1034,8 @@ error: check failed: 1 error
 /// As in rustc, the arrow and the bars line up with a line number of two digits.
 #[test]
 fn human_output_aligns_with_the_line_number() {
-    let fixture = Fixture::new("invalid/negative-weight");
-    let out = check(&fixture.path(), &[]);
+    let fixture = Workspace::fixture("invalid/negative-weight");
+    let out = check(fixture.path(), &[]);
     assert_eq!(
         out.stderr,
         "\
@@ -1101,8 +1053,8 @@ error: check failed: 1 error
 
 #[test]
 fn human_output_of_a_whole_file_problem() {
-    let fixture = Fixture::new("invalid/empty-file");
-    let out = check(&fixture.path(), &[]);
+    let fixture = Workspace::fixture("invalid/empty-file");
+    let out = check(fixture.path(), &[]);
     assert_eq!(
         out.stderr,
         "\
@@ -1118,9 +1070,9 @@ error: check failed: 1 error
 
 #[test]
 fn github_output() {
-    let fixture = Fixture::new("invalid/unknown-item");
+    let fixture = Workspace::fixture("invalid/unknown-item");
     // Files are named from the current folder, here the workspace.
-    let out = auditbook(["check", ".", "--format", "github"], Some(&fixture.path()));
+    let out = auditbook(["check", ".", "--format", "github"], Some(fixture.path()));
     assert_eq!(
         out.stdout,
         "::error file=audits/2026-q3/eu.yaml,line=6,col=3,title=auditbook::unknown item 'asses-quality'%0Ahint: did you mean 'assess-quality'?\n"
@@ -1130,19 +1082,19 @@ fn github_output() {
 
 #[test]
 fn warnings_fail_only_with_strict() {
-    let fixture = Fixture::new("invalid/unpinned-version");
-    let (code, diags) = check_json(&fixture.path(), &[]);
+    let fixture = Workspace::fixture("invalid/unpinned-version");
+    let (code, diags) = check_json(fixture.path(), &[]);
     assert_eq!((code, diags.len()), (0, 1));
-    let (code, strict) = check_json(&fixture.path(), &["--strict"]);
+    let (code, strict) = check_json(fixture.path(), &["--strict"]);
     assert_eq!((code, &strict), (1, &diags));
-    let out = check(&fixture.path(), &[]);
+    let out = check(fixture.path(), &[]);
     assert_eq!(out.code, 0);
     assert!(
         out.stderr.ends_with(": 1 warning\n") && out.stderr.contains("\nchecked "),
         "{}",
         out.stderr
     );
-    let out = check(&fixture.path(), &["--strict"]);
+    let out = check(fixture.path(), &["--strict"]);
     assert_eq!(out.code, 1);
     assert!(
         out.stderr.ends_with("\nerror: check failed: 1 warning\n"),
@@ -1168,15 +1120,15 @@ fn missing_workspace_is_a_usage_error() {
 
 #[test]
 fn workspace_that_is_a_file_is_a_usage_error() {
-    let fixture = Fixture::new("minimal");
+    let fixture = Workspace::fixture("minimal");
     let out = check(&fixture.path().join(CHECKLIST), &[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
 #[test]
 fn unknown_format_is_a_usage_error() {
-    let fixture = Fixture::new("minimal");
-    let out = check(&fixture.path(), &["--format", "xml"]);
+    let fixture = Workspace::fixture("minimal");
+    let out = check(fixture.path(), &["--format", "xml"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
@@ -1261,7 +1213,7 @@ impl FileKind {
 /// when such a run fails, each is run alone to name the one at fault.
 fn assert_survives(kind: FileKind, variants: &[Vec<u8>]) {
     let survives = |files: &[(PathBuf, &[u8])]| -> Result<(), String> {
-        let fixture = Fixture::new("every-field");
+        let fixture = Workspace::fixture("every-field");
         for (path, bytes) in files {
             let full = fixture.path().join(path);
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -1269,7 +1221,7 @@ fn assert_survives(kind: FileKind, variants: &[Vec<u8>]) {
         }
         let path = fixture.path();
         // The human format: the one that quotes source lines, at any column of any line.
-        let result = std::panic::catch_unwind(|| check(&path, &[]));
+        let result = std::panic::catch_unwind(|| check(path, &[]));
         match result {
             Ok(out) if out.code == 0 || out.code == 1 => Ok(()),
             Ok(out) => Err(format!("exit status {}: {}", out.code, out.stderr)),
@@ -1432,9 +1384,9 @@ fn field_variants(text: &str, per_position: usize) -> Vec<Vec<u8>> {
 
 #[test]
 fn every_type_in_every_field_position() {
-    let fixture = Fixture::new("every-field");
+    let fixture = Workspace::fixture("every-field");
     for kind in KINDS {
-        let example = kind.example(&fixture.path());
+        let example = kind.example(fixture.path());
         // auditbook.yaml takes one workspace, so one run, per variant: it gets three
         // replacements per position, in turn, so that each is used somewhere.
         let per_position = if kind == FileKind::Config {
@@ -1548,9 +1500,9 @@ fn random_bytes_and_token_soup() {
 
 #[test]
 fn truncated_files() {
-    let fixture = Fixture::new("every-field");
+    let fixture = Workspace::fixture("every-field");
     for kind in KINDS {
-        let example = kind.example(&fixture.path());
+        let example = kind.example(fixture.path());
         let step = if kind == FileKind::Config { 23 } else { 3 };
         let variants: Vec<Vec<u8>> = (0..example.len())
             .step_by(step)

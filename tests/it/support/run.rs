@@ -5,18 +5,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// Runs `auditbook` with `args` to the end.
+/// Runs `auditbook` with `args` to the end; see [`super::output`].
 pub fn auditbook<I, S>(args: I) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    Command::new(env!("CARGO_BIN_EXE_auditbook"))
-        .args(args)
-        .output()
-        .expect("run auditbook")
+    super::output(super::command().args(args))
 }
 
 /// `auditbook build <ws> --out <out>`.

@@ -1,61 +1,8 @@
-//! Helpers shared by the integration tests: fixture workspaces copied to a temporary folder,
-//! the real binary run on them, and JSON read back with every number kept exactly as printed.
+//! JSON read back with every number kept exactly as printed, and the lists of `score --json`.
 
-#![allow(dead_code)] // Each test binary uses its own subset of these helpers.
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#![allow(dead_code)] // Each test module uses its own subset of these helpers.
 
 use serde_json::Value;
-
-/// A fixture workspace under `tests/fixtures/`, copied to a fresh temporary folder so that
-/// nothing a test runs can touch the source tree.
-pub struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    pub fn new(name: &str) -> Fixture {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        let dir = tempfile::tempdir().expect("create a temporary folder");
-        for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
-            let entry = entry.expect("walk the fixture");
-            let rel = entry.path().strip_prefix(&src).expect("inside the fixture");
-            let dest = dir.path().join(rel);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&dest).expect("create a fixture folder");
-            } else {
-                std::fs::copy(entry.path(), &dest).expect("copy a fixture file");
-            }
-        }
-        Fixture { dir }
-    }
-
-    pub fn path(&self) -> PathBuf {
-        self.dir.path().to_path_buf()
-    }
-
-    /// `auditbook score <dir> --json [args]`: its stdout, after checking it succeeded.
-    pub fn score_text(&self, args: &[&str]) -> String {
-        let out = Command::new(env!("CARGO_BIN_EXE_auditbook"))
-            .arg("score")
-            .arg(self.dir.path())
-            .arg("--json")
-            .args(args)
-            .output()
-            .expect("run auditbook");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "score failed: {stderr}");
-        String::from_utf8(out.stdout).expect("score prints UTF-8")
-    }
-
-    /// `score --json` parsed; see [`parse_exact`].
-    pub fn score(&self, args: &[&str]) -> Value {
-        parse_exact(&self.score_text(args))
-    }
-}
 
 /// Parses JSON with every number turned into a string holding its exact text, so tests can
 /// compare floats bit for bit (`serde_json`'s default float parsing is fast but not always
