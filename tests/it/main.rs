@@ -4,6 +4,7 @@
 mod browser;
 mod checkers;
 mod diff;
+mod expected;
 mod glossary;
 mod golden;
 mod hostile;

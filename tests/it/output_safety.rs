@@ -13,7 +13,7 @@ use crate::support::run;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use run::{assert_same_files, auditbook, build, build_ok, debris, snapshot};
