@@ -10,6 +10,7 @@ mod golden;
 mod hostile;
 mod hostile_structure;
 mod incremental;
+mod languages;
 mod output_safety;
 mod properties;
 mod render_properties;

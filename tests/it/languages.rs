@@ -3,8 +3,7 @@
 //! Portuguese, Dutch and Polish (`tests/fixtures/languages`) checks without a fallback
 //! warning and builds pages that name their language and carry no English interface text.
 
-#[path = "support/run.rs"]
-mod run;
+use crate::support::run;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
