@@ -3,6 +3,7 @@
 
 mod browser;
 mod checkers;
+mod commands;
 mod diff;
 mod expected;
 mod glossary;

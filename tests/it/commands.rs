@@ -2,8 +2,7 @@
 //! that `check` fails wherever `build` would), GitHub annotations named from the current
 //! folder, and output that carries nothing a terminal would act on.
 
-#[path = "support/run.rs"]
-mod run;
+use crate::support::run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -11,7 +10,7 @@ use std::process::{Command, Output};
 use run::stderr;
 
 /// The built-in components, which an override starts from.
-const COMPONENTS: &str = include_str!("../templates/components.html");
+const COMPONENTS: &str = include_str!("../../templates/components.html");
 
 /// A copy of `tests/fixtures/minimal` inside `<tmp>/<sub>`, so that commands can be run from
 /// the folder above it.
