@@ -5,7 +5,7 @@
 use crate::support::run;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use run::stderr;
 
@@ -50,13 +50,13 @@ impl Ws {
 
     /// Runs `auditbook <args> <sub> <rest>` from the folder above the workspace.
     fn run(&self, command: &str, rest: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_auditbook"))
-            .current_dir(self.tmp.path())
-            .arg(command)
-            .arg(self.sub)
-            .args(rest)
-            .output()
-            .expect("run auditbook")
+        crate::support::output(
+            crate::support::command()
+                .current_dir(self.tmp.path())
+                .arg(command)
+                .arg(self.sub)
+                .args(rest),
+        )
     }
 }
 
