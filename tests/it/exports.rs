@@ -6,16 +6,12 @@
 //! `auditbook.yaml` where the test needs it, and runs the real binary. Its texts hold commas,
 //! quotes, line breaks and markup; its scale and weights give numbers with many digits.
 
-mod common;
-#[path = "support/run.rs"]
-mod run;
+use crate::support::{Workspace, json, run};
 
 use std::path::PathBuf;
 
 use scraper::{Html, Selector};
 use serde_json::Value;
-
-use common::Fixture;
 
 const BASE_URL: &str = "https://audits.example.com/team/";
 const ATOM: &str = "http://www.w3.org/2005/Atom";
@@ -25,13 +21,13 @@ const ROUNDS: &[(&str, &[&str])] = &[("2026-q1", &["eu"]), ("2026-q2", &["eu", "
 
 /// A built copy of the fixture: the workspace and the output folder.
 struct Built {
-    fixture: Fixture,
+    fixture: Workspace,
     out: tempfile::TempDir,
 }
 
 impl Built {
     fn new(base_url: bool) -> Built {
-        let fixture = Fixture::new("exports");
+        let fixture = Workspace::fixture("exports");
         if base_url {
             let config = fixture.path().join("auditbook.yaml");
             let mut text = std::fs::read_to_string(&config).expect("read auditbook.yaml");
@@ -39,7 +35,7 @@ impl Built {
             std::fs::write(&config, text).expect("write auditbook.yaml");
         }
         let out = tempfile::tempdir().expect("a temporary folder");
-        run::build_ok(&fixture.path(), &out.path().join("site"));
+        run::build_ok(fixture.path(), &out.path().join("site"));
         Built { fixture, out }
     }
 
@@ -84,7 +80,7 @@ fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A value of `score --json` (read with `common::parse_exact`) as the CSV must show it: a
+/// A value of `score --json` (read with `json::parse_exact`) as the CSV must show it: a
 /// number with exactly the digits the JSON has, a string as it is, null as an empty cell.
 fn expected_cell(v: &Value) -> String {
     match v {
@@ -148,7 +144,7 @@ fn round_csv_holds_the_numbers_of_score_json_with_the_same_digits() {
         );
         assert_eq!(rows.len(), 1 + audits.len(), "one row per audit: {rows:?}");
         for (row, audit) in rows[1..].iter().zip(*audits) {
-            let json = common::audit(&results, round, audit);
+            let json = json::audit(&results, round, audit);
             for field in &header[..10] {
                 assert_eq!(
                     row[column(header, field)],
@@ -169,7 +165,7 @@ fn audit_csv_holds_every_item_of_score_json_with_the_same_digits() {
         for audit in *audits {
             let rows = read_csv(&b.bytes(&format!("data/rounds/{round}/{audit}.csv")));
             let header = &rows[0];
-            let json = common::audit(&results, round, audit);
+            let json = json::audit(&results, round, audit);
             let items = json["items"].as_array().expect("items");
             assert_eq!(rows.len(), 1 + items.len(), "one row per item");
             for (row, item) in rows[1..].iter().zip(items) {
