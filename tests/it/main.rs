@@ -23,3 +23,4 @@ mod sources;
 mod support;
 mod team_loop;
 mod validation;
+mod workspace_sources;

@@ -1,26 +1,22 @@
 //! Sources in a workspace (docs/exports.md): their computed snapshots join the written ones,
 //! in `check`, `metrics --json`, and the metrics of audits in `score --json`.
 
-mod common;
-
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{Fixture, num, parse_exact};
 use serde_json::Value;
 
+use crate::support::json::{num, parse_exact};
+use crate::support::{Workspace, command, output, root};
+
 fn auditbook(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_auditbook"))
-        .args(args)
-        .arg(dir)
-        .output()
-        .expect("run auditbook")
+    output(command().args(args).arg(dir))
 }
 
 /// The hand-worked help desk of tests/sources.rs as a workspace, without its one error (a
 /// duplicate ticket id), so that it loads; its warnings stay.
-fn helpdesk() -> Fixture {
-    let f = Fixture::new("sources/helpdesk");
+fn helpdesk() -> Workspace {
+    let f = Workspace::fixture("sources/helpdesk");
     let b = f.path().join("exports/b.csv");
     let text = std::fs::read_to_string(&b).unwrap();
     let kept: Vec<&str> = text.lines().filter(|l| !l.contains(",T1,")).collect();
@@ -29,12 +25,7 @@ fn helpdesk() -> Fixture {
 }
 
 fn metrics_json(dir: &Path) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_auditbook"))
-        .arg("metrics")
-        .arg(dir)
-        .arg("--json")
-        .output()
-        .expect("run auditbook");
+    let out = output(command().arg("metrics").arg(dir).arg("--json"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "metrics failed: {stderr}");
     parse_exact(&String::from_utf8(out.stdout).unwrap())
@@ -51,7 +42,7 @@ fn find<'a>(all: &'a Value, taken: &str, subject: Option<&str>) -> &'a Value {
 #[test]
 fn metrics_json_gives_the_hand_worked_values() {
     let f = helpdesk();
-    let all = metrics_json(&f.path());
+    let all = metrics_json(f.path());
     let order: Vec<(&str, Option<&str>, &str)> = (all.as_array().unwrap().iter())
         .map(|s| {
             (
@@ -115,7 +106,7 @@ fn written_and_computed_snapshot_of_one_period_is_an_error_naming_both() {
          subject: tallinn-helpdesk\nvalues:\n  csat: 80\n",
     )
     .unwrap();
-    let out = auditbook(&["check"], &f.path());
+    let out = auditbook(&["check"], f.path());
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{text}");
@@ -133,7 +124,7 @@ fn written_and_computed_snapshot_of_one_period_is_an_error_naming_both() {
          subject: tallinn-helpdesk\nvalues:\n  csi: 80\n",
     )
     .unwrap();
-    let out = auditbook(&["check"], &f.path());
+    let out = auditbook(&["check"], f.path());
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -153,7 +144,7 @@ fn a_glob_that_matches_nothing_or_leaves_the_workspace_is_an_error_at_its_line()
     );
     assert_ne!(yaml, text);
     std::fs::write(&path, yaml).unwrap();
-    let out = auditbook(&["check", "--format", "json"], &f.path());
+    let out = auditbook(&["check", "--format", "json"], f.path());
     assert_eq!(out.status.code(), Some(1));
     let diags: Value = serde_json::from_slice(&out.stdout).unwrap();
     let errors: Vec<(&str, u64, &str)> = (diags.as_array().unwrap().iter())
@@ -186,7 +177,7 @@ fn a_glob_that_matches_nothing_or_leaves_the_workspace_is_an_error_at_its_line()
 /// The bundled demo: the Tallinn help desk's snapshots are computed from its export.
 #[test]
 fn the_demo_checks_clean_and_its_audits_pick_computed_snapshots() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let out = auditbook(&["check"], root);
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
