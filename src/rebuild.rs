@@ -218,7 +218,7 @@ fn same_place(a: &Audit, b: &Audit) -> bool {
 mod tests {
     use super::*;
 
-    /// A workspace with one source: the hand-worked help desk of tests/sources.rs, without
+    /// A workspace with one source: the hand-worked help desk of tests/it/sources.rs, without
     /// its duplicate ticket (an error).
     fn helpdesk(root: &Path) {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources/helpdesk");

@@ -13,7 +13,7 @@ fn auditbook(args: &[&str], dir: &Path) -> Output {
     output(command().args(args).arg(dir))
 }
 
-/// The hand-worked help desk of tests/sources.rs as a workspace, without its one error (a
+/// The hand-worked help desk of tests/it/sources.rs as a workspace, without its one error (a
 /// duplicate ticket id), so that it loads; its warnings stay.
 fn helpdesk() -> Workspace {
     let f = Workspace::fixture("sources/helpdesk");
@@ -68,7 +68,7 @@ fn metrics_json_gives_the_hand_worked_values() {
     assert_eq!(march["period"]["from"], "2026-03-01");
     assert_eq!(march["period"]["to"], "2026-03-31");
     let frt = &march["values"]["first-response-time"];
-    // T1 45m, T2 5h 30m, T3 1h 30m, T5 20m (tests/sources.rs works them out).
+    // T1 45m, T2 5h 30m, T3 1h 30m, T5 20m (tests/it/sources.rs works them out).
     assert_eq!(
         num(&frt["value"]),
         (2700 + 19_800 + 5400 + 1200) as f64 / 4.0
