@@ -123,6 +123,7 @@ impl Templates {
             return Ok((previous.clone(), warnings));
         }
         let mut tera = Tera::default();
+        tera.set_escape_fn(crate::markdown::escape_html);
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -154,6 +155,7 @@ impl Templates {
     /// The built-in templates alone.
     pub fn builtin() -> Templates {
         let mut tera = Tera::default();
+        tera.set_escape_fn(crate::markdown::escape_html);
         tera.add_raw_templates(BUILTIN.iter().copied())
             .expect("built-in templates compile");
         Templates {
