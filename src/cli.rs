@@ -1,14 +1,13 @@
-//! The command line: argument parsing and the commands, each a thin call into the library.
+//! The command line: the arguments, parsed, and a call of the command they name (the
+//! commands themselves are in [`crate::commands`]).
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag::{self, Format, Severity};
-use crate::load::{Loaded, load};
-use crate::{build, output, render, score};
+use crate::commands;
+use crate::diag::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -127,18 +126,17 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// Exit statuses: 0 success, 1 invalid input, 2 usage or I/O error.
-pub const EXIT_INVALID: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
+pub use crate::commands::{EXIT_INVALID, EXIT_USAGE};
 
+/// Runs the command `cli` names.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check {
             dir,
             format,
             strict,
-        } => check(&dir, format.into(), strict),
-        Command::Build { dir, out, timings } => build(&dir, out.as_deref(), timings),
+        } => commands::check(&dir, format.into(), strict),
+        Command::Build { dir, out, timings } => commands::build(&dir, out.as_deref(), timings),
         Command::Serve {
             dir,
             port,
@@ -147,184 +145,15 @@ pub fn run(cli: Cli) -> ExitCode {
         } => match crate::serve::serve(&dir, &crate::serve::Options { bind, port, open }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::diag::terminal_safe(&e));
                 ExitCode::from(EXIT_USAGE)
             }
         },
-        Command::Score { dir, round, json } => score(&dir, round.as_deref(), json),
+        Command::Score { dir, round, json } => commands::score(&dir, round.as_deref(), json),
         Command::Init { dir, languages } => crate::init::run(&dir, &languages),
         Command::Schema { kind } => crate::schema::run(&kind),
         Command::Completions { shell } => crate::manual::completions(shell),
         Command::Man => crate::manual::man(),
         Command::Diff { dir, base, format } => crate::diff::command(&dir, &base, format),
-    }
-}
-
-fn load_or_report(dir: &std::path::Path) -> Result<Loaded, ExitCode> {
-    load(dir).map_err(|e| {
-        eprintln!("error: cannot read workspace {e}");
-        ExitCode::from(EXIT_USAGE)
-    })
-}
-
-fn check(dir: &std::path::Path, format: Format, strict: bool) -> ExitCode {
-    let loaded = match load_or_report(dir) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let failed = loaded.diags.has_errors() || (strict && loaded.diags.count(Severity::Warning) > 0);
-    match format {
-        Format::Human => {
-            let mut err = std::io::stderr().lock();
-            let _ = err.write_all(diag::render_human(&loaded.diags, &loaded.sources).as_bytes());
-            let summary = diag::summary(&loaded.diags);
-            let _ = if failed {
-                writeln!(err, "error: check failed: {summary}")
-            } else {
-                writeln!(err, "checked {}: {summary}", dir.display())
-            };
-        }
-        other => {
-            let _ = std::io::stdout()
-                .write_all(diag::render(&loaded.diags, &loaded.sources, other).as_bytes());
-        }
-    }
-    if failed {
-        ExitCode::from(EXIT_INVALID)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn score(dir: &std::path::Path, round: Option<&str>, json: bool) -> ExitCode {
-    if !json {
-        eprintln!("error: `score` prints JSON only: add --json");
-        return ExitCode::from(EXIT_USAGE);
-    }
-    let loaded = match load_or_report(dir) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let Some(model) = loaded.model else {
-        let _ = std::io::stderr()
-            .write_all(diag::render_human(&loaded.diags, &loaded.sources).as_bytes());
-        eprintln!(
-            "error: the workspace is invalid: {}",
-            diag::summary(&loaded.diags)
-        );
-        return ExitCode::from(EXIT_INVALID);
-    };
-    if let Some(id) = round
-        && model.round(id).is_none()
-    {
-        let ids: Vec<&str> = model.rounds.iter().map(|r| r.id.as_str()).collect();
-        eprintln!("error: no round '{id}'; the rounds are: {}", ids.join(", "));
-        return ExitCode::from(EXIT_USAGE);
-    }
-    let mut results = score::score_all(&model);
-    if let Some(id) = round {
-        results.retain(|r| r.round == id);
-    }
-    match serde_json::to_string_pretty(&results) {
-        Ok(s) => {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{s}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: cannot write results: {e}");
-            ExitCode::from(EXIT_USAGE)
-        }
-    }
-}
-
-fn build(dir: &std::path::Path, out: Option<&std::path::Path>, timings: bool) -> ExitCode {
-    let started = std::time::Instant::now();
-    let prepared = match build::prepare(dir) {
-        Ok(p) => p,
-        Err(failure) => return report_failure(failure),
-    };
-    let _ = std::io::stderr()
-        .write_all(diag::render_human(&prepared.diags, &prepared.sources).as_bytes());
-    let out = match out {
-        Some(o) => o.to_path_buf(),
-        None => dir.join(&prepared.model.config.output),
-    };
-    let target = match output::check_out_dir(dir, &out) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            if let output::OutputError::Refused { hint, .. } = &e {
-                eprintln!("  = hint: {hint}");
-            }
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    // Pages are written as they are rendered, into a folder beside the output that is
-    // swapped in only when complete: a failure removes it and keeps the previous site.
-    let rendering = std::time::Instant::now();
-    let staging = match output::Staging::begin(&target, output::LOCK_WAIT) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: cannot write the site: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    if let Err(e) = prepared.render(&render::Plan::All, None, &staging) {
-        drop(staging);
-        return report_failure(build::Failure::Render(e));
-    }
-    let (files, pages) = staging.counts();
-    let rendered = rendering.elapsed();
-    let swapping = std::time::Instant::now();
-    if let Err(e) = staging.commit() {
-        eprintln!("error: cannot write the site: {e}");
-        return ExitCode::from(EXIT_USAGE);
-    }
-    if timings {
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-        eprintln!(
-            "timings: load and check {:.1} ms, score {:.1} ms, render and write {:.1} ms, swap in {:.1} ms",
-            ms(prepared.load_time),
-            ms(prepared.score_time),
-            ms(rendered),
-            ms(swapping.elapsed())
-        );
-    }
-    eprintln!(
-        "built {pages} pages ({files} files) into {} in {} ms",
-        out.display(),
-        started.elapsed().as_millis()
-    );
-    ExitCode::SUCCESS
-}
-
-/// Prints why a build failed and gives its exit status. The previous site is never touched
-/// before a build has succeeded, so every message can say so.
-fn report_failure(failure: build::Failure) -> ExitCode {
-    match failure {
-        build::Failure::Io(e) => {
-            eprintln!("error: cannot read workspace {e}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        build::Failure::Invalid { diags, sources } => {
-            let _ = std::io::stderr().write_all(diag::render_human(&diags, &sources).as_bytes());
-            eprintln!(
-                "error: the workspace is invalid ({}); the previous site is left as it was",
-                diag::summary(&diags)
-            );
-            ExitCode::from(EXIT_INVALID)
-        }
-        build::Failure::Render(e @ render::RenderError::Write(_)) => {
-            eprintln!("error: {e}; the previous site is left as it was");
-            ExitCode::from(EXIT_USAGE)
-        }
-        build::Failure::Render(e) => {
-            eprintln!("error: {e}");
-            eprintln!(
-                "  = hint: fix or delete the template override in templates/; the previous site is left as it was"
-            );
-            ExitCode::from(EXIT_INVALID)
-        }
     }
 }
