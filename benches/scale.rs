@@ -72,7 +72,7 @@ fn workspace(dir: &Path, items: usize, languages: usize, subjects: usize) {
                     0 => "{score: 1, action: Fix it, note: Not yet}".to_string(),
                     1 => "{score: 2}".to_string(),
                     2 => "{score: 3, note: Almost}".to_string(),
-                    _ => "5".to_string(),
+                    _ => "4".to_string(),
                 };
                 let _ = writeln!(audit, "  i{item}: {answer}");
             }
@@ -88,7 +88,14 @@ fn build_times(dir: &Path) -> (Duration, usize) {
     let mut pages = 0;
     for _ in 0..3 {
         let start = Instant::now();
-        let prepared = build::prepare(dir).unwrap_or_else(|_| panic!("a valid workspace"));
+        let prepared = match build::prepare(dir) {
+            Ok(p) => p,
+            Err(build::Failure::Invalid { diags, .. }) => {
+                let first: Vec<&str> = diags.iter().take(3).map(|d| d.message.as_str()).collect();
+                panic!("the generated workspace is invalid: {first:?}")
+            }
+            Err(_) => panic!("the generated workspace cannot be read"),
+        };
         let sink = Collect::default();
         prepared
             .render(&Plan::All, None, &sink)

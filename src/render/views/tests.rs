@@ -112,7 +112,10 @@ fn control_characters_are_dropped_and_bidi_overrides_isolated() {
             ),
         ),
     ]);
-    for (path, bytes) in &site.files {
+    // Pages, badges, feeds and the search index; the other data files keep the data as
+    // written (JSON escapes control characters).
+    let shown = |p: &str| !p.starts_with("data/") || p.starts_with("data/search/");
+    for (path, bytes) in site.files.iter().filter(|(p, _)| shown(p)) {
         let text = String::from_utf8_lossy(bytes);
         assert!(
             !text.contains(['\u{0}', '\u{1b}', '\u{7f}']),
