@@ -81,9 +81,9 @@ fn workspace(dir: &Path, items: usize, languages: usize, subjects: usize) {
     }
 }
 
-/// Loads, scores and renders the workspace in `dir` three times; the median time and the
-/// number of pages.
-fn build_times(dir: &Path) -> (Duration, usize) {
+/// Loads and scores, then renders, the workspace in `dir` three times; the median times of
+/// both and the number of pages.
+fn build_times(dir: &Path) -> (Duration, Duration, usize) {
     let mut times = Vec::new();
     let mut pages = 0;
     for _ in 0..3 {
@@ -96,40 +96,45 @@ fn build_times(dir: &Path) -> (Duration, usize) {
             }
             Err(_) => panic!("the generated workspace cannot be read"),
         };
+        let prepared_at = start.elapsed();
         let sink = Collect::default();
         prepared
             .render(&Plan::All, None, &sink)
             .expect("it renders");
-        times.push(start.elapsed());
+        times.push((start.elapsed(), prepared_at));
         pages = sink.into_site().page_count();
     }
     times.sort();
-    (times[1], pages)
+    let (total, prepare) = times[1];
+    (prepare, total - prepare, pages)
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; a name filter is not supported.
-    println!("items   pages   median build   per 1,000 items");
+    println!("items    pages   load+score   render   per 1,000 items");
     for items in [5_000, 10_000, 20_000, 40_000] {
         let dir = tempfile::tempdir().expect("a temporary folder");
         workspace(dir.path(), items, 2, 1);
-        let (t, pages) = build_times(dir.path());
+        let (prepare, render, pages) = build_times(dir.path());
+        let total = prepare + render;
         println!(
-            "{items:>6} {pages:>6} {:>11.0} ms {:>12.1} ms",
-            t.as_secs_f64() * 1e3,
-            t.as_secs_f64() * 1e6 / items as f64
+            "{items:>6} {pages:>7} {:>9.0} ms {:>6.0} ms {:>11.1} ms",
+            prepare.as_secs_f64() * 1e3,
+            render.as_secs_f64() * 1e3,
+            total.as_secs_f64() * 1e6 / items as f64
         );
     }
     println!();
-    println!("languages   pages   median build   per page");
+    println!("languages   pages   load+score   render   render per page");
     for languages in [4, 8, 16, 32] {
         let dir = tempfile::tempdir().expect("a temporary folder");
         workspace(dir.path(), 500, languages, 8);
-        let (t, pages) = build_times(dir.path());
+        let (prepare, render, pages) = build_times(dir.path());
         println!(
-            "{languages:>9} {pages:>7} {:>11.0} ms {:>9.2} ms",
-            t.as_secs_f64() * 1e3,
-            t.as_secs_f64() * 1e3 / pages as f64
+            "{languages:>9} {pages:>7} {:>9.0} ms {:>6.0} ms {:>12.2} ms",
+            prepare.as_secs_f64() * 1e3,
+            render.as_secs_f64() * 1e3,
+            render.as_secs_f64() * 1e3 / pages as f64
         );
     }
 }
