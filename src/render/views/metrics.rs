@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::analysis::{self};
 use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef};
-use crate::render::format::{Locale, Md, Txt};
+use crate::render::format::{DatePart, Day, Locale, Md, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 
 use super::*;
@@ -31,7 +31,7 @@ struct MetricView {
 
 #[derive(Serialize)]
 struct SnapshotNote {
-    date: String,
+    date: Day,
     subject: Txt,
     note: Md,
 }
@@ -66,7 +66,7 @@ fn counts_view(
 
 #[derive(Serialize)]
 struct TableRow {
-    date: String,
+    date: Day,
     cells: Vec<String>,
 }
 
@@ -75,7 +75,7 @@ struct BreakdownView {
     subject: Txt,
     dimension: String,
     /// The snapshot's period where it gives one, else the date it was taken.
-    taken: String,
+    taken: Day,
     rows: Vec<RankRow>,
 }
 
@@ -155,7 +155,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         .iter()
         .map(|s| subject_label(ctx, loc, *s))
         .collect();
-    let x_labels = date_labels(&dates);
+    let x_labels = date_labels(loc, &dates);
     let series: Vec<charts::LineSeries> = names
         .iter()
         .zip(&columns)
@@ -179,6 +179,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         warn: def.warn,
         higher_is_better: def.better == Better::Higher,
         y_format: &fmt,
+        formats: &loc.formats,
     });
     let table = dates
         .iter()
@@ -207,7 +208,10 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
                 subject: subject_label(ctx, loc, subject),
                 dimension: b.dimension.clone(),
                 taken: match snap.period {
-                    Some((from, to)) => format!("{} – {}", loc.date(from), loc.date(to)),
+                    Some((from, to)) => Day {
+                        text: format!("{} – {}", loc.date(from).text, loc.date(to).text),
+                        iso: crate::render::format::iso_date(snap.taken),
+                    },
                     None => loc.date(snap.taken),
                 },
                 rows: entries
@@ -280,7 +284,7 @@ fn counts_chart(
         Some(_) => format!("{band} ({})", loc.s(whose)),
         None => band.to_string(),
     };
-    let x = date_labels(dates);
+    let x = date_labels(loc, dates);
     let id = format!("counts-{}", def.id);
     let bands: Vec<(String, &'static str)> = match charted {
         Sums::Nps(_) => vec![
@@ -321,6 +325,7 @@ fn counts_chart(
             &x,
             &stacks,
             true,
+            &loc.formats,
         ),
         Sums::Ratio(_) => {
             let (title_key, desc_key) = if def.id == "sla-compliance" {
@@ -329,7 +334,15 @@ fn counts_chart(
                 ("ratio_split", "ratio_split_desc")
             };
             let title = loc.fill(title_key, &[("name", &loc.txt(&def.title).text)]);
-            charts::stacked_columns(&id, &title, Some(&loc.s(desc_key)), &x, &stacks, false)
+            charts::stacked_columns(
+                &id,
+                &title,
+                Some(&loc.s(desc_key)),
+                &x,
+                &stacks,
+                false,
+                &loc.formats,
+            )
         }
     };
     let mut columns: Vec<(String, Vec<f64>)> = bands
@@ -419,19 +432,18 @@ fn sums(
     }
 }
 
-/// Labels for snapshot dates on a chart's x axis: months, unless two dates share a month.
-fn date_labels(dates: &[chrono::NaiveDate]) -> Vec<String> {
-    let months: Vec<String> = dates
-        .iter()
-        .map(|d| d.format("%Y-%m").to_string())
-        .collect();
-    let unique: HashSet<&String> = months.iter().collect();
-    if unique.len() == months.len() {
-        months
+/// Labels for snapshot dates on a chart's x axis and in its tooltips, in the page language:
+/// months ("Sep 2026"), unless two dates share a month, then days.
+fn date_labels(loc: &Locale, dates: &[chrono::NaiveDate]) -> Vec<String> {
+    use chrono::Datelike;
+    let months: HashSet<(i32, u32)> = dates.iter().map(|d| (d.year(), d.month())).collect();
+    let part = if months.len() == dates.len() {
+        DatePart::Month
     } else {
-        dates
-            .iter()
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .collect()
-    }
+        DatePart::Day
+    };
+    dates
+        .iter()
+        .map(|d| loc.formats.date_part(*d, part))
+        .collect()
 }
