@@ -165,30 +165,38 @@ pub fn heat_level(score: Option<f64>) -> u8 {
     }
 }
 
-/// The snapshots a metric's breakdowns are shown from: for each subject with a value of the
-/// metric (the organisation first, then by id), its newest snapshot with a value. `snapshots`
-/// are in the model's order (by date taken).
+/// The snapshots a metric's breakdowns are shown from: every snapshot whose value of the
+/// metric has a breakdown, newest first (by date taken); on one date the organisation first,
+/// then subjects by id. `snapshots` are in the model's order (by date taken).
 pub fn breakdown_snapshots<'a>(
     snapshots: &[&'a Snapshot],
     metric: &str,
 ) -> Vec<(Option<&'a str>, &'a Snapshot)> {
-    let mut subjects: Vec<Option<&str>> = snapshots
+    let mut out: Vec<(Option<&'a str>, &'a Snapshot)> = snapshots
         .iter()
-        .filter(|s| s.value(metric).is_some())
-        .map(|s| s.subject.as_deref())
+        .filter(|s| s.value(metric).is_some_and(|v| !v.by.is_empty()))
+        .map(|s| (s.subject.as_deref(), *s))
         .collect();
-    subjects.sort();
-    subjects.dedup();
-    subjects
-        .into_iter()
-        .filter_map(|subject| {
-            snapshots
-                .iter()
-                .rev()
-                .find(|s| s.subject.as_deref() == subject && s.value(metric).is_some())
-                .map(|s| (subject, *s))
-        })
-        .collect()
+    // Stable: two snapshots of one subject on one date keep the model's order.
+    out.sort_by(|a, b| b.1.taken.cmp(&a.1.taken).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// The snapshots whose counts (cases met and missed, NPS bands) a metric's count table
+/// shows, kept apart: the organisation's own and the teams' (to be added up per date).
+#[derive(Debug, Default, PartialEq)]
+pub struct CountSources<'a> {
+    pub organisation: Vec<&'a Snapshot>,
+    pub teams: Vec<&'a Snapshot>,
+}
+
+/// Splits the snapshots with a value of a metric into [`CountSources`], in their order.
+pub fn count_sources<'a>(snapshots: &[&'a Snapshot]) -> CountSources<'a> {
+    let (teams, organisation) = snapshots.iter().partition(|s| s.subject.is_some());
+    CountSources {
+        organisation,
+        teams,
+    }
 }
 
 #[cfg(test)]
@@ -266,6 +274,33 @@ mod tests {
         assert!(!overdue.is_overdue("2025-q4", "zagreb", Some(date("2026-03-01"))));
         assert!(!overdue.is_overdue("2026-q1", "tokyo", Some(date("2026-06-01"))));
         assert!(overdue.is_overdue("2026-q2", "tokyo", Some(date("2026-06-01"))));
+    }
+
+    #[test]
+    fn breakdowns_come_from_every_snapshot_with_one_newest_first() {
+        let model = multilingual();
+        let snaps: Vec<&Snapshot> = model.snapshots.iter().collect();
+        let picked: Vec<(Option<&str>, String)> =
+            breakdown_snapshots(&snaps, "average-resolution-time")
+                .into_iter()
+                .map(|(subject, s)| (subject, s.taken.to_string()))
+                .collect();
+        assert_eq!(
+            picked,
+            [
+                (Some("zagreb"), "2026-06-18".to_string()),
+                (Some("cairo"), "2026-03-20".to_string()),
+                (Some("zagreb"), "2026-03-15".to_string()),
+            ]
+        );
+        let sources = count_sources(&snaps);
+        assert!(sources.organisation.iter().all(|s| s.subject.is_none()));
+        assert!(sources.teams.iter().all(|s| s.subject.is_some()));
+        assert_eq!(
+            sources.organisation.len() + sources.teams.len(),
+            snaps.len()
+        );
+        assert!(!sources.organisation.is_empty() && !sources.teams.is_empty());
     }
 
     #[test]

@@ -600,6 +600,8 @@ fn esc(s: &str) -> String {
     // XML forbids most control characters even when escaped.
     let allowed = |c: &char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
     let s: String = s.chars().filter(allowed).collect();
+    // Embeddings a label leaves open are closed at its end (docs/security.md).
+    let s = crate::markdown::clean(&s);
     let s = s
         .replace('&', "&amp;")
         .replace('<', "&lt;")
