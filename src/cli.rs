@@ -6,8 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag::{self, Format, Severity};
+use crate::analysis::{self, Gate};
+use crate::diag::{self, Diagnostic, Format, Severity};
 use crate::load::{Loaded, load};
+use crate::metrics::{Status, Unit};
+use crate::model::Model;
+use crate::source::{Loc, Sources};
 use crate::{build, output, render, score};
 
 #[derive(Debug, Parser)]
@@ -34,6 +38,9 @@ pub enum Command {
         /// Fail on warnings too
         #[arg(long)]
         strict: bool,
+        /// Do not apply the gates of auditbook.yaml
+        #[arg(long)]
+        no_gates: bool,
     },
     /// Build the static site
     Build {
@@ -62,15 +69,15 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
-    /// Print audit results (scores, gaps, metrics) as JSON
+    /// Print audit results: a table, or every score, gap and metric as JSON
     Score {
         /// The workspace folder
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// Only this round
+        /// Only this round (`latest`: the newest)
         #[arg(long)]
         round: Option<String>,
-        /// Print JSON (the only output format)
+        /// Print the full results as JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -137,7 +144,8 @@ pub fn run(cli: Cli) -> ExitCode {
             dir,
             format,
             strict,
-        } => check(&dir, format.into(), strict),
+            no_gates,
+        } => check(&dir, format.into(), strict, !no_gates),
         Command::Build { dir, out, timings } => build(&dir, out.as_deref(), timings),
         Command::Serve {
             dir,
@@ -167,11 +175,19 @@ fn load_or_report(dir: &std::path::Path) -> Result<Loaded, ExitCode> {
     })
 }
 
-fn check(dir: &std::path::Path, format: Format, strict: bool) -> ExitCode {
-    let loaded = match load_or_report(dir) {
+fn check(dir: &std::path::Path, format: Format, strict: bool, gates: bool) -> ExitCode {
+    let mut loaded = match load_or_report(dir) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    // Gates judge results, so they apply only to a workspace without errors.
+    if gates && let Some(model) = &loaded.model {
+        let results = score::score_all(model);
+        for d in gate_diagnostics(model, &results, &loaded.sources) {
+            loaded.diags.push(d);
+        }
+        loaded.diags.sort();
+    }
     let failed = loaded.diags.has_errors() || (strict && loaded.diags.count(Severity::Warning) > 0);
     match format {
         Format::Human => {
@@ -197,10 +213,6 @@ fn check(dir: &std::path::Path, format: Format, strict: bool) -> ExitCode {
 }
 
 fn score(dir: &std::path::Path, round: Option<&str>, json: bool) -> ExitCode {
-    if !json {
-        eprintln!("error: `score` prints JSON only: add --json");
-        return ExitCode::from(EXIT_USAGE);
-    }
     let loaded = match load_or_report(dir) {
         Ok(l) => l,
         Err(code) => return code,
@@ -214,16 +226,32 @@ fn score(dir: &std::path::Path, round: Option<&str>, json: bool) -> ExitCode {
         );
         return ExitCode::from(EXIT_INVALID);
     };
-    if let Some(id) = round
-        && model.round(id).is_none()
-    {
-        let ids: Vec<&str> = model.rounds.iter().map(|r| r.id.as_str()).collect();
-        eprintln!("error: no round '{id}'; the rounds are: {}", ids.join(", "));
-        return ExitCode::from(EXIT_USAGE);
-    }
+    let round = match round.map(|name| (name, model.round_arg(name))) {
+        None => None,
+        Some((_, Some(r))) => Some(r.id.as_str()),
+        Some((name, None)) => {
+            let ids: Vec<&str> = model.rounds.iter().map(|r| r.id.as_str()).collect();
+            let name = terminal_safe(name);
+            if ids.is_empty() {
+                eprintln!("error: no round '{name}'; the workspace has no rounds");
+            } else {
+                eprintln!(
+                    "error: no round '{name}'; the rounds are: {}, or `latest` for the newest",
+                    ids.join(", ")
+                );
+            }
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     let mut results = score::score_all(&model);
     if let Some(id) = round {
         results.retain(|r| r.round == id);
+    }
+    if !json {
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(score_table(&results).as_bytes());
+        return ExitCode::SUCCESS;
     }
     match serde_json::to_string_pretty(&results) {
         Ok(s) => {
@@ -327,4 +355,176 @@ fn report_failure(failure: build::Failure) -> ExitCode {
             ExitCode::from(EXIT_INVALID)
         }
     }
+}
+
+/// The failed gates of `model` as errors at the audit files (docs/format.md, "Gates"): what
+/// failed, by how much, and the threshold, with a hint naming the setting.
+fn gate_diagnostics(
+    model: &Model,
+    results: &[score::AuditResult],
+    sources: &Sources,
+) -> Vec<Diagnostic> {
+    analysis::gates(model, results)
+        .into_iter()
+        .map(|failure| {
+            let (a, r) = (failure.audit, failure.result);
+            let name = format!("{} ({})", a.id, a.round);
+            let (message, hint, loc) = match failure.gate {
+                Gate::MinScore { score, minimum } => (
+                    format!(
+                        "gate min-score: {name} scores {score:.1}, {:.1} below the minimum {minimum}",
+                        minimum - score
+                    ),
+                    "the minimum is `gates: min-score` in auditbook.yaml".to_string(),
+                    Loc::start(),
+                ),
+                Gate::Regression {
+                    score,
+                    previous,
+                    allowed,
+                } => {
+                    let before = r
+                        .previous
+                        .as_ref()
+                        .map(|p| format!("{} ({})", p.audit, p.round))
+                        .unwrap_or_default();
+                    (
+                        format!(
+                            "gate no-regression: {name} scores {score:.1}, {:.1} below {previous:.1} \
+                             in {before}; at most {allowed} allowed",
+                            previous - score
+                        ),
+                        "the largest drop allowed is `gates: no-regression` in auditbook.yaml"
+                            .to_string(),
+                        Loc::start(),
+                    )
+                }
+                Gate::Metric { metric, failing } => {
+                    let unit = model.metric(&metric.id).map(|m| m.unit);
+                    let value = metric_value(metric.value, unit);
+                    let short = match metric.target {
+                        Some(t) => format!(
+                            ", {} short of the target {}",
+                            metric_value((t - metric.value).abs(), unit),
+                            metric_value(t, unit)
+                        ),
+                        None => String::new(),
+                    };
+                    let fails = match failing {
+                        Status::AtRisk => "at-risk or below",
+                        _ => "below",
+                    };
+                    (
+                        format!(
+                            "gate metrics: {name} has {} {}: {value}{short} (taken {})",
+                            metric.id,
+                            metric.status.as_str(),
+                            metric.taken
+                        ),
+                        format!(
+                            "`gates: metrics: {}` in auditbook.yaml fails on metrics {fails}",
+                            failing.as_str()
+                        ),
+                        date_line(sources, &a.file),
+                    )
+                }
+            };
+            Diagnostic::error(&a.file, loc, message).with_hint(hint)
+        })
+        .collect()
+}
+
+/// Where an audit file sets its `date:` (which picks the audit's metric snapshots), else
+/// its start.
+fn date_line(sources: &Sources, file: &std::path::Path) -> Loc {
+    sources
+        .get(file)
+        .and_then(|text| text.split('\n').position(|l| l.starts_with("date:")))
+        .and_then(|i| u32::try_from(i + 1).ok())
+        .map_or_else(Loc::start, |line| Loc::new(line, 1, 4))
+}
+
+/// A metric value as the gates print it: one decimal, with its unit (durations in seconds).
+fn metric_value(v: f64, unit: Option<Unit>) -> String {
+    match unit {
+        Some(Unit::Percent) => format!("{v:.1}%"),
+        Some(Unit::Duration) => format!("{v:.1} s"),
+        _ => format!("{v:.1}"),
+    }
+}
+
+/// `score` without `--json`: one line per audit with aligned columns, numbers to one
+/// decimal, `-` where there is none.
+fn score_table(results: &[score::AuditResult]) -> String {
+    const HEADER: [&str; 7] = [
+        "round",
+        "audit",
+        "subject",
+        "score",
+        "target",
+        "status",
+        "completion",
+    ];
+    /// Columns of numbers are aligned right.
+    const RIGHT: [bool; 7] = [false, false, false, true, true, false, true];
+    let number = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
+    let mut rows: Vec<[String; 7]> = vec![HEADER.map(str::to_string)];
+    for r in results {
+        rows.push([
+            terminal_safe(&r.round),
+            terminal_safe(&r.audit),
+            r.subject
+                .as_deref()
+                .map_or_else(|| "-".to_string(), terminal_safe),
+            number(r.score),
+            number(r.target),
+            match r.status {
+                Status::Untracked => "-".to_string(),
+                s => s.as_str().to_string(),
+            },
+            number(Some(r.completion)),
+        ]);
+    }
+    let mut widths = [0usize; 7];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = " ".repeat(widths[i] - cell.chars().count());
+            if RIGHT[i] {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&pad);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Text from input made safe to print on a terminal: control characters and bidirectional
+/// overrides written as escapes such as `\u{1b}`.
+fn terminal_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
