@@ -405,7 +405,7 @@ fn gate_diagnostics(
                     let short = match metric.target {
                         Some(t) => format!(
                             ", {} short of the target {}",
-                            metric_value((t - metric.value).abs(), unit),
+                            metric_difference((t - metric.value).abs(), unit),
                             metric_value(t, unit)
                         ),
                         None => String::new(),
@@ -444,12 +444,22 @@ fn date_line(sources: &Sources, file: &std::path::Path) -> Loc {
         .map_or_else(Loc::start, |line| Loc::new(line, 1, 4))
 }
 
-/// A metric value as the gates print it: one decimal, with its unit (durations in seconds).
+/// A metric value as the gates print it: one decimal, with its unit; durations in whole
+/// seconds.
 fn metric_value(v: f64, unit: Option<Unit>) -> String {
     match unit {
         Some(Unit::Percent) => format!("{v:.1}%"),
-        Some(Unit::Duration) => format!("{v:.1} s"),
+        Some(Unit::Duration) => format!("{v:.0} s"),
         _ => format!("{v:.1}"),
+    }
+}
+
+/// How far a metric value is from its target, as the gates print it: percentages differ by
+/// points.
+fn metric_difference(v: f64, unit: Option<Unit>) -> String {
+    match unit {
+        Some(Unit::Percent) => format!("{v:.1} points"),
+        _ => metric_value(v, unit),
     }
 }
 
