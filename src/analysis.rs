@@ -357,6 +357,56 @@ mod tests {
         assert!(overdue.is_overdue("2026-q2", "tokyo", Some(date("2026-06-01"))));
     }
 
+    /// tests/fixtures/gates: latest audits cairo 70 (no drop), tokyo 75 (5 below 80, csat 80
+    /// and first-response-time 2h 30m below), zagreb 55 (10 below 65, csat 86.4 at risk).
+    #[test]
+    fn gates_judge_the_latest_audit_of_every_series() {
+        let mut model = match crate::build::prepare(std::path::Path::new("tests/fixtures/gates")) {
+            Ok(p) => p.model,
+            Err(_) => panic!("the fixture is valid"),
+        };
+        let failed = |model: &Model| -> Vec<String> {
+            let results = crate::score::score_all(model);
+            gates(model, &results)
+                .iter()
+                .map(|f| {
+                    let what = match &f.gate {
+                        Gate::MinScore { .. } => "min-score".to_string(),
+                        Gate::Regression { .. } => "no-regression".to_string(),
+                        Gate::Metric { metric, .. } => metric.id.clone(),
+                    };
+                    format!("{}/{} {what}", f.audit.round, f.audit.id)
+                })
+                .collect()
+        };
+        assert_eq!(
+            failed(&model),
+            [
+                "2026-q3/tokyo csat",
+                "2026-q3/tokyo first-response-time",
+                "2026-q3/zagreb min-score",
+                "2026-q3/zagreb no-regression",
+            ]
+        );
+        model.config.gates = crate::model::Gates {
+            min_score: Some(55.0),
+            no_regression: Some(4.9),
+            metrics: Some(Status::AtRisk),
+        };
+        assert_eq!(
+            failed(&model),
+            [
+                "2026-q3/tokyo no-regression",
+                "2026-q3/tokyo csat",
+                "2026-q3/tokyo first-response-time",
+                "2026-q3/zagreb no-regression",
+                "2026-q3/zagreb csat",
+            ]
+        );
+        model.config.gates = crate::model::Gates::default();
+        assert!(failed(&model).is_empty());
+    }
+
     #[test]
     fn status_against_target() {
         assert_eq!(audit_status(Some(85.0), Some(85.0)), Status::Met);
