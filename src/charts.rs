@@ -16,7 +16,7 @@ pub(crate) const NO_DATA: &str = "no data";
 /// the same in every site language.
 const TARGET_MARK: &str = "◎";
 
-/// Where a value stands against its target (SPEC §1).
+/// Where a value stands against its target (docs/format.md §10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Status {
     Met,
@@ -472,7 +472,7 @@ impl Frame {
     }
 }
 
-/// Status of a trend point, as SPEC §1 defines it against target and warn.
+/// Status of a trend point, as docs/format.md §10 defines it against target and warn.
 fn point_status(v: f64, target: Option<f64>, warn: Option<f64>, higher_is_better: bool) -> Status {
     let sign = if higher_is_better { 1.0 } else { -1.0 };
     let beyond = |limit: f64| sign * (v - limit) >= 0.0;

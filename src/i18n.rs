@@ -14,6 +14,13 @@ const BUILTIN: &[(&str, &str)] = &[
     ("sl", include_str!("i18n/sl.yaml")),
     ("et", include_str!("i18n/et.yaml")),
     ("ru", include_str!("i18n/ru.yaml")),
+    ("de", include_str!("i18n/de.yaml")),
+    ("fr", include_str!("i18n/fr.yaml")),
+    ("es", include_str!("i18n/es.yaml")),
+    ("it", include_str!("i18n/it.yaml")),
+    ("pt", include_str!("i18n/pt.yaml")),
+    ("nl", include_str!("i18n/nl.yaml")),
+    ("pl", include_str!("i18n/pl.yaml")),
 ];
 
 type Table = HashMap<String, String>;

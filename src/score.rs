@@ -1,4 +1,4 @@
-//! Scoring (SPEC §2): item ratios and gaps, section and audit scores, targets and completion,
+//! Scoring (docs/format.md §9): item ratios and gaps, section and audit scores, targets and completion,
 //! the metrics of an audit and its previous audit. Pure functions from the model to plain data.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! The built pages in a real browser: headless Chromium opens them from `file://` (SPEC §4.1:
+//! The built pages in a real browser: headless Chromium opens them from `file://` (docs/site.md:
 //! the site works from `file://`), and the test checks that the DOM it ends up with is the
 //! rendered page, that no script failed and no Content-Security-Policy rule was broken, and
 //! takes screenshots at desktop and phone widths for a person to look at.

@@ -11,7 +11,9 @@ use std::path::Path;
 use serde_json::Value;
 
 /// The languages the project bundles, in the order of the glossary tables.
-const LANGS: &[&str] = &["en", "hr", "hu", "sl", "et", "ru"];
+const LANGS: &[&str] = &[
+    "en", "hr", "hu", "sl", "et", "ru", "de", "fr", "es", "it", "pt", "nl", "pl",
+];
 
 /// One row of a glossary table: an idea, a language and the variants that must not be used.
 #[derive(Debug)]
@@ -142,9 +144,26 @@ fn bundled_texts() -> BTreeMap<&'static str, Vec<(String, String)>> {
     all
 }
 
-/// Whether `needle` (lower case) starts a word somewhere in `haystack`.
+/// `text` without its `{name}` placeholders: their names are filled in, never shown, so they
+/// are no word of the language (`{target}` in a German string is not the English "target").
+fn without_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `needle` (lower case) starts a word somewhere in `haystack`, outside placeholders.
 fn starts_a_word(haystack: &str, needle: &str) -> bool {
-    let haystack = haystack.to_lowercase();
+    let haystack = without_placeholders(haystack).to_lowercase();
     haystack.match_indices(needle).any(|(at, _)| {
         haystack[..at]
             .chars()
@@ -159,6 +178,9 @@ fn word_start_matching() {
     assert!(starts_a_word("«Раунд»", "раунд"));
     assert!(!starts_a_word("Sihttase", "tase"));
     assert!(!starts_a_word("points", "int"));
+    assert!(!starts_a_word("Wynik {score} przy celu {target}", "target"));
+    assert!(starts_a_word("{score} target", "target"));
+    assert!(starts_a_word("{name: target", "target"));
 }
 
 #[test]
@@ -197,5 +219,23 @@ fn bundled_texts_use_the_glossary_terms() {
         "{} discouraged variants:\n{}",
         found.len(),
         found.join("\n")
+    );
+}
+
+#[test]
+fn every_bundled_language_is_in_the_glossary() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n");
+    let mut bundled: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("read src/i18n").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
+        .collect();
+    bundled.sort();
+    let mut checked: Vec<String> = LANGS.iter().map(|l| l.to_string()).collect();
+    checked.sort();
+    assert_eq!(
+        bundled, checked,
+        "src/i18n/*.yaml against the glossary languages"
     );
 }

@@ -3,7 +3,7 @@
 //! 2; subjects zagreb, cairo, osaka and none; rounds 2025-h2, 2026-h1, 2026-h2; snapshots),
 //! compared byte for byte with `tests/golden/`.
 //!
-//! The golden files were checked by hand against SPEC §2, §1.4 and §4.2 (every score,
+//! The golden files were checked by hand against docs/format.md §9 (scores and results) and §8 (metrics) (every score,
 //! target, completion, gap, metric and previous). When a change to the output is intended,
 //! regenerate them with
 //! `cargo run -q -- score tests/fixtures/golden --json > tests/golden/score.json` (and the

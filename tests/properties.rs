@@ -1,4 +1,4 @@
-//! Scoring invariants (SPEC §2) over random checklists and answers, on `score::score_audit`.
+//! Scoring invariants (docs/format.md §9) over random checklists and answers, on `score::score_audit`.
 //!
 //! What holds, exactly, in f64:
 //! - scores and targets (audit and sections) lie in 0..=100, completions too; ratios in

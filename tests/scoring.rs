@@ -1,5 +1,5 @@
-//! The numbers of `score --json`, worked out by hand from SPEC §2 (scoring), §1.4 (metric
-//! values, status, snapshot choice) and §1.3 (rounds, series, previous), and checked against
+//! The numbers of `score --json`, worked out by hand from docs/format.md §9 (scoring), §8 (metric
+//! values, status, snapshot choice) and §7 (rounds, series, previous), and checked against
 //! the real binary on the fixture workspaces `tests/fixtures/{scoring,metrics,series}`.
 //!
 //! Floats are compared bit for bit. Where `100 × Σ w·r / Σ w` is exact in f64 (every sum a

@@ -1,4 +1,4 @@
-//! The built site against SPEC §4: every page of §4.1 in every language, the data files,
+//! The built site against docs/site.md and docs/format.md: every page docs/site.md lists in every language, the data files,
 //! the rules for every page (relative links that resolve, `lang`/`dir`, fallbacks marked with
 //! their language, escaped input, nothing from other hosts), the self-contained report, and
 //! the guarantees of `build` itself (byte-identical rebuilds, atomic swap, refused output
@@ -184,7 +184,7 @@ fn lang_at<'a>(e: ElementRef<'a>) -> Option<&'a str> {
 
 // ----- §4.1 paths ---------------------------------------------------------------------------
 
-/// Every page of SPEC §4.1, relative to the root of one language.
+/// Every page docs/site.md lists, relative to the root of one language.
 fn expected_pages() -> Vec<String> {
     let mut pages = vec![
         "index.html".to_string(),
@@ -521,7 +521,7 @@ fn mismarked_texts(site: &Site, in_charts: bool) -> BTreeSet<String> {
     wrong
 }
 
-/// SPEC §4.1: "text that fell back to another language carries that language's `lang`" —
+/// docs/site.md: "text that fell back to another language carries that language's `lang`" —
 /// everywhere on the page, including breadcrumbs and menus, not only in the main content.
 #[test]
 fn text_in_another_language_is_marked_with_it_on_every_page() {
