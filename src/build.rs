@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{self, Diagnostic, Diagnostics, terminal_safe};
 use crate::load::{ParseCache, load_cached};
 use crate::model::Model;
 use crate::render::{self, Plan, RenderError, SearchMemo, Sink, Site};
@@ -130,4 +130,94 @@ pub fn build_site(root: &Path) -> Result<Built, Failure> {
         sources: prepared.sources,
         output: prepared.model.config.output.clone(),
     })
+}
+
+/// Why a build failed, as printed by `build` and `serve`: the diagnostics, then one line
+/// saying what happened to the site. A failed build never touches the site already built.
+pub fn failure_text(failure: &Failure) -> String {
+    match failure {
+        Failure::Io(e) => format!(
+            "error: cannot read workspace {}\n",
+            terminal_safe(&e.to_string())
+        ),
+        Failure::Invalid { diags, sources } => format!(
+            "{}error: the workspace is invalid ({}); the previous site is left as it was\n",
+            diag::render_human(diags, sources),
+            diag::summary(diags)
+        ),
+        Failure::Render(e @ RenderError::Write(_)) => format!(
+            "error: {}; the previous site is left as it was\n",
+            terminal_safe(&e.to_string())
+        ),
+        Failure::Render(e) => format!(
+            "error: {}\n  = hint: fix or delete the template override in templates/; the previous site is left as it was\n",
+            terminal_safe(&e.to_string())
+        ),
+    }
+}
+
+/// What `check` finds: every problem `build` would stop at, with the file texts to quote.
+pub struct Checked {
+    pub diags: Diagnostics,
+    pub sources: Sources,
+    /// The model and its results when the workspace is valid, for the gates.
+    pub scored: Option<(Model, Vec<AuditResult>)>,
+}
+
+/// Checks the workspace at `root` as far as `build` goes without writing: loads, checks and
+/// scores it, loads the templates and, when the workspace overrides any, renders every page
+/// into nothing, so that an override failing only on some page is found too. Errors only
+/// when the folder cannot be read.
+pub fn check(root: &Path) -> Result<Checked, IoError> {
+    let mut scored = None;
+    let (mut diags, mut sources) = match prepare(root) {
+        Ok(prepared) => {
+            // Only a template override can fail on the workspace's data: without one, the
+            // pages are not rendered, which would double the time `check` takes.
+            let rendered = if prepared.templates.has_overrides() {
+                prepared.render(&Plan::All, None, &Discard)
+            } else {
+                Ok(())
+            };
+            let mut diags = prepared.diags;
+            if let Err(e) = rendered {
+                diags.push(crate::templates::render_diagnostic(&e));
+            }
+            scored = Some((prepared.model, prepared.results));
+            (diags, prepared.sources)
+        }
+        Err(Failure::Io(e)) => return Err(e),
+        Err(Failure::Invalid { diags, sources }) => (diags, sources),
+        Err(Failure::Render(e)) => {
+            let mut diags = Diagnostics::default();
+            diags.push(crate::templates::render_diagnostic(&e));
+            (diags, Sources::default())
+        }
+    };
+    // Template files are read by the template loader, not as sources: read the ones that
+    // have a problem so that it can be quoted.
+    for d in diags.iter() {
+        if d.file.starts_with("templates")
+            && d.loc.line > 0
+            && sources.get(&d.file).is_none()
+            && let Ok(text) = crate::workspace::read_regular_to_string(&root.join(&d.file))
+        {
+            sources.insert(&d.file, text);
+        }
+    }
+    diags.sort();
+    Ok(Checked {
+        diags,
+        sources,
+        scored,
+    })
+}
+
+/// A sink that drops every file: `check` renders to find template errors, not to write.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _path: String, _bytes: &[u8]) -> Result<(), crate::site::OutputError> {
+        Ok(())
+    }
 }

@@ -1,5 +1,6 @@
 //! Diagnostics: one type for every problem found in a workspace, and the three ways to print them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -60,23 +61,44 @@ impl Diagnostic {
 /// megabytes long.
 const MAX_TEXT: usize = 500;
 
-/// Makes text quoted from a file safe to print on one line of a terminal: control
-/// characters escaped (`\u{1b}`), and the middle of an overlong text left out.
+/// Whether a terminal would act on `c` rather than show it: C0 and C1 control characters,
+/// DEL, the bidirectional overrides and isolates, which reorder what follows them, and the
+/// invisible direction marks (left-to-right, right-to-left, Arabic letter), which move the
+/// text around them.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from input made safe to print on a terminal: each character a terminal would act on
+/// (an escape sequence that sets the window title, writes the clipboard or erases lines; a
+/// bidirectional override that reorders the line) is written as an escape such as
+/// `\u{1b}`. Text without any is borrowed as it is.
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Makes text quoted from a file safe to print on one line of a terminal: see
+/// [`terminal_safe`]; the middle of an overlong text is left out.
 fn printable(text: String) -> String {
-    if text.len() <= MAX_TEXT && !text.chars().any(char::is_control) {
+    if text.len() <= MAX_TEXT && !text.chars().any(is_unsafe) {
         return text;
     }
-    let escaped: Vec<char> = text
-        .chars()
-        .flat_map(|c| {
-            let e: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            e
-        })
-        .collect();
+    let escaped: Vec<char> = terminal_safe(&text).chars().collect();
     if escaped.len() <= MAX_TEXT {
         return escaped.into_iter().collect();
     }
@@ -206,7 +228,7 @@ fn render_at(out: &mut String, d: &Diagnostic, line: Option<&[char]>) {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let _ = writeln!(out, "{label}: {}", d.message);
+    let _ = writeln!(out, "{label}: {}", terminal_safe(&d.message));
     let file = display_path(&d.file);
     // As in rustc, the arrow and the bars line up with the width of the line number.
     let gutter = d.loc.line.to_string().len();
@@ -223,7 +245,7 @@ fn render_at(out: &mut String, d: &Diagnostic, line: Option<&[char]>) {
         let _ = writeln!(out, "{pad} | {}{}", " ".repeat(caret), "^".repeat(width));
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "{pad} = hint: {hint}");
+        let _ = writeln!(out, "{pad} = hint: {}", terminal_safe(hint));
     }
 }
 
@@ -231,9 +253,10 @@ fn render_at(out: &mut String, d: &Diagnostic, line: Option<&[char]>) {
 const MAX_LINE: usize = 120;
 
 /// The part of a line to quote around 1-based character `column`, with the caret's offset
-/// and its width in characters, covering `bytes` bytes. Tabs become spaces and control
-/// characters U+FFFD, so each character takes one column and nothing reaches the terminal
-/// that it would act on. The work is bounded by the excerpt, not by the line.
+/// and its width in columns, covering `bytes` bytes. Tabs become spaces and characters a
+/// terminal would act on are escaped as in [`terminal_safe`], the caret moved to match, so
+/// nothing reaches the terminal that it would act on. The work is bounded by the excerpt,
+/// not by the line.
 fn excerpt(chars: &[char], column: u32, bytes: u32) -> (String, usize, usize) {
     let col = (column.max(1) as usize - 1).min(chars.len());
     let (start, end) = if chars.len() <= MAX_LINE {
@@ -246,24 +269,35 @@ fn excerpt(chars: &[char], column: u32, bytes: u32) -> (String, usize, usize) {
     if start > 0 {
         shown.push('…');
     }
-    shown.extend(chars[start..end].iter().map(|&c| match c {
-        '\t' => ' ',
-        c if c.is_control() => '\u{fffd}',
-        c => c,
-    }));
+    let mut caret = usize::from(start > 0);
+    let mut width = 0;
+    let mut covered = 0;
+    for (i, &c) in chars.iter().enumerate().take(end).skip(start) {
+        let before = shown.len();
+        match c {
+            '\t' => shown.push(' '),
+            c if is_unsafe(c) => {
+                let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => shown.push(c),
+        }
+        // An escape is ASCII, one column a byte; any other character takes one column.
+        let columns = if is_unsafe(c) {
+            shown.len() - before
+        } else {
+            1
+        };
+        if i < col {
+            caret += columns;
+        } else if covered < bytes as usize {
+            covered += c.len_utf8();
+            width += columns;
+        }
+    }
     if end < chars.len() {
         shown.push('…');
     }
-    let mut covered = 0;
-    let width = chars[col..end]
-        .iter()
-        .take_while(|c| {
-            let more = covered < bytes as usize;
-            covered += c.len_utf8();
-            more
-        })
-        .count();
-    (shown, col - start + usize::from(start > 0), width.max(1))
+    (shown, caret, width.max(1))
 }
 
 #[derive(Serialize)]
@@ -284,35 +318,42 @@ pub fn render_json(diags: &Diagnostics) -> String {
             JsonDiagnostic {
                 severity: d.severity,
                 message: &d.message,
-                file: display_path(&d.file),
+                file: slash_path(&d.file),
                 line,
                 column,
                 hint: d.hint.as_deref(),
             }
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());
-    s.push('\n');
-    s
+    let s = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());
+    json_terminal_safe(&s).into_owned() + "\n"
 }
 
-/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`, files named
+/// relative to the workspace.
 pub fn render_github(diags: &Diagnostics) -> String {
+    render_github_at(diags, Path::new(""))
+}
+
+/// [`render_github`] with files named from `base`, the workspace folder as seen from where
+/// GitHub resolves annotations (the repository root).
+pub fn render_github_at(diags: &Diagnostics, base: &Path) -> String {
     let mut out = String::new();
     for d in diags.iter() {
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        // Annotations are shown in a browser and in logs read on terminals: no raw controls.
+        let mut message = terminal_safe(&d.message).into_owned();
         if let Some(hint) = &d.hint {
             message.push_str("\nhint: ");
-            message.push_str(hint);
+            message.push_str(&terminal_safe(hint));
         }
         let _ = write!(
             out,
             "::{kind} file={}",
-            escape_property(&display_path(&d.file))
+            escape_property(&display_path(&base.join(&d.file)))
         );
         let (line, column) = line_column(d.loc);
         let _ = write!(out, ",line={line},col={column}");
@@ -341,14 +382,41 @@ pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Paths are shown with forward slashes on every platform, so output is the same everywhere.
+/// Paths are shown with forward slashes on every platform, so output is the same everywhere,
+/// and with the characters a terminal would act on escaped (see [`terminal_safe`]).
 pub fn display_path(p: &Path) -> String {
+    terminal_safe(&slash_path(p)).into_owned()
+}
+
+/// The path with forward slashes, as it is: for JSON, which is data.
+fn slash_path(p: &Path) -> String {
     let s = p.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '/' {
         s.into_owned()
     } else {
         s.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+/// JSON text made safe to print on a terminal without changing the data it holds: the
+/// characters [`terminal_safe`] escapes that serde leaves raw (DEL, C1 controls, bidi
+/// overrides and marks) become JSON `\uXXXX` escapes. Outside strings, JSON has none of them.
+pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_unsafe) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if is_unsafe(c) && c != '\n' {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// "2 errors and 1 warning" — the closing line of `check`.
@@ -403,7 +471,13 @@ mod tests {
             "key"
         );
         let (shown, caret, width) = excerpt(&line_chars("a:\tb\u{1b}\r"), 4, 1);
-        assert_eq!((shown.as_str(), caret, width), ("a: b\u{fffd}", 3, 1));
+        assert_eq!((shown.as_str(), caret, width), ("a: b\\u{1b}", 3, 1));
+        // The caret stays under its character after an escaped one.
+        let (shown, caret, width) = excerpt(&line_chars("\u{1b}]0;x\u{7}: yes"), 7, 3);
+        assert_eq!(
+            (shown.as_str(), caret, width),
+            ("\\u{1b}]0;x\\u{7}: yes", 15, 3)
+        );
     }
 
     #[test]
@@ -417,6 +491,52 @@ mod tests {
             render_github(&diags),
             "::warning file=a%2Cb.yaml,line=1,col=2,title=auditbook::50%25 done%0Ahint: x\n"
         );
+    }
+
+    #[test]
+    fn terminal_safe_escapes_what_a_terminal_acts_on() {
+        assert!(matches!(terminal_safe("plain ü – 日本"), Cow::Borrowed(_)));
+        assert_eq!(
+            terminal_safe("a\u{1b}]0;pwned\u{7}b\u{7f}\u{9b}2J\u{202e}x\u{2066}\u{2069}\n"),
+            "a\\u{1b}]0;pwned\\u{7}b\\u{7f}\\u{9b}2J\\u{202e}x\\u{2066}\\u{2069}\\u{a}"
+        );
+        // Direction marks are invisible and move the text beside them: a request path or a
+        // file name could pass for another with one.
+        assert_eq!(
+            terminal_safe("\u{200f}a\u{200e}b\u{61c}"),
+            "\\u{200f}a\\u{200e}b\\u{61c}"
+        );
+        // Text already made safe stays as it is.
+        let once = terminal_safe("\u{1b}[2K").into_owned();
+        assert_eq!(terminal_safe(&once), once);
+    }
+
+    #[test]
+    fn printed_diagnostics_carry_no_raw_controls() {
+        let file = Path::new("audits/x\u{1b}]52;c;aGk=\u{7}.yaml");
+        let mut sources = Sources::default();
+        sources.insert(file, "title: \"\u{1b}[2A\u{202e}\"\n".into());
+        let mut diags = Diagnostics::default();
+        diags.push(
+            Diagnostic::error(file, Loc::new(1, 8, 1), "bad \u{1b}[1A").with_hint("\u{9b}31m"),
+        );
+        for out in [render_human(&diags, &sources), render_github(&diags)] {
+            assert!(!out.chars().any(|c| c != '\n' && is_unsafe(c)), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn json_keeps_its_data_and_carries_no_raw_controls() {
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::error(
+            Path::new("a\u{1b}\u{9b}\u{202e}.yaml"),
+            Loc::default(),
+            "x",
+        ));
+        let json = render_json(&diags);
+        assert!(!json.chars().any(|c| c != '\n' && is_unsafe(c)), "{json}");
+        let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(value[0]["file"], "a\u{1b}\u{9b}\u{202e}.yaml");
     }
 
     #[test]

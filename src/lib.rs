@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod build;
 mod charts;
 pub mod cli;
+pub mod commands;
 pub mod decode;
 pub mod diag;
 pub mod diff;

@@ -15,7 +15,6 @@
 //! [`WRITE_TIMEOUT`]; at most [`connection_cap`] connections are served at once, and more
 //! are told 503; running out of descriptors pauses accepting instead of ending it.
 
-use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future as _;
 use std::io;
@@ -37,8 +36,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
 
-use crate::build::Failure;
-use crate::diag;
+use crate::build::{Failure, failure_text};
+use crate::diag::terminal_safe;
 use crate::rebuild::Rebuilder;
 use crate::render::Site;
 
@@ -121,7 +120,7 @@ pub fn serve(root: &Path, options: &Options) -> Result<(), String> {
             None
         }
         Err(Failure::Io(e)) => return Err(format!("cannot read workspace {e}")),
-        Err(other) => Some(failure_text(other)),
+        Err(other) => Some(failure_text(&other)),
     };
     if let Some(p) = &problems {
         eprint!("{p}");
@@ -417,20 +416,6 @@ impl AsyncWrite for Guarded {
     }
 }
 
-fn failure_text(failure: Failure) -> String {
-    match failure {
-        Failure::Io(e) => format!("error: cannot read workspace {e}\n"),
-        Failure::Invalid { diags, sources } => {
-            format!(
-                "{}error: the workspace is invalid ({}); showing the last good site\n",
-                diag::render_human(&diags, &sources),
-                diag::summary(&diags)
-            )
-        }
-        Failure::Render(e) => format!("error: {e}\n"),
-    }
-}
-
 /// Starts watching the workspace; each burst of changes triggers one rebuild.
 fn watch(
     root: &Path,
@@ -586,7 +571,7 @@ fn rebuild(rebuilder: &mut Rebuilder, shared: &Shared) {
             state.problems = None;
         }
         Err(failure) => {
-            let text = failure_text(failure);
+            let text = failure_text(&failure);
             eprint!("{text}");
             state.problems = Some(text);
         }
@@ -806,28 +791,6 @@ fn encode_path(rel: &str) -> String {
     out
 }
 
-/// `s` with control characters (C0, DEL, C1) and bidirectional overrides written as
-/// `\u{..}`, so that text from a request cannot move the cursor, change colours or reorder
-/// what a terminal shows.
-fn terminal_safe(s: &str) -> Cow<'_, str> {
-    fn unsafe_char(c: char) -> bool {
-        c.is_control()
-            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    }
-    if !s.chars().any(unsafe_char) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if unsafe_char(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
 /// `localhost`, a name under `.localhost`, or a loopback address, with or without a port.
 pub fn is_local_host(host: &str) -> bool {
     let name = if let Some(rest) = host.strip_prefix('[') {
@@ -1021,15 +984,6 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn control_characters_and_bidi_overrides_are_escaped_for_the_terminal() {
-        assert!(matches!(terminal_safe("localhost:8000"), Cow::Borrowed(_)));
-        assert_eq!(terminal_safe("a\u{1b}[31mb"), "a\\u{1b}[31mb");
-        assert_eq!(terminal_safe("x\ry\u{7f}\u{9b}"), "x\\u{d}y\\u{7f}\\u{9b}");
-        assert_eq!(terminal_safe("\u{202e}gpj.exe"), "\\u{202e}gpj.exe");
-        assert_eq!(terminal_safe("\u{2066}é\u{2069}"), "\\u{2066}é\\u{2069}");
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The built-in templates and assets, compiled into the binary, and a workspace's
 //! `templates/` overrides, which replace built-ins one file at a time.
 
+mod expand;
+
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -122,24 +125,7 @@ impl Templates {
         {
             return Ok((previous.clone(), warnings));
         }
-        let mut tera = Tera::default();
-        if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        {
-            let name = sources
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .find(|n| e.to_string().contains(n))
-                .unwrap_or("templates");
-            return Err(vec![
-                Diagnostic::error(
-                    &Path::new("templates").join(name),
-                    Loc::default(),
-                    format!("template does not compile: {}", one_line(&e)),
-                )
-                .with_hint("fix the template, or delete it to use the built-in one"),
-            ]);
-        }
+        let tera = compile(&sources).map_err(|e| vec![template_error(&e)])?;
         Ok((
             Arc::new(Templates {
                 tera,
@@ -153,18 +139,25 @@ impl Templates {
 
     /// The built-in templates alone.
     pub fn builtin() -> Templates {
-        let mut tera = Tera::default();
-        tera.add_raw_templates(BUILTIN.iter().copied())
-            .expect("built-in templates compile");
+        let sources: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+            .collect();
         Templates {
-            tera,
+            tera: compile(&sources).expect("built-in templates compile"),
             style: STYLE.to_string(),
             style_value: tera::Value::from(STYLE),
-            sources: BUILTIN
-                .iter()
-                .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
-                .collect(),
+            sources,
         }
+    }
+
+    /// Whether any template is the workspace's own rather than a built-in one. Only these
+    /// can fail on a workspace's data: the built-in ones are tested on every kind of page.
+    pub fn has_overrides(&self) -> bool {
+        self.sources
+            .iter()
+            .zip(BUILTIN)
+            .any(|((_, text), (_, builtin))| text != builtin)
     }
 
     /// Whether `other` was made from the same template sources and stylesheet.
@@ -197,12 +190,135 @@ impl Templates {
         }
         // Pages are written as bytes: rendering into a buffer skips checking the UTF-8 of
         // a string that is only ever written out (Tera writes valid UTF-8).
-        self.tera
-            .render_to(name, &ctx, out)
-            .map_err(|e| RenderError::Template {
-                template: name.to_string(),
-                message: one_line(&e),
-            })
+        self.tera.render_to(name, &ctx, out).map_err(|e| {
+            let (file, loc, message) = locate(&e);
+            RenderError::Template {
+                template: file.unwrap_or_else(|| name.to_string()),
+                message: if loc.line > 0 {
+                    format!("line {}, column {}: {message}", loc.line, loc.column)
+                } else {
+                    message
+                },
+            }
+        })
+    }
+}
+
+/// Parses the templates, with the components of `components.html` written in place of
+/// their calls (see [`expand`]). Should the expanded text not compile where the text as
+/// written does, the text as written is used: expansion only ever makes rendering faster.
+/// The error is the one of the text as written, so its lines are the file's.
+fn compile(sources: &[(String, String)]) -> Result<Tera, tera::Error> {
+    let components = sources
+        .iter()
+        .find(|(name, _)| name == "components.html")
+        .map(|(_, text)| expand::Components::parse(text))
+        .unwrap_or_default();
+    let expanded: Vec<(&str, Cow<str>)> = sources
+        .iter()
+        .map(|(name, text)| (name.as_str(), components.expand(text)))
+        .collect();
+    let mut tera = Tera::default();
+    if tera
+        .add_raw_templates(expanded.iter().map(|(n, t)| (*n, &**t)))
+        .is_ok()
+    {
+        return Ok(tera);
+    }
+    let mut tera = Tera::default();
+    tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))?;
+    Ok(tera)
+}
+
+/// Where a Tera error is: the template file Tera names, the line and column, and the
+/// message without Tera's quoted source (diagnostics quote the file themselves).
+fn locate(e: &tera::Error) -> (Option<String>, Loc, String) {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let line = u32::try_from(span.start_line).unwrap_or(0);
+            let column = u32::try_from(span.start_col.saturating_add(1)).unwrap_or(1);
+            let width = if span.start_line == span.end_line {
+                span.end_col.saturating_sub(span.start_col).max(1)
+            } else {
+                1
+            };
+            let file = Some(report.filename().to_string()).filter(|f| !f.is_empty());
+            let loc = Loc::new(line, column, u32::try_from(width).unwrap_or(1));
+            (file, loc, one_line_text(report.message()))
+        }
+        tera::ErrorKind::Msg(text) if let Some(located) = first_report(text) => located,
+        _ => {
+            // Errors without a report name the template in their text.
+            let message = one_line(e);
+            let file = BUILTIN
+                .iter()
+                .map(|(n, _)| *n)
+                .find(|n| message.contains(n))
+                .map(str::to_string);
+            (file, Loc::default(), message)
+        }
+    }
+}
+
+/// The first of the reports Tera joins into one message (unknown filters, tests,
+/// functions, blocks): `error: <message>` then ` --> <file>:<line>:<column>`.
+fn first_report(text: &str) -> Option<(Option<String>, Loc, String)> {
+    let mut lines = text.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let (file, rest) = lines
+        .next()?
+        .trim_start()
+        .strip_prefix("--> ")?
+        .rsplit_once(':')?;
+    let column: u32 = rest.trim().parse().ok()?;
+    let (file, line) = file.rsplit_once(':')?;
+    let loc = Loc::new(line.parse().ok()?, column, 1);
+    Some((Some(file.to_string()), loc, one_line_text(message)))
+}
+
+const HINT: &str = "fix the template, or delete it to use the built-in one";
+
+/// A template that does not compile, as a diagnostic at its file, line and column.
+fn template_error(e: &tera::Error) -> Diagnostic {
+    let (file, loc, message) = locate(e);
+    Diagnostic::error(
+        &Path::new("templates").join(file.unwrap_or_default()),
+        loc,
+        format!("template does not compile: {message}"),
+    )
+    .with_hint(HINT)
+}
+
+/// A page that failed to render, as a diagnostic at the template file, line and column
+/// Tera gave (see [`Templates::render`]); a page that could not be written, as one on the
+/// output.
+pub fn render_diagnostic(e: &RenderError) -> Diagnostic {
+    match e {
+        RenderError::Template { template, message } => {
+            let (loc, message) = message
+                .strip_prefix("line ")
+                .and_then(|rest| {
+                    let (line, rest) = rest.split_once(", column ")?;
+                    let (column, message) = rest.split_once(": ")?;
+                    Some((
+                        Loc::new(line.parse().ok()?, column.parse().ok()?, 1),
+                        message,
+                    ))
+                })
+                .unwrap_or((Loc::default(), message.as_str()));
+            Diagnostic::error(
+                &Path::new("templates").join(template),
+                loc,
+                format!("template fails to render: {message}"),
+            )
+            .with_hint(HINT)
+        }
+        RenderError::Write(e) => Diagnostic::error(
+            Path::new(""),
+            Loc::default(),
+            format!("cannot write the site: {e}"),
+        ),
     }
 }
 
@@ -214,16 +330,37 @@ fn one_line(e: &dyn std::error::Error) -> String {
         parts.push(s.to_string());
         source = s.source();
     }
-    parts
-        .join(": ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    one_line_text(&parts.join(": "))
+}
+
+fn one_line_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rendering is as fast as hand-written markup only while every call is expanded.
+    #[test]
+    fn every_component_call_of_the_builtin_pages_is_expanded() {
+        let components = expand::Components::parse(BUILTIN[0].1);
+        for (name, text) in &BUILTIN[1..] {
+            let expanded = components.expand(text);
+            assert!(
+                !expanded.contains("{{ <"),
+                "{name}: a call is left to Tera: {expanded}"
+            );
+        }
+        let tera = compile(
+            &BUILTIN
+                .iter()
+                .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+                .collect::<Vec<_>>(),
+        );
+        assert!(tera.is_ok());
+        assert!(!Templates::builtin().has_overrides());
+    }
 
     #[test]
     fn templates_are_parsed_again_only_when_their_files_change() {

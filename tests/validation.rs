@@ -1119,7 +1119,8 @@ error: check failed: 1 error
 #[test]
 fn github_output() {
     let fixture = Fixture::new("invalid/unknown-item");
-    let out = check(&fixture.path(), &["--format", "github"]);
+    // Files are named from the current folder, here the workspace.
+    let out = auditbook(["check", ".", "--format", "github"], Some(&fixture.path()));
     assert_eq!(
         out.stdout,
         "::error file=audits/2026-q3/eu.yaml,line=6,col=3,title=auditbook::unknown item 'asses-quality'%0Ahint: did you mean 'assess-quality'?\n"
