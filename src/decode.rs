@@ -255,7 +255,18 @@ pub fn id_hint(s: &str) -> String {
     }
 }
 
+/// Why ids and file names such as `con` or `lpt1` are refused.
+pub const DEVICE_NAME_HINT: &str = "ids become file and folder names, and Windows cannot have one named con, prn, aux, nul, com1 to com9 or lpt1 to lpt9: choose another";
+
 pub fn check_id(ctx: &mut Ctx, loc: Loc, id: &str, what: &str) -> bool {
+    if is_id(id) && crate::workspace::is_device_name(id) {
+        ctx.error_hint(
+            loc,
+            format!("invalid {what} '{id}': a reserved device name on Windows"),
+            DEVICE_NAME_HINT,
+        );
+        return false;
+    }
     if is_id(id) {
         return true;
     }
@@ -274,11 +285,13 @@ pub fn string(ctx: &mut Ctx, node: &Node, field: &str) -> Option<String> {
     }
 }
 
-/// An id-valued field (numbers such as `2026` are accepted as text).
+/// An id-valued field. A number such as `2026` is taken as the text it is written as, so
+/// `0x10`, `+1` or `1_000` are that text (and `+1`, `1_000` invalid ids), never `16`, `1` or
+/// `1000`.
 pub fn id(ctx: &mut Ctx, node: &Node, field: &str, what: &str) -> Option<String> {
     let s = match &node.kind {
         Kind::Str(s) => s.clone(),
-        Kind::Int(i) => i.to_string(),
+        Kind::Int(_) => node.scalar_text().unwrap_or_default(),
         _ => {
             ctx.wrong_type(node, field, "an id");
             return None;
@@ -343,7 +356,7 @@ pub fn weight(ctx: &mut Ctx, node: &Node) -> Option<f64> {
     if w < 0.0 {
         ctx.error_hint(
             node.loc,
-            format!("negative weight {w}"),
+            format!("negative weight {}", crate::yaml::format_number(w)),
             "weights are 0 or more; 0 shows an item without scoring it",
         );
         return None;
@@ -452,7 +465,14 @@ pub fn list<'n>(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<&'n [Node]
 
 pub fn language(ctx: &mut Ctx, node: &Node, field: &str) -> Option<String> {
     let s = string(ctx, node, field)?;
-    if is_language_tag(&s) {
+    if is_language_tag(&s) && crate::workspace::is_device_name(&s) {
+        ctx.error_hint(
+            node.loc,
+            format!("invalid language tag '{s}': a reserved device name on Windows"),
+            "each language's pages are in a folder named after it, and Windows cannot have one named con, prn, aux or nul",
+        );
+        None
+    } else if is_language_tag(&s) {
         Some(s)
     } else {
         ctx.error_hint(

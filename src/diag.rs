@@ -182,7 +182,19 @@ pub fn render_human(diags: &Diagnostics, sources: &Sources) -> String {
     // each of them.
     let mut lines: HashMap<&Path, Vec<&str>> = HashMap::new();
     let mut quoted: HashMap<(&Path, u32), Vec<char>> = HashMap::new();
-    for d in diags.iter() {
+    for shown in per_file_capped(diags) {
+        let d = match shown {
+            Shown::One(d) => d,
+            Shown::More(file, more) => {
+                let _ = writeln!(
+                    out,
+                    "note: {more} more {} in {} not shown (the first {MAX_PER_FILE} are; `check --format json` lists all)\n",
+                    if more == 1 { "problem" } else { "problems" },
+                    display_path(file)
+                );
+                continue;
+            }
+        };
         let line_chars = match d.loc.line.checked_sub(1) {
             Some(i) => {
                 let text = lines
@@ -205,6 +217,36 @@ pub fn render_human(diags: &Diagnostics, sources: &Sources) -> String {
         };
         render_at(&mut out, d, line_chars);
         out.push('\n');
+    }
+    out
+}
+
+/// Most diagnostics printed for one file in the human and GitHub formats: a file with
+/// thousands of problems has one cause or a few, and ten thousand lines on a terminal or
+/// as CI annotations help nobody. The JSON format, read by programs, lists them all.
+pub const MAX_PER_FILE: usize = 50;
+
+/// What the capped formats print: a diagnostic, or how many more of one file are not shown.
+enum Shown<'a> {
+    One(&'a Diagnostic),
+    More(&'a Path, usize),
+}
+
+/// The diagnostics in order, at most [`MAX_PER_FILE`] of each file, each file's last shown
+/// followed by the count of those left out. (Diagnostics are sorted by file, so a file's
+/// are together.)
+fn per_file_capped(diags: &Diagnostics) -> Vec<Shown<'_>> {
+    let mut out = Vec::new();
+    let list = &diags.list;
+    let mut i = 0;
+    while i < list.len() {
+        let file = &list[i].file;
+        let run = list[i..].iter().take_while(|d| d.file == *file).count();
+        out.extend(list[i..i + run.min(MAX_PER_FILE)].iter().map(Shown::One));
+        if run > MAX_PER_FILE {
+            out.push(Shown::More(file, run - MAX_PER_FILE));
+        }
+        i += run;
     }
     out
 }
@@ -339,7 +381,22 @@ pub fn render_github(diags: &Diagnostics) -> String {
 /// GitHub resolves annotations (the repository root).
 pub fn render_github_at(diags: &Diagnostics, base: &Path) -> String {
     let mut out = String::new();
-    for d in diags.iter() {
+    for shown in per_file_capped(diags) {
+        let d = match shown {
+            Shown::One(d) => d,
+            Shown::More(file, more) => {
+                let _ = writeln!(
+                    out,
+                    "::notice file={},line=1,col=1,title=auditbook::{}",
+                    escape_property(&display_path(file)),
+                    escape_data(&format!(
+                        "{more} more {} in this file not shown (the first {MAX_PER_FILE} are; `check --format json` lists all)",
+                        if more == 1 { "problem" } else { "problems" }
+                    ))
+                );
+                continue;
+            }
+        };
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -25,6 +25,7 @@ pub mod score;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod sources;
 pub mod suggest;
 pub mod templates;
 pub mod text;

@@ -146,6 +146,13 @@ pub struct Breakdown {
     pub entries: Vec<(String, Measure)>,
 }
 
+/// The longest duration a value may be, as written and in seconds: longer ones are
+/// mistakes, and far longer ones would lose their precision, or overflow, on the way to
+/// a page.
+pub const MAX_DURATION: &str = "36500d";
+pub const MAX_DURATION_YEARS: u32 = 100;
+pub const MAX_DURATION_SECONDS: f64 = 36_500.0 * 86_400.0;
+
 /// Parses a duration: `90s`, `45m`, `2h 30m`, `1d 4h`, `1.5h`, or ISO 8601 `PT2H30M`, `P1DT2H`.
 /// Returns seconds. A day is 24 hours.
 pub fn parse_duration(s: &str) -> Option<f64> {
@@ -258,7 +265,11 @@ pub fn read_level(ctx: &mut Ctx, node: &Node, field: &str, id: &str, unit: Unit)
     let hint = match unit {
         Unit::Duration => "durations are 0 or more".to_string(),
         Unit::Count => "counts are 0 or more".to_string(),
-        _ => format!("'{id}' runs from {lo} to {hi}"),
+        _ => format!(
+            "'{id}' runs from {} to {}",
+            format_number(lo),
+            format_number(hi)
+        ),
     };
     ctx.error_hint(
         node.loc,
@@ -286,6 +297,16 @@ fn read_duration(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
     match &node.kind {
         Kind::Str(s) => {
             let d = parse_duration(s);
+            if let Some(seconds) = d
+                && seconds > MAX_DURATION_SECONDS
+            {
+                ctx.error_hint(
+                    node.loc,
+                    format!("duration '{s}' for '{field}' is out of range"),
+                    format!("the longest duration is {MAX_DURATION} ({MAX_DURATION_YEARS} years)"),
+                );
+                return None;
+            }
             if d.is_none() {
                 let hint = spelt_out_duration(s).unwrap_or_else(|| DURATION_HINT.to_string());
                 ctx.error_hint(
@@ -378,7 +399,11 @@ pub fn read_measure(ctx: &mut Ctx, node: &Node, metric: &MetricDef) -> Option<Me
                         "{} is outside the range of '{field}'",
                         node.scalar_text().unwrap_or_default()
                     ),
-                    format!("'{field}' runs from {lo} to {hi}"),
+                    format!(
+                        "'{field}' runs from {} to {}",
+                        format_number(lo),
+                        format_number(hi)
+                    ),
                 );
                 return None;
             }
@@ -443,7 +468,11 @@ fn read_ratio(ctx: &mut Ctx, node: &Node, metric: &MetricDef) -> Option<Measure>
     if good > total {
         ctx.error_hint(
             value_loc("good"),
-            format!("ratio with good {good} greater than total {total}"),
+            format!(
+                "ratio with good {} greater than total {}",
+                format_number(good),
+                format_number(total)
+            ),
             "'good' counts the cases of 'total' that went well, so it cannot exceed it",
         );
         return None;
@@ -526,6 +555,15 @@ fn read_histogram(
             _ => None,
         };
         match key {
+            // `1:` and `+1:` (or `0x1:`) are different keys as written, one answer as numbers.
+            Some(key) if out.iter().any(|(k, _)| *k == key) => {
+                ctx.error_hint(
+                    k.loc,
+                    format!("answer {key} of '{form}' is given twice"),
+                    "give each answer's count once",
+                );
+                ok = false;
+            }
             Some(key) if range.contains(&key) => match decode::count(ctx, v, form) {
                 Some(n) => out.push((key, n)),
                 None => ok = false,

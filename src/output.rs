@@ -18,7 +18,7 @@ const MARKER_TEXT: &str =
 
 /// Folders of the workspace that hold its inputs (and its history, where it is a git
 /// repository): a site is never written into them.
-const INPUT_DIRS: &[&str] = &[
+pub(crate) const INPUT_DIRS: &[&str] = &[
     "checklists",
     "audits",
     "metrics",
@@ -104,6 +104,14 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
         if !target.is_dir() {
             return Err(refuse("it is a file, not a folder", pick));
         }
+        // The site is swapped in by renaming folders, which a mount point refuses (EBUSY,
+        // or EXDEV for the staging folder beside it): refused here, before any rendering.
+        if is_mount_point(&target) {
+            return Err(refuse(
+                "it is a mount point, and a build replaces its output folder as a whole",
+                "build into a folder inside it instead, such as <mount point>/site",
+            ));
+        }
         let mut entries = fs::read_dir(&target).map_err(io_err(&target))?;
         let empty = entries.next().is_none();
         if !empty && !target.join(MARKER).is_file() {
@@ -114,6 +122,62 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
         }
     }
     Ok(target)
+}
+
+/// Whether the folder `path` (absolute, links resolved) is a mount point: on another
+/// device than its parent, the root, or listed as a mount point by Linux (which also
+/// finds bind mounts of the same device).
+fn is_mount_point(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let Some(parent) = path.parent() else {
+            return true;
+        };
+        if let (Ok(here), Ok(up)) = (fs::metadata(path), fs::metadata(parent))
+            && (here.dev() != up.dev() || here.ino() == up.ino())
+        {
+            return true;
+        }
+    }
+    listed_as_mount_point(path)
+}
+
+/// Whether `/proc/self/mountinfo` names `path` as a mount point (false where there is none).
+fn listed_as_mount_point(path: &Path) -> bool {
+    let Ok(info) = fs::read_to_string("/proc/self/mountinfo") else {
+        return false;
+    };
+    let Some(want) = path.to_str() else {
+        return false;
+    };
+    info.lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .any(|m| unescape_mount_path(m) == want)
+}
+
+/// A mount point as mountinfo writes it: space, tab, newline and backslash as `\ooo`.
+fn unescape_mount_path(m: &str) -> String {
+    let mut out = String::with_capacity(m.len());
+    let mut rest = m;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let code = rest
+            .get(i + 1..i + 4)
+            .and_then(|o| u8::from_str_radix(o, 8).ok());
+        match code {
+            Some(c) => {
+                out.push(char::from(c));
+                rest = &rest[i + 4..];
+            }
+            None => {
+                out.push('\\');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// How long a build waits for another one writing the same output folder.
@@ -636,6 +700,18 @@ mod tests {
             let page = out.join(format!("d{}/e{}/p{i}.html", i % 7, i % 3));
             assert_eq!(fs::read_to_string(page).expect("written"), i.to_string());
         }
+    }
+
+    #[test]
+    fn mount_points_are_found() {
+        assert!(is_mount_point(Path::new("/")));
+        #[cfg(target_os = "linux")]
+        assert!(is_mount_point(Path::new("/proc")));
+        let tmp = tempfile::tempdir().expect("tmp");
+        let plain = tmp.path().canonicalize().expect("real").join("plain");
+        fs::create_dir(&plain).expect("mkdir");
+        assert!(!is_mount_point(&plain));
+        assert_eq!(unescape_mount_path("/a\\040b\\134c"), "/a b\\c");
     }
 
     #[test]

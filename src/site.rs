@@ -139,4 +139,21 @@ pub mod paths {
     pub fn checklist_version(id: &str, v: u32) -> String {
         format!("checklists/{id}/v{v}/index.html")
     }
+
+    // Data files and badges, relative to the root of the output folder: written once.
+
+    pub fn round_csv(r: &str) -> String {
+        format!("data/rounds/{r}.csv")
+    }
+    pub fn audit_csv(r: &str, a: &str) -> String {
+        format!("data/rounds/{r}/{a}.csv")
+    }
+    /// The badge of a series: `badges/<checklist>/<subject>.svg`, and `badges/<checklist>.svg`
+    /// for the organisation's series, so no subject id can take its place.
+    pub fn badge(checklist: &str, subject: Option<&str>) -> String {
+        match subject {
+            Some(s) => format!("badges/{checklist}/{s}.svg"),
+            None => format!("badges/{checklist}.svg"),
+        }
+    }
 }

@@ -65,15 +65,100 @@ impl Text {
     }
 }
 
-/// Whether `tag` looks like a BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`, `sr-Latn-RS`).
+/// Whether `tag` is a well-formed BCP 47 language tag as the format accepts it (`en`,
+/// `pt-BR`, `zh-Hant`, `sr-Latn-RS`, `de-CH-1996`, `en-x-legal`): see [`canonical_language_tag`].
 pub fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let Some(primary) = parts.next() else {
-        return false;
-    };
-    (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    canonical_language_tag(tag).is_some()
+}
+
+/// The canonical case of a well-formed BCP 47 tag (RFC 5646 §2.1.1: language and
+/// extensions lowercase, script in title case, region uppercase), by which two tags are
+/// the same language whatever their case: `pt-br` and `pt-BR` are one. `None` for a tag
+/// that is not well formed. The primary language must be written in lowercase (2 or 3
+/// letters), as every tag of the format is; the later subtags may be in any case.
+pub fn canonical_language_tag(tag: &str) -> Option<String> {
+    let mut parts = tag.split('-').peekable();
+    let primary = parts.next()?;
+    if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let alpha = |p: &str| p.bytes().all(|b| b.is_ascii_alphabetic());
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    let alnum = |p: &str| p.bytes().all(|b| b.is_ascii_alphanumeric());
+    let mut out = vec![primary.to_string()];
+    // Up to three extended language subtags (`zh-yue`).
+    let mut extlangs = 0;
+    while let Some(p) = parts.peek() {
+        if extlangs < 3 && p.len() == 3 && alpha(p) {
+            out.push(p.to_ascii_lowercase());
+            parts.next();
+            extlangs += 1;
+        } else {
+            break;
+        }
+    }
+    if let Some(p) = parts.peek()
+        && p.len() == 4
+        && alpha(p)
+    {
+        let mut script = p.to_ascii_lowercase();
+        script[..1].make_ascii_uppercase();
+        out.push(script);
+        parts.next();
+    }
+    if let Some(p) = parts.peek()
+        && ((p.len() == 2 && alpha(p)) || (p.len() == 3 && digits(p)))
+    {
+        out.push(p.to_ascii_uppercase());
+        parts.next();
+    }
+    let mut variants: Vec<String> = Vec::new();
+    while let Some(p) = parts.peek() {
+        let variant = (5..=8).contains(&p.len()) && alnum(p)
+            || p.len() == 4 && p.as_bytes()[0].is_ascii_digit() && alnum(p);
+        if !variant {
+            break;
+        }
+        let v = p.to_ascii_lowercase();
+        if variants.contains(&v) {
+            return None;
+        }
+        variants.push(v.clone());
+        out.push(v);
+        parts.next();
+    }
+    // Extensions (`-u-ca-buddhist`), then private use (`-x-…`): a singleton and at least
+    // one subtag of 2 to 8 characters (1 to 8 after `x`); each singleton once.
+    let mut singletons: Vec<String> = Vec::new();
+    while let Some(singleton) = parts.next() {
+        if singleton.len() != 1 || !alnum(singleton) {
+            return None;
+        }
+        let singleton = singleton.to_ascii_lowercase();
+        let private = singleton == "x";
+        if singletons.contains(&singleton) {
+            return None;
+        }
+        singletons.push(singleton.clone());
+        out.push(singleton);
+        let min = if private { 1 } else { 2 };
+        let mut any = false;
+        while let Some(p) = parts.peek() {
+            if !private && p.len() == 1 {
+                break;
+            }
+            if !(min..=8).contains(&p.len()) || !alnum(p) {
+                return None;
+            }
+            out.push(p.to_ascii_lowercase());
+            parts.next();
+            any = true;
+        }
+        if !any {
+            return None;
+        }
+    }
+    Some(out.join("-"))
 }
 
 /// Whether a language is written right to left.
@@ -199,6 +284,49 @@ mod tests {
         for bad in ["", "EN", "english", "en_US", "e", "en-"] {
             assert!(!is_language_tag(bad), "{bad}");
         }
+        // Subtags out of order, a lone singleton, a repeated variant: not BCP 47.
+        for bad in [
+            "en-a",
+            "en-x",
+            "en-US-Latn",
+            "de-1996-1996",
+            "en-abcdefghi",
+            "en-u-a",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+        for ok in [
+            "de-CH-1996",
+            "en-x-legal",
+            "zh-yue-HK",
+            "es-419",
+            "en-u-ca-buddhist",
+        ] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        assert_eq!(canonical_language_tag("pt-br").as_deref(), Some("pt-BR"));
+        // The names the site writes at its top level, beside the languages' folders, can
+        // never be language tags.
+        for name in [
+            "assets",
+            "data",
+            "rounds",
+            "checklists",
+            "metrics",
+            "search",
+            "index.html",
+            "versions.json",
+        ] {
+            assert!(!is_language_tag(name), "{name}");
+        }
+        assert_eq!(
+            canonical_language_tag("sr-latn-rs").as_deref(),
+            Some("sr-Latn-RS")
+        );
+        assert_eq!(
+            canonical_language_tag("zh-HANT").as_deref(),
+            Some("zh-Hant")
+        );
         assert!(is_rtl("ar") && is_rtl("he-IL") && !is_rtl("en"));
     }
 }

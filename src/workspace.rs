@@ -1,6 +1,7 @@
 //! Finding and reading the files of a workspace: sorted walks, size limits, and the checks
 //! every file gets before it is parsed (empty, binary, not UTF-8).
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -138,6 +139,9 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
         _ => return Vec::new(),
     }
     let mut out = Vec::new();
+    // The first name of each folder's entries, by its lowercase form: names that differ
+    // only in case are one file on Windows and macOS.
+    let mut by_case: HashMap<(PathBuf, String), String> = HashMap::new();
     let walker = WalkDir::new(&base)
         .follow_links(false)
         .sort_by_file_name()
@@ -165,24 +169,61 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
         };
         let name = entry.file_name().to_string_lossy();
         let ft = entry.file_type();
+        let ext = Path::new(&*name).extension().and_then(|e| e.to_str());
+        let is_yaml = ext == Some("yaml");
+        if (ft.is_dir() || is_yaml) && entry.depth() > 0 {
+            let parent = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+            let key = (parent, name.to_lowercase());
+            match by_case.get(&key) {
+                Some(first) if *first != name => {
+                    diags.push(
+                        Diagnostic::error(
+                            rel,
+                            Loc::default(),
+                            format!("'{name}' and '{first}' differ only in case"),
+                        )
+                        .with_hint("on Windows and macOS they are one file, so a checkout keeps only one: rename one of them"),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    by_case.insert(key, name.to_string());
+                }
+            }
+        }
         if ft.is_dir() {
             continue;
         }
-        let ext = Path::new(&*name).extension().and_then(|e| e.to_str());
         match ext {
-            Some("yaml") => {}
-            Some("yml") => {
+            _ if is_yaml => {}
+            Some(e) if e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml") => {
                 diags.push(
                     Diagnostic::warning(
                         rel,
                         Loc::default(),
-                        "file ignored: auditbook reads only .yaml files",
+                        "file ignored: auditbook reads only files ending in .yaml",
                     )
-                    .with_hint("rename it to .yaml"),
+                    .with_hint("rename it to end in .yaml, in lowercase"),
                 );
                 continue;
             }
             _ => continue,
+        }
+        if let Some(device) = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .find(|c| is_device_name(c))
+        {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    Loc::default(),
+                    format!("'{device}' is a reserved device name on Windows"),
+                )
+                .with_hint("Windows cannot have a file or folder named con, prn, aux, nul, com1 to com9 or lpt1 to lpt9, with any extension: rename it"),
+            );
+            continue;
         }
         if ft.is_symlink() {
             diags.push(not_a_file(rel, Kind::Link));
@@ -215,6 +256,20 @@ fn walk(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
         out.push(rel.to_path_buf());
     }
     out
+}
+
+/// Whether `name` (a file or folder name, or an id that becomes one) cannot exist on
+/// Windows: the device names `con`, `prn`, `aux`, `nul`, `com1`…`com9` and `lpt1`…`lpt9`,
+/// in any case, alone or before an extension (`nul.yaml`, `aux.tar.gz`). A workspace is
+/// checked out on Windows and macOS too, where such a file cannot be written.
+pub fn is_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let lower = stem.to_ascii_lowercase();
+    match lower.as_bytes() {
+        b"con" | b"prn" | b"aux" | b"nul" => true,
+        [b'c', b'o', b'm', d] | [b'l', b'p', b't', d] => (b'1'..=b'9').contains(d),
+        _ => false,
+    }
 }
 
 /// What a path is, without following a symbolic link.
@@ -328,6 +383,12 @@ pub fn read_text(
             Some("write the file's fields, or delete the file"),
         ));
     }
+    if looks_like_utf16(&bytes) {
+        return Err(fail(
+            "file is UTF-16; convert it to UTF-8".into(),
+            Some("auditbook reads UTF-8 text: convert it, e.g. with `iconv -f UTF-16 -t UTF-8`"),
+        ));
+    }
     if body.contains(&0) {
         return Err(fail(
             "binary file, not YAML text".into(),
@@ -350,9 +411,71 @@ pub fn read_text(
     }
 }
 
+/// Whether `bytes` are text in UTF-16: a UTF-16 byte-order mark, or (without one) the
+/// pattern of mostly-ASCII text in UTF-16, a NUL beside every other character.
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return true;
+    }
+    let pairs: Vec<&[u8]> = bytes.chunks_exact(2).take(256).collect();
+    if pairs.len() < 2 {
+        return false;
+    }
+    let share = |nul_at: usize| {
+        let hits = pairs
+            .iter()
+            .filter(|p| p[nul_at] == 0 && p[1 - nul_at] != 0)
+            .count();
+        hits * 4 >= pairs.len() * 3
+    };
+    share(0) || share(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn device_names_of_windows() {
+        for name in [
+            "con",
+            "PRN",
+            "aux.yaml",
+            "nul.tar.gz",
+            "com1",
+            "LPT9.yaml",
+            "con ",
+        ] {
+            assert!(is_device_name(name), "{name}");
+        }
+        for name in [
+            "cons",
+            "com0",
+            "com10",
+            "lpt",
+            "console.yaml",
+            "a-con",
+            "eu.yaml",
+        ] {
+            assert!(!is_device_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn utf16_is_recognised() {
+        let utf16le: Vec<u8> = "title: Audits\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let utf16be: Vec<u8> = "title: Audits\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert!(looks_like_utf16(&utf16le) && looks_like_utf16(&utf16be));
+        assert!(looks_like_utf16(b"\xFF\xFEt\x00"));
+        assert!(!looks_like_utf16(b"title: Audits\n"));
+        assert!(!looks_like_utf16(b"taken: \x00\x01\x02\xff\xfe"));
+    }
 
     #[test]
     #[cfg(unix)]

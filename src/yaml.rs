@@ -18,6 +18,10 @@ use crate::source::Loc;
 pub struct Node {
     pub kind: Kind,
     pub loc: Loc,
+    /// The scalar as written, for a number whose written form is not the one it prints as
+    /// (`0x10`, `0o17`, `+1`, `-0`, `1_000`, `2.50`): where a field wants text (an id, a
+    /// string), the value is what the author wrote, never the converted number.
+    pub source: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +72,9 @@ impl Node {
 
     /// The scalar as text, for values that may be written either way (`3` or `"3"`).
     pub fn scalar_text(&self) -> Option<String> {
+        if let Some(source) = &self.source {
+            return Some(source.to_string());
+        }
         match &self.kind {
             Kind::Str(s) => Some(s.clone()),
             Kind::Int(i) => Some(i.to_string()),
@@ -165,6 +172,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 /// which gives the same tree and words every error and limit.
 pub fn parse_document(text: &str) -> Result<Document, SyntaxError> {
     if let Some(mut root) = fast::parse(text) {
+        keep_number_sources(&mut root, text);
         let mut problems = Vec::new();
         remove_duplicate_keys(&mut root, &mut problems);
         return Ok(Document { root, problems });
@@ -184,6 +192,7 @@ pub fn parse_document_slow(text: &str) -> Result<Document, SyntaxError> {
     match result {
         Ok(root) => {
             let mut root = from_spanned(root);
+            keep_number_sources(&mut root, text);
             let mut problems = Vec::new();
             remove_duplicate_keys(&mut root, &mut problems);
             Ok(Document { root, problems })
@@ -343,6 +352,79 @@ fn tidy_message(message: &str) -> String {
     message.trim().to_string()
 }
 
+/// Records the written text of every number whose written form differs from the one it
+/// prints as (see [`Node::source`]). Numbers are rare in workspaces, so this costs little;
+/// each line holding one is indexed once, so a file of one long line of numbers stays
+/// linear.
+fn keep_number_sources(root: &mut Node, text: &str) {
+    let mut lines = Lines::new(text);
+    let mut stack: Vec<&mut Node> = vec![root];
+    while let Some(node) = stack.pop() {
+        let canonical = match &mut node.kind {
+            Kind::Int(i) => i.to_string(),
+            Kind::Float(f) => format_number(*f),
+            Kind::Seq(items) => {
+                stack.extend(items.iter_mut());
+                continue;
+            }
+            Kind::Map(entries) => {
+                for (k, v) in entries.iter_mut() {
+                    stack.push(k);
+                    stack.push(v);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if let Some(written) = lines.written_at(node.loc).filter(|w| *w != canonical) {
+            node.source = Some(written.into());
+        }
+    }
+}
+
+/// Finds the text at a location (a 1-based line, a 1-based column in characters, a width
+/// in bytes), indexing each line it is asked about once.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Option<Vec<usize>>,
+    /// By line number: `None` for an ASCII line, else the byte offset of each character.
+    chars: HashMap<u32, Option<Vec<usize>>>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text,
+            starts: None,
+            chars: HashMap::new(),
+        }
+    }
+
+    fn written_at(&mut self, loc: Loc) -> Option<&'t str> {
+        let text = self.text;
+        let starts = self.starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let index = (loc.line as usize).checked_sub(1)?;
+        let start = *starts.get(index)?;
+        let end = starts.get(index + 1).copied().unwrap_or(text.len());
+        let line = text.get(start..end)?;
+        let column = (loc.column as usize).checked_sub(1)?;
+        let offsets = self.chars.entry(loc.line).or_insert_with(|| {
+            (!line.is_ascii()).then(|| line.char_indices().map(|(i, _)| i).collect())
+        });
+        let offset = match offsets {
+            None => column,
+            Some(offsets) => *offsets.get(column)?,
+        };
+        let from = start + offset;
+        let written = text.get(from..from.checked_add(loc.width as usize)?)?;
+        Some(written.trim_end())
+    }
+}
+
 /// Reports every repeated key of every mapping and keeps only its first entry, so the
 /// checks that follow see each field once.
 fn remove_duplicate_keys(node: &mut Node, problems: &mut Vec<SyntaxError>) {
@@ -452,6 +534,7 @@ mod fast {
                     Node {
                         kind,
                         loc: loc(&span),
+                        source: None,
                     }
                 }
                 Event::SequenceStart(_, anchor, ref tag)
@@ -471,6 +554,7 @@ mod fast {
                     Frame::Seq(loc, items) => Node {
                         kind: Kind::Seq(items),
                         loc,
+                        source: None,
                     },
                     Frame::Map(..) => return None,
                 },
@@ -478,6 +562,7 @@ mod fast {
                     Frame::Map(loc, entries, None) => Node {
                         kind: Kind::Map(entries),
                         loc,
+                        source: None,
                     },
                     _ => return None,
                 },
@@ -591,6 +676,7 @@ fn from_spanned(s: Spanned<Kind>) -> Node {
     Node {
         kind: s.value,
         loc: Loc::new(loc.line() as u32, loc.column() as u32, width),
+        source: None,
     }
 }
 
@@ -766,6 +852,33 @@ mod tests {
         // A tab in a block scalar is text, not the cause of a later error.
         let text = "a: |\n  \tcode\nb: 1\nc: [1\n";
         assert_ne!(parse(text).unwrap_err().loc.line, 2);
+    }
+
+    /// A number keeps the text it was written as, on both paths, where that differs from
+    /// how it prints: an id `0x10` is `0x10`, not `16`.
+    #[test]
+    fn numbers_keep_their_written_text() {
+        let text = "a: 0x10\nb: 0o17\nc: 0b11\nd: +1\ne: -0\nf: 1_000\ng: 16\nh: 2.50\n\"\u{e9}\": [x, 0x1f]\n";
+        let doc = parse_document(text).unwrap();
+        let map = doc.root.as_map().unwrap();
+        let written: Vec<String> = map[..8]
+            .iter()
+            .map(|(_, v)| v.scalar_text().unwrap())
+            .collect();
+        assert_eq!(
+            written,
+            ["0x10", "0o17", "0b11", "+1", "-0", "1_000", "16", "2.50"]
+        );
+        assert_eq!(map[0].1.kind, Kind::Int(16));
+        assert_eq!(map[6].1.source, None);
+        let Kind::Seq(items) = &map[8].1.kind else {
+            panic!("a list")
+        };
+        assert_eq!(items[1].scalar_text().as_deref(), Some("0x1f"));
+        for fast in ["a: -0\n", "a: 2.50\n"] {
+            assert!(takes_fast_path(fast), "{fast:?}");
+            assert_eq!(parse_document(fast), parse_document_slow(fast), "{fast:?}");
+        }
     }
 
     #[test]

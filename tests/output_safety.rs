@@ -375,3 +375,126 @@ fn output_setting_that_reaches_the_workspace_is_refused() {
         );
     }
 }
+
+// ----- output folders outside the workspace ----------------------------------------------------
+
+/// `output:` is part of the workspace, which may come from anyone: it names a folder inside
+/// the workspace or is an error of `check`, at its line, and `build` writes nothing.
+#[test]
+fn output_setting_outside_the_workspace_is_an_error_at_its_line() {
+    use std::os::unix::fs::symlink;
+    let tmp = small();
+    let ws = tmp.path().join("ws");
+    let elsewhere = tmp.path().join("elsewhere");
+    symlink(&elsewhere, ws.join("link-out")).expect("a link");
+    std::fs::create_dir(ws.join("real")).expect("mkdir");
+    symlink(tmp.path(), ws.join("real/up")).expect("a link");
+    let absolute = elsewhere.join("site");
+    let cases = [
+        (
+            absolute.to_str().expect("UTF-8"),
+            "is an absolute path, outside the workspace",
+        ),
+        ("../elsewhere", "is outside the workspace"),
+        ("public/../../elsewhere", "is outside the workspace"),
+        (
+            "link-out/site",
+            "leads outside the workspace through a symbolic link",
+        ),
+        (
+            "link-out",
+            "leads outside the workspace through a symbolic link",
+        ),
+        (
+            "real/up/elsewhere",
+            "leads outside the workspace through a symbolic link",
+        ),
+        ("real/up/ws", "leads back to the workspace itself"),
+    ];
+    for (output, problem) in cases {
+        std::fs::write(
+            ws.join("auditbook.yaml"),
+            format!("title: T\noutput: {output:?}\n"),
+        )
+        .expect("write auditbook.yaml");
+        let before = snapshot(tmp.path());
+        let o = auditbook([OsStr::new("check"), ws.as_os_str()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "output: {output}: {err}");
+        assert!(
+            err.contains(&format!(
+                "error: output folder '{output}' {problem}\n --> auditbook.yaml:2:9"
+            )),
+            "output: {output}: {err}"
+        );
+        let o = auditbook([OsStr::new("build"), ws.as_os_str()]);
+        assert_eq!(o.status.code(), Some(1), "output: {output}");
+        assert!(!elsewhere.exists(), "output: {output}: wrote outside");
+        assert_eq!(
+            snapshot(tmp.path()),
+            before,
+            "output: {output}: files changed"
+        );
+    }
+    // A folder inside, even through a link that stays inside, is fine.
+    symlink(ws.join("real"), ws.join("link-in")).expect("a link");
+    for (output, lands) in [
+        ("public/site", "public/site"),
+        ("link-in/site", "real/site"),
+        ("./out/../site", "site"),
+    ] {
+        std::fs::write(
+            ws.join("auditbook.yaml"),
+            format!("title: T\noutput: {output:?}\n"),
+        )
+        .expect("write auditbook.yaml");
+        let o = auditbook([OsStr::new("build"), ws.as_os_str()]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "output: {output}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(ws.join(lands).join("index.html").is_file(), "{output}");
+    }
+}
+
+/// A mount point cannot be renamed away, so building into one used to fail with EBUSY
+/// after rendering the whole site; it is refused first. Runs where an unprivileged mount
+/// namespace is allowed (`unshare -rm`), where the mount disappears with the process.
+#[test]
+fn a_mount_point_as_output_is_refused_before_rendering() {
+    let tmp = small();
+    let ws = tmp.path().join("ws");
+    let out = tmp.path().join("mnt");
+    std::fs::create_dir(&out).expect("mkdir");
+    let probe = Command::new("unshare")
+        .args(["-rm", "true"])
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no mount namespaces here (unshare -rm)");
+        return;
+    }
+    let o = Command::new("unshare")
+        .args([
+            "-rm",
+            "sh",
+            "-c",
+            r#"mount -t tmpfs none "$2" && exec "$1" build "$3" --out "$2""#,
+            "sh",
+        ])
+        .arg(env!("CARGO_BIN_EXE_auditbook"))
+        .arg(&out)
+        .arg(&ws)
+        .output()
+        .expect("run unshare");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("it is a mount point, and a build replaces its output folder as a whole"),
+        "{err}"
+    );
+    assert!(!err.contains("EBUSY") && !err.contains("busy"), "{err}");
+    assert!(debris(tmp.path()).is_empty(), "{:?}", debris(tmp.path()));
+}

@@ -1680,8 +1680,367 @@ fn interface_language_without_strings() {
             "auditbook.yaml",
             2,
             17,
-            "interface strings for 'ar' fall back to English: 146 of 146 untranslated",
+            "interface strings for 'ar' fall back to English: 148 of 148 untranslated",
             "auditbook has built-in interface strings for en, hr, hu, sl, et, ru, de, fr, es, it, pt, nl, pl; translate the rest in i18n/ar.yaml (see docs/format.md)",
+        )],
+    );
+}
+
+// ----- names and numbers a hostile workspace can abuse ------------------------------------------
+
+/// A copy of the `minimal` workspace with `edit` applied to its files.
+fn minimal_with(edit: impl FnOnce(&Path)) -> Fixture {
+    let fixture = Fixture::new("minimal");
+    edit(&fixture.path());
+    fixture
+}
+
+/// Replaces `from` with `to` in the file `rel` of `root`.
+fn replace(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn copy(root: &Path, from: &str, to: &str) {
+    let to = root.join(to);
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::copy(root.join(from), to).unwrap();
+}
+
+#[test]
+fn a_round_named_latest_is_reserved() {
+    let f = minimal_with(|root| copy(root, AUDIT, "audits/latest/eu.yaml"));
+    assert_check(
+        &f.path(),
+        &[error(
+            "audits/latest/eu.yaml",
+            1,
+            1,
+            "round id 'latest' is reserved (the folder name)",
+            "the site's rounds/latest/ is the newest round's address: rename the folder",
+        )],
+    );
+}
+
+/// `0x10` and `16` are two ids, not one number written twice.
+#[test]
+fn ids_are_their_written_text() {
+    let f = minimal_with(|root| {
+        replace(root, CHECKLIST, "id: assess-quality", "id: 0x10");
+        replace(root, CHECKLIST, "id: compare-goals", "id: 16");
+        replace(root, AUDIT, "assess-quality: 3", "0x10: 3");
+        replace(root, AUDIT, "compare-goals:", "16:");
+    });
+    assert_check(&f.path(), &[]);
+    let json = f.score(&[]);
+    let text = json.to_string();
+    assert!(text.contains("\"0x10\""), "{text}");
+}
+
+#[test]
+fn numbers_yaml_would_convert_are_invalid_ids() {
+    let f = minimal_with(|root| {
+        replace(root, CHECKLIST, "id: assess-quality", "id: +1");
+        replace(root, CHECKLIST, "id: compare-goals", "id: 1_000");
+    });
+    let (_, got) = check_json(&f.path(), &[]);
+    let messages: Vec<(&str, u64)> = got.iter().map(|d| (d.message.as_str(), d.line)).collect();
+    assert!(
+        messages.contains(&("invalid item id '+1'", 8)),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&("invalid item id '1_000'", 10)),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn language_tags_that_differ_only_in_case_are_one_language() {
+    let f = minimal_with(|root| {
+        std::fs::write(
+            root.join("auditbook.yaml"),
+            "title: Audits\nlanguages: [en, pt-BR, pt-br]\n",
+        )
+        .unwrap();
+    });
+    assert_check(
+        &f.path(),
+        &[error(
+            "auditbook.yaml",
+            2,
+            24,
+            "languages 'pt-BR' and 'pt-br' are one language",
+            "language tags do not depend on case: list each language once",
+        )],
+    );
+}
+
+#[test]
+fn language_tags_must_be_bcp_47_and_not_device_names() {
+    let f = minimal_with(|root| {
+        std::fs::write(
+            root.join("auditbook.yaml"),
+            "title: Audits\nlanguages: [en, aux, en-US-Latn]\n",
+        )
+        .unwrap();
+    });
+    assert_check(
+        &f.path(),
+        &[
+            error(
+                "auditbook.yaml",
+                2,
+                17,
+                "invalid language tag 'aux': a reserved device name on Windows",
+                "each language's pages are in a folder named after it, and Windows cannot have one named con, prn, aux or nul",
+            ),
+            error(
+                "auditbook.yaml",
+                2,
+                22,
+                "invalid language tag 'en-US-Latn'",
+                "use a BCP 47 tag such as en, hr, pt-BR or zh-Hant",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn more_than_64_languages_are_refused_at_the_list() {
+    let tags: Vec<String> = (0..65u8)
+        .map(|i| {
+            format!(
+                "e{}{}",
+                char::from(b'a' + i / 26),
+                char::from(b'a' + i % 26)
+            )
+        })
+        .collect();
+    let f = minimal_with(|root| {
+        std::fs::write(
+            root.join("auditbook.yaml"),
+            format!("title: Audits\nlanguages: [{}]\n", tags.join(", ")),
+        )
+        .unwrap();
+    });
+    assert_check(
+        &f.path(),
+        &[error(
+            "auditbook.yaml",
+            2,
+            1,
+            "65 site languages, more than 64",
+            "a site has at most 64 languages: every page is made once for each",
+        )],
+    );
+}
+
+#[test]
+fn names_windows_and_macos_cannot_check_out_are_refused() {
+    const DEVICE: &str = "Windows cannot have a file or folder named con, prn, aux, nul, com1 to com9 or lpt1 to lpt9, with any extension: rename it";
+    let f = minimal_with(|root| {
+        copy(root, CHECKLIST, "checklists/con.yaml");
+        copy(root, CHECKLIST, "checklists/Customer-service.yaml");
+        copy(root, AUDIT, "audits/nul/eu.yaml");
+        copy(root, SNAPSHOT, "metrics/lpt1.backup.yaml");
+    });
+    assert_check(
+        &f.path(),
+        &[
+            error(
+                "audits/nul/eu.yaml",
+                1,
+                1,
+                "'nul' is a reserved device name on Windows",
+                DEVICE,
+            ),
+            error(
+                "checklists/con.yaml",
+                1,
+                1,
+                "'con.yaml' is a reserved device name on Windows",
+                DEVICE,
+            ),
+            error(
+                "checklists/customer-service.yaml",
+                1,
+                1,
+                "'customer-service.yaml' and 'Customer-service.yaml' differ only in case",
+                "on Windows and macOS they are one file, so a checkout keeps only one: rename one of them",
+            ),
+            error(
+                "metrics/lpt1.backup.yaml",
+                1,
+                1,
+                "'lpt1.backup.yaml' is a reserved device name on Windows",
+                DEVICE,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn an_id_that_is_a_device_name_is_refused() {
+    let f = minimal_with(|root| replace(root, CHECKLIST, "id: evaluate", "id: aux"));
+    assert_check(
+        &f.path(),
+        &[error(
+            CHECKLIST,
+            5,
+            9,
+            "invalid section id 'aux': a reserved device name on Windows",
+            "ids become file and folder names, and Windows cannot have one named con, prn, aux, nul, com1 to com9 or lpt1 to lpt9: choose another",
+        )],
+    );
+}
+
+#[test]
+fn a_duration_too_long_is_out_of_range() {
+    let f = minimal_with(|root| replace(root, SNAPSHOT, "2h 30m", "99999999999999999d"));
+    assert_check(
+        &f.path(),
+        &[error(
+            SNAPSHOT,
+            4,
+            24,
+            "duration '99999999999999999d' for 'first-response-time' is out of range",
+            "the longest duration is 36500d (100 years)",
+        )],
+    );
+}
+
+#[test]
+fn huge_numbers_are_printed_short() {
+    let f = minimal_with(|root| {
+        replace(
+            root,
+            CHECKLIST,
+            "        title: Assess quality\n",
+            "        title: Assess quality\n        weight: -1e308\n",
+        );
+        replace(
+            root,
+            SNAPSHOT,
+            "{good: 950, total: 1000}",
+            "{good: 1e300, total: 1e299}",
+        );
+    });
+    assert_check(
+        &f.path(),
+        &[
+            error(
+                CHECKLIST,
+                10,
+                17,
+                "negative weight -1e308",
+                "weights are 0 or more; 0 shows an item without scoring it",
+            ),
+            error(
+                SNAPSHOT,
+                5,
+                26,
+                "ratio with good 1e300 greater than total 1e299",
+                "'good' counts the cases of 'total' that went well, so it cannot exceed it",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn yaml_files_with_an_upper_case_extension_are_named() {
+    let f = minimal_with(|root| {
+        copy(root, SNAPSHOT, "metrics/2026-10.YAML");
+        copy(root, SNAPSHOT, "metrics/2026-11.Yml");
+    });
+    let hint = "rename it to end in .yaml, in lowercase";
+    let message = "file ignored: auditbook reads only files ending in .yaml";
+    assert_check(
+        &f.path(),
+        &[
+            warning("metrics/2026-10.YAML", 1, 1, message, hint),
+            warning("metrics/2026-11.Yml", 1, 1, message, hint),
+        ],
+    );
+}
+
+#[test]
+fn utf16_files_are_named_as_such() {
+    let f = minimal_with(|root| {
+        let text = std::fs::read_to_string(root.join(SNAPSHOT)).unwrap();
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(root.join(SNAPSHOT), le).unwrap();
+        // Without a byte-order mark, big-endian.
+        let text = std::fs::read_to_string(root.join(CHECKLIST)).unwrap();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        std::fs::write(root.join(CHECKLIST), be).unwrap();
+    });
+    let (_, got) = check_json(&f.path(), &[]);
+    let utf16 = |file: &str| {
+        error(
+            file,
+            1,
+            1,
+            "file is UTF-16; convert it to UTF-8",
+            "auditbook reads UTF-8 text: convert it, e.g. with `iconv -f UTF-16 -t UTF-8`",
+        )
+    };
+    assert!(got.contains(&utf16(CHECKLIST)), "{got:?}");
+    assert!(got.contains(&utf16(SNAPSHOT)), "{got:?}");
+}
+
+/// 60 problems in one file: 50 printed, then how many more; JSON lists every one.
+#[test]
+fn diagnostics_printed_per_file_are_capped() {
+    let f = minimal_with(|root| {
+        let answers: String = (0..60).map(|i| format!("  unknown-{i}: 3\n")).collect();
+        replace(root, AUDIT, "answers:\n", &format!("answers:\n{answers}"));
+    });
+    let human = check(&f.path(), &[]);
+    assert_eq!(human.code, 1);
+    assert_eq!(human.stderr.matches("error: unknown item").count(), 50);
+    assert!(
+        human.stderr.contains(
+            "note: 10 more problems in audits/2026-q3/eu.yaml not shown (the first 50 are; `check --format json` lists all)"
+        ),
+        "{}",
+        human.stderr
+    );
+    let github = check(&f.path(), &["--format", "github"]);
+    assert_eq!(github.stdout.matches("::error ").count(), 50);
+    assert!(
+        github.stdout.ends_with(
+            "::notice file=audits/2026-q3/eu.yaml,line=1,col=1,title=auditbook::10 more problems in this file not shown (the first 50 are; `check --format json` lists all)\n"
+        ),
+        "{}",
+        github.stdout
+    );
+    let (_, all) = check_json(&f.path(), &[]);
+    assert_eq!(all.len(), 60);
+}
+
+/// `1:` and `+1:` are two keys as written but one rating: counted once, not silently twice.
+#[test]
+fn a_rating_given_twice_in_two_spellings_is_an_error() {
+    let f = minimal_with(|root| {
+        replace(
+            root,
+            SNAPSHOT,
+            "csat: 86.4",
+            "csat: {ratings: {1: 17, +1: 3, 5: 30}}",
+        );
+    });
+    assert_check(
+        &f.path(),
+        &[error(
+            SNAPSHOT,
+            3,
+            27,
+            "answer 1 of 'ratings' is given twice",
+            "give each answer's count once",
         )],
     );
 }

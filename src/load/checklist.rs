@@ -195,7 +195,7 @@ fn read_scale(ctx: &mut Ctx, node: &Node, language: &str) -> Option<Scale> {
         } else if levels.iter().any(|l| l.value == value) {
             ctx.error_hint(
                 f.get("value").map_or(f.loc(), |n| n.loc),
-                format!("duplicate scale value {value}"),
+                format!("duplicate scale value {}", yaml::format_number(value)),
                 "each level needs its own value",
             );
             ok = false;

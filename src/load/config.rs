@@ -1,7 +1,7 @@
 //! auditbook.yaml: the site's title, languages, address and output folder, and the metric
 //! definitions under `metrics:` (each read by [`super::metric`]).
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use super::metric::read_metric;
 use super::{Loader, Read, read_record};
@@ -9,7 +9,7 @@ use crate::decode::{self, Ctx};
 use crate::metrics::Status;
 use crate::model::{Config, Gates};
 use crate::source::Loc;
-use crate::text::Text;
+use crate::text::{Text, canonical_language_tag};
 use crate::yaml::{Kind, Node};
 
 impl Loader<'_> {
@@ -48,6 +48,7 @@ impl Loader<'_> {
             self.languages_known = false;
         }
         let default = self.default_language();
+        let root = self.root;
         let mut ctx = self.ctx(path);
         let title = f
             .get("title")
@@ -72,7 +73,17 @@ impl Loader<'_> {
                     ctx.error(n.loc, "'output' is empty");
                     return None;
                 }
-                Some(PathBuf::from(s))
+                match output_problem(root, &s) {
+                    Some(problem) => {
+                        ctx.error_hint(
+                            n.loc,
+                            format!("output folder '{s}' {problem}"),
+                            "write a folder inside the workspace, such as `output: site`; to build elsewhere, use `auditbook build --out <folder>`",
+                        );
+                        None
+                    }
+                    None => Some(PathBuf::from(s)),
+                }
             }),
             None => Some(PathBuf::from("site")),
         };
@@ -151,6 +162,10 @@ impl Loader<'_> {
     }
 }
 
+/// Most languages a site may have: each page is rendered once per language, so the work
+/// of a build grows with this number times the size of the workspace.
+pub const MAX_LANGUAGES: usize = 64;
+
 /// The site languages: distinct language tags, at least one; each with where it is named.
 fn read_languages(ctx: &mut Ctx, node: &Node, key_loc: Loc) -> Read<Vec<(String, Loc)>> {
     let Some(list) = decode::list(ctx, node, "languages") else {
@@ -161,16 +176,42 @@ fn read_languages(ctx: &mut Ctx, node: &Node, key_loc: Loc) -> Read<Vec<(String,
     };
     let mut clean = true;
     let mut languages: Vec<(String, Loc)> = Vec::new();
+    if list.len() > MAX_LANGUAGES {
+        ctx.error_hint(
+            key_loc,
+            format!("{} site languages, more than {MAX_LANGUAGES}", list.len()),
+            format!(
+                "a site has at most {MAX_LANGUAGES} languages: every page is made once for each"
+            ),
+        );
+        return Read {
+            value: None,
+            clean: false,
+        };
+    }
     for n in list {
         let Some(lang) = decode::language(ctx, n, "languages") else {
             clean = false;
             continue;
         };
-        if languages.iter().any(|(l, _)| *l == lang) {
-            ctx.error(n.loc, format!("language '{lang}' is listed twice"));
-            clean = false;
-        } else {
-            languages.push((lang, n.loc));
+        let canonical = canonical_language_tag(&lang);
+        let same = languages
+            .iter()
+            .find(|(l, _)| canonical_language_tag(l) == canonical);
+        match same {
+            Some((l, _)) if *l == lang => {
+                ctx.error(n.loc, format!("language '{lang}' is listed twice"));
+                clean = false;
+            }
+            Some((l, _)) => {
+                ctx.error_hint(
+                    n.loc,
+                    format!("languages '{l}' and '{lang}' are one language"),
+                    "language tags do not depend on case: list each language once",
+                );
+                clean = false;
+            }
+            None => languages.push((lang, n.loc)),
         }
     }
     if list.is_empty() {
@@ -250,4 +291,61 @@ fn read_gates(ctx: &mut Ctx, node: &Node) -> Option<Gates> {
         }
     }
     clean.then_some(gates)
+}
+
+/// Why `output:` cannot be the site's folder, if it cannot: the setting is part of the
+/// workspace, which may come from anyone, so it must name a folder inside the workspace
+/// (and not the workspace itself or one of its input folders), as written and after
+/// following the symbolic links that exist.
+fn output_problem(root: &Path, output: &str) -> Option<&'static str> {
+    let path = Path::new(output);
+    // A drive or a leading separator is outside whatever the workspace is; `\` is a
+    // separator on Windows.
+    let windows_absolute = output.starts_with('\\')
+        || output.as_bytes().get(1) == Some(&b':') && output.as_bytes()[0].is_ascii_alphabetic();
+    if path.is_absolute() || path.has_root() || windows_absolute {
+        return Some("is an absolute path, outside the workspace");
+    }
+    let mut inside: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(name) => inside.push(name),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if inside.pop().is_none() {
+                    return Some("is outside the workspace");
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Some("is an absolute path, outside the workspace");
+            }
+        }
+    }
+    let Some(first) = inside.first() else {
+        return Some("is the workspace itself");
+    };
+    if crate::output::INPUT_DIRS.iter().any(|d| first == d) {
+        return Some("is inside one of the workspace's input folders");
+    }
+    // Following links: the longest part of the path that exists, resolved, must still be
+    // inside the workspace, resolved.
+    let root = root.canonicalize().ok()?;
+    let mut existing = root.clone();
+    let mut found = 0;
+    for name in &inside {
+        let next = existing.join(name);
+        if std::fs::symlink_metadata(&next).is_err() {
+            break;
+        }
+        existing = next;
+        found += 1;
+    }
+    let whole = found == inside.len();
+    match existing.canonicalize() {
+        Ok(real) if real == root && whole => Some("leads back to the workspace itself"),
+        Ok(real) if real.starts_with(&root) => None,
+        Ok(_) => Some("leads outside the workspace through a symbolic link"),
+        // A link that leads nowhere: the build would create its target, wherever it is.
+        Err(_) => Some("leads outside the workspace through a symbolic link"),
+    }
 }

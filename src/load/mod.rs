@@ -64,15 +64,21 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
     let mut unreadable: Vec<Unreadable> = Vec::new();
     // Files are read and parsed on every core; the outcomes are then taken in discovery
     // order, so diagnostics and the model do not depend on scheduling.
-    let outcomes: Vec<(Entry, Sources, Result<Parsed, Diagnostic>)> = entries
-        .into_par_iter()
-        .map(|entry| {
-            let mut local = Sources::default();
-            let outcome = workspace::read_text(root, &entry.path, &mut local)
-                .and_then(|text| parse_file(&entry.path, &text, cache));
-            (entry, local, outcome)
-        })
-        .collect();
+    let read_all = || -> Vec<(Entry, Sources, Result<Parsed, Diagnostic>)> {
+        entries
+            .into_par_iter()
+            .map(|entry| {
+                let mut local = Sources::default();
+                let outcome = workspace::read_text(root, &entry.path, &mut local)
+                    .and_then(|text| parse_file(&entry.path, &text, cache));
+                (entry, local, outcome)
+            })
+            .collect()
+    };
+    let outcomes = match parse_pool() {
+        Some(pool) => pool.install(read_all),
+        None => read_all(),
+    };
     if let Some(cache) = cache
         && let Ok(mut files) = cache.files.lock()
     {
@@ -108,7 +114,7 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
             Err(d) => fail(&mut diags, d, &sources),
         }
     }
-    let mut loader = Loader::new(&mut diags, unreadable);
+    let mut loader = Loader::new(&mut diags, unreadable, root);
     let model = loader.run(parsed);
     let model = if diags.has_errors() { None } else { model };
     diags.sort();
@@ -117,6 +123,26 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
         diags,
         sources,
     })
+}
+
+/// Stack of each thread that parses files: the YAML parser recurses once per level of
+/// nesting, and a file nested to the limit ([`yaml::limits::MAX_DEPTH`]) needs more than the
+/// 2 MiB threads get by default (it overflowed them in a debug build, now and then, when a
+/// thread took that file while deep in other work).
+const PARSE_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// The threads that read and parse files, with room for the deepest file allowed; `None`
+/// if they cannot be started, and then files are parsed on the default threads.
+fn parse_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(PARSE_STACK_BYTES)
+            .thread_name(|i| format!("auditbook-parse-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// A file's document: parsed now, or unchanged since it was kept in the cache.
@@ -248,6 +274,8 @@ fn stem(path: &Path) -> &str {
 /// languages, the metrics, what broken files may have defined), and where diagnostics go.
 struct Loader<'d> {
     diags: &'d mut Diagnostics,
+    /// The workspace folder, for the settings that name places in it.
+    root: &'d Path,
     /// Site languages; the first is the default.
     languages: Vec<String>,
     /// False when auditbook.yaml is broken where it names the languages: checks that
@@ -264,7 +292,7 @@ struct Loader<'d> {
 }
 
 impl<'d> Loader<'d> {
-    fn new(diags: &'d mut Diagnostics, unreadable: Vec<Unreadable>) -> Self {
+    fn new(diags: &'d mut Diagnostics, unreadable: Vec<Unreadable>, root: &'d Path) -> Self {
         let config_unreadable = unreadable.iter().any(|u| u.role == Role::Config);
         let mut doubts = Doubts {
             unreadable,
@@ -275,6 +303,7 @@ impl<'d> Loader<'d> {
         }
         Loader {
             diags,
+            root,
             languages: vec!["en".to_string()],
             languages_known: !config_unreadable,
             metrics: Vec::new(),

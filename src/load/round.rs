@@ -17,6 +17,10 @@ use crate::text::Text;
 use crate::workspace::Role;
 use crate::yaml::Node;
 
+/// Round ids that are addresses of the site under `rounds/`: a round of that name would
+/// be written over them.
+const RESERVED_ROUND_IDS: &[&str] = &["latest"];
+
 impl Loader<'_> {
     pub(super) fn rounds(
         &mut self,
@@ -32,18 +36,29 @@ impl Loader<'_> {
 
         let mut round_id = |diags: &mut Diagnostics, path: &Path| -> Option<String> {
             let name = path.parent()?.file_name()?.to_str()?.to_string();
-            if decode::is_id(&name) {
+            let reserved = RESERVED_ROUND_IDS.contains(&name.as_str());
+            if decode::is_id(&name) && !reserved {
                 return Some(name);
             }
             if bad_rounds.insert(name.clone()) {
-                diags.push(
+                let d = if reserved {
+                    Diagnostic::error(
+                        path,
+                        Loc::default(),
+                        format!("round id '{name}' is reserved (the folder name)"),
+                    )
+                    .with_hint(format!(
+                        "the site's rounds/{name}/ is the newest round's address: rename the folder"
+                    ))
+                } else {
                     Diagnostic::error(
                         path,
                         Loc::default(),
                         format!("invalid round id '{name}' (the folder name)"),
                     )
-                    .with_hint(decode::id_hint(&name)),
-                );
+                    .with_hint(decode::id_hint(&name))
+                };
+                diags.push(d);
             }
             None
         };

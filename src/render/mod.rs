@@ -38,6 +38,10 @@ pub struct PageInfo {
     pub nav: Vec<Link>,
     pub crumbs: Vec<Link>,
     pub rounds: Vec<Link>,
+    /// From this page to its language's Atom feed, when the site has one.
+    pub feed: Option<String>,
+    /// The page's absolute address, when `base_url` is set.
+    pub url: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -143,6 +147,13 @@ impl<'m> Ctx<'m> {
         } else {
             format!("{title} · {}", site_title.text)
         };
+        let feed = views::feed_path(self, loc.lang).map(|f| format!("{base}{f}"));
+        let url = self
+            .model
+            .config
+            .base_url
+            .as_deref()
+            .map(|b| views::absolute_url(b, &format!("{}{path}", self.lang_prefix(loc.lang))));
         PageInfo {
             lang: loc.lang.to_string(),
             dir: if is_rtl(loc.lang) { "rtl" } else { "ltr" },
@@ -157,6 +168,8 @@ impl<'m> Ctx<'m> {
             nav,
             crumbs,
             rounds,
+            feed,
+            url,
         }
     }
 }
@@ -307,6 +320,8 @@ pub fn render_into(
         views::render_search(lang, of_lang, sink)?;
     }
     views::render_data(&ctx, plan, sink)?;
+    views::render_feeds(&ctx, sink)?;
+    views::render_badges(&ctx, sink)?;
     sink.put("assets/style.css".into(), templates.style().as_bytes())?;
     sink.put(
         "assets/search.js".into(),

@@ -118,6 +118,12 @@ struct Worst {
 
 #[derive(Serialize)]
 pub(super) struct AuditView {
+    /// The audit's CSV and its series' badge, from the root of the output folder.
+    csv: String,
+    badge: String,
+    badge_alt: String,
+    /// A Markdown image of the badge for READMEs, when `base_url` gives it an address.
+    badge_markdown: Option<String>,
     round: Txt,
     round_date: String,
     title: Txt,
@@ -287,7 +293,22 @@ impl AuditView {
                 ("gaps", &result.gaps.len().to_string()),
             ],
         );
+        let badge = paths::badge(&audit.checklist, audit.subject.as_deref());
+        let badge_alt = format!("{} — {}", loc.txt(&checklist.title).text, title.text);
+        let badge_markdown = ctx.model.config.base_url.as_deref().map(|b| {
+            // One line, without the characters that would end a Markdown image's text early.
+            let alt = badge_alt
+                .replace(['[', ']', '\\'], "")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            format!("![{alt}]({})", absolute_url(b, &badge))
+        });
         AuditView {
+            csv: paths::audit_csv(&round.id, &audit.id),
+            badge,
+            badge_alt,
+            badge_markdown,
             round: round_title(loc, round),
             round_date: loc.date(round.date),
             report_title: format!("{} — {}", title.text, round_title(loc, round).text),

@@ -1,10 +1,15 @@
-//! The data files, written once for all languages: audit results and versions.json.
+//! The data files, written once for all languages: audit results (JSON and CSV), the CSV of
+//! each round, and versions.json.
 
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::render::{Ctx, Plan, RenderError, Sink};
-use crate::site::paths;
+use crate::score::AuditResult;
+use crate::site::{OutputError, paths};
+
+use super::audit_label;
 
 /// Data files, written once for all languages.
 pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), RenderError> {
@@ -14,8 +19,23 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
         .try_for_each(|r| {
             let mut json = serde_json::to_vec_pretty(r).unwrap_or_default();
             json.push(b'\n');
-            site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), &json)
+            site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), &json)?;
+            let path = paths::audit_csv(&r.round, &r.audit);
+            let csv = audit_csv(ctx, r).map_err(|e| csv_error(&path, e))?;
+            site.put(path, &csv)
         })?;
+    for round in &ctx.model.rounds {
+        let touched = plan.includes_round(&round.id)
+            || round
+                .audits
+                .iter()
+                .any(|a| plan.includes_audit(&round.id, &a.id));
+        if touched {
+            let path = paths::round_csv(&round.id);
+            let csv = round_csv(ctx, &round.id).map_err(|e| csv_error(&path, e))?;
+            site.put(path, &csv)?;
+        }
+    }
     #[derive(Serialize)]
     struct Versions<'a> {
         latest: Option<&'a str>,
@@ -49,4 +69,162 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
     let mut json = serde_json::to_vec_pretty(&versions).unwrap_or_default();
     json.push(b'\n');
     Ok(site.put("versions.json".into(), &json)?)
+}
+
+// ----- CSV ----------------------------------------------------------------------------------
+
+/// The columns of `data/rounds/<round>.csv`, one row per audit (docs/site.md).
+const ROUND_COLUMNS: [&str; 11] = [
+    "round",
+    "audit",
+    "checklist",
+    "version",
+    "subject",
+    "date",
+    "score",
+    "target",
+    "status",
+    "completion",
+    "title",
+];
+
+/// The columns of `data/rounds/<round>/<audit>.csv`, one row per item (docs/site.md).
+const ITEM_COLUMNS: [&str; 9] = [
+    "section", "item", "status", "value", "ratio", "weight", "target", "gap", "title",
+];
+
+/// One row per audit of the round, in the order `score --json` prints them. Numbers, status
+/// and nulls come from the audit's JSON result, so both files hold the same digits.
+fn round_csv(ctx: &Ctx, round_id: &str) -> Result<Vec<u8>, csv::Error> {
+    let loc = ctx.locale(ctx.model.default_language());
+    let round = ctx.model.rounds.iter().find(|r| r.id == round_id);
+    let rows = ctx.results.iter().filter(|r| r.round == round_id).map(|r| {
+        let json = json_of(r);
+        let title = round
+            .and_then(|round| round.audits.iter().find(|a| a.id == r.audit))
+            .map_or_else(|| r.audit.clone(), |a| audit_label(ctx, &loc, a).text);
+        let mut row: Vec<String> = ROUND_COLUMNS[..10]
+            .iter()
+            .map(|c| cell(json.get(*c)))
+            .collect();
+        row.push(title);
+        row
+    });
+    csv_file(&ROUND_COLUMNS, rows)
+}
+
+/// One row per item of the audit, in checklist order, with the item's title in the site's
+/// default language.
+fn audit_csv(ctx: &Ctx, r: &AuditResult) -> Result<Vec<u8>, csv::Error> {
+    let loc = ctx.locale(ctx.model.default_language());
+    let checklist = ctx.model.checklist(&r.checklist, r.version);
+    let json = json_of(r);
+    let items = json.get("items").and_then(Value::as_array);
+    let rows = items.into_iter().flatten().map(|item| {
+        let mut row: Vec<String> = ITEM_COLUMNS[..8]
+            .iter()
+            .map(|c| match *c {
+                "item" => cell(item.get("id")),
+                c => cell(item.get(c)),
+            })
+            .collect();
+        let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+        let title = checklist
+            .and_then(|c| {
+                c.sections
+                    .iter()
+                    .flat_map(|s| &s.items)
+                    .find(|i| i.id == id)
+            })
+            .map_or_else(|| id.to_string(), |i| loc.txt(&i.title).text);
+        row.push(title);
+        row
+    });
+    csv_file(&ITEM_COLUMNS, rows)
+}
+
+/// The result as the data file writes it, so a CSV cell shows a number with exactly the
+/// digits of the JSON: the shortest form that reads back as the same f64, and whole scale
+/// values without `.0`.
+fn json_of(r: &AuditResult) -> Value {
+    serde_json::to_value(r).unwrap_or_default()
+}
+
+/// A JSON value as a CSV cell: strings as they are, numbers as JSON writes them, an empty
+/// cell for null.
+fn cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// A CSV file that spreadsheets open right: UTF-8 with a byte-order mark (without it, Excel
+/// reads UTF-8 as the system's legacy code page), a header row, RFC 4180 quoting and CRLF
+/// line ends.
+fn csv_file(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(header)?;
+        for row in rows {
+            w.write_record(&row)?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+fn csv_error(path: &str, e: csv::Error) -> OutputError {
+    OutputError::Io {
+        path: path.into(),
+        error: std::io::Error::other(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(bytes: &[u8]) -> Vec<Vec<String>> {
+        let text = std::str::from_utf8(bytes).expect("UTF-8");
+        let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.expect("a record").iter().map(str::to_string).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_cell_with_a_comma_a_quote_and_a_line_break_is_quoted_and_reads_back() {
+        let title = "Support, \"EU\"\nteam".to_string();
+        let bytes =
+            csv_file(&["a", "b"], [vec!["x".into(), title.clone()]].into_iter()).expect("written");
+        let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+        assert!(text.starts_with("\u{feff}a,b\r\n"), "{text:?}");
+        assert!(text.contains("\"Support, \"\"EU\"\"\nteam\""), "{text:?}");
+        assert_eq!(
+            parse(&bytes),
+            vec![vec!["a", "b"], vec!["x", title.as_str()]]
+        );
+    }
+
+    #[test]
+    fn cells_keep_the_digits_of_the_json_and_leave_null_empty() {
+        let v = serde_json::json!({"a": 0.1 + 0.2, "b": 3, "c": null, "d": "met", "e": 85.0});
+        assert_eq!(cell(v.get("a")), "0.30000000000000004");
+        assert_eq!(cell(v.get("b")), "3");
+        assert_eq!(cell(v.get("c")), "");
+        assert_eq!(cell(v.get("d")), "met");
+        assert_eq!(cell(v.get("e")), "85.0");
+        assert_eq!(cell(v.get("missing")), "");
+    }
 }

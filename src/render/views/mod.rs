@@ -4,9 +4,11 @@
 //! unit of work) are here.
 
 mod audit;
+mod badge;
 mod checklists;
 mod dashboard;
 mod data;
+mod feed;
 mod metrics;
 mod rounds;
 mod search;
@@ -22,9 +24,11 @@ use crate::score::AuditResult;
 use crate::site::paths;
 
 use audit::{AuditView, audit_pages};
+pub use badge::render_badges;
 use checklists::checklist_pages;
 use dashboard::dashboard;
 pub use data::render_data;
+pub use feed::{absolute_url, feed_path, render_feeds};
 use metrics::metrics_page;
 use rounds::{latest_redirect, round_page, rounds_index};
 use search::SearchEntry;

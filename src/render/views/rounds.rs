@@ -144,6 +144,8 @@ struct MetricRanking {
 
 #[derive(Serialize)]
 struct RoundView {
+    /// The round's CSV, from the root of the output folder.
+    csv: String,
     title: Txt,
     date: String,
     summary: Option<Md>,
@@ -261,6 +263,7 @@ pub(super) fn round_page(
     let switcher = round_switcher(ctx, loc, &path, &round.id);
     let page = ctx.page_info(loc, &path, "rounds", title.text.clone(), crumbs, switcher);
     let view = RoundView {
+        csv: paths::round_csv(&round.id),
         title,
         date: loc.date(round.date),
         summary: loc.md_opt(round.summary.as_ref()),

@@ -1,0 +1,1307 @@
+//! Streams a source's exports into metric snapshots (docs/exports.md).
+//!
+//! The exports are never held as rows. Each record is read into one reused buffer, only the
+//! mapped columns are looked at, and the ticket is folded at once into counters per
+//! (period, subject) and per breakdown key. What is kept per ticket is its id (to find
+//! duplicates) and, for a ticket without a first response, the little that the *as-of* rule
+//! needs: whether it is overdue depends on the latest timestamp of the whole source, known
+//! only at the end, so such tickets wait in a short list (created instant, period, subject,
+//! breakdown keys) and are counted once the reading is done.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::diag::{Diagnostic, Diagnostics, display_path};
+use crate::metrics::{Breakdown, Counts, Measure, MetricValue, Snapshot};
+use crate::source::Loc;
+
+use super::config::{Column, Dimension, PeriodKind, Source};
+use super::timestamp::{self, TimestampError};
+use super::zone::{date_of_day, day_of, day_of_date, weekday};
+
+/// Row problems reported one by one per source; the rest are counted in the summary.
+pub const MAX_ROW_WARNINGS: usize = 100;
+
+/// What computing a source gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Computed {
+    /// Per period, oldest first: the organisation's snapshot, then each subject's by id.
+    pub snapshots: Vec<Snapshot>,
+    /// The latest timestamp in any mapped time column (instant, seconds since the epoch).
+    pub as_of: Option<i64>,
+    pub summary: RowSummary,
+}
+
+/// How many rows were read, how many became tickets, and which problems left rows (or some
+/// of their cells) out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowSummary {
+    pub rows: u64,
+    pub tickets: u64,
+    /// (column field, problem) -> rows.
+    pub left_out: BTreeMap<(&'static str, RowProblem), u64>,
+}
+
+/// Why a row, or a cell of it, was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RowProblem {
+    /// Not as many fields as the header: the whole row.
+    ColumnCount,
+    /// No ticket id: the whole row.
+    EmptyId,
+    /// A ticket id seen before (an error): the whole row.
+    DuplicateId,
+    NotATimestamp,
+    SkippedTime,
+    YearOutOfRange,
+    BeforeCreated,
+    OutOfRange,
+    /// A good/bad rating in a column of 1–5 ratings, or the other way round.
+    MixedRating,
+}
+
+impl RowProblem {
+    pub fn describe(self) -> &'static str {
+        match self {
+            RowProblem::ColumnCount => "wrong number of fields",
+            RowProblem::EmptyId => "no ticket id",
+            RowProblem::DuplicateId => "duplicate ticket id",
+            RowProblem::NotATimestamp => "not a timestamp",
+            RowProblem::SkippedTime => "a local time skipped by the clock change",
+            RowProblem::YearOutOfRange => "a year outside 1900-2199",
+            RowProblem::BeforeCreated => "before the ticket was created",
+            RowProblem::OutOfRange => "out of range",
+            RowProblem::MixedRating => "a rating of the other kind",
+        }
+    }
+}
+
+/// A fast hasher for the counters' small keys (FxHash): the inputs are the workspace's own
+/// exports, and SipHash's defence against crafted keys would cost a third of the run.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.add(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// The organisation, in the subject slot of a counter's key. While reading, it holds the
+/// tickets of no subject; the organisation's own counters are summed up at the end, so each
+/// ticket is counted once instead of twice.
+const ORGANISATION: u32 = u32::MAX;
+
+/// Counters of one set of tickets.
+#[derive(Debug, Clone, Default)]
+struct Stats {
+    first_response_sum: i64,
+    first_response_n: u64,
+    resolution_sum: i64,
+    resolution_n: u64,
+    sla_good: u64,
+    sla_total: u64,
+    fcr_good: u64,
+    fcr_total: u64,
+    ratings: [u64; 5],
+    csi_good: u64,
+    csi_bad: u64,
+    nps: [u64; 11],
+}
+
+/// What one ticket adds to the counters.
+#[derive(Debug, Clone, Copy, Default)]
+struct Facts {
+    first_response: Option<i64>,
+    resolution: Option<i64>,
+    /// For a ticket with a first response: within the SLA.
+    sla_within: Option<bool>,
+    fcr: Option<bool>,
+    rating: Option<Rating>,
+    nps: Option<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rating {
+    Stars(u8),
+    Good,
+    Bad,
+}
+
+impl Stats {
+    fn merge(&mut self, o: &Stats) {
+        self.first_response_sum += o.first_response_sum;
+        self.first_response_n += o.first_response_n;
+        self.resolution_sum += o.resolution_sum;
+        self.resolution_n += o.resolution_n;
+        self.sla_good += o.sla_good;
+        self.sla_total += o.sla_total;
+        self.fcr_good += o.fcr_good;
+        self.fcr_total += o.fcr_total;
+        for (a, b) in self.ratings.iter_mut().zip(&o.ratings) {
+            *a += b;
+        }
+        self.csi_good += o.csi_good;
+        self.csi_bad += o.csi_bad;
+        for (a, b) in self.nps.iter_mut().zip(&o.nps) {
+            *a += b;
+        }
+    }
+
+    fn add(&mut self, f: &Facts) {
+        if let Some(t) = f.first_response {
+            self.first_response_sum += t;
+            self.first_response_n += 1;
+        }
+        if let Some(t) = f.resolution {
+            self.resolution_sum += t;
+            self.resolution_n += 1;
+        }
+        if let Some(within) = f.sla_within {
+            self.sla_total += 1;
+            self.sla_good += u64::from(within);
+        }
+        if let Some(one) = f.fcr {
+            self.fcr_total += 1;
+            self.fcr_good += u64::from(one);
+        }
+        match f.rating {
+            Some(Rating::Stars(n)) => self.ratings[usize::from(n - 1)] += 1,
+            Some(Rating::Good) => self.csi_good += 1,
+            Some(Rating::Bad) => self.csi_bad += 1,
+            None => {}
+        }
+        if let Some(n) = f.nps {
+            self.nps[usize::from(n)] += 1;
+        }
+    }
+
+    /// Each metric of the table that has something to count, in the table's order.
+    fn measures(&self) -> Vec<(&'static str, Measure)> {
+        let mut out = Vec::new();
+        let mean = |sum: i64, n: u64| Measure {
+            value: sum as f64 / n as f64,
+            counts: Counts::None,
+        };
+        let ratio = |good: u64, total: u64| Measure {
+            value: 100.0 * good as f64 / total as f64,
+            counts: Counts::Ratio {
+                good: good as f64,
+                total: total as f64,
+            },
+        };
+        if self.first_response_n > 0 {
+            out.push((
+                "first-response-time",
+                mean(self.first_response_sum, self.first_response_n),
+            ));
+        }
+        if self.resolution_n > 0 {
+            out.push((
+                "average-resolution-time",
+                mean(self.resolution_sum, self.resolution_n),
+            ));
+        }
+        if self.sla_total > 0 {
+            out.push(("sla-compliance", ratio(self.sla_good, self.sla_total)));
+        }
+        if self.fcr_total > 0 {
+            out.push((
+                "first-contact-resolution",
+                ratio(self.fcr_good, self.fcr_total),
+            ));
+        }
+        let rated: u64 = self.ratings.iter().sum();
+        if rated > 0 {
+            out.push(("csat", ratio(self.ratings[3] + self.ratings[4], rated)));
+        }
+        if self.csi_good + self.csi_bad > 0 {
+            out.push(("csi", ratio(self.csi_good, self.csi_good + self.csi_bad)));
+        }
+        let answered: u64 = self.nps.iter().sum();
+        if answered > 0 {
+            let promoters = (self.nps[9] + self.nps[10]) as f64;
+            let passives = (self.nps[7] + self.nps[8]) as f64;
+            let detractors = self.nps[..7].iter().sum::<u64>() as f64;
+            out.push((
+                "nps",
+                Measure {
+                    value: 100.0 * (promoters - detractors) / answered as f64,
+                    counts: Counts::Nps {
+                        promoters,
+                        passives,
+                        detractors,
+                    },
+                },
+            ));
+        }
+        out
+    }
+}
+
+/// The counters of one (period, subject).
+#[derive(Debug, Clone, Default)]
+struct Group {
+    all: Stats,
+    /// Per dimension: interned key -> counters.
+    by: [FxMap<u32, Stats>; 4],
+}
+
+impl Group {
+    fn merge(&mut self, o: &Group) {
+        self.all.merge(&o.all);
+        for (mine, theirs) in self.by.iter_mut().zip(&o.by) {
+            for (k, stats) in theirs {
+                mine.entry(*k).or_default().merge(stats);
+            }
+        }
+    }
+
+    fn add(&mut self, keys: &[Option<u32>; 4], facts: &Facts) {
+        self.all.add(facts);
+        for (map, key) in self.by.iter_mut().zip(keys) {
+            if let Some(key) = key {
+                map.entry(*key).or_default().add(facts);
+            }
+        }
+    }
+}
+
+/// A ticket without a first response, waiting for the source's as-of.
+struct Pending {
+    created: i64,
+    period: i64,
+    subject: u32,
+    keys: [Option<u32>; 4],
+}
+
+/// The column indexes of one file's header.
+struct Layout {
+    width: usize,
+    id: usize,
+    created: usize,
+    first_response: Option<usize>,
+    resolved: Option<usize>,
+    replies: Option<usize>,
+    dimensions: [Option<usize>; 4],
+    rating: Option<usize>,
+    nps: Option<usize>,
+}
+
+/// One dimension's cell values: value -> key, and the values by key.
+type Interned = (FxMap<Box<[u8]>, u32>, Vec<Box<str>>);
+
+/// The state of one computation.
+struct Run<'s> {
+    source: &'s Source,
+    /// Counters per (period start, subject slot), and where each key's are.
+    groups: Vec<((i64, u32), Group)>,
+    group_index: FxMap<(i64, u32), usize>,
+    /// The last key counted into, since consecutive rows mostly share it.
+    last_group: Option<((i64, u32), usize)>,
+    /// Per dimension: cell value -> key, and the values by key.
+    interned: [Interned; 4],
+    /// Subject ids, sorted; a counter's subject is an index into it.
+    subject_ids: Vec<String>,
+    /// Every ticket id with the place of its row.
+    seen: Ids,
+    files: Vec<PathBuf>,
+    pending: Vec<Pending>,
+    as_of: Option<i64>,
+    rating_kind: Option<bool>,
+    summary: RowSummary,
+    warnings: usize,
+    /// The period of the last created day, since consecutive rows mostly share it.
+    last_period: Option<(i64, i64)>,
+}
+
+/// Computes the snapshots of `source` from its exports, given in the order they are read
+/// (sorted by path) with their paths relative to the workspace root. Problems go to `diags`.
+pub fn compute<R: Read>(
+    source: &Source,
+    exports: Vec<(PathBuf, R)>,
+    diags: &mut Diagnostics,
+) -> Computed {
+    let mut subject_ids: Vec<String> = source
+        .subjects
+        .iter()
+        .flat_map(|s| s.map.values().cloned())
+        .collect();
+    subject_ids.sort();
+    subject_ids.dedup();
+    let mut run = Run {
+        source,
+        groups: Vec::new(),
+        group_index: FxMap::default(),
+        last_group: None,
+        interned: Default::default(),
+        subject_ids,
+        seen: Ids::default(),
+        files: Vec::new(),
+        pending: Vec::new(),
+        as_of: None,
+        rating_kind: None,
+        summary: RowSummary::default(),
+        warnings: 0,
+        last_period: None,
+    };
+    for (path, reader) in exports {
+        run.read_file(path, reader, diags);
+    }
+    run.finish(diags)
+}
+
+/// [`compute`] over files under `root`; each path is relative to it.
+pub fn compute_files(
+    source: &Source,
+    root: &Path,
+    files: &[PathBuf],
+    diags: &mut Diagnostics,
+) -> Computed {
+    let mut exports = Vec::new();
+    for path in files {
+        match File::open(root.join(path)) {
+            Ok(f) => exports.push((path.clone(), f)),
+            Err(e) => diags.push(Diagnostic::error(
+                path,
+                Loc::default(),
+                format!("cannot read {}: {e}", display_path(path)),
+            )),
+        }
+    }
+    compute(source, exports, diags)
+}
+
+/// A cell, without the white space around it. Cells stay bytes: timestamps and numbers
+/// are parsed from them directly, and only keys and messages are turned into text (bytes
+/// that are not UTF-8 then show as U+FFFD).
+#[derive(Clone, Copy)]
+struct Cell<'r>(&'r [u8]);
+
+fn cell(record: &csv::ByteRecord, index: usize) -> Cell<'_> {
+    Cell(record.get(index).unwrap_or_default().trim_ascii())
+}
+
+impl Cell<'_> {
+    fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// A whole number of at most nine digits, nothing else.
+    fn number(self) -> Option<u32> {
+        if self.0.is_empty() || self.0.len() > 9 {
+            return None;
+        }
+        self.0.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    }
+}
+
+impl std::fmt::Display for Cell<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(self.0))
+    }
+}
+
+/// The ticket ids of a source, in one arena: no allocation per id, and a few tens of bytes
+/// each, so a million tickets need tens of megabytes.
+#[derive(Default)]
+struct Ids {
+    text: Vec<u8>,
+    entries: Vec<IdEntry>,
+    /// The hash of an id -> the last entry with that hash.
+    heads: FxMap<u64, u32>,
+}
+
+struct IdEntry {
+    start: usize,
+    len: u32,
+    file: u32,
+    line: u32,
+    /// The entry before with the same hash, or `u32::MAX`.
+    next: u32,
+}
+
+impl Ids {
+    /// Records `id` at its place; if it was seen before, returns the first place instead.
+    fn insert(&mut self, id: &[u8], file: u32, line: u32) -> Option<(u32, u32)> {
+        let mut h = Fx::default();
+        h.write(id);
+        let hash = h.finish();
+        let head = self.heads.get(&hash).copied().unwrap_or(u32::MAX);
+        let mut i = head;
+        while let Some(e) = self.entries.get(i as usize) {
+            if &self.text[e.start..e.start + e.len as usize] == id {
+                return Some((e.file, e.line));
+            }
+            i = e.next;
+        }
+        let start = self.text.len();
+        self.text.extend_from_slice(id);
+        self.heads.insert(hash, self.entries.len() as u32);
+        self.entries.push(IdEntry {
+            start,
+            len: id.len() as u32,
+            file,
+            line,
+            next: head,
+        });
+        None
+    }
+}
+
+impl<'s> Run<'s> {
+    fn read_file<R: Read>(&mut self, path: PathBuf, reader: R, diags: &mut Diagnostics) {
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(self.source.delimiter)
+            .flexible(true)
+            // Records end at LF only: with csv's default CRLF handling, a record after a
+            // CRLF line is placed on the line before. The CR left at the end of the last
+            // field is trimmed with the rest of the cell's white space.
+            .terminator(csv::Terminator::Any(b'\n'))
+            .has_headers(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(reader);
+        let header = match csv.byte_headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    &path,
+                    Loc::start(),
+                    format!("cannot read the header of {}: {e}", display_path(&path)),
+                ));
+                return;
+            }
+        };
+        let Some(layout) = self.layout(&header, &path, diags) else {
+            return;
+        };
+        let file_index = self.files.len() as u32;
+        self.files.push(path);
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match csv.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let path = &self.files[file_index as usize];
+                    let line = e.position().map_or(0, |p| p.line());
+                    diags.push(Diagnostic::error(
+                        path,
+                        Loc::new(line as u32, 1, 0),
+                        format!("cannot read {}: {e}", display_path(path)),
+                    ));
+                    return;
+                }
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            self.row(&record, &layout, file_index, line, diags);
+        }
+    }
+
+    /// Where each mapped column is in a file's header; `None` when one is missing.
+    fn layout(
+        &self,
+        header: &csv::ByteRecord,
+        path: &Path,
+        diags: &mut Diagnostics,
+    ) -> Option<Layout> {
+        let find = |column: &Column| {
+            header
+                .iter()
+                .position(|h| String::from_utf8_lossy(h).trim() == column.header)
+        };
+        let mut missing = false;
+        for (field, column) in self.source.columns.all() {
+            if find(column).is_none() {
+                missing = true;
+                diags.push(
+                    Diagnostic::error(
+                        &self.source.file,
+                        column.loc,
+                        format!(
+                            "column '{}' (columns.{field}) is not in the header of {}",
+                            column.header,
+                            display_path(path)
+                        ),
+                    )
+                    .with_hint("header names are matched exactly, case included"),
+                );
+            }
+        }
+        if missing {
+            return None;
+        }
+        let c = &self.source.columns;
+        let opt = |c: &Option<Column>| c.as_ref().and_then(find);
+        Some(Layout {
+            width: header.len(),
+            id: find(&c.id)?,
+            created: find(&c.created)?,
+            first_response: opt(&c.first_response),
+            resolved: opt(&c.resolved),
+            replies: opt(&c.replies),
+            dimensions: [
+                opt(&c.dimensions[0]),
+                opt(&c.dimensions[1]),
+                opt(&c.dimensions[2]),
+                opt(&c.dimensions[3]),
+            ],
+            rating: opt(&c.rating),
+            nps: opt(&c.nps),
+        })
+    }
+
+    /// Counts a row problem, and reports it while the source's allowance lasts.
+    #[allow(clippy::too_many_arguments)] // one call per kind of problem, all located alike
+    fn problem(
+        &mut self,
+        diags: &mut Diagnostics,
+        file: u32,
+        line: u64,
+        field: &'static str,
+        problem: RowProblem,
+        message: String,
+        hint: Option<&str>,
+    ) {
+        *self.summary.left_out.entry((field, problem)).or_default() += 1;
+        if self.warnings < MAX_ROW_WARNINGS {
+            self.warnings += 1;
+            let path = &self.files[file as usize];
+            diags.push(
+                Diagnostic::warning(path, Loc::new(line as u32, 1, 0), message)
+                    .with_hint_opt(hint.map(str::to_string)),
+            );
+        }
+    }
+
+    fn header(&self, field: &'static str) -> &str {
+        let c = &self.source.columns;
+        let column = match field {
+            "id" => Some(&c.id),
+            "created" => Some(&c.created),
+            "first-response" => c.first_response.as_ref(),
+            "resolved" => c.resolved.as_ref(),
+            "replies" => c.replies.as_ref(),
+            "rating" => c.rating.as_ref(),
+            "nps" => c.nps.as_ref(),
+            _ => None,
+        };
+        column.map_or("", |c| c.header.as_str())
+    }
+
+    /// A timestamp cell, or its problem reported.
+    #[allow(clippy::too_many_arguments)] // the row's place and what a bad cell costs
+    fn time(
+        &mut self,
+        diags: &mut Diagnostics,
+        file: u32,
+        line: u64,
+        field: &'static str,
+        text: Cell,
+        left_out_of: &str,
+    ) -> Option<i64> {
+        match timestamp::parse_bytes(text.0, &self.source.clock.zone) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let problem = match e {
+                    TimestampError::Malformed => RowProblem::NotATimestamp,
+                    TimestampError::Skipped => RowProblem::SkippedTime,
+                    TimestampError::OutOfRange => RowProblem::YearOutOfRange,
+                };
+                let message = format!(
+                    "'{text}' in column '{}' {}; the row is left out of {left_out_of}",
+                    self.header(field),
+                    e.describe()
+                );
+                self.problem(diags, file, line, field, problem, message, Some(e.hint()));
+                None
+            }
+        }
+    }
+
+    fn row(
+        &mut self,
+        record: &csv::ByteRecord,
+        layout: &Layout,
+        file: u32,
+        line: u64,
+        diags: &mut Diagnostics,
+    ) {
+        self.summary.rows += 1;
+        if record.len() != layout.width {
+            let message = format!(
+                "row has {} fields, the header {}; the row is left out",
+                record.len(),
+                layout.width
+            );
+            self.problem(
+                diags,
+                file,
+                line,
+                "row",
+                RowProblem::ColumnCount,
+                message,
+                None,
+            );
+            return;
+        }
+        let id = cell(record, layout.id);
+        if id.is_empty() {
+            let message = format!(
+                "no ticket id in column '{}'; the row is left out",
+                self.header("id")
+            );
+            self.problem(diags, file, line, "id", RowProblem::EmptyId, message, None);
+            return;
+        }
+        if let Some((first_file, first_line)) = self.seen.insert(id.0, file, line as u32) {
+            *self
+                .summary
+                .left_out
+                .entry(("id", RowProblem::DuplicateId))
+                .or_default() += 1;
+            let first = display_path(&self.files[first_file as usize]);
+            diags.push(
+                Diagnostic::error(
+                    &self.files[file as usize],
+                    Loc::new(line as u32, 1, 0),
+                    format!("duplicate ticket id '{id}', first at {first}:{first_line}"),
+                )
+                .with_hint("ticket ids are unique across all the exports of a source"),
+            );
+            return;
+        }
+
+        let created_text = cell(record, layout.created);
+        let Some(created) = self.time(diags, file, line, "created", created_text, "everything")
+        else {
+            return;
+        };
+        self.summary.tickets += 1;
+        let mut latest = created;
+        let mut facts = Facts::default();
+        let source: &'s Source = self.source;
+        let clock = &source.clock;
+
+        // First response: a bad cell leaves the ticket out of first-response-time and SLA.
+        let mut first_response_ok = layout.first_response.is_some();
+        let mut responded = None;
+        if let Some(i) = layout.first_response {
+            let text = cell(record, i);
+            if !text.is_empty() {
+                let what = "first-response-time and sla-compliance";
+                match self.time(diags, file, line, "first-response", text, what) {
+                    Some(t) if t < created => {
+                        let message = format!(
+                            "first response '{text}' in column '{}' is before the ticket was created; the row is left out of {what}",
+                            self.header("first-response")
+                        );
+                        self.problem(
+                            diags,
+                            file,
+                            line,
+                            "first-response",
+                            RowProblem::BeforeCreated,
+                            message,
+                            None,
+                        );
+                        first_response_ok = false;
+                    }
+                    Some(t) => {
+                        latest = latest.max(t);
+                        responded = Some(t);
+                    }
+                    None => first_response_ok = false,
+                }
+            }
+        }
+        if let Some(t) = responded {
+            let w = clock.working_time(created, t);
+            facts.first_response = Some(w);
+            if let Some(sla) = self.source.sla_first_response {
+                facts.sla_within = Some(w <= sla);
+            }
+        }
+
+        // Resolution: a bad cell leaves the ticket out of resolution time and FCR.
+        let mut resolved = None;
+        if let Some(i) = layout.resolved {
+            let text = cell(record, i);
+            if !text.is_empty() {
+                let what = "average-resolution-time and first-contact-resolution";
+                match self.time(diags, file, line, "resolved", text, what) {
+                    Some(t) if t < created => {
+                        let message = format!(
+                            "resolution '{text}' in column '{}' is before the ticket was created; the row is left out of {what}",
+                            self.header("resolved")
+                        );
+                        self.problem(
+                            diags,
+                            file,
+                            line,
+                            "resolved",
+                            RowProblem::BeforeCreated,
+                            message,
+                            None,
+                        );
+                    }
+                    Some(t) => {
+                        latest = latest.max(t);
+                        resolved = Some(t);
+                    }
+                    None => {}
+                }
+            }
+        }
+        if let Some(t) = resolved {
+            facts.resolution = Some(clock.working_time(created, t));
+        }
+
+        if let Some(i) = layout.replies {
+            let text = cell(record, i);
+            if !text.is_empty() {
+                match text.number() {
+                    Some(n) if resolved.is_some() && n >= 1 => facts.fcr = Some(n == 1),
+                    Some(_) => {}
+                    None => {
+                        let message = format!(
+                            "'{text}' in column '{}' is not a whole number of replies, 0 or more; the row is left out of first-contact-resolution",
+                            self.header("replies")
+                        );
+                        self.problem(
+                            diags,
+                            file,
+                            line,
+                            "replies",
+                            RowProblem::OutOfRange,
+                            message,
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+
+        if let Some(i) = layout.rating {
+            let text = cell(record, i);
+            if !text.is_empty() {
+                facts.rating = self.rating(diags, file, line, text);
+            }
+        }
+
+        if let Some(i) = layout.nps {
+            let text = cell(record, i);
+            if !text.is_empty() {
+                match text.number() {
+                    Some(n) if n <= 10 => facts.nps = Some(n as u8),
+                    _ => {
+                        let message = format!(
+                            "'{text}' in column '{}' is not an answer from 0 to 10; the row is left out of nps",
+                            self.header("nps")
+                        );
+                        self.problem(
+                            diags,
+                            file,
+                            line,
+                            "nps",
+                            RowProblem::OutOfRange,
+                            message,
+                            None,
+                        );
+                    }
+                }
+            }
+        }
+
+        let mut keys = [None; 4];
+        for (d, index) in layout.dimensions.iter().enumerate() {
+            if let Some(i) = index {
+                let text = cell(record, *i);
+                let value = if text.is_empty() { b"-" } else { text.0 };
+                keys[d] = Some(self.intern(d, value));
+            }
+        }
+        let subject = match &self.source.subjects {
+            Some(s) => keys[s.dimension as usize]
+                .and_then(|k| {
+                    s.map
+                        .get(&*self.interned[s.dimension as usize].1[k as usize])
+                })
+                .and_then(|id| self.subject_ids.binary_search(id).ok())
+                .map(|i| i as u32),
+            None => None,
+        };
+        let period = self.period(clock.zone.civil(created));
+
+        if first_response_ok && responded.is_none() && self.source.sla_first_response.is_some() {
+            self.pending.push(Pending {
+                created,
+                period,
+                subject: subject.unwrap_or(ORGANISATION),
+                keys,
+            });
+        }
+        self.as_of = Some(self.as_of.map_or(latest, |a| a.max(latest)));
+        self.group(period, subject.unwrap_or(ORGANISATION))
+            .add(&keys, &facts);
+    }
+
+    fn group(&mut self, period: i64, slot: u32) -> &mut Group {
+        let key = (period, slot);
+        let index = match self.last_group {
+            Some((k, i)) if k == key => i,
+            _ => {
+                let next = self.groups.len();
+                let i = *self.group_index.entry(key).or_insert(next);
+                if i == next {
+                    self.groups.push((key, Group::default()));
+                }
+                self.last_group = Some((key, i));
+                i
+            }
+        };
+        &mut self.groups[index].1
+    }
+
+    fn rating(
+        &mut self,
+        diags: &mut Diagnostics,
+        file: u32,
+        line: u64,
+        text: Cell,
+    ) -> Option<Rating> {
+        let rating = if text.0.eq_ignore_ascii_case(b"good") {
+            Some(Rating::Good)
+        } else if text.0.eq_ignore_ascii_case(b"bad") {
+            Some(Rating::Bad)
+        } else {
+            match text.number() {
+                Some(n @ 1..=5) => Some(Rating::Stars(n as u8)),
+                _ => None,
+            }
+        };
+        let Some(rating) = rating else {
+            let header = self.header("rating");
+            let message = format!(
+                "'{text}' in column '{header}' is neither good/bad nor a rating from 1 to 5; the row is left out of csat and csi"
+            );
+            self.problem(
+                diags,
+                file,
+                line,
+                "rating",
+                RowProblem::OutOfRange,
+                message,
+                None,
+            );
+            return None;
+        };
+        let stars = matches!(rating, Rating::Stars(_));
+        match self.rating_kind {
+            None => self.rating_kind = Some(stars),
+            Some(kind) if kind != stars => {
+                let header = self.header("rating");
+                let (this, column) = if stars {
+                    ("a 1-5 rating", "good/bad ratings")
+                } else {
+                    ("a good/bad rating", "1-5 ratings")
+                };
+                let message = format!(
+                    "'{text}' in column '{header}' is {this} in a column of {column}; the row is left out of csat and csi"
+                );
+                self.problem(
+                    diags,
+                    file,
+                    line,
+                    "rating",
+                    RowProblem::MixedRating,
+                    message,
+                    Some("a rating column holds either good/bad or 1-5; its first rating decides"),
+                );
+                return None;
+            }
+            Some(_) => {}
+        }
+        Some(rating)
+    }
+
+    fn intern(&mut self, dimension: usize, value: &[u8]) -> u32 {
+        let (map, values) = &mut self.interned[dimension];
+        if let Some(&k) = map.get(value) {
+            return k;
+        }
+        let k = values.len() as u32;
+        map.insert(value.into(), k);
+        values.push(String::from_utf8_lossy(value).into());
+        k
+    }
+
+    /// The first day (day number) of the period of civil second `civil`.
+    fn period(&mut self, civil: i64) -> i64 {
+        let day = day_of(civil);
+        if let Some((d, p)) = self.last_period
+            && d == day
+        {
+            return p;
+        }
+        let start = period_start(self.source.period, day);
+        self.last_period = Some((day, start));
+        start
+    }
+
+    fn finish(mut self, diags: &mut Diagnostics) -> Computed {
+        if let (Some(as_of), Some(sla)) = (self.as_of, self.source.sla_first_response) {
+            for p in std::mem::take(&mut self.pending) {
+                if self.source.clock.working_time(p.created, as_of) <= sla {
+                    continue;
+                }
+                let overdue = Facts {
+                    sla_within: Some(false),
+                    ..Facts::default()
+                };
+                self.group(p.period, p.subject).add(&p.keys, &overdue);
+            }
+        }
+        let hidden: u64 = self.summary.left_out.values().sum::<u64>()
+            - self
+                .summary
+                .left_out
+                .get(&("id", RowProblem::DuplicateId))
+                .copied()
+                .unwrap_or(0);
+        if hidden > self.warnings as u64 {
+            let counts: Vec<String> = self
+                .summary
+                .left_out
+                .iter()
+                .map(|((field, p), n)| format!("{field}: {} ({n})", p.describe()))
+                .collect();
+            diags.push(
+                Diagnostic::warning(
+                    &self.source.file,
+                    Loc::default(),
+                    format!(
+                        "{hidden} row problems in the exports of source '{}', the first {} shown: {}",
+                        self.source.id,
+                        self.warnings,
+                        counts.join(", ")
+                    ),
+                )
+                .with_hint("fix the export, or the columns it is read with"),
+            );
+        }
+        let snapshots = self.snapshots();
+        Computed {
+            snapshots,
+            as_of: self.as_of,
+            summary: self.summary,
+        }
+    }
+
+    fn snapshots(&self) -> Vec<Snapshot> {
+        // Keyed (period, slot + 1): the organisation (u32::MAX) first within a period, then
+        // the subjects by id. The organisation's counters are the sum of every slot's.
+        let mut sets: BTreeMap<(i64, u32), Group> = BTreeMap::new();
+        for ((period, slot), group) in &self.groups {
+            sets.entry((*period, 0)).or_default().merge(group);
+            if *slot != ORGANISATION {
+                sets.insert((*period, slot + 1), group.clone());
+            }
+        }
+        sets.into_iter()
+            .filter_map(|((period, slot), group)| {
+                let (from, to) = period_range(self.source.period, period)?;
+                Some(Snapshot {
+                    file: self.source.file.clone(),
+                    taken: to,
+                    period: Some((from, to)),
+                    subject: slot
+                        .checked_sub(1)
+                        .map(|i| self.subject_ids[i as usize].clone()),
+                    values: self.values(&group),
+                })
+            })
+            .collect()
+    }
+
+    fn values(&self, group: &Group) -> Vec<MetricValue> {
+        group
+            .all
+            .measures()
+            .into_iter()
+            .map(|(metric, value)| {
+                let mut by = Vec::new();
+                for d in Dimension::ALL {
+                    if self.source.columns.dimension(d).is_none() {
+                        continue;
+                    }
+                    let names = &self.interned[d as usize].1;
+                    let mut entries: Vec<(String, Measure)> = group.by[d as usize]
+                        .iter()
+                        .filter_map(|(k, stats)| {
+                            let m = stats.measures().into_iter().find(|(id, _)| *id == metric)?;
+                            Some((names[*k as usize].to_string(), m.1))
+                        })
+                        .collect();
+                    if entries.is_empty() {
+                        continue;
+                    }
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    by.push(Breakdown {
+                        dimension: d.name().to_string(),
+                        entries,
+                    });
+                }
+                MetricValue {
+                    metric: metric.to_string(),
+                    value,
+                    target: None,
+                    by,
+                    note: None,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The first day of the period holding `day`.
+pub fn period_start(kind: PeriodKind, day: i64) -> i64 {
+    match kind {
+        PeriodKind::Week => day - weekday(day) as i64,
+        PeriodKind::Month | PeriodKind::Quarter => {
+            let Some(date) = date_of_day(day) else {
+                return day;
+            };
+            let month = match kind {
+                PeriodKind::Quarter => (date.month0() / 3) * 3 + 1,
+                _ => date.month(),
+            };
+            NaiveDate::from_ymd_opt(date.year(), month, 1).map_or(day, day_of_date)
+        }
+    }
+}
+
+/// The first and last date of the period starting on day `start`.
+pub fn period_range(kind: PeriodKind, start: i64) -> Option<(NaiveDate, NaiveDate)> {
+    let from = date_of_day(start)?;
+    let to = match kind {
+        PeriodKind::Week => date_of_day(start + 6)?,
+        PeriodKind::Month | PeriodKind::Quarter => {
+            let months = if kind == PeriodKind::Month { 1 } else { 3 };
+            let next = from.checked_add_months(chrono::Months::new(months))?;
+            next.pred_opt()?
+        }
+    };
+    Some((from, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Severity;
+    use crate::sources::config;
+
+    fn source(extra: &str) -> Source {
+        let yaml = format!(
+            "files: [x.csv]\ntimezone: Europe/Zagreb\ncolumns: {{id: id, created: created, rating: rating, agent: agent}}\n{extra}"
+        );
+        let mut diags = Diagnostics::default();
+        let s = config::parse(Path::new("sources/s.yaml"), &yaml, &mut diags);
+        s.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    fn run(source: &Source, csv: &[u8]) -> (Computed, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let c = compute(source, vec![(PathBuf::from("x.csv"), csv)], &mut diags);
+        (c, diags)
+    }
+
+    fn day(s: &str) -> i64 {
+        day_of_date(s.parse().unwrap())
+    }
+
+    #[test]
+    fn periods_in_the_zone() {
+        let week = |d: &str| {
+            period_range(PeriodKind::Week, period_start(PeriodKind::Week, day(d))).unwrap()
+        };
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // ISO weeks start on Monday; 2026-01-01 is a Thursday of week 1.
+        assert_eq!(week("2026-01-01"), (d("2025-12-29"), d("2026-01-04")));
+        assert_eq!(week("2026-03-29"), (d("2026-03-23"), d("2026-03-29")));
+        let quarter = period_start(PeriodKind::Quarter, day("2026-08-15"));
+        assert_eq!(
+            period_range(PeriodKind::Quarter, quarter),
+            Some((d("2026-07-01"), d("2026-09-30")))
+        );
+        let month = period_start(PeriodKind::Month, day("2024-02-10"));
+        assert_eq!(
+            period_range(PeriodKind::Month, month),
+            Some((d("2024-02-01"), d("2024-02-29")))
+        );
+        // 2026-03-31 23:30 in Zagreb is 21:30 UTC: still March there.
+        let s = source("");
+        let (c, _) = run(&s, b"id,created,rating,agent\n1,2026-03-31T21:30:00Z,,\n");
+        assert_eq!(c.snapshots[0].taken, d("2026-03-31"));
+    }
+
+    #[test]
+    fn good_bad_ratings_give_csi_by_agent() {
+        let s = source("period: week\n");
+        let (c, diags) = run(
+            &s,
+            b"id,created,rating,agent\n1,2026-03-02 10:00,Good,ann\n2,2026-03-02 11:00,BAD,ann\n3,2026-03-03 11:00,good,\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let v = c.snapshots[0].value("csi").unwrap();
+        assert_eq!(
+            v.value.counts,
+            Counts::Ratio {
+                good: 2.0,
+                total: 3.0
+            }
+        );
+        let entries: Vec<(&str, f64)> = v.by[0]
+            .entries
+            .iter()
+            .map(|(k, m)| (k.as_str(), m.value))
+            .collect();
+        assert_eq!(v.by[0].dimension, "agent");
+        assert_eq!(entries, [("-", 100.0), ("ann", 50.0)]);
+        assert!(c.snapshots[0].value("csat").is_none());
+        assert!(c.snapshots[0].value("first-response-time").is_none());
+    }
+
+    #[test]
+    fn the_first_rating_decides_the_kind_of_the_column() {
+        let s = source("");
+        let (c, diags) = run(
+            &s,
+            b"id,created,rating,agent\n1,2026-03-02 10:00,4,a\n2,2026-03-02 11:00,good,a\n",
+        );
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "'good' in column 'rating' is a good/bad rating in a column of 1-5 ratings; the row is left out of csat and csi"
+            ]
+        );
+        assert_eq!(c.snapshots[0].values.len(), 1);
+        assert_eq!(c.snapshots[0].values[0].metric, "csat");
+    }
+
+    #[test]
+    fn delimiters_quotes_and_unread_columns() {
+        let s = source("delimiter: \";\"\n");
+        // The unmapped column holds bytes that are not UTF-8, a quoted delimiter and a
+        // quoted newline: none of it is looked at.
+        let mut csv = b"note;id;created;agent;rating\n".to_vec();
+        csv.extend_from_slice(b"\xff\xfe;1;2026-03-02 10:00;\"a;b\";5\n");
+        csv.extend_from_slice(b"\"x\ny\";2;2026-03-02 10:00;\"a;b\";\n");
+        csv.extend_from_slice(b"z;3;nonsense;c;1\n");
+        let (c, diags) = run(&s, &csv);
+        let found: Vec<(u32, &str)> = diags
+            .iter()
+            .map(|d| (d.loc.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                5,
+                "'nonsense' in column 'created' is not a timestamp; the row is left out of everything"
+            )]
+        );
+        let csat = c.snapshots[0].value("csat").unwrap();
+        assert_eq!(csat.by[0].entries[0].0, "a;b");
+        assert_eq!(c.summary.tickets, 2);
+
+        let tab = source("delimiter: \"\\t\"\n");
+        let (c, diags) = run(
+            &tab,
+            b"id\tcreated\tagent\trating\n1\t2026-03-02 10:00\ta\t5\n",
+        );
+        assert!(diags.is_empty() && c.snapshots[0].value("csat").is_some());
+    }
+
+    #[test]
+    fn row_warnings_stop_at_the_allowance_and_are_summed_up() {
+        let s = source("");
+        let mut csv = b"id,created,rating,agent\n".to_vec();
+        for i in 0..MAX_ROW_WARNINGS + 5 {
+            csv.extend_from_slice(format!("{i},2026-03-02 10:00,9,a\n").as_bytes());
+        }
+        let (c, diags) = run(&s, &csv);
+        assert_eq!(diags.count(Severity::Warning), MAX_ROW_WARNINGS + 1);
+        let last = diags.iter().last().unwrap();
+        assert_eq!(last.file, Path::new("sources/s.yaml"));
+        assert_eq!(
+            last.message,
+            "105 row problems in the exports of source 's', the first 100 shown: rating: out of range (105)"
+        );
+        assert_eq!(c.summary.tickets, 105);
+    }
+
+    #[test]
+    fn a_response_due_is_not_overdue_before_the_sla_has_passed() {
+        let s = {
+            let yaml = "files: [x.csv]\ntimezone: UTC\ncolumns: {id: id, created: created, first-response: first}\nsla: {first-response: 1h}\n";
+            config::parse(
+                Path::new("sources/s.yaml"),
+                yaml,
+                &mut Diagnostics::default(),
+            )
+            .unwrap()
+        };
+        // As of 11:00: ticket 2 (10:30) waits 30m, not yet overdue; ticket 3 waits 61m.
+        let csv = b"id,created,first\n1,2026-03-02 10:00,2026-03-02 11:00\n2,2026-03-02 10:30,\n3,2026-03-02 09:59,\n";
+        let (c, _) = run(&s, csv);
+        assert_eq!(
+            c.snapshots[0].value("sla-compliance").unwrap().value.counts,
+            Counts::Ratio {
+                good: 1.0,
+                total: 2.0
+            }
+        );
+    }
+}
