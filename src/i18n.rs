@@ -53,9 +53,9 @@ pub fn builtin_languages() -> Vec<&'static str> {
     BUILTIN.iter().map(|(lang, _)| *lang).collect()
 }
 
-/// Whether the interface has built-in strings in `lang`.
+/// Whether the interface has built-in strings in `lang` or in one of its parents.
 pub fn is_builtin_language(lang: &str) -> bool {
-    tables().contains_key(lang)
+    own_table(lang).is_some()
 }
 
 pub fn is_known_key(key: &str) -> bool {
@@ -64,6 +64,14 @@ pub fn is_known_key(key: &str) -> bool {
 
 pub fn known_keys() -> impl Iterator<Item = &'static str> {
     tables()["en"].keys().map(String::as_str)
+}
+
+/// The built-in table of `lang` or of its nearest parent (`hr-HR` → `hr`).
+fn own_table(lang: &str) -> Option<&'static Table> {
+    let t = tables();
+    std::iter::once(lang)
+        .chain(crate::text::parents(lang))
+        .find_map(|l| t.get(l))
 }
 
 /// The interface strings of one page language.
@@ -75,11 +83,11 @@ pub struct Strings {
     pub fallback: std::collections::HashSet<String>,
 }
 
-/// The interface strings of a page language: the built-in ones (English where the
-/// interface has no built-ins for the language), then the workspace's overrides.
+/// The interface strings of a page language: the built-in ones of the language or of its
+/// nearest parent (English where the interface has none), then the workspace's overrides.
 pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> Strings {
     let t = tables();
-    let (mut map, english) = match t.get(lang) {
+    let (mut map, english) = match own_table(lang) {
         Some(own) => (own.clone(), false),
         None => (t["en"].clone(), lang.split('-').next() != Some("en")),
     };
@@ -97,10 +105,11 @@ pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> S
     Strings { map, fallback }
 }
 
-/// A built-in string: in `lang` if the interface has it, else in English.
+/// A built-in string: in `lang` (or its nearest parent) if the interface has it, else in
+/// English.
 pub fn builtin(lang: &str, key: &str) -> Option<&'static str> {
     let t = tables();
-    t.get(lang)
+    own_table(lang)
         .and_then(|table| table.get(key))
         .or_else(|| t["en"].get(key))
         .map(String::as_str)
@@ -109,6 +118,18 @@ pub fn builtin(lang: &str, key: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regional_languages_use_their_parents_strings() {
+        let hr = strings_for("hr-HR", None);
+        assert_eq!(hr.map.get("round"), tables()["hr"].get("round"));
+        assert!(hr.fallback.is_empty());
+        assert_eq!(builtin("hr-HR", "round"), builtin("hr", "round"));
+        assert!(!strings_for("ja-JP", None).fallback.is_empty());
+        assert!(is_builtin_language("hr-HR") && !is_builtin_language("ja-JP"));
+        // A regional German page takes the built-in German strings.
+        assert!(is_builtin_language("de-CH") && strings_for("de-CH", None).fallback.is_empty());
+    }
 
     #[test]
     fn every_language_has_every_key() {

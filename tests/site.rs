@@ -1396,6 +1396,98 @@ fn a_broken_template_override_fails_and_names_it() {
     }
 }
 
+// ----- numbers, dates and language tags -------------------------------------------------------
+
+#[test]
+fn numbers_dates_and_tags_follow_the_page_language() {
+    let w = Workspace::new();
+    // Tags in any letter case are one language: `pt-br` pages are `pt-BR/`, and the
+    // `PT-BR` title is theirs; a `de-CH` page shows the `de` title before the default's.
+    let config = std::fs::read_to_string(w.ws().join("auditbook.yaml")).expect("the config");
+    let config = config
+        .replace(
+            "languages: [hr, en, ar, ja]",
+            "languages: [hr, en, ar, ja, pt-br, de-CH]",
+        )
+        .replacen(
+            "  ja: サービス品質監査\n",
+            "  ja: サービス品質監査\n  PT-BR: Auditorias de qualidade\n  de: Qualitätsprüfungen\n",
+            1,
+        );
+    w.write("auditbook.yaml", &config);
+    let site = Site::load(&w.build_ok("site"));
+
+    let pt = site.page("pt-BR/index.html");
+    let html = pt.select(&sel("html")).next().expect("<html>");
+    assert_eq!(html.value().attr("lang"), Some("pt-BR"));
+    assert!(body_text(pt).contains("Auditorias de qualidade"));
+    let de = site.page("de-CH/index.html");
+    let brand = de
+        .select(&sel(".brand span"))
+        .next()
+        .expect("the site title");
+    assert_eq!(text_of(brand), "Qualitätsprüfungen");
+    assert_eq!(brand.value().attr("lang"), Some("de"));
+
+    // The gauge prints the score and target as the page's table does, with a decimal comma.
+    let audit = site.page("rounds/2026-q2/zagreb/index.html");
+    let score = audit.select(&sel("dd strong")).next().map(text_of);
+    let gauge = audit.select(&sel(".gauge-score")).next().map(text_of);
+    assert!(
+        score.as_deref().is_some_and(|s| s.contains(',')),
+        "{score:?}"
+    );
+    assert_eq!(gauge, score);
+    let tips: Vec<String> = audit.select(&sel("svg g > title")).map(text_of).collect();
+    assert!(
+        tips.iter().any(|t| t.starts_with("◎ ") && t.contains(',')),
+        "{tips:?}"
+    );
+
+    // Dates read in Croatian; `datetime` and the data files keep ISO.
+    let round = site.page("rounds/2026-q2/index.html");
+    let time = round.select(&sel("time")).next().expect("the round's date");
+    assert_eq!(time.value().attr("datetime"), Some("2026-06-30"));
+    assert_eq!(text_of(time), "30. lipnja 2026.");
+    let versions = std::fs::read_to_string(site.dir.join("versions.json")).expect("versions");
+    assert!(versions.contains("\"2026-06-30\""), "{versions}");
+
+    // Percentages as each language writes them: `100 %` in Croatian, `100%` in Japanese.
+    // (Raw text: `text_of` would fold the no-break space into a plain one.)
+    let percent = |rel: &str| {
+        site.page(rel)
+            .select(&sel("dd"))
+            .map(|dd| dd.text().collect::<String>())
+            .find(|t| t.trim_end().ends_with('%'))
+            .unwrap_or_else(|| panic!("no percentage in {rel}"))
+    };
+    let hr = percent("rounds/2026-q2/zagreb/index.html");
+    assert!(hr.ends_with("\u{a0}%") && !hr.contains(" %"), "{hr:?}");
+    let ja = percent("ja/rounds/2026-q2/zagreb/index.html");
+    let digit_then_sign = ja
+        .strip_suffix('%')
+        .is_some_and(|n| n.ends_with(|c: char| c.is_ascii_digit()));
+    assert!(digit_then_sign, "{ja:?}");
+
+    // Chart axes and tooltips name snapshot dates in Croatian too, not as ISO digits.
+    let metrics = site.page("metrics/index.html");
+    let axis: Vec<String> = metrics.select(&sel("svg .x-label")).map(text_of).collect();
+    assert!(!axis.is_empty(), "no x-axis labels");
+    assert!(
+        axis.iter()
+            .all(|t| t.ends_with("2026.") || t.ends_with("2025.")),
+        "{axis:?}"
+    );
+    let tips: Vec<String> = metrics.select(&sel("svg g > title")).map(text_of).collect();
+    assert!(tips.iter().any(|t| t.contains(" lip 2026.: ")), "{tips:?}");
+    assert!(
+        !tips
+            .iter()
+            .any(|t| t.contains("2026-") || t.contains("2025-")),
+        "{tips:?}"
+    );
+}
+
 // ----- overdue actions ----------------------------------------------------------------------
 
 /// An action is overdue when it is due before the newest round's date and its audit is the
