@@ -15,12 +15,10 @@
 //! 2026-06-30 snapshot (csat 50, below) belongs to its 2026-q2 audit, which is not the latest.
 //! The fixture's gates: min-score 60, no-regression 5, metrics below.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::Fixture;
+use crate::support::Workspace as Fixture;
 use serde_json::Value;
 
 fn auditbook(dir: &Path, args: &[&str]) -> Output {
@@ -37,7 +35,7 @@ fn text(bytes: &[u8]) -> String {
 
 /// The fixture with `gates:` replaced by `gates` (YAML lines under `gates:`, or none).
 fn workspace(gates: Option<&str>) -> Fixture {
-    let fixture = Fixture::new("gates");
+    let fixture = Fixture::fixture("gates");
     let config = fixture.path().join("auditbook.yaml");
     let original = std::fs::read_to_string(&config).expect("read auditbook.yaml");
     let (head, _) = original
@@ -56,7 +54,7 @@ fn workspace(gates: Option<&str>) -> Fixture {
 fn check_json(fixture: &Fixture, extra: &[&str]) -> (i32, Vec<(String, u64, String, String)>) {
     let mut args = vec!["check", "--format", "json"];
     args.extend_from_slice(extra);
-    let out = auditbook(&fixture.path(), &args);
+    let out = auditbook(fixture.path(), &args);
     let list: Value = serde_json::from_slice(&out.stdout).expect("check prints JSON");
     let diags = list
         .as_array()
@@ -87,7 +85,7 @@ fn diag(file: &str, line: u64, message: &str, hint: &str) -> (String, u64, Strin
 
 #[test]
 fn every_failed_gate_is_an_error_at_the_audit_file() {
-    let (code, diags) = check_json(&Fixture::new("gates"), &[]);
+    let (code, diags) = check_json(&Fixture::fixture("gates"), &[]);
     assert_eq!(code, 1);
     assert_eq!(
         diags,
@@ -132,9 +130,9 @@ fn without_gates_the_same_workspace_checks_clean() {
 
 #[test]
 fn no_gates_skips_them() {
-    let (code, diags) = check_json(&Fixture::new("gates"), &["--no-gates"]);
+    let (code, diags) = check_json(&Fixture::fixture("gates"), &["--no-gates"]);
     assert_eq!((code, diags), (0, vec![]));
-    let out = auditbook(&Fixture::new("gates").path(), &["check", "--no-gates"]);
+    let out = auditbook(Fixture::fixture("gates").path(), &["check", "--no-gates"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
@@ -226,7 +224,7 @@ fn metrics_gate_at_risk_also_fails_on_at_risk_metrics_of_latest_audits_only() {
 #[test]
 fn github_annotations_put_gates_on_the_audit_files() {
     let fixture = workspace(Some("  min-score: 60\n  no-regression: 5\n"));
-    let out = auditbook(&fixture.path(), &["check", "--format", "github"]);
+    let out = auditbook(fixture.path(), &["check", "--format", "github"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stdout).lines().collect::<Vec<_>>(),
@@ -244,8 +242,8 @@ fn github_annotations_put_gates_on_the_audit_files() {
 
 #[test]
 fn build_never_applies_gates() {
-    let fixture = Fixture::new("gates");
-    let out = auditbook(&fixture.path(), &["build", "--out", "site"]);
+    let fixture = Fixture::fixture("gates");
+    let out = auditbook(fixture.path(), &["build", "--out", "site"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(fixture.path().join("site/index.html").is_file());
 }
@@ -315,7 +313,7 @@ fn gate_settings_are_validated_at_their_line() {
 
 #[test]
 fn score_prints_a_table_for_people() {
-    let out = auditbook(&Fixture::new("gates").path(), &["score"]);
+    let out = auditbook(Fixture::fixture("gates").path(), &["score"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
@@ -333,21 +331,21 @@ round    audit   subject  score  target  status  completion
 
 #[test]
 fn round_latest_names_the_newest_round() {
-    let fixture = Fixture::new("gates");
-    let latest = auditbook(&fixture.path(), &["score", "--round", "latest"]);
+    let fixture = Fixture::fixture("gates");
+    let latest = auditbook(fixture.path(), &["score", "--round", "latest"]);
     assert_eq!(latest.status.code(), Some(0), "{}", text(&latest.stderr));
     let lines: Vec<String> = text(&latest.stdout).lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 4, "a header and the three 2026-q3 audits");
     assert!(lines[1..].iter().all(|l| l.starts_with("2026-q3 ")));
 
     let json = |round: &str| {
-        let out = auditbook(&fixture.path(), &["score", "--json", "--round", round]);
+        let out = auditbook(fixture.path(), &["score", "--json", "--round", round]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         out.stdout
     };
     assert_eq!(json("latest"), json("2026-q3"));
 
-    let out = auditbook(&fixture.path(), &["score", "--round", "2026-q9"]);
+    let out = auditbook(fixture.path(), &["score", "--round", "2026-q9"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
