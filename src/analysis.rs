@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::metrics::{Snapshot, Status};
 use crate::model::{Audit, Model, Round};
+use crate::score::{AuditResult, MetricResult};
 
 /// How an audit's score stands against its target (docs/format.md): met at or above it, at
 /// risk less than ten points below it, below otherwise; untracked without a score or target.
@@ -105,6 +106,94 @@ impl<'m> Overdue<'m> {
             _ => false,
         }
     }
+}
+
+/// Scores and point drops closer than this to a gate's threshold are at it: a score that is
+/// exactly 60 in decimal may come out of f64 arithmetic a hair below.
+const GATE_TOLERANCE: f64 = 1e-9;
+
+/// A gate that the latest audit of a series fails (docs/format.md, "Gates").
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateFailure<'a> {
+    pub audit: &'a Audit,
+    pub result: &'a AuditResult,
+    pub gate: Gate<'a>,
+}
+
+/// Which gate failed, with what the result was measured against.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gate<'a> {
+    /// `min-score`: the audit's score is below `minimum`.
+    MinScore { score: f64, minimum: f64 },
+    /// `no-regression`: the audit scores more than `allowed` points below the audit before
+    /// it in its series, which scored `previous`.
+    Regression {
+        score: f64,
+        previous: f64,
+        allowed: f64,
+    },
+    /// `metrics`: a metric of the audit has the status `failing` or worse.
+    Metric {
+        metric: &'a MetricResult,
+        failing: Status,
+    },
+}
+
+/// The gates of `model.config.gates` applied to the latest audit of every series. `results`
+/// are `score::score_all(model)`. Failures come series by series (see [`series`]), and for
+/// one audit min-score, then no-regression, then metrics in the model's metric order. An
+/// audit without a score passes the score gates: there is nothing to judge.
+pub fn gates<'a>(model: &'a Model, results: &'a [AuditResult]) -> Vec<GateFailure<'a>> {
+    let config = &model.config.gates;
+    let by_audit: std::collections::HashMap<(&str, &str), &AuditResult> = results
+        .iter()
+        .map(|r| ((r.round.as_str(), r.audit.as_str()), r))
+        .collect();
+    let mut out = Vec::new();
+    for audits in series(model).into_values() {
+        let Some(&(round, audit)) = audits.last() else {
+            continue;
+        };
+        let Some(&result) = by_audit.get(&(round.id.as_str(), audit.id.as_str())) else {
+            continue;
+        };
+        let mut fail = |gate| {
+            out.push(GateFailure {
+                audit,
+                result,
+                gate,
+            })
+        };
+        if let (Some(minimum), Some(score)) = (config.min_score, result.score)
+            && score < minimum - GATE_TOLERANCE
+        {
+            fail(Gate::MinScore { score, minimum });
+        }
+        let previous = result.previous.as_ref().and_then(|p| p.score);
+        if let (Some(allowed), Some(score), Some(previous)) =
+            (config.no_regression, result.score, previous)
+            && previous - score > allowed + GATE_TOLERANCE
+        {
+            fail(Gate::Regression {
+                score,
+                previous,
+                allowed,
+            });
+        }
+        if let Some(failing) = config.metrics {
+            for metric in &result.metrics {
+                let fails = match metric.status {
+                    Status::Below => true,
+                    Status::AtRisk => failing == Status::AtRisk,
+                    Status::Met | Status::Untracked => false,
+                };
+                if fails {
+                    fail(Gate::Metric { metric, failing });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A gap as points of the audit's score: what closing it would add, given the total weight
@@ -274,6 +363,56 @@ mod tests {
         assert!(!overdue.is_overdue("2025-q4", "zagreb", Some(date("2026-03-01"))));
         assert!(!overdue.is_overdue("2026-q1", "tokyo", Some(date("2026-06-01"))));
         assert!(overdue.is_overdue("2026-q2", "tokyo", Some(date("2026-06-01"))));
+    }
+
+    /// tests/fixtures/gates: latest audits cairo 70 (no drop), tokyo 75 (5 below 80, csat 80
+    /// and first-response-time 2h 30m below), zagreb 55 (10 below 65, csat 86.4 at risk).
+    #[test]
+    fn gates_judge_the_latest_audit_of_every_series() {
+        let mut model = match crate::build::prepare(std::path::Path::new("tests/fixtures/gates")) {
+            Ok(p) => p.model,
+            Err(_) => panic!("the fixture is valid"),
+        };
+        let failed = |model: &Model| -> Vec<String> {
+            let results = crate::score::score_all(model);
+            gates(model, &results)
+                .iter()
+                .map(|f| {
+                    let what = match &f.gate {
+                        Gate::MinScore { .. } => "min-score".to_string(),
+                        Gate::Regression { .. } => "no-regression".to_string(),
+                        Gate::Metric { metric, .. } => metric.id.clone(),
+                    };
+                    format!("{}/{} {what}", f.audit.round, f.audit.id)
+                })
+                .collect()
+        };
+        assert_eq!(
+            failed(&model),
+            [
+                "2026-q3/tokyo csat",
+                "2026-q3/tokyo first-response-time",
+                "2026-q3/zagreb min-score",
+                "2026-q3/zagreb no-regression",
+            ]
+        );
+        model.config.gates = crate::model::Gates {
+            min_score: Some(55.0),
+            no_regression: Some(4.9),
+            metrics: Some(Status::AtRisk),
+        };
+        assert_eq!(
+            failed(&model),
+            [
+                "2026-q3/tokyo no-regression",
+                "2026-q3/tokyo csat",
+                "2026-q3/tokyo first-response-time",
+                "2026-q3/zagreb no-regression",
+                "2026-q3/zagreb csat",
+            ]
+        );
+        model.config.gates = crate::model::Gates::default();
+        assert!(failed(&model).is_empty());
     }
 
     #[test]
