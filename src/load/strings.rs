@@ -9,7 +9,8 @@ use crate::decode;
 use crate::source::Loc;
 use crate::yaml::Node;
 
-/// The interface strings read, by language: the file and its strings (key -> text).
+/// The interface strings read, by language: the file and its strings (key -> the Fluent
+/// source of the overriding message, `key = …`).
 pub(super) type Strings = HashMap<String, (PathBuf, HashMap<String, String>)>;
 
 impl Loader<'_> {
@@ -53,10 +54,90 @@ impl Loader<'_> {
                     ctx.warning_hint(k.loc, format!("unknown interface string '{key}'"), hint);
                     continue;
                 }
-                strings.insert(key, value);
+                let Some(source) = check_message(&mut ctx, v.loc, &key, &value) else {
+                    continue;
+                };
+                strings.insert(key, source);
             }
             out.insert(lang.to_string(), (path.clone(), strings));
         }
         out
+    }
+}
+
+/// The Fluent message that a YAML override's text stands for: `{name}` becomes `{ $name }`,
+/// other braces are kept as text, and later lines are indented so they continue the value.
+pub(crate) fn yaml_to_fluent(key: &str, text: &str) -> String {
+    let mut value = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['{', '}']) {
+        value.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let name_len = tail[1..]
+            .find('}')
+            .filter(|&n| {
+                let name = &tail[1..1 + n];
+                name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+            .filter(|_| tail.starts_with('{'));
+        match name_len {
+            Some(n) => {
+                value.push_str(&format!("{{ ${} }}", &tail[1..1 + n]));
+                rest = &tail[n + 2..];
+            }
+            None => {
+                value.push_str(if tail.starts_with('{') {
+                    "{ \"{\" }"
+                } else {
+                    "{ \"}\" }"
+                });
+                rest = &tail[1..];
+            }
+        }
+    }
+    value.push_str(rest);
+    format!("{key} = {}", value.replace('\n', "\n    "))
+}
+
+/// Checks an overriding message: it must parse, and use only the variables the program
+/// passes for its key. Returns its source, or `None` (with a warning) when it is broken.
+fn check_message(ctx: &mut crate::decode::Ctx, loc: Loc, key: &str, text: &str) -> Option<String> {
+    let source = yaml_to_fluent(key, text);
+    let (messages, problems) = crate::i18n::parse_ftl(&source);
+    if let Some(p) = problems.first() {
+        ctx.warning_hint(
+            loc,
+            format!("broken message '{key}': {}", p.message),
+            "write the text as in docs/site.md (interface strings); the built-in text is used",
+        );
+        return None;
+    }
+    let known = crate::i18n::known_vars(key)?;
+    for var in messages.iter().flat_map(|m| &m.vars) {
+        if !known.contains(&var.name) {
+            ctx.warning_hint(
+                loc,
+                format!("unknown placeholder '{}' in '{key}'", var.name),
+                placeholder_hint(known),
+            );
+            return None;
+        }
+    }
+    Some(source)
+}
+
+/// What placeholders a message may use.
+pub(crate) fn placeholder_hint(known: &std::collections::BTreeSet<String>) -> String {
+    if known.is_empty() {
+        "this message takes no placeholders; the built-in text is used".to_string()
+    } else {
+        let names: Vec<String> = known.iter().map(|n| format!("{{ ${n} }}")).collect();
+        format!(
+            "this message can use {}; the built-in text is used",
+            names.join(", ")
+        )
     }
 }

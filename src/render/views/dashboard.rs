@@ -38,6 +38,8 @@ struct GapRow {
     target: Txt,
     gap: String,
     points: String,
+    /// The points as a message with its unit: "−1.5 points".
+    points_text: String,
 }
 
 #[derive(Serialize)]
@@ -171,6 +173,8 @@ pub(super) fn dashboard(
                     target: loc.level_label(&checklist.scale, item_result.target),
                     gap: loc.num(item_result.gap, 2),
                     points: loc.num(gap_points(item_result.gap, result.scored_weight()), 1),
+                    points_text: loc
+                        .points_lost(gap_points(item_result.gap, result.scored_weight())),
                 },
             ));
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::analysis::{self};
 use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef};
-use crate::render::format::{Locale, Md, Txt};
+use crate::render::format::{Arg, Locale, Md, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 
 use super::*;
@@ -376,7 +376,7 @@ fn counts_chart(
         } else {
             ("ratio_split", "ratio_split_desc")
         };
-        let title = loc.fill(title_key, &[("name", &loc.txt(&def.title).text)]);
+        let title = loc.msg(title_key, &[("name", Arg::Text(&loc.txt(&def.title).text))]);
         let chart =
             charts::stacked_columns(&id, &title, Some(&loc.s(desc_key)), &x, &stacks, false);
         return Some(counts_view(
