@@ -72,7 +72,18 @@ pub fn parse_ftl(src: &str) -> (Vec<ParsedMessage>, Vec<FtlProblem>) {
     let problems = errors
         .iter()
         .map(|e| {
-            let (line, column) = line_col(src, e.pos.start);
+            // An error found at the start of a line (a placeable left open) is shown at
+            // the end of the line before, where the text went wrong.
+            let mut at = e.pos.start.min(src.len());
+            while at > 0 && src.as_bytes()[at - 1].is_ascii_whitespace() {
+                at -= 1;
+            }
+            let at = if src[at..e.pos.start.min(src.len())].contains('\n') {
+                at
+            } else {
+                e.pos.start
+            };
+            let (line, column) = line_col(src, at);
             FtlProblem {
                 line,
                 column,
