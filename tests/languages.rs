@@ -251,3 +251,24 @@ fn the_german_dashboard_has_no_english_interface_text() {
         "English on the German dashboard: {found:?}"
     );
 }
+
+/// Counts on a built page take the page language's plural form: Polish "2 pozycje" (few)
+/// and "12,5 punktu" (a fraction), where German has "2 Prüfpunkte".
+#[test]
+fn counts_on_built_pages_take_the_languages_plural_form() {
+    let site = Site::new();
+    let out = site.build();
+    let read = |path: &str| {
+        std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let pl: Vec<String> = visible_texts(&read("pl/rounds/2026-q2/berlin/gaps/index.html"))
+        .into_iter()
+        .collect();
+    let has = |texts: &[String], s: &str| texts.iter().any(|t| t.contains(s));
+    assert!(has(&pl, "2 pozycje poniżej celu"), "{pl:?}");
+    assert!(has(&pl, "−12,5 punktu"), "{pl:?}");
+    let de: Vec<String> = visible_texts(&read("rounds/2026-q2/berlin/gaps/index.html"))
+        .into_iter()
+        .collect();
+    assert!(has(&de, "2 Prüfpunkte unter Zielwert"), "{de:?}");
+}
