@@ -1681,7 +1681,7 @@ fn interface_language_without_strings() {
             2,
             17,
             "interface strings for 'ar' fall back to English: 150 of 150 untranslated",
-            "auditbook has built-in interface strings for en, hr, hu, sl, et, ru, de, fr, es, it, pt, nl, pl; translate the rest in i18n/ar.yaml (see docs/format.md)",
+            "auditbook has built-in interface strings for en, hr, hu, sl, et, ru, de, fr, es, it, pt, nl, pl; translate the rest in i18n/ar.ftl (see docs/site.md)",
         )],
     );
 }

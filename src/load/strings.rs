@@ -1,4 +1,5 @@
-//! Interface strings: i18n/<lang>.yaml, the texts of the site's own words in a language.
+//! Interface strings: i18n/<lang>.ftl (Fluent messages) or i18n/<lang>.yaml (the older
+//! form), the site's own words in a language.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
