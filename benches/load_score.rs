@@ -12,8 +12,7 @@
 //! Each workspace is written once to a temporary folder; the file cache is warm, so `load`
 //! measures auditbook's own work rather than the disk.
 
-#[path = "support/corpus.rs"]
-mod corpus;
+use auditbook_corpus as corpus;
 
 use std::hint::black_box;
 use std::path::Path;

@@ -9,8 +9,7 @@
 //! cargo bench --bench render
 //! ```
 
-#[path = "support/corpus.rs"]
-mod corpus;
+use auditbook_corpus as corpus;
 
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -5,10 +5,10 @@
 //! cargo run --release --example corpus -- --out DIR --audits N --items M --languages L --seed S
 //! ```
 //!
-//! The generator itself lives in `benches/support/corpus.rs`, shared with the benchmarks.
+//! The generator itself is the development crate `crates/corpus`, shared with the tests and
+//! the benchmarks.
 
-#[path = "../benches/support/corpus.rs"]
-mod corpus;
+use auditbook_corpus as corpus;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -3,11 +3,15 @@
 //!
 //! Every chart is coloured by the page stylesheet through CSS classes and `currentColor`, so it
 //! follows light and dark mode; status is also shown by a glyph or a pattern, never by colour
-//! alone. Output is deterministic: numbers are rounded to at most two decimals.
+//! alone. Output is deterministic: numbers are rounded to at most two decimals. Numbers a
+//! reader sees (values, ticks, tooltips) are written in the page language's notation by the
+//! `Formats` passed in, the same as the page's tables; coordinates stay plain.
 
 use std::f64::consts::TAU;
 
 use chrono::{Datelike, NaiveDate};
+
+use crate::render::{DatePart, Formats};
 
 /// Text shown in place of a chart that has nothing to draw.
 pub(crate) const NO_DATA: &str = "no data";
@@ -82,6 +86,8 @@ pub(crate) struct LineChart<'a> {
     pub warn: Option<f64>,
     pub higher_is_better: bool,
     pub y_format: &'a dyn Fn(f64) -> String,
+    /// The page language's notation, for the time axis's date labels.
+    pub formats: &'a Formats,
 }
 
 pub(crate) struct Stack<'a> {
@@ -92,7 +98,7 @@ pub(crate) struct Stack<'a> {
 }
 
 /// Formats `v` with at most `decimals` decimals, trailing zeros trimmed and never `-0`;
-/// `—` for NaN and infinities.
+/// `—` for NaN and infinities. Plain digits, for coordinates in the markup.
 pub(crate) fn format_number(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".to_string();
@@ -156,6 +162,7 @@ pub(crate) fn bar_chart(
     desc: Option<&str>,
     bars: &[Bar],
     max: f64,
+    nums: &Formats,
 ) -> String {
     const X0: f64 = 170.0;
     const PAD: f64 = 8.0;
@@ -180,7 +187,7 @@ pub(crate) fn bar_chart(
         let (value, target) = (finite(bar.value), finite(bar.target));
         let mut tip = format!("{}: {}", bar.label, bar.display);
         if let Some(t) = target {
-            tip += &format!(" ({TARGET_MARK} {})", format_number(t, 2));
+            tip += &format!(" ({TARGET_MARK} {})", nums.number(t, 2));
         }
         push_glyph(&mut tip, bar.status);
         let lang = lang_attr(bar.lang);
@@ -272,7 +279,7 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
         s += "</g>";
     }
     match &axis {
-        Some(axis) => s += &axis.ticks(&f),
+        Some(axis) => s += &axis.ticks(&f, c.formats),
         None => s += &f.x_labels(c.x_labels),
     }
     for (k, &(x, y)) in legend.iter().enumerate() {
@@ -295,6 +302,7 @@ pub(crate) fn stacked_columns(
     x_labels: &[String],
     stacks: &[Stack],
     percent: bool,
+    nums: &Formats,
 ) -> String {
     let id = &clean_id(id);
     let lengths = stacks.iter().map(|s| s.values.len());
@@ -317,11 +325,17 @@ pub(crate) fn stacked_columns(
     let (legend, legend_h) = legend_layout(&names);
     let f = Frame::new(48.0, legend_h, &ticks, n);
     let col_w = ((RIGHT - f.left) / n as f64 * 0.6).min(56.0);
-    let unit_sign = if percent { "%" } else { "" };
+    let tick = |t: f64| {
+        if percent {
+            nums.percent_number(t, 2)
+        } else {
+            nums.number(t, 2)
+        }
+    };
 
     let mut s = open(id, "columns", (W, H), (title, None), desc);
     s += &hatch_defs(id, stacks.len());
-    s += &f.grid(&ticks, |t| format_number(t, 2) + unit_sign);
+    s += &f.grid(&ticks, tick);
     for (i, &total) in totals.iter().enumerate() {
         let x_label = x_labels.get(i).map_or("", String::as_str);
         let x = f.x(i) - col_w / 2.0;
@@ -331,9 +345,9 @@ pub(crate) fn stacked_columns(
             let share = if percent { v / total * 100.0 } else { v };
             let (y_top, y_bottom) = (f.y(acc + share), f.y(acc));
             acc += share;
-            let mut shown = format_number(v, 2);
+            let mut shown = nums.number(v, 2);
             if percent {
-                shown = format!("{}% ({shown})", format_number(share, 1));
+                shown = format!("{} ({shown})", nums.percent_number(share, 1));
             }
             let tip = esc(&format!("{} · {x_label}: {shown}", stack.name));
             s += &format!("<g><title>{tip}</title>");
@@ -341,7 +355,7 @@ pub(crate) fn stacked_columns(
             s += "</g>";
         }
         if !percent && total > 0.0 {
-            let (y, body) = (f.y(total) - 9.0, format_number(total, 2));
+            let (y, body) = (f.y(total) - 9.0, nums.number(total, 2));
             s += &text("value-label", f.x(i), y, "middle", &body);
         }
     }
@@ -354,14 +368,15 @@ pub(crate) fn stacked_columns(
     s + "</svg>"
 }
 
-/// A ring showing a 0..100 score, a mark at the target, and the score with its status glyph
-/// in the middle (`—` without a score).
+/// A ring showing a 0..100 score, a mark at the target, and the score (one decimal) with its
+/// status glyph in the middle (`—` without a score).
 pub(crate) fn score_gauge(
     id: &str,
     title: &str,
     score: Option<f64>,
     target: Option<f64>,
     status: Status,
+    nums: &Formats,
 ) -> String {
     const R: f64 = 40.0;
     const RING: &str = "cx=\"50\" cy=\"50\" r=\"40\" fill=\"none\" stroke=\"currentColor\"";
@@ -390,10 +405,11 @@ pub(crate) fn score_gauge(
     if let Some(t) = finite(target).map(|t| t.clamp(0.0, 100.0)) {
         let (from, to) = (ring_point(t, R - 9.0), ring_point(t, R + 9.0));
         let mark = line("target-mark", from, to, " stroke-width=\"2.5\"");
-        let tip = format!("{TARGET_MARK} {}", format_number(t, 1));
+        let tip = format!("{TARGET_MARK} {}", nums.fixed(t, 1));
         s += &format!("<g><title>{tip}</title>{mark}</g>");
     }
-    let score_text = score.map_or("—".to_string(), |v| format_number(v, 1));
+    // One decimal, as pages print scores: the gauge and the table beside it agree.
+    let score_text = score.map_or("—".to_string(), |v| nums.fixed(v, 1));
     let place = "x=\"50\" y=\"50\" dy=\"0.35em\" text-anchor=\"middle\" font-size=\"20\"";
     s += &format!("<text class=\"gauge-score\" {place}>{score_text}</text>");
     if score.is_some() && status != Status::Untracked {
@@ -759,25 +775,26 @@ impl TimeAxis {
     }
 
     /// A faint vertical grid line, a tick and a label at each of [`date_ticks`].
-    fn ticks(&self, f: &Frame) -> String {
-        let (ticks, format) = date_ticks(self.first, self.last);
+    /// Labels are written in the page language (`formats`).
+    fn ticks(&self, f: &Frame, formats: &Formats) -> String {
+        let (ticks, part) = date_ticks(self.first, self.last);
         let mut s = String::new();
         for d in ticks {
             let x = self.x_day((d - self.first).num_days());
             s += &line("grid", (x, f.top), (x, BOTTOM), GRID);
             s += &line("axis", (x, BOTTOM), (x, BOTTOM + 4.0), AXIS);
-            let label = esc(&d.format(format).to_string());
+            let label = esc(&formats.date_part(d, part));
             s += &text("x-label", x, BOTTOM + 14.0, "middle", &label);
         }
         s
     }
 }
 
-/// At most six round dates within `first..=last` for a time axis, and how to label them:
-/// the first of every month, or of every 2, 3 or 6 months (`%Y-%m`), of every 1, 2, 5, 10…
-/// years (`%Y`); for a span too short for two month starts, every 1, 2, 7, 14 or 28 days
-/// from the first date (`%Y-%m-%d`).
-fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static str) {
+/// At most six round dates within `first..=last` for a time axis, and how much of them the
+/// labels name: the first of every month, or of every 2, 3 or 6 months (the month), of every
+/// 1, 2, 5, 10… years (the year); for a span too short for two month starts, every 1, 2, 7,
+/// 14 or 28 days from the first date (the day).
+fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, DatePart) {
     const MAX: i64 = 6;
     let month = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
     // The first month start on or after `first`.
@@ -808,7 +825,12 @@ fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static st
             NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::try_from(m0).ok()? + 1, 1)
         };
         let ticks = (0..count).filter_map(at).collect();
-        return (ticks, if step >= 12 { "%Y" } else { "%Y-%m" });
+        let part = if step >= 12 {
+            DatePart::Year
+        } else {
+            DatePart::Month
+        };
+        return (ticks, part);
     }
     let span = (last - first).num_days();
     let step = [1, 2, 7, 14, 28]
@@ -817,7 +839,7 @@ fn date_ticks(first: NaiveDate, last: NaiveDate) -> (Vec<NaiveDate>, &'static st
         .unwrap_or(28);
     let at = |k: i64| first.checked_add_days(chrono::Days::new(u64::try_from(k * step).ok()?));
     let ticks = (0..=span / step).filter_map(at).take(MAX as usize);
-    (ticks.collect(), "%Y-%m-%d")
+    (ticks.collect(), DatePart::Day)
 }
 
 /// Places legend entries left to right, wrapping at the chart's width; returns each entry's
@@ -891,6 +913,16 @@ fn segment(id: &str, k: usize, class: &str, at: (f64, f64), size: (f64, f64)) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> std::sync::Arc<Formats> {
+        Formats::of("en")
+    }
+
+    /// English formats that live as long as the test.
+    fn english() -> &'static Formats {
+        static EN: std::sync::OnceLock<std::sync::Arc<Formats>> = std::sync::OnceLock::new();
+        EN.get_or_init(en)
+    }
 
     /// Checks what every chart promises: one well-formed `<svg>` with its accessible name, no
     /// script or outside reference, no fixed pixel size, no non-number and no bare `&`.
@@ -966,6 +998,7 @@ mod tests {
             warn: Some(30.0),
             higher_is_better: true,
             y_format: &|v| format_number(v, 0),
+            formats: english(),
         }
     }
 
@@ -994,14 +1027,21 @@ mod tests {
     fn labels_titles_and_classes_are_escaped() {
         let nasty = "R&D <b>\"quoted\" it's";
         let escaped = "R&amp;D &lt;b&gt;&quot;quoted&quot; it&#39;s";
-        let svg = bar_chart("b", nasty, Some(nasty), &[bar(nasty, Some(1.0), None)], 2.0);
+        let svg = bar_chart(
+            "b",
+            nasty,
+            Some(nasty),
+            &[bar(nasty, Some(1.0), None)],
+            2.0,
+            &en(),
+        );
         assert_valid(&svg, "b");
         assert!(svg.contains(&format!("<title id=\"b-title\">{escaped}</title>")));
         assert!(svg.contains(&format!("<desc id=\"b-desc\">{escaped}</desc>")));
         assert!(svg.contains(&format!("<title>{escaped}: 50 % ✓</title>")));
         assert!(!svg.contains("<b>") && !svg.contains("it's"));
         let stacks = [stack(nasty, "a\"b", &[1.0])];
-        let svg = stacked_columns("c", "t", None, &["x".to_string()], &stacks, false);
+        let svg = stacked_columns("c", "t", None, &["x".to_string()], &stacks, false, &en());
         assert_valid(&svg, "c");
         assert!(svg.contains("class=\"segment a&quot;b\"") && svg.contains(escaped));
         assert_eq!(esc("a\u{0}b\u{1b}c\td"), "abc\td");
@@ -1013,7 +1053,7 @@ mod tests {
             bar("CSAT", Some(50.0), Some(80.0)),
             bar("NPS", Some(150.0), None),
         ];
-        let svg = bar_chart("b", "t", None, &bars, 100.0);
+        let svg = bar_chart("b", "t", None, &bars, 100.0, &en());
         assert_valid(&svg, "b");
         // 50 of 100 fills half of the 340 units after the 170-unit label column.
         assert!(svg.contains("<rect class=\"bar status-met\" x=\"170\" y=\"13\" width=\"170\""));
@@ -1027,12 +1067,12 @@ mod tests {
     fn empty_and_missing_values_give_no_data_or_gaps() {
         let no_points = [series("a", &[None, Some(f64::NAN)])];
         let charts = [
-            bar_chart("e", "t", None, &[], 1.0),
+            bar_chart("e", "t", None, &[], 1.0, &en()),
             sparkline("e", "t", None, &[], 0.0, 1.0),
             sparkline("e", "t", None, &[None, Some(f64::INFINITY)], 0.0, 1.0),
             line_chart(&chart("e", &[], &[])),
             line_chart(&chart("e", &no_points, &[])),
-            stacked_columns("e", "t", None, &[], &[], true),
+            stacked_columns("e", "t", None, &[], &[], true, &en()),
         ];
         for svg in &charts {
             assert_valid(svg, "e");
@@ -1043,10 +1083,17 @@ mod tests {
         assert_valid(&svg, "s");
         assert!(svg.contains("d=\"M4 16M116 4\""), "{svg}");
         assert!(svg.contains("class=\"spark-dot spark-last\" cx=\"116\" cy=\"4\""));
-        let svg = bar_chart("b", "t", None, &[bar("x", None, Some(f64::NAN))], 0.0);
+        let svg = bar_chart(
+            "b",
+            "t",
+            None,
+            &[bar("x", None, Some(f64::NAN))],
+            0.0,
+            &en(),
+        );
         assert_valid(&svg, "b");
         assert!(!svg.contains("class=\"bar ") && !svg.contains("target-tick"));
-        let svg = score_gauge("g", "Score", None, None, Status::Untracked);
+        let svg = score_gauge("g", "Score", None, None, Status::Untracked, &en());
         assert_valid(&svg, "g");
         assert!(svg.contains(">—</text>") && !svg.contains("gauge-value"));
     }
@@ -1061,10 +1108,10 @@ mod tests {
         let stacks = [stack("a", "c", &raw), stack("b", "d", &[-0.0, 1e308])];
         let charts = [
             sparkline("x", "t", None, &odd, f64::NAN, 1e308),
-            bar_chart("x", "t", None, &bars, inf),
+            bar_chart("x", "t", None, &bars, inf, &en()),
             line_chart(&chart("x", &[series("a", &odd)], &labels)),
-            stacked_columns("x", "t", None, &labels, &stacks, true),
-            score_gauge("x", "t", Some(f64::NAN), Some(1e308), Status::Met),
+            stacked_columns("x", "t", None, &labels, &stacks, true, &en()),
+            score_gauge("x", "t", Some(f64::NAN), Some(1e308), Status::Met, &en()),
         ];
         charts.iter().for_each(|svg| assert_valid(svg, "x"));
     }
@@ -1081,7 +1128,7 @@ mod tests {
         });
         assert_valid(&svg, "trend");
         assert!((3..=5).contains(&y_labels(&svg).len()), "{svg}");
-        let svg = score_gauge("g", "t", Some(100.0), Some(100.0), Status::Met);
+        let svg = score_gauge("g", "t", Some(100.0), Some(100.0), Status::Met, &en());
         assert_valid(&svg, "g");
         assert!(svg.contains("<g class=\"gauge-value status-met\"><circle"));
     }
@@ -1110,7 +1157,7 @@ mod tests {
             stack("passives", "nps-passives", &[10.0, f64::NAN]),
             stack("detractors", "nps-detractors", &[-5.0, 0.0]),
         ];
-        let svg = stacked_columns("mix", "t", None, &["Q1".to_string()], &stacks, true);
+        let svg = stacked_columns("mix", "t", None, &["Q1".to_string()], &stacks, true, &en());
         assert_valid(&svg, "mix");
         assert!(svg.contains("<title>promoters · Q1: 75% (30)</title>"));
         assert!(svg.contains("<title>passives · Q1: 25% (10)</title>"));
@@ -1124,11 +1171,18 @@ mod tests {
 
     #[test]
     fn ids_are_prefixed_and_cleaned() {
-        let svg = score_gauge("audit 1\"x", "t", Some(72.5), Some(85.0), Status::Below);
+        let svg = score_gauge(
+            "audit 1\"x",
+            "t",
+            Some(72.5),
+            Some(85.0),
+            Status::Below,
+            &en(),
+        );
         assert_valid(&svg, "audit-1-x");
-        assert!(svg.contains(">72.5</text>") && svg.contains("<title>◎ 85</title>"));
+        assert!(svg.contains(">72.5</text>") && svg.contains("<title>◎ 85.0</title>"));
         assert!(svg.contains("class=\"status-glyph status-below\""));
-        let svg = bar_chart("", "t", Some("d"), &[bar("a", Some(1.0), None)], 1.0);
+        let svg = bar_chart("", "t", Some("d"), &[bar("a", Some(1.0), None)], 1.0, &en());
         assert!(svg.contains("aria-labelledby=\"chart-title chart-desc\""));
     }
 
@@ -1237,11 +1291,21 @@ mod tests {
             (gap2 / gap1 - want).abs() < 0.01,
             "{xs:?}: not {want}× apart"
         );
-        // Month ticks between, labelled, and the tooltips name the dates.
-        for month in ["2026-01", "2026-03", "2026-05", "2026-07"] {
+        // Month ticks between, labelled in the page language, and the tooltips name the dates.
+        for month in ["Jan 2026", "Mar 2026", "May 2026", "Jul 2026"] {
             assert!(svg.contains(&format!(">{month}</text>")), "{month}: {svg}");
         }
         assert!(svg.contains("<title>2026-07-01: 30"));
+        let hr = Formats::of("hr");
+        let svg = line_chart(&LineChart {
+            dates: &dates,
+            formats: &hr,
+            ..chart("t", &one, &labels)
+        });
+        for month in ["sij 2026.", "ožu 2026.", "svi 2026.", "srp 2026."] {
+            assert!(svg.contains(&format!(">{month}</text>")), "{month}: {svg}");
+        }
+        assert!(!svg.contains("\"middle\">2026-"), "{svg}");
         // A date the series was not measured on leaves no gap in its line.
         let holey = [series("EU", &[Some(10.0), None, Some(30.0)])];
         let svg = line_chart(&LineChart {
@@ -1273,23 +1337,27 @@ mod tests {
         let cases = [
             (
                 (day(2026, 1, 15), day(2026, 7, 1)),
-                "%Y-%m",
+                DatePart::Month,
                 day(2026, 2, 1),
             ),
             (
                 (day(2025, 1, 1), day(2026, 12, 31)),
-                "%Y-%m",
+                DatePart::Month,
                 day(2025, 1, 1),
             ),
-            ((day(2016, 3, 1), day(2026, 3, 1)), "%Y", day(2018, 1, 1)),
+            (
+                (day(2016, 3, 1), day(2026, 3, 1)),
+                DatePart::Year,
+                day(2018, 1, 1),
+            ),
             (
                 (day(2026, 3, 3), day(2026, 3, 20)),
-                "%Y-%m-%d",
+                DatePart::Day,
                 day(2026, 3, 3),
             ),
             (
                 (day(2026, 3, 3), day(2026, 3, 3)),
-                "%Y-%m-%d",
+                DatePart::Day,
                 day(2026, 3, 3),
             ),
         ];
@@ -1314,7 +1382,7 @@ mod tests {
     fn right_to_left_labels_are_marked_the_svg_way() {
         let mut ar = bar("دعم", Some(1.0), None);
         ar.lang = Some("ar");
-        let svg = bar_chart("b", "t", None, &[ar], 2.0);
+        let svg = bar_chart("b", "t", None, &[ar], 2.0, &en());
         assert_valid(&svg, "b");
         // The label still ends at the label column: its anchor is mirrored.
         assert!(
@@ -1345,5 +1413,35 @@ mod tests {
             assert_eq!(point_status(v, target, warn, false), status, "{v}");
         }
         assert_eq!(point_status(1.0, None, warn, true), Untracked);
+    }
+
+    #[test]
+    fn numbers_readers_see_follow_the_page_language() {
+        let hr = Formats::of("hr");
+        let svg = score_gauge("g", "t", Some(81.2), Some(85.0), Status::Below, &hr);
+        assert!(svg.contains(">81,2</text>"), "{svg}");
+        assert!(svg.contains("<title>◎ 85,0</title>"), "{svg}");
+        let bars = [bar("a", Some(81.2), Some(85.5))];
+        let svg = bar_chart("b", "t", None, &bars, 100.0, &hr);
+        assert!(svg.contains("◎ 85,5)"), "{svg}");
+        let stacks = [Stack {
+            name: "n",
+            class: "c",
+            values: &[1234.5, 2.25],
+        }];
+        let labels = ["x".to_string(), "y".to_string()];
+        let svg = stacked_columns("c", "t", None, &labels, &stacks, false, &hr);
+        assert!(svg.contains("n · x: 1.234,5</title>"), "{svg}");
+        assert!(svg.contains(">2,25</text>"), "{svg}");
+        assert!(svg.contains(">1.500</text>"), "{svg}");
+        let svg = stacked_columns("p", "t", None, &labels, &stacks, true, &hr);
+        // Shares and ticks are percentages as Croatian writes them.
+        assert!(svg.contains("n · y: 100\u{a0}% (2,25)</title>"), "{svg}");
+        assert!(svg.contains(">50\u{a0}%</text>"), "{svg}");
+        // Coordinates stay plain numbers whatever the language.
+        for value in svg.split("=\"").skip(1) {
+            let value = value.split('"').next().unwrap_or("");
+            assert!(!value.contains(','), "{value} in {svg}");
+        }
     }
 }

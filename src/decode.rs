@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::Loc;
 use crate::suggest::{self, Suggestion};
-use crate::text::{Text, is_language_tag};
+use crate::text::{Text, canonical_tag, is_language_tag};
 use crate::yaml::{Kind, Node};
 
 /// The languages the text maps of a file are written in: each with where it is first
@@ -464,7 +464,7 @@ pub fn list<'n>(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<&'n [Node]
 }
 
 pub fn language(ctx: &mut Ctx, node: &Node, field: &str) -> Option<String> {
-    let s = string(ctx, node, field)?;
+    let s = canonical_tag(&string(ctx, node, field)?);
     if is_language_tag(&s) && crate::workspace::is_device_name(&s) {
         ctx.error_hint(
             node.loc,
@@ -499,7 +499,7 @@ pub fn text(ctx: &mut Ctx, node: &Node, field: &str, file_language: &str) -> Opt
                     ctx.error(k.loc, format!("expected a language tag in '{field}'"));
                     continue;
                 };
-                if !is_language_tag(lang) {
+                if !is_language_tag(&canonical_tag(lang)) {
                     ctx.error_hint(
                         k.loc,
                         format!("invalid language tag '{lang}' in '{field}'"),

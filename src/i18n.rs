@@ -225,9 +225,9 @@ pub fn builtin_languages() -> Vec<&'static str> {
     BUILTIN.iter().map(|(lang, _)| *lang).collect()
 }
 
-/// Whether the interface has built-in strings in `lang`.
+/// Whether the interface has built-in strings in `lang` or in one of its parents.
 pub fn is_builtin_language(lang: &str) -> bool {
-    tables().contains_key(lang)
+    own_table(lang).is_some()
 }
 
 pub fn is_known_key(key: &str) -> bool {
@@ -241,6 +241,18 @@ pub fn known_keys() -> impl Iterator<Item = &'static str> {
 /// The variables the program passes to message `key` (those of the English built-in).
 pub fn known_vars(key: &str) -> Option<&'static BTreeSet<String>> {
     tables()["en"].get(key).map(|e| &e.vars)
+}
+
+/// The built-in language of `lang`: itself or its nearest parent (`hr-HR` → `hr`).
+fn own_language(lang: &str) -> Option<&'static (&'static str, &'static str)> {
+    std::iter::once(lang)
+        .chain(crate::text::parents(lang))
+        .find_map(|l| BUILTIN.iter().find(|(b, _)| *b == l))
+}
+
+/// The built-in table of `lang` or of its nearest parent (`hr-HR` → `hr`).
+fn own_table(lang: &str) -> Option<&'static Table> {
+    own_language(lang).and_then(|(l, _)| tables().get(l))
 }
 
 /// The Fluent messages of one page language, ready to format.
@@ -293,11 +305,11 @@ fn overrides_source(overrides: &HashMap<String, String>) -> String {
     src
 }
 
-/// The interface strings of a page language: the built-in ones (English where the
-/// interface has no built-ins for the language), then the workspace's overrides, given as
-/// the Fluent source of each overriding message by key.
+/// The interface strings of a page language: the built-in ones of the language or of its
+/// nearest parent (English where the interface has none), then the workspace's overrides,
+/// given as the Fluent source of each overriding message by key.
 pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> Strings {
-    let own = BUILTIN.iter().find(|(l, _)| *l == lang);
+    let own = own_language(lang);
     let (source_lang, src) = own.copied().unwrap_or(BUILTIN[0]);
     let english = own.is_none() && lang.split('-').next() != Some("en");
     let langid: unic_langid::LanguageIdentifier = lang
@@ -349,12 +361,11 @@ pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> S
     }
 }
 
-/// A built-in message's text without its arguments filled in: in `lang` if the interface
-/// has it, else in English.
+/// A built-in message's text without its arguments filled in: in `lang` (or its nearest
+/// parent) if the interface has it, else in English.
 pub fn builtin(lang: &str, key: &str) -> Option<&'static str> {
     let t = tables();
-    let entry = t
-        .get(lang)
+    let entry = own_table(lang)
         .and_then(|table| table.get(key))
         .or_else(|| t["en"].get(key))?;
     let value = entry.source.split_once('=').map_or("", |(_, v)| v);
@@ -365,6 +376,21 @@ pub fn builtin(lang: &str, key: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
     use fluent_bundle::FluentValue;
+
+    #[test]
+    fn regional_languages_use_their_parents_strings() {
+        let hr = strings_for("hr-HR", None);
+        assert_eq!(
+            hr.map.get("round"),
+            strings_for("hr", None).map.get("round")
+        );
+        assert!(hr.fallback.is_empty());
+        assert_eq!(builtin("hr-HR", "round"), builtin("hr", "round"));
+        assert!(!strings_for("ja-JP", None).fallback.is_empty());
+        assert!(is_builtin_language("hr-HR") && !is_builtin_language("ja-JP"));
+        // A regional German page takes the built-in German strings.
+        assert!(is_builtin_language("de-CH") && strings_for("de-CH", None).fallback.is_empty());
+    }
 
     #[test]
     fn every_builtin_file_parses_and_has_exactly_englishs_keys_and_variables() {

@@ -16,7 +16,7 @@
 //! Anything else — the configuration, a checklist, a snapshot, interface strings, a
 //! template, a round's title or date, an audit added, removed, moved to another checklist,
 //! subject or date — renders the whole site again. Either way the result is the same site a
-//! full build makes, byte for byte (tests/incremental.rs holds it to that), and only the
+//! full build makes, byte for byte (tests/it/incremental.rs holds it to that), and only the
 //! files whose bytes changed are replaced.
 
 use std::collections::HashSet;

@@ -20,25 +20,36 @@ pub struct Localized<'a> {
 
 impl Text {
     pub fn plain(s: impl Into<String>, file_language: &str) -> Self {
+        let file_language = canonical_tag(file_language);
         let mut values = BTreeMap::new();
-        values.insert(file_language.to_string(), s.into());
+        values.insert(file_language.clone(), s.into());
         Text {
             values,
-            file_language: file_language.to_string(),
+            file_language,
         }
     }
 
+    /// A text from a map of language tag to string; tags are put in canonical form, so
+    /// `pt-br` and `pt-BR` are one language (the later entry wins).
     pub fn from_map(values: BTreeMap<String, String>, file_language: &str) -> Self {
+        let canonical = values.keys().all(|k| canonical_tag(k) == *k);
+        let values = match canonical {
+            true => values,
+            false => values
+                .into_iter()
+                .map(|(k, v)| (canonical_tag(&k), v))
+                .collect(),
+        };
         Text {
             values,
-            file_language: file_language.to_string(),
+            file_language: canonical_tag(file_language),
         }
     }
 
-    /// The text in `lang`, else in the site's default language, else in the file's
-    /// language, else in any language it has.
+    /// The text in the first language of `fallback_chain(lang, default_lang, file
+    /// language)` it has, else in any language it has.
     pub fn get<'a>(&'a self, lang: &str, default_lang: &str) -> Localized<'a> {
-        for want in [lang, default_lang, self.file_language.as_str()] {
+        for want in fallback_chain(lang, default_lang, &self.file_language) {
             if let Some((l, t)) = self.values.get_key_value(want) {
                 return Localized { text: t, lang: l };
             }
@@ -65,6 +76,48 @@ impl Text {
     }
 }
 
+/// `tag` parsed as a BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`, `sr-Latn-RS`, in any
+/// letter case); `None` when it is not one.
+pub fn parse_tag(tag: &str) -> Option<icu_locale_core::Locale> {
+    // ICU also reads `_` as a separator; a tag spells it `-`.
+    if tag.contains('_') {
+        return None;
+    }
+    icu_locale_core::Locale::try_from_str(tag).ok()
+}
+
+/// `tag` in canonical form: `pt-br` is `pt-BR`, `ZH-hant` is `zh-Hant` (see
+/// [`canonical_language_tag`]). A string that is no language tag is returned as it is, for the
+/// loaders to report.
+pub fn canonical_tag(tag: &str) -> String {
+    canonical_language_tag(tag).unwrap_or_else(|| tag.to_string())
+}
+
+/// The parents of a canonical tag, nearest first: `sr-Latn-RS` → `sr-Latn`, `sr`.
+pub fn parents(tag: &str) -> impl Iterator<Item = &str> {
+    tag.rmatch_indices('-').map(move |(i, _)| &tag[..i])
+}
+
+/// The languages a text is looked up in, in order: the wanted language, its parents
+/// (`de-CH` → `de`), the site's default language and its parents, then the language the
+/// text was written in. Repeats are left out. All tags must be canonical.
+pub fn fallback_chain<'a>(
+    lang: &'a str,
+    default_lang: &'a str,
+    file_lang: &'a str,
+) -> impl Iterator<Item = &'a str> {
+    let chain = |t: &'a str| std::iter::once(t).chain(parents(t));
+    let all = chain(lang).chain(chain(default_lang)).chain([file_lang]);
+    let mut seen: Vec<&'a str> = Vec::with_capacity(4);
+    all.filter(move |t| {
+        let new = !seen.contains(t);
+        if new {
+            seen.push(t);
+        }
+        new
+    })
+}
+
 /// Whether `tag` is a well-formed BCP 47 language tag as the format accepts it (`en`,
 /// `pt-BR`, `zh-Hant`, `sr-Latn-RS`, `de-CH-1996`, `en-x-legal`): see [`canonical_language_tag`].
 pub fn is_language_tag(tag: &str) -> bool {
@@ -73,19 +126,19 @@ pub fn is_language_tag(tag: &str) -> bool {
 
 /// The canonical case of a well-formed BCP 47 tag (RFC 5646 §2.1.1: language and
 /// extensions lowercase, script in title case, region uppercase), by which two tags are
-/// the same language whatever their case: `pt-br` and `pt-BR` are one. `None` for a tag
-/// that is not well formed. The primary language must be written in lowercase (2 or 3
-/// letters), as every tag of the format is; the later subtags may be in any case.
+/// the same language whatever their case: `pt-br` and `pt-BR` are one, and so are `EN` and
+/// `en`. `None` for a tag that is not well formed; the primary language has 2 or 3 letters.
 pub fn canonical_language_tag(tag: &str) -> Option<String> {
     let mut parts = tag.split('-').peekable();
     let primary = parts.next()?;
-    if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_lowercase()) {
+    if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
+    let primary = primary.to_ascii_lowercase();
     let alpha = |p: &str| p.bytes().all(|b| b.is_ascii_alphabetic());
     let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
     let alnum = |p: &str| p.bytes().all(|b| b.is_ascii_alphanumeric());
-    let mut out = vec![primary.to_string()];
+    let mut out = vec![primary];
     // Up to three extended language subtags (`zh-yue`).
     let mut extlangs = 0;
     while let Some(p) = parts.peek() {
@@ -277,11 +330,46 @@ mod tests {
     }
 
     #[test]
+    fn tags_are_canonical() {
+        assert_eq!(canonical_tag("pt-br"), "pt-BR");
+        assert_eq!(canonical_tag("ZH-hant"), "zh-Hant");
+        assert_eq!(canonical_tag("sr-latn-rs"), "sr-Latn-RS");
+        assert_eq!(canonical_tag("EN"), "en");
+        assert_eq!(canonical_tag("hr"), "hr");
+        // Not tags: left as they are.
+        assert_eq!(canonical_tag("en_US"), "en_US");
+        assert_eq!(canonical_tag("english!"), "english!");
+        assert!(parse_tag("x").is_none() && parse_tag("").is_none());
+        // A map written with `pt-br` answers for `pt-BR`.
+        let mut m = BTreeMap::new();
+        m.insert("pt-br".to_string(), "Auditoria".to_string());
+        let t = Text::from_map(m, "en");
+        assert_eq!(t.get("pt-BR", "en").text, "Auditoria");
+        assert_eq!(t.get("pt-BR", "en").lang, "pt-BR");
+        assert!(t.has("pt-BR"));
+    }
+
+    #[test]
+    fn falls_back_to_parents_before_the_default() {
+        let mut m = BTreeMap::new();
+        m.insert("de".to_string(), "Prüfung".to_string());
+        m.insert("en".to_string(), "Audit".to_string());
+        m.insert("sr-Latn".to_string(), "Revizija".to_string());
+        let t = Text::from_map(m, "en");
+        assert_eq!(t.get("de-CH", "en").text, "Prüfung");
+        assert_eq!(t.get("de-CH", "en").lang, "de");
+        assert_eq!(t.get("sr-Latn-RS", "en").lang, "sr-Latn");
+        assert_eq!(t.get("fr-CA", "de-AT").lang, "de");
+        let chain: Vec<&str> = fallback_chain("de-CH", "en-GB", "de").collect();
+        assert_eq!(chain, ["de-CH", "de", "en-GB", "en"]);
+    }
+
+    #[test]
     fn language_tags() {
         for ok in ["en", "pt-BR", "zh-Hant", "sr-Latn-RS", "ckb"] {
             assert!(is_language_tag(ok), "{ok}");
         }
-        for bad in ["", "EN", "english", "en_US", "e", "en-"] {
+        for bad in ["", "english", "en_US", "e", "en-"] {
             assert!(!is_language_tag(bad), "{bad}");
         }
         // Subtags out of order, a lone singleton, a repeated variant: not BCP 47.
@@ -305,6 +393,8 @@ mod tests {
             assert!(is_language_tag(ok), "{ok}");
         }
         assert_eq!(canonical_language_tag("pt-br").as_deref(), Some("pt-BR"));
+        assert_eq!(canonical_language_tag("EN").as_deref(), Some("en"));
+        assert_eq!(canonical_tag("ZH-hant"), "zh-Hant");
         // The names the site writes at its top level, beside the languages' folders, can
         // never be language tags.
         for name in [

@@ -4,7 +4,7 @@
 //! The library loads workspaces from folders only, so the input goes through the file system;
 //! the scratch folder lives for the whole fuzzing process, and only the one file changes.
 
-#[path = "../../tests/support/markup.rs"]
+#[path = "../../tests/it/support/markup.rs"]
 pub mod markup;
 
 use std::path::{Path, PathBuf};

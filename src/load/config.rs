@@ -8,7 +8,7 @@ use super::{Loader, Read, read_record};
 use crate::decode::{self, Ctx};
 use crate::model::Config;
 use crate::source::Loc;
-use crate::text::{Text, canonical_language_tag};
+use crate::text::Text;
 use crate::yaml::{Kind, Node};
 
 impl Loader<'_> {
@@ -174,29 +174,31 @@ fn read_languages(ctx: &mut Ctx, node: &Node, key_loc: Loc) -> Read<Vec<(String,
             clean: false,
         };
     }
+    // As written, to name both spellings when two differ only in case.
+    let mut written: Vec<String> = Vec::new();
     for n in list {
         let Some(lang) = decode::language(ctx, n, "languages") else {
             clean = false;
             continue;
         };
-        let canonical = canonical_language_tag(&lang);
-        let same = languages
-            .iter()
-            .find(|(l, _)| canonical_language_tag(l) == canonical);
-        match same {
-            Some((l, _)) if *l == lang => {
+        let spelt = n.scalar_text().unwrap_or_else(|| lang.clone());
+        match languages.iter().position(|(l, _)| *l == lang) {
+            Some(i) if written[i] == spelt => {
                 ctx.error(n.loc, format!("language '{lang}' is listed twice"));
                 clean = false;
             }
-            Some((l, _)) => {
+            Some(i) => {
                 ctx.error_hint(
                     n.loc,
-                    format!("languages '{l}' and '{lang}' are one language"),
+                    format!("languages '{}' and '{spelt}' are one language", written[i]),
                     "language tags do not depend on case: list each language once",
                 );
                 clean = false;
             }
-            None => languages.push((lang, n.loc)),
+            None => {
+                languages.push((lang, n.loc));
+                written.push(spelt);
+            }
         }
     }
     if list.is_empty() {

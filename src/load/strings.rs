@@ -23,6 +23,7 @@ impl Loader<'_> {
         for (path, node) in &files {
             let mut ctx = file_ctx(self.diags, &mut self.texts, path);
             let lang = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let lang = &crate::text::canonical_tag(lang);
             if !crate::text::is_language_tag(lang) {
                 ctx.error_hint(
                     Loc::default(),

@@ -2,7 +2,13 @@
 //! that may fall back to another language, and Markdown.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
+use fixed_decimal::Decimal;
+use icu_calendar::Gregorian;
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_datetime::fieldsets::{Y, YM, YMD};
+use icu_decimal::DecimalFormatter;
 use serde::Serialize;
 
 use crate::markdown;
@@ -82,6 +88,8 @@ pub struct Locale<'m> {
     pub strings: &'m crate::i18n::Strings,
     /// Markdown rendered once per distinct source, shared by every page and language.
     pub md_cache: &'m MarkdownCache,
+    /// The language's number and date formatters (`Formats::of(lang)`).
+    pub formats: Arc<Formats>,
 }
 
 /// Markdown sources rendered once per build.
@@ -196,33 +204,20 @@ impl Locale<'_> {
         )
     }
 
-    fn decimal_comma(&self) -> bool {
-        !matches!(
-            self.lang.split('-').next().unwrap_or(""),
-            "en" | "ja" | "zh" | "ko" | "he" | "th" | "ga" | "mt"
-        )
+    /// A number with exactly `decimals` decimals, in the page language's notation.
+    pub fn num(&self, v: f64, decimals: usize) -> String {
+        self.formats.fixed(v, decimals)
     }
 
-    /// A number with a fixed count of decimals, in the page language's notation.
-    pub fn num(&self, v: f64, decimals: usize) -> String {
-        // Zero (most gaps) is common enough to skip the float formatter for.
-        if v == 0.0 {
-            let mut s = String::with_capacity(decimals + 2);
-            s.push('0');
-            if decimals > 0 {
-                s.push(if self.decimal_comma() { ',' } else { '.' });
-                s.extend(std::iter::repeat_n('0', decimals));
-            }
-            return s;
-        }
-        let mut s = crate::text::fixed(v, decimals);
-        if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-            s.remove(0);
-        }
-        if self.decimal_comma() {
-            s = s.replace('.', ",");
-        }
-        s
+    /// A number with at most `max_fraction` decimals, trailing zeros dropped.
+    pub fn number(&self, v: f64, max_fraction: usize) -> String {
+        self.formats.number(v, max_fraction)
+    }
+
+    /// A percentage with exactly `decimals` decimals, as the language writes it: "86.4%",
+    /// "86,4 %", "%86,4".
+    pub fn percent(&self, v: f64, decimals: usize) -> String {
+        self.formats.percent(v, decimals)
     }
 
     /// A score out of 100, one decimal; a dash when there is none.
@@ -233,32 +228,23 @@ impl Locale<'_> {
         }
     }
 
-    /// A signed change, such as "+4.2" or "−1.0".
+    /// A signed change with one decimal, such as "+4.2", "−1.0" or "±0.0".
     pub fn delta(&self, v: f64) -> String {
-        let rounded = (v * 10.0).round() / 10.0;
-        if rounded > 0.0 {
-            format!("+{}", self.num(rounded, 1))
-        } else if rounded < 0.0 {
-            format!("−{}", self.num(-rounded, 1))
-        } else {
-            format!("±{}", self.num(0.0, 1))
-        }
+        // Halves round away from zero, as the score difference is read: 4.25 is +4.3.
+        self.formats.signed((v * 10.0).round() / 10.0, 1, true)
     }
 
-    /// A value in a metric's unit: "86.4 %", "+38", "2 h 30 min", "1,240".
+    /// A signed number with exactly `decimals` decimals: "+4.2", "−4.2", and "0.0" for
+    /// nothing.
+    pub fn signed(&self, v: f64, decimals: usize) -> String {
+        self.formats.signed(v, decimals, false)
+    }
+
+    /// A value in a metric's unit: "86.4%", "+38", "2 h 30 min", "1,240".
     pub fn metric_value(&self, def: &MetricDef, v: f64) -> String {
         match def.unit {
-            Unit::Percent => format!("{} %", self.num(v, 1)),
-            Unit::Score => {
-                let s = self.num(v.abs(), if v.fract() == 0.0 { 0 } else { 1 });
-                if v > 0.0 {
-                    format!("+{s}")
-                } else if v < 0.0 {
-                    format!("−{s}")
-                } else {
-                    s
-                }
-            }
+            Unit::Percent => self.percent(v, 1),
+            Unit::Score => self.signed(v, if v.fract() == 0.0 { 0 } else { 1 }),
             Unit::Count => self.num(v, if v.fract() == 0.0 { 0 } else { 1 }),
             Unit::Duration => self.duration(v),
         }
@@ -314,15 +300,258 @@ impl Locale<'_> {
         }
     }
 
-    pub fn date(&self, d: chrono::NaiveDate) -> String {
-        use chrono::Datelike;
-        // The same text as `%Y-%m-%d` without parsing the format string for every date.
-        if (0..=9999).contains(&d.year()) {
-            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-        } else {
-            d.format("%Y-%m-%d").to_string()
+    /// A date as pages show it, in the page language ("30. rujna 2026."); data files and
+    /// `datetime` attributes keep ISO dates (`Day::iso`).
+    pub fn date(&self, d: chrono::NaiveDate) -> Day {
+        Day {
+            text: self.formats.date(d),
+            iso: iso_date(d),
         }
     }
+}
+
+impl Locale<'_> {
+    /// A date given as ISO text (`2026-09-30`) as pages show it; text that is no such date
+    /// is shown as it is.
+    pub fn iso_day(&self, iso: &str) -> Day {
+        match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+            Ok(d) => self.date(d),
+            Err(_) => Day {
+                text: iso.to_string(),
+                iso: iso.to_string(),
+            },
+        }
+    }
+}
+
+/// A date on a page: the text shown, and the ISO date for `<time datetime>`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Day {
+    pub text: String,
+    pub iso: String,
+}
+
+/// `2026-09-30`.
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    // The same text as `%Y-%m-%d` without parsing the format string for every date.
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// The number and date formatters of one language, from the CLDR data compiled into the
+/// binary. Made once per language (`Formats::of`) and shared by every page in it.
+pub struct Formats {
+    decimal: Option<DecimalFormatter>,
+    date: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+    /// Shorter forms for charts, where a date names a point or an axis tick.
+    short_date: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+    month: Option<FixedCalendarDateTimeFormatter<Gregorian, YM>>,
+    year: Option<FixedCalendarDateTimeFormatter<Gregorian, Y>>,
+    percent: Percent,
+}
+
+/// How a language writes a percentage (CLDR's percent pattern): the text before and after
+/// the number, and whether a minus sign follows the text before rather than leading.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Percent {
+    prefix: &'static str,
+    suffix: &'static str,
+    minus_inside: bool,
+}
+
+impl Percent {
+    /// The form of `tag`, or of its nearest ancestor that CLDR gives one (the tag cut at its
+    /// last `-`, then again), or the root's.
+    fn of(tag: &str) -> Percent {
+        use super::percent_table::{PERCENT, ROOT};
+        let mut tag = tag.to_ascii_lowercase();
+        loop {
+            if let Ok(i) = PERCENT.binary_search_by(|row| row.0.cmp(tag.as_str())) {
+                let (_, prefix, suffix, minus_inside) = PERCENT[i];
+                return Percent {
+                    prefix,
+                    suffix,
+                    minus_inside,
+                };
+            }
+            match tag.rfind('-') {
+                Some(cut) => tag.truncate(cut),
+                None => break,
+            }
+        }
+        Percent {
+            prefix: ROOT.0,
+            suffix: ROOT.1,
+            minus_inside: false,
+        }
+    }
+}
+
+/// How much of a date a chart label names: its year, its month ("Sep 2026"), or its day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    Year,
+    Month,
+    Day,
+}
+
+impl Formats {
+    /// The formatters of `tag`, made on first use and kept for the rest of the process.
+    /// A language CLDR does not know gets its nearest parent's notation, or the root's.
+    pub fn of(tag: &str) -> Arc<Formats> {
+        static CACHE: OnceLock<Mutex<HashMap<String, Arc<Formats>>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Ok(map) = cache.lock()
+            && let Some(f) = map.get(tag)
+        {
+            return f.clone();
+        }
+        let made = Arc::new(Formats::new(tag));
+        if let Ok(mut map) = cache.lock() {
+            return map.entry(tag.to_string()).or_insert(made).clone();
+        }
+        made
+    }
+
+    fn new(tag: &str) -> Formats {
+        let locale = crate::text::parse_tag(tag).unwrap_or(icu_locale_core::Locale::UNKNOWN);
+        let decimal = DecimalFormatter::try_new((&locale).into(), Default::default()).ok();
+        let prefs = (&locale).into();
+        Formats {
+            decimal,
+            date: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::long()).ok(),
+            short_date: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::medium()).ok(),
+            month: FixedCalendarDateTimeFormatter::try_new(prefs, YM::medium()).ok(),
+            year: FixedCalendarDateTimeFormatter::try_new(prefs, Y::medium()).ok(),
+            percent: Percent::of(tag),
+        }
+    }
+
+    /// `digits`, a plain decimal such as `-1234.50`, in the language's notation.
+    fn localize(&self, digits: &str) -> String {
+        match (&self.decimal, Decimal::try_from_str(digits)) {
+            (Some(f), Ok(d)) => f.format(&d).to_string(),
+            _ => digits.to_string(),
+        }
+    }
+
+    /// `v` with exactly `decimals` decimals; never "-0.0"; "—" for NaN and infinities.
+    pub fn fixed(&self, v: f64, decimals: usize) -> String {
+        self.localize(&plain(v, decimals, false))
+    }
+
+    /// `v` with at most `max_fraction` decimals, trailing zeros dropped.
+    pub fn number(&self, v: f64, max_fraction: usize) -> String {
+        self.localize(&plain(v, max_fraction, true))
+    }
+
+    /// `v` with exactly `decimals` decimals and its sign: "+4.2", "−4.2" (a real minus
+    /// sign); zero is "±0.0" when `plus_minus`, else "0.0".
+    pub fn signed(&self, v: f64, decimals: usize, plus_minus: bool) -> String {
+        let digits = plain(v, decimals, false);
+        let zero = !digits.bytes().any(|b| matches!(b, b'1'..=b'9'));
+        let sign = match (zero, digits.starts_with('-')) {
+            (true, _) if plus_minus => "±",
+            (true, _) => "",
+            (false, true) => "−",
+            (false, false) => "+",
+        };
+        let magnitude = digits.strip_prefix('-').unwrap_or(&digits);
+        format!("{sign}{}", self.localize(magnitude))
+    }
+
+    /// `v` per cent with exactly `decimals` decimals, as the language writes percentages:
+    /// "86.4%" in English, "86,4 %" in German and Croatian, "%86,4" in Turkish.
+    pub fn percent(&self, v: f64, decimals: usize) -> String {
+        self.with_percent(v, |v| self.fixed(v, decimals))
+    }
+
+    /// `v` per cent with at most `max_fraction` decimals, trailing zeros dropped, as charts
+    /// print shares and ticks.
+    pub fn percent_number(&self, v: f64, max_fraction: usize) -> String {
+        self.with_percent(v, |v| self.number(v, max_fraction))
+    }
+
+    /// Wraps the number `write` makes of `v` in the language's percent form. The number's
+    /// sign, when it has one, leads the form, or follows its prefix where CLDR says so.
+    fn with_percent(&self, v: f64, write: impl Fn(f64) -> String) -> String {
+        let Percent {
+            prefix,
+            suffix,
+            minus_inside,
+        } = self.percent;
+        let shown = write(v);
+        if !v.is_finite() {
+            return shown;
+        }
+        let magnitude = write(v.abs());
+        match shown.strip_suffix(magnitude.as_str()) {
+            Some(sign) if minus_inside => format!("{prefix}{sign}{magnitude}{suffix}"),
+            Some(sign) => format!("{sign}{prefix}{magnitude}{suffix}"),
+            None => format!("{prefix}{shown}{suffix}"),
+        }
+    }
+
+    /// A date in the language's long form, such as "September 30, 2026" or
+    /// "30. rujna 2026."; ISO where CLDR cannot write it.
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        match (&self.date, gregorian(d)) {
+            (Some(f), Some(date)) => f.format(&date).to_string(),
+            _ => iso_date(d),
+        }
+    }
+
+    /// `part` of a date as a chart labels it, in the language's medium form: "2026",
+    /// "Sep 2026", "Sep 30, 2026" ("2026.", "ruj 2026.", "30. ruj 2026." in Croatian);
+    /// ISO digits (`2026`, `2026-09`, `2026-09-30`) where CLDR cannot write it.
+    pub fn date_part(&self, d: chrono::NaiveDate, part: DatePart) -> String {
+        let date = gregorian(d);
+        let shown = match (part, &date) {
+            (DatePart::Year, Some(date)) => self.year.as_ref().map(|f| f.format(date).to_string()),
+            (DatePart::Month, Some(date)) => {
+                self.month.as_ref().map(|f| f.format(date).to_string())
+            }
+            (DatePart::Day, Some(date)) => {
+                self.short_date.as_ref().map(|f| f.format(date).to_string())
+            }
+            (_, None) => None,
+        };
+        shown.unwrap_or_else(|| match part {
+            DatePart::Year => d.format("%Y").to_string(),
+            DatePart::Month => d.format("%Y-%m").to_string(),
+            DatePart::Day => iso_date(d),
+        })
+    }
+}
+
+/// `d` as an ICU4X date; `None` for the few chrono dates ICU4X cannot hold.
+fn gregorian(d: chrono::NaiveDate) -> Option<icu_calendar::Date<Gregorian>> {
+    use chrono::Datelike;
+    let month = u8::try_from(d.month()).ok()?;
+    let day = u8::try_from(d.day()).ok()?;
+    icu_calendar::Date::try_new_gregorian(d.year(), month, day).ok()
+}
+
+/// `v` as plain digits with `decimals` decimals (fewer when `trim` drops trailing zeros),
+/// without "-0"; "—" for NaN and infinities.
+fn plain(v: f64, decimals: usize, trim: bool) -> String {
+    if !v.is_finite() {
+        return "—".to_string();
+    }
+    // Precision beyond f64's ~17 significant digits only adds noise.
+    let mut s = crate::text::fixed(v, decimals.min(12));
+    if trim && s.contains('.') {
+        let kept = s.trim_end_matches('0').trim_end_matches('.').len();
+        s.truncate(kept);
+    }
+    if s.starts_with('-') && s[1..].bytes().all(|b| b == b'0' || b == b'.') {
+        s.remove(0);
+    }
+    s
 }
 
 /// Display name of a subject: its title in the newest audit that gives one, else its id.
@@ -404,6 +633,7 @@ mod tests {
             default_lang: "en",
             strings,
             md_cache: cache,
+            formats: Formats::of(lang),
         }
     }
 
@@ -416,6 +646,101 @@ mod tests {
         assert_eq!(locale("en", &strings, &cache).num(-0.01, 1), "0.0");
         assert_eq!(locale("en", &strings, &cache).delta(4.25), "+4.3");
         assert_eq!(locale("en", &strings, &cache).delta(-1.0), "−1.0");
+    }
+
+    #[test]
+    fn grouping_and_digits_come_from_cldr() {
+        let f = |lang: &str, v: f64, d: usize| Formats::of(lang).fixed(v, d);
+        assert_eq!(f("en", 1234.5, 1), "1,234.5");
+        assert_eq!(f("hr", 1234.5, 1), "1.234,5");
+        assert_eq!(f("de-CH", 1234.5, 1), "1'234.5");
+        assert_eq!(f("de", 1234.5, 1), "1.234,5");
+        assert_eq!(f("hi", 1_234_567.5, 1), "12,34,567.5");
+        assert_eq!(f("ar-EG", 1234.5, 1), "١٬٢٣٤٫٥");
+        assert_eq!(f("en", -1234.5, 0), "-1,234");
+        assert_eq!(f("en", f64::NAN, 1), "—");
+        // Unknown languages and tags get CLDR's neutral form rather than an error.
+        assert_eq!(f("tlh", 1234.5, 1), "1,234.5");
+        assert_eq!(f("not a tag", 1234.5, 1), "1,234.5");
+        // Trailing zeros dropped, as charts print values.
+        assert_eq!(Formats::of("hr").number(81.20, 2), "81,2");
+        assert_eq!(Formats::of("hr").number(-0.001, 2), "0");
+        // Changes carry a real minus sign and the language's decimal mark.
+        assert_eq!(Formats::of("hr").signed(-4.25, 2, false), "−4,25");
+        assert_eq!(Formats::of("hr").signed(1234.0, 0, false), "+1.234");
+        assert_eq!(Formats::of("hr").signed(0.0, 1, true), "±0,0");
+        assert_eq!(Formats::of("hr").signed(-0.01, 1, false), "0,0");
+    }
+
+    #[test]
+    fn dates_follow_the_language_and_keep_iso() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default();
+        assert_eq!(Formats::of("hr").date(d), "30. rujna 2026.");
+        assert_eq!(Formats::of("en").date(d), "September 30, 2026");
+        assert_eq!(Formats::of("de-CH").date(d), "30. September 2026");
+        let strings = crate::i18n::Strings::default();
+        let cache = MarkdownCache::default();
+        let day = locale("hr", &strings, &cache).date(d);
+        assert_eq!(day.iso, "2026-09-30");
+        assert_eq!(locale("hr", &strings, &cache).iso_day("2026-09-30"), day);
+        assert_eq!(locale("hr", &strings, &cache).iso_day("soon").text, "soon");
+    }
+
+    #[test]
+    fn chart_dates_name_a_year_month_or_day_in_the_language() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default();
+        let part = |lang: &str, part| Formats::of(lang).date_part(d, part);
+        assert_eq!(part("en", DatePart::Month), "Sep 2026");
+        assert_eq!(part("hr", DatePart::Month), "ruj 2026.");
+        assert_eq!(part("de", DatePart::Month), "09/2026");
+        assert_eq!(part("en", DatePart::Year), "2026");
+        assert_eq!(part("hr", DatePart::Year), "2026.");
+        assert_eq!(part("en", DatePart::Day), "Sep 30, 2026");
+        assert_eq!(part("hr", DatePart::Day), "30. ruj 2026.");
+    }
+
+    #[test]
+    fn percentages_follow_cldr() {
+        let p = |lang: &str, v: f64| Formats::of(lang).percent(v, 0);
+        assert_eq!(p("hu", 100.0), "100%");
+        assert_eq!(p("de", 100.0), "100\u{a0}%");
+        assert_eq!(p("hr", 100.0), "100\u{a0}%");
+        assert_eq!(p("en", 100.0), "100%");
+        assert_eq!(p("tr", 100.0), "%100");
+        assert_eq!(p("fr", 1234.0), "1\u{202f}234\u{a0}%");
+        // Regions and scripts differ from their language where CLDR says so.
+        assert_eq!(p("de-CH", 100.0), "100%");
+        assert_eq!(p("DE-at", 100.0), "100\u{a0}%");
+        assert_eq!(p("hr-BA-x-private", 100.0), "100\u{a0}%");
+        // The minus sign leads the form, or follows its prefix where CLDR says so.
+        assert_eq!(p("tr", -5.0), "-%5");
+        assert_eq!(p("de", -5.0), "-5\u{a0}%");
+        assert_eq!(p("blo", -5.0), "%\u{a0}-5");
+        assert_eq!(p("en", -0.2), "0%");
+        assert_eq!(p("en", f64::NAN), "—");
+        assert_eq!(p("tlh", 100.0), "100%");
+        assert_eq!(Formats::of("hr").percent_number(12.50, 2), "12,5\u{a0}%");
+        assert_eq!(Formats::of("hr").percent(86.44, 1), "86,4\u{a0}%");
+        let strings = crate::i18n::Strings::default();
+        let cache = MarkdownCache::default();
+        assert_eq!(locale("hu", &strings, &cache).percent(86.44, 1), "86,4%");
+        assert_eq!(locale("en", &strings, &cache).percent(86.44, 1), "86.4%");
+    }
+
+    #[test]
+    fn the_percent_table_is_sorted_and_lower_case() {
+        use super::super::percent_table::PERCENT;
+        assert!(PERCENT.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(
+            PERCENT
+                .iter()
+                .all(|row| row.0 == row.0.to_ascii_lowercase())
+        );
+    }
+
+    #[test]
+    fn formatters_are_made_once_per_language() {
+        assert!(Arc::ptr_eq(&Formats::of("hu"), &Formats::of("hu")));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! them, or (for `serve`) those that depend on the audits that changed.
 
 mod format;
+mod percent_table;
 mod views;
 
 use std::collections::{HashMap, HashSet};
@@ -18,7 +19,7 @@ use crate::templates::Templates;
 use crate::text::{Text, is_rtl};
 
 pub use crate::site::{CSP, Collect, REPORT_CSP, RenderError, Sink, Site, paths, up};
-pub use format::{Locale, MarkdownCache, Md, Txt};
+pub use format::{DatePart, Day, Formats, Locale, MarkdownCache, Md, Txt};
 
 /// What every page template gets as `page`.
 #[derive(Serialize)]
@@ -90,6 +91,7 @@ impl<'m> Ctx<'m> {
             default_lang: self.model.default_language(),
             strings: &self.strings[lang],
             md_cache: &self.md,
+            formats: Formats::of(lang),
         }
     }
 

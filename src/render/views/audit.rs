@@ -9,7 +9,7 @@ use crate::analysis::{self, audit_status, gap_points};
 use crate::charts;
 use crate::metrics::Better;
 use crate::model::{Audit, Checklist, Round};
-use crate::render::format::{Arg, Locale, Md, Txt};
+use crate::render::format::{Arg, Day, Locale, Md, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 use crate::score::{AuditResult, ItemStatus};
 use crate::site::paths;
@@ -43,7 +43,7 @@ struct ActionView {
     item: Txt,
     text: Md,
     owner: Option<String>,
-    due: Option<String>,
+    due: Option<Day>,
     overdue: bool,
 }
 
@@ -104,7 +104,7 @@ struct MetricRow {
     value: String,
     target: Option<String>,
     status: StatusView,
-    taken: String,
+    taken: Day,
     worst: Vec<Worst>,
     /// The snapshot's note on this value.
     note: Option<Md>,
@@ -127,12 +127,12 @@ pub(super) struct AuditView {
     /// A Markdown image of the badge for READMEs, when `base_url` gives it an address.
     badge_markdown: Option<String>,
     round: Txt,
-    round_date: String,
+    round_date: Day,
     title: Txt,
     checklist: Txt,
     checklist_href: String,
     version: u32,
-    date: String,
+    date: Day,
     auditors: Vec<String>,
     summary: Option<Md>,
     score: String,
@@ -250,7 +250,7 @@ impl AuditView {
                 description: loc.md_opt(section.description.as_ref()),
                 score: loc.score(sr.score),
                 target: loc.score(sr.target),
-                completion: loc.num(sr.completion, 0),
+                completion: loc.percent(sr.completion, 0),
                 status: status_view(loc, audit_status(sr.score, sr.target)),
                 items,
                 gap_count,
@@ -284,6 +284,7 @@ impl AuditView {
             Some(&loc.s("section_scores_desc")),
             &chart_bars,
             100.0,
+            &loc.formats,
         );
         let status = audit_status(result.score, result.target);
         let gauge = charts::score_gauge(
@@ -292,6 +293,7 @@ impl AuditView {
             result.score,
             result.target,
             chart_status(status),
+            &loc.formats,
         );
         let report_description = loc.msg(
             "report_description",
@@ -329,7 +331,7 @@ impl AuditView {
             summary: loc.md_opt(audit.summary.as_ref()),
             score: loc.score(result.score),
             target: loc.score(result.target),
-            completion: loc.num(result.completion, 0),
+            completion: loc.percent(result.completion, 0),
             status: status_view(loc, status),
             gauge,
             section_chart,
@@ -481,7 +483,7 @@ fn metric_rows(ctx: &Ctx, loc: &Locale, audit: &Audit, result: &AuditResult) -> 
                 value: loc.metric_value(def, m.value),
                 target: m.target.map(|t| loc.metric_value(def, t)),
                 status: status_view(loc, m.status),
-                taken: m.taken.clone(),
+                taken: loc.iso_day(&m.taken),
                 worst,
                 note: loc.md_opt(value.note.as_ref()),
             })

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::analysis::{self, audit_status, gap_points};
 use crate::charts;
 use crate::model::{Audit, Round};
-use crate::render::format::{Locale, Md, Txt};
+use crate::render::format::{Day, Locale, Md, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 use crate::score::AuditResult;
 use crate::site::paths;
@@ -48,7 +48,7 @@ struct MetricTile {
     value: String,
     target: Option<String>,
     status: StatusView,
-    taken: String,
+    taken: Day,
     spark: String,
     href: String,
 }
@@ -64,7 +64,7 @@ struct Dashboard {
 #[derive(Serialize)]
 struct RoundSummary {
     title: Txt,
-    date: String,
+    date: Day,
     href: String,
     audits: usize,
     average: String,

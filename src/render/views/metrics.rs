@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::analysis::{self};
 use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef};
-use crate::render::format::{Arg, Locale, Md, Txt};
+use crate::render::format::{Arg, DatePart, Day, Locale, Md, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 
 use super::*;
@@ -31,7 +31,7 @@ struct MetricView {
 
 #[derive(Serialize)]
 struct SnapshotNote {
-    date: String,
+    date: Day,
     subject: Txt,
     note: Md,
 }
@@ -66,7 +66,7 @@ fn counts_view(
 
 #[derive(Serialize)]
 struct TableRow {
-    date: String,
+    date: Day,
     cells: Vec<String>,
 }
 
@@ -74,7 +74,7 @@ struct TableRow {
 struct BreakdownView {
     subject: Txt,
     dimension: String,
-    taken: String,
+    taken: Day,
     rows: Vec<RankRow>,
 }
 
@@ -154,7 +154,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         .iter()
         .map(|s| subject_label(ctx, loc, *s))
         .collect();
-    let x_labels = date_labels(&dates);
+    let x_labels = date_labels(loc, &dates);
     let series: Vec<charts::LineSeries> = names
         .iter()
         .zip(&columns)
@@ -178,6 +178,7 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
         warn: def.warn,
         higher_is_better: def.better == Better::Higher,
         y_format: &fmt,
+        formats: &loc.formats,
     });
     let table = dates
         .iter()
@@ -300,7 +301,7 @@ fn counts_chart(
             Counts::None => {}
         }
     }
-    let x = date_labels(dates);
+    let x = date_labels(loc, dates);
     let id = format!("counts-{}", def.id);
     if any_nps {
         let (p, q, d): (Vec<f64>, Vec<f64>, Vec<f64>) = (
@@ -337,6 +338,7 @@ fn counts_chart(
             &x,
             &stacks,
             true,
+            &loc.formats,
         );
         return Some(counts_view(
             loc,
@@ -377,8 +379,15 @@ fn counts_chart(
             ("ratio_split", "ratio_split_desc")
         };
         let title = loc.msg(title_key, &[("name", Arg::Text(&loc.txt(&def.title).text))]);
-        let chart =
-            charts::stacked_columns(&id, &title, Some(&loc.s(desc_key)), &x, &stacks, false);
+        let chart = charts::stacked_columns(
+            &id,
+            &title,
+            Some(&loc.s(desc_key)),
+            &x,
+            &stacks,
+            false,
+            &loc.formats,
+        );
         return Some(counts_view(
             loc,
             chart,
@@ -389,19 +398,18 @@ fn counts_chart(
     None
 }
 
-/// Labels for snapshot dates on a chart's x axis: months, unless two dates share a month.
-fn date_labels(dates: &[chrono::NaiveDate]) -> Vec<String> {
-    let months: Vec<String> = dates
-        .iter()
-        .map(|d| d.format("%Y-%m").to_string())
-        .collect();
-    let unique: HashSet<&String> = months.iter().collect();
-    if unique.len() == months.len() {
-        months
+/// Labels for snapshot dates on a chart's x axis and in its tooltips, in the page language:
+/// months ("Sep 2026"), unless two dates share a month, then days.
+fn date_labels(loc: &Locale, dates: &[chrono::NaiveDate]) -> Vec<String> {
+    use chrono::Datelike;
+    let months: HashSet<(i32, u32)> = dates.iter().map(|d| (d.year(), d.month())).collect();
+    let part = if months.len() == dates.len() {
+        DatePart::Month
     } else {
-        dates
-            .iter()
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .collect()
-    }
+        DatePart::Day
+    };
+    dates
+        .iter()
+        .map(|d| loc.formats.date_part(*d, part))
+        .collect()
 }

@@ -15,7 +15,7 @@ mod search;
 
 use serde::Serialize;
 
-use super::format::{Locale, Txt};
+use super::format::{Day, Locale, Txt};
 use super::{Ctx, Link, Plan, RenderError, SearchMemo, Sink};
 use crate::charts;
 use crate::metrics::Status;
@@ -263,7 +263,7 @@ struct MetricChip {
     value: String,
     target: Option<String>,
     status: StatusView,
-    taken: String,
+    taken: Day,
 }
 
 /// The chips of every metric of an audit, in the audit's metric order. Built once per audit
@@ -280,7 +280,7 @@ fn metric_chips(ctx: &Ctx, loc: &Locale, result: &AuditResult) -> Vec<MetricChip
                 value: loc.metric_value(def, m.value),
                 target: m.target.map(|t| loc.metric_value(def, t)),
                 status: status_view(loc, m.status),
-                taken: m.taken.clone(),
+                taken: loc.iso_day(&m.taken),
             })
         })
         .collect()

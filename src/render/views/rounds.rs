@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::analysis::{audit_status, heat_level};
 use crate::metrics::{Better, Status};
 use crate::model::{Audit, Round};
-use crate::render::format::{Locale, Md, Txt};
+use crate::render::format::{Day, Locale, Md, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 use crate::score::AuditResult;
 use crate::site::paths;
@@ -23,7 +23,7 @@ struct RoundsIndex {
 #[derive(Serialize)]
 struct RoundRow {
     title: Txt,
-    date: String,
+    date: Day,
     href: String,
     audits: usize,
     average: String,
@@ -147,7 +147,7 @@ struct RoundView {
     /// The round's CSV, from the root of the output folder.
     csv: String,
     title: Txt,
-    date: String,
+    date: Day,
     summary: Option<Md>,
     heatmaps: Vec<HeatMap>,
     rankings: Vec<MetricRanking>,
