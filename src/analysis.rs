@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::metrics::{Snapshot, Status};
 use crate::model::{Audit, Model, Round};
+use crate::score::{AuditResult, MetricResult};
 
 /// How an audit's score stands against its target (docs/format.md): met at or above it, at
 /// risk less than ten points below it, below otherwise; untracked without a score or target.
@@ -107,6 +108,94 @@ impl<'m> Overdue<'m> {
     }
 }
 
+/// Scores and point drops closer than this to a gate's threshold are at it: a score that is
+/// exactly 60 in decimal may come out of f64 arithmetic a hair below.
+const GATE_TOLERANCE: f64 = 1e-9;
+
+/// A gate that the latest audit of a series fails (docs/format.md, "Gates").
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateFailure<'a> {
+    pub audit: &'a Audit,
+    pub result: &'a AuditResult,
+    pub gate: Gate<'a>,
+}
+
+/// Which gate failed, with what the result was measured against.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gate<'a> {
+    /// `min-score`: the audit's score is below `minimum`.
+    MinScore { score: f64, minimum: f64 },
+    /// `no-regression`: the audit scores more than `allowed` points below the audit before
+    /// it in its series, which scored `previous`.
+    Regression {
+        score: f64,
+        previous: f64,
+        allowed: f64,
+    },
+    /// `metrics`: a metric of the audit has the status `failing` or worse.
+    Metric {
+        metric: &'a MetricResult,
+        failing: Status,
+    },
+}
+
+/// The gates of `model.config.gates` applied to the latest audit of every series. `results`
+/// are `score::score_all(model)`. Failures come series by series (see [`series`]), and for
+/// one audit min-score, then no-regression, then metrics in the model's metric order. An
+/// audit without a score passes the score gates: there is nothing to judge.
+pub fn gates<'a>(model: &'a Model, results: &'a [AuditResult]) -> Vec<GateFailure<'a>> {
+    let config = &model.config.gates;
+    let by_audit: std::collections::HashMap<(&str, &str), &AuditResult> = results
+        .iter()
+        .map(|r| ((r.round.as_str(), r.audit.as_str()), r))
+        .collect();
+    let mut out = Vec::new();
+    for audits in series(model).into_values() {
+        let Some(&(round, audit)) = audits.last() else {
+            continue;
+        };
+        let Some(&result) = by_audit.get(&(round.id.as_str(), audit.id.as_str())) else {
+            continue;
+        };
+        let mut fail = |gate| {
+            out.push(GateFailure {
+                audit,
+                result,
+                gate,
+            })
+        };
+        if let (Some(minimum), Some(score)) = (config.min_score, result.score)
+            && score < minimum - GATE_TOLERANCE
+        {
+            fail(Gate::MinScore { score, minimum });
+        }
+        let previous = result.previous.as_ref().and_then(|p| p.score);
+        if let (Some(allowed), Some(score), Some(previous)) =
+            (config.no_regression, result.score, previous)
+            && previous - score > allowed + GATE_TOLERANCE
+        {
+            fail(Gate::Regression {
+                score,
+                previous,
+                allowed,
+            });
+        }
+        if let Some(failing) = config.metrics {
+            for metric in &result.metrics {
+                let fails = match metric.status {
+                    Status::Below => true,
+                    Status::AtRisk => failing == Status::AtRisk,
+                    Status::Met | Status::Untracked => false,
+                };
+                if fails {
+                    fail(Gate::Metric { metric, failing });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A gap as points of the audit's score: what closing it would add, given the total weight
 /// of the audit's scored items (`AuditResult::scored_weight`). 0 when nothing is scored.
 pub fn gap_points(gap: f64, scored_weight: f64) -> f64 {
@@ -165,30 +254,38 @@ pub fn heat_level(score: Option<f64>) -> u8 {
     }
 }
 
-/// The snapshots a metric's breakdowns are shown from: for each subject with a value of the
-/// metric (the organisation first, then by id), its newest snapshot with a value. `snapshots`
-/// are in the model's order (by date taken).
+/// The snapshots a metric's breakdowns are shown from: every snapshot whose value of the
+/// metric has a breakdown, newest first (by date taken); on one date the organisation first,
+/// then subjects by id. `snapshots` are in the model's order (by date taken).
 pub fn breakdown_snapshots<'a>(
     snapshots: &[&'a Snapshot],
     metric: &str,
 ) -> Vec<(Option<&'a str>, &'a Snapshot)> {
-    let mut subjects: Vec<Option<&str>> = snapshots
+    let mut out: Vec<(Option<&'a str>, &'a Snapshot)> = snapshots
         .iter()
-        .filter(|s| s.value(metric).is_some())
-        .map(|s| s.subject.as_deref())
+        .filter(|s| s.value(metric).is_some_and(|v| !v.by.is_empty()))
+        .map(|s| (s.subject.as_deref(), *s))
         .collect();
-    subjects.sort();
-    subjects.dedup();
-    subjects
-        .into_iter()
-        .filter_map(|subject| {
-            snapshots
-                .iter()
-                .rev()
-                .find(|s| s.subject.as_deref() == subject && s.value(metric).is_some())
-                .map(|s| (subject, *s))
-        })
-        .collect()
+    // Stable: two snapshots of one subject on one date keep the model's order.
+    out.sort_by(|a, b| b.1.taken.cmp(&a.1.taken).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// The snapshots whose counts (cases met and missed, NPS bands) a metric's count table
+/// shows, kept apart: the organisation's own and the teams' (to be added up per date).
+#[derive(Debug, Default, PartialEq)]
+pub struct CountSources<'a> {
+    pub organisation: Vec<&'a Snapshot>,
+    pub teams: Vec<&'a Snapshot>,
+}
+
+/// Splits the snapshots with a value of a metric into [`CountSources`], in their order.
+pub fn count_sources<'a>(snapshots: &[&'a Snapshot]) -> CountSources<'a> {
+    let (teams, organisation) = snapshots.iter().partition(|s| s.subject.is_some());
+    CountSources {
+        organisation,
+        teams,
+    }
 }
 
 #[cfg(test)]
@@ -266,6 +363,83 @@ mod tests {
         assert!(!overdue.is_overdue("2025-q4", "zagreb", Some(date("2026-03-01"))));
         assert!(!overdue.is_overdue("2026-q1", "tokyo", Some(date("2026-06-01"))));
         assert!(overdue.is_overdue("2026-q2", "tokyo", Some(date("2026-06-01"))));
+    }
+
+    /// tests/fixtures/gates: latest audits cairo 70 (no drop), tokyo 75 (5 below 80, csat 80
+    /// and first-response-time 2h 30m below), zagreb 55 (10 below 65, csat 86.4 at risk).
+    #[test]
+    fn gates_judge_the_latest_audit_of_every_series() {
+        let mut model = match crate::build::prepare(std::path::Path::new("tests/fixtures/gates")) {
+            Ok(p) => p.model,
+            Err(_) => panic!("the fixture is valid"),
+        };
+        let failed = |model: &Model| -> Vec<String> {
+            let results = crate::score::score_all(model);
+            gates(model, &results)
+                .iter()
+                .map(|f| {
+                    let what = match &f.gate {
+                        Gate::MinScore { .. } => "min-score".to_string(),
+                        Gate::Regression { .. } => "no-regression".to_string(),
+                        Gate::Metric { metric, .. } => metric.id.clone(),
+                    };
+                    format!("{}/{} {what}", f.audit.round, f.audit.id)
+                })
+                .collect()
+        };
+        assert_eq!(
+            failed(&model),
+            [
+                "2026-q3/tokyo csat",
+                "2026-q3/tokyo first-response-time",
+                "2026-q3/zagreb min-score",
+                "2026-q3/zagreb no-regression",
+            ]
+        );
+        model.config.gates = crate::model::Gates {
+            min_score: Some(55.0),
+            no_regression: Some(4.9),
+            metrics: Some(Status::AtRisk),
+        };
+        assert_eq!(
+            failed(&model),
+            [
+                "2026-q3/tokyo no-regression",
+                "2026-q3/tokyo csat",
+                "2026-q3/tokyo first-response-time",
+                "2026-q3/zagreb no-regression",
+                "2026-q3/zagreb csat",
+            ]
+        );
+        model.config.gates = crate::model::Gates::default();
+        assert!(failed(&model).is_empty());
+    }
+
+    #[test]
+    fn breakdowns_come_from_every_snapshot_with_one_newest_first() {
+        let model = multilingual();
+        let snaps: Vec<&Snapshot> = model.snapshots.iter().collect();
+        let picked: Vec<(Option<&str>, String)> =
+            breakdown_snapshots(&snaps, "average-resolution-time")
+                .into_iter()
+                .map(|(subject, s)| (subject, s.taken.to_string()))
+                .collect();
+        assert_eq!(
+            picked,
+            [
+                (Some("zagreb"), "2026-06-18".to_string()),
+                (Some("cairo"), "2026-03-20".to_string()),
+                (Some("zagreb"), "2026-03-15".to_string()),
+            ]
+        );
+        let sources = count_sources(&snaps);
+        assert!(sources.organisation.iter().all(|s| s.subject.is_none()));
+        assert!(sources.teams.iter().all(|s| s.subject.is_some()));
+        assert_eq!(
+            sources.organisation.len() + sources.teams.len(),
+            snaps.len()
+        );
+        assert!(!sources.organisation.is_empty() && !sources.teams.is_empty());
     }
 
     #[test]

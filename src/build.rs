@@ -160,6 +160,8 @@ pub fn failure_text(failure: &Failure) -> String {
 pub struct Checked {
     pub diags: Diagnostics,
     pub sources: Sources,
+    /// The model and its results when the workspace is valid, for the gates.
+    pub scored: Option<(Model, Vec<AuditResult>)>,
 }
 
 /// Checks the workspace at `root` as far as `build` goes without writing: loads, checks and
@@ -167,6 +169,7 @@ pub struct Checked {
 /// into nothing, so that an override failing only on some page is found too. Errors only
 /// when the folder cannot be read.
 pub fn check(root: &Path) -> Result<Checked, IoError> {
+    let mut scored = None;
     let (mut diags, mut sources) = match prepare(root) {
         Ok(prepared) => {
             // Only a template override can fail on the workspace's data: without one, the
@@ -180,6 +183,7 @@ pub fn check(root: &Path) -> Result<Checked, IoError> {
             if let Err(e) = rendered {
                 diags.push(crate::templates::render_diagnostic(&e));
             }
+            scored = Some((prepared.model, prepared.results));
             (diags, prepared.sources)
         }
         Err(Failure::Io(e)) => return Err(e),
@@ -202,7 +206,11 @@ pub fn check(root: &Path) -> Result<Checked, IoError> {
         }
     }
     diags.sort();
-    Ok(Checked { diags, sources })
+    Ok(Checked {
+        diags,
+        sources,
+        scored,
+    })
 }
 
 /// A sink that drops every file: `check` renders to find template errors, not to write.

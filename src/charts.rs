@@ -476,12 +476,20 @@ impl Frame {
         s + &format!("<path class=\"axis\" d=\"{d}\" fill=\"none\" stroke=\"currentColor\"{AXIS}/>")
     }
 
-    /// The x labels under their slots, thinned to at most 12.
+    /// The x labels under their slots, thinned to at most 12 and to as many as fit side by
+    /// side (a day in some languages, `30. stu 2026.`, is twice as long as a month).
     fn x_labels(&self, labels: &[String]) -> String {
-        let every = self.n.div_ceil(12).max(1);
+        const MAX_CHARS: usize = 16;
+        let longest = labels
+            .iter()
+            .map(|l| l.chars().count().min(MAX_CHARS))
+            .max()
+            .unwrap_or(1);
+        let fit = ((RIGHT - self.left) / (longest as f64 * 6.2 + 8.0)).floor() as usize;
+        let every = self.n.div_ceil(fit.clamp(1, 12)).max(1);
         let mut s = String::new();
         for (i, label) in labels.iter().enumerate().step_by(every) {
-            let (x, label) = (self.x(i), esc(&truncate(label, 12)));
+            let (x, label) = (self.x(i), esc(&truncate(label, MAX_CHARS)));
             s += &text("x-label", x, BOTTOM + 14.0, "middle", &label);
         }
         s
@@ -600,6 +608,8 @@ fn esc(s: &str) -> String {
     // XML forbids most control characters even when escaped.
     let allowed = |c: &char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
     let s: String = s.chars().filter(allowed).collect();
+    // Embeddings a label leaves open are closed at its end (docs/security.md).
+    let s = crate::markdown::clean(&s);
     let s = s
         .replace('&', "&amp;")
         .replace('<', "&lt;")

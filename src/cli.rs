@@ -33,6 +33,9 @@ pub enum Command {
         /// Fail on warnings too
         #[arg(long)]
         strict: bool,
+        /// Do not apply the gates of auditbook.yaml
+        #[arg(long)]
+        no_gates: bool,
     },
     /// Build the static site
     Build {
@@ -61,15 +64,15 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
-    /// Print audit results (scores, gaps, metrics) as JSON
+    /// Print audit results: a table, or every score, gap and metric as JSON
     Score {
         /// The workspace folder
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// Only this round
+        /// Only this round (`latest`: the newest)
         #[arg(long)]
         round: Option<String>,
-        /// Print JSON (the only output format)
+        /// Print the full results as JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -135,7 +138,8 @@ pub fn run(cli: Cli) -> ExitCode {
             dir,
             format,
             strict,
-        } => commands::check(&dir, format.into(), strict),
+            no_gates,
+        } => commands::check(&dir, format.into(), strict, !no_gates),
         Command::Build { dir, out, timings } => commands::build(&dir, out.as_deref(), timings),
         Command::Serve {
             dir,

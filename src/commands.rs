@@ -6,19 +6,34 @@ use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use crate::diag::{self, Format, Severity, terminal_safe};
+use crate::analysis::{self, Gate};
+use crate::diag::{self, Diagnostic, Format, Severity, terminal_safe};
+use crate::metrics::{Status, Unit};
+use crate::model::Model;
+use crate::source::{Loc, Sources};
 use crate::{build, output, render, score};
 
 /// Exit statuses: 0 success, 1 invalid input, 2 usage or I/O error.
 pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
-/// `check`: everything `build` would stop at, printed in `format`.
-pub fn check(dir: &Path, format: Format, strict: bool) -> ExitCode {
-    let checked = match build::check(dir) {
+/// `check`: everything `build` would stop at, printed in `format`; with `gates`, also the
+/// gates of `auditbook.yaml` (docs/format.md, "Gates").
+pub fn check(dir: &Path, format: Format, strict: bool, gates: bool) -> ExitCode {
+    let mut checked = match build::check(dir) {
         Ok(c) => c,
         Err(e) => return fail(&format!("cannot read workspace {e}"), EXIT_USAGE),
     };
+    // Gates judge results, so they apply only to a workspace without errors.
+    if gates
+        && !checked.diags.has_errors()
+        && let Some((model, results)) = &checked.scored
+    {
+        for d in gate_diagnostics(model, results, &checked.sources) {
+            checked.diags.push(d);
+        }
+        checked.diags.sort();
+    }
     let diags = &checked.diags;
     let failed = diags.has_errors() || (strict && diags.count(Severity::Warning) > 0);
     match format {
@@ -97,11 +112,9 @@ pub fn build(dir: &Path, out: Option<&Path>, timings: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `score --json`: the results of every audit, or of one round, as JSON.
+/// `score`: the results of every audit, or of one round (`latest`: the newest), as a table
+/// for people or, with `json`, in full as JSON.
 pub fn score(dir: &Path, round: Option<&str>, json: bool) -> ExitCode {
-    if !json {
-        return fail("`score` prints JSON only: add --json", EXIT_USAGE);
-    }
     let loaded = match crate::load(dir) {
         Ok(l) => l,
         Err(e) => return fail(&format!("cannot read workspace {e}"), EXIT_USAGE),
@@ -115,16 +128,29 @@ pub fn score(dir: &Path, round: Option<&str>, json: bool) -> ExitCode {
             EXIT_INVALID,
         );
     };
-    if let Some(id) = round
-        && model.round(id).is_none()
-    {
-        let ids: Vec<&str> = model.rounds.iter().map(|r| r.id.as_str()).collect();
-        let text = format!("no round '{id}'; the rounds are: {}", ids.join(", "));
-        return fail(&text, EXIT_USAGE);
-    }
+    let round = match round.map(|name| (name, model.round_arg(name))) {
+        None => None,
+        Some((_, Some(r))) => Some(r.id.as_str()),
+        Some((name, None)) => {
+            let ids: Vec<&str> = model.rounds.iter().map(|r| r.id.as_str()).collect();
+            let text = if ids.is_empty() {
+                format!("no round '{name}'; the workspace has no rounds")
+            } else {
+                format!(
+                    "no round '{name}'; the rounds are: {}, or `latest` for the newest",
+                    ids.join(", ")
+                )
+            };
+            return fail(&text, EXIT_USAGE);
+        }
+    };
     let mut results = score::score_all(&model);
     if let Some(id) = round {
         results.retain(|r| r.round == id);
+    }
+    if !json {
+        print(&score_table(&results));
+        return ExitCode::SUCCESS;
     }
     match serde_json::to_string_pretty(&results) {
         Ok(s) => {
@@ -174,6 +200,172 @@ fn from_current_dir(dir: &Path) -> PathBuf {
         .components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect()
+}
+
+/// The failed gates of `model` as errors at the audit files (docs/format.md, "Gates"): what
+/// failed, by how much, and the threshold, with a hint naming the setting.
+fn gate_diagnostics(
+    model: &Model,
+    results: &[score::AuditResult],
+    sources: &Sources,
+) -> Vec<Diagnostic> {
+    analysis::gates(model, results)
+        .into_iter()
+        .map(|failure| {
+            let (a, r) = (failure.audit, failure.result);
+            let name = format!("{} ({})", a.id, a.round);
+            let (message, hint, loc) = match failure.gate {
+                Gate::MinScore { score, minimum } => (
+                    format!(
+                        "gate min-score: {name} scores {score:.1}, {:.1} below the minimum {minimum}",
+                        minimum - score
+                    ),
+                    "the minimum is `gates: min-score` in auditbook.yaml".to_string(),
+                    Loc::start(),
+                ),
+                Gate::Regression {
+                    score,
+                    previous,
+                    allowed,
+                } => {
+                    let before = r
+                        .previous
+                        .as_ref()
+                        .map(|p| format!("{} ({})", p.audit, p.round))
+                        .unwrap_or_default();
+                    (
+                        format!(
+                            "gate no-regression: {name} scores {score:.1}, {:.1} below {previous:.1} \
+                             in {before}; at most {allowed} allowed",
+                            previous - score
+                        ),
+                        "the largest drop allowed is `gates: no-regression` in auditbook.yaml"
+                            .to_string(),
+                        Loc::start(),
+                    )
+                }
+                Gate::Metric { metric, failing } => {
+                    let unit = model.metric(&metric.id).map(|m| m.unit);
+                    let value = metric_value(metric.value, unit);
+                    let short = match metric.target {
+                        Some(t) => format!(
+                            ", {} short of the target {}",
+                            metric_difference((t - metric.value).abs(), unit),
+                            metric_value(t, unit)
+                        ),
+                        None => String::new(),
+                    };
+                    let fails = match failing {
+                        Status::AtRisk => "at-risk or below",
+                        _ => "below",
+                    };
+                    (
+                        format!(
+                            "gate metrics: {name} has {} {}: {value}{short} (taken {})",
+                            metric.id,
+                            metric.status.as_str(),
+                            metric.taken
+                        ),
+                        format!(
+                            "`gates: metrics: {}` in auditbook.yaml fails on metrics {fails}",
+                            failing.as_str()
+                        ),
+                        date_line(sources, &a.file),
+                    )
+                }
+            };
+            Diagnostic::error(&a.file, loc, message).with_hint(hint)
+        })
+        .collect()
+}
+
+/// Where an audit file sets its `date:` (which picks the audit's metric snapshots), else
+/// its start.
+fn date_line(sources: &Sources, file: &Path) -> Loc {
+    sources
+        .get(file)
+        .and_then(|text| text.split('\n').position(|l| l.starts_with("date:")))
+        .and_then(|i| u32::try_from(i + 1).ok())
+        .map_or_else(Loc::start, |line| Loc::new(line, 1, 4))
+}
+
+/// A metric value as the gates print it: one decimal, with its unit; durations in whole
+/// seconds.
+fn metric_value(v: f64, unit: Option<Unit>) -> String {
+    match unit {
+        Some(Unit::Percent) => format!("{v:.1}%"),
+        Some(Unit::Duration) => format!("{v:.0} s"),
+        _ => format!("{v:.1}"),
+    }
+}
+
+/// How far a metric value is from its target, as the gates print it: percentages differ by
+/// points.
+fn metric_difference(v: f64, unit: Option<Unit>) -> String {
+    match unit {
+        Some(Unit::Percent) => format!("{v:.1} points"),
+        _ => metric_value(v, unit),
+    }
+}
+
+/// `score` without `--json`: one line per audit with aligned columns, numbers to one
+/// decimal, `-` where there is none.
+fn score_table(results: &[score::AuditResult]) -> String {
+    const HEADER: [&str; 7] = [
+        "round",
+        "audit",
+        "subject",
+        "score",
+        "target",
+        "status",
+        "completion",
+    ];
+    /// Columns of numbers are aligned right.
+    const RIGHT: [bool; 7] = [false, false, false, true, true, false, true];
+    let number = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
+    let mut rows: Vec<[String; 7]> = vec![HEADER.map(str::to_string)];
+    for r in results {
+        rows.push([
+            terminal_safe(&r.round).into_owned(),
+            terminal_safe(&r.audit).into_owned(),
+            r.subject
+                .as_deref()
+                .map_or_else(|| "-".to_string(), |s| terminal_safe(s).into_owned()),
+            number(r.score),
+            number(r.target),
+            match r.status {
+                Status::Untracked => "-".to_string(),
+                s => s.as_str().to_string(),
+            },
+            number(Some(r.completion)),
+        ]);
+    }
+    let mut widths = [0usize; 7];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = " ".repeat(widths[i] - cell.chars().count());
+            if RIGHT[i] {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&pad);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

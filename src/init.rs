@@ -160,7 +160,9 @@ fn github_workflow() -> String {
         "\
 # Checks every push and pull request (problems appear as annotations on the changed lines)
 # and publishes the site to GitHub Pages from the main branch. Enable Pages with
-# \"Source: GitHub Actions\" in the repository settings.
+# \"Source: GitHub Actions\" in the repository settings. The gates of auditbook.yaml fail
+# pull requests; the main branch publishes whatever its results are. A pull request's
+# summary shows what it changes in the results (auditbook diff).
 name: auditbook
 on:
   push:
@@ -178,6 +180,8 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v5
+        with:
+          fetch-depth: 0
       - name: Install auditbook
         uses: actions/cache@v5
         id: cache
@@ -187,7 +191,14 @@ jobs:
       - if: steps.cache.outputs.cache-hit != 'true'
         run: cargo install --locked auditbook --version \"$AUDITBOOK_VERSION\"
       - name: Check
+        if: github.event_name == 'pull_request'
         run: auditbook check --format github
+      - name: Check (without gates)
+        if: github.event_name != 'pull_request'
+        run: auditbook check --format github --no-gates
+      - name: Summarise the changes
+        if: github.event_name == 'pull_request' && !cancelled()
+        run: auditbook diff --base \"origin/$GITHUB_BASE_REF\" --format markdown >> \"$GITHUB_STEP_SUMMARY\"
       - name: Build
         run: auditbook build --out site
       - uses: actions/upload-pages-artifact@v4
@@ -214,7 +225,9 @@ fn gitlab_ci() -> String {
     let version = env!("CARGO_PKG_VERSION");
     format!(
         "\
-# Checks every pipeline and publishes the site to GitLab Pages from the default branch.
+# Checks every pipeline and publishes the site to GitLab Pages from the default branch. The
+# gates of auditbook.yaml fail other branches; the default branch publishes whatever its
+# results are.
 variables:
   AUDITBOOK_VERSION: \"{version}\"
   CARGO_HOME: \"$CI_PROJECT_DIR/.cargo\"
@@ -237,7 +250,7 @@ check:
 pages:
   stage: deploy
   script:
-    - auditbook check
+    - auditbook check --no-gates
     - auditbook build --out public
   artifacts:
     paths: [public]

@@ -1,8 +1,79 @@
 //! Markdown to HTML: the only caller of pulldown-cmark, with one set of options and one
 //! sanitising policy. Raw HTML in the source is shown as text; links and images keep only
 //! http, https, mailto and relative targets; everything else is escaped.
+//!
+//! Also the one place where text is made fit for a page (docs/security.md): [`clean`] drops
+//! control characters and closes explicit bidirectional embeddings a text leaves open, and
+//! [`escape_html`], which the templates print every value through, does the same before
+//! escaping. Markdown sources are cleaned before they are parsed.
+
+use std::borrow::Cow;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+/// Whether `c` is dropped from every text a page or the search index shows: the C0 control
+/// characters other than tab and newline, and DEL.
+pub fn is_dropped(c: char) -> bool {
+    (c < ' ' && c != '\t' && c != '\n') || c == '\u{7f}'
+}
+
+/// Explicit bidirectional formatting characters: embeddings and overrides (closed by
+/// U+202C), isolates (closed by U+2069) and the marks.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `s` may need [`clean`]: a quick look at its bytes (the bidirectional controls all
+/// start with byte 0xE2 or 0xD8 in UTF-8).
+fn may_need_cleaning(s: &str) -> bool {
+    s.bytes()
+        .any(|b| (b < b' ' && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xe2 || b == 0xd8)
+}
+
+/// `s` without the characters [`is_dropped`] names, and with every embedding, override and
+/// isolate it opens and leaves open closed at its end, so that a stray U+202E cannot reverse
+/// the text after it on the page.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if !may_need_cleaning(s) {
+        return Cow::Borrowed(s);
+    }
+    // Open embeddings/overrides (`false`) and isolates (`true`), innermost last, as the
+    // Unicode bidirectional algorithm pairs them.
+    let mut open: Vec<bool> = Vec::new();
+    let mut out = String::with_capacity(s.len() + 3);
+    for c in s.chars() {
+        if is_dropped(c) {
+            continue;
+        }
+        match c {
+            '\u{202a}' | '\u{202b}' | '\u{202d}' | '\u{202e}' => open.push(false),
+            '\u{2066}'..='\u{2068}' => open.push(true),
+            // A pop closes an embedding opened inside the current isolate, else nothing.
+            '\u{202c}' if open.last() == Some(&false) => {
+                open.pop();
+            }
+            // The end of an isolate closes it and everything opened inside it.
+            '\u{2069}' => {
+                if let Some(at) = open.iter().rposition(|isolate| *isolate) {
+                    open.truncate(at);
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out.extend(
+        open.iter()
+            .rev()
+            .map(|&isolate| if isolate { '\u{2069}' } else { '\u{202c}' }),
+    );
+    Cow::Owned(out)
+}
+
+/// The escape function of the templates: [`clean`], then HTML escaping.
+pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    tera::escape_html(&clean(input), out)
+}
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
@@ -28,15 +99,24 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
+fn cleaned(s: CowStr<'_>) -> CowStr<'_> {
+    match clean(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(o) => CowStr::from(o),
+    }
+}
+
 /// Renders Markdown as sanitised HTML.
 pub fn render(source: &str) -> String {
+    let source = clean(source);
+    let source = source.as_ref();
     // For each open link or image: whether it became an `<a>` in the output. Links and
     // images nest (an image inside a link, images in an image's text), so a stack keeps every
     // end tag with its own start.
     let mut open: Vec<bool> = Vec::new();
     let events = Parser::new_ext(source, options()).filter_map(|event| match event {
         // Raw HTML becomes visible text.
-        Event::Html(s) | Event::InlineHtml(s) => Some(Event::Text(s)),
+        Event::Html(s) | Event::InlineHtml(s) => Some(Event::Text(cleaned(s))),
         Event::Start(Tag::Link { ref dest_url, .. }) => {
             let keep = is_safe_url(dest_url) && !open.contains(&true);
             open.push(keep);
@@ -63,7 +143,11 @@ pub fn render(source: &str) -> String {
             .pop()
             .unwrap_or(false)
             .then_some(Event::End(TagEnd::Link)),
-        Event::InlineMath(s) | Event::DisplayMath(s) => Some(Event::Code(s)),
+        // Each text closes what it opens, so that it cannot reverse the markup after it.
+        Event::Text(s) => Some(Event::Text(cleaned(s))),
+        Event::Code(s) | Event::InlineMath(s) | Event::DisplayMath(s) => {
+            Some(Event::Code(cleaned(s)))
+        }
         Event::FootnoteReference(s) => Some(Event::Text(CowStr::from(format!("[{s}]")))),
         other => Some(other),
     });
@@ -158,6 +242,38 @@ mod tests {
             assert!(!html.contains("javascript"), "{md} -> {html}");
             assert!(html.contains("after"), "{md} -> {html}");
         }
+    }
+
+    #[test]
+    fn controls_are_dropped_and_open_embeddings_closed() {
+        assert_eq!(clean("plain text"), "plain text");
+        assert_eq!(clean("a\u{0}b\u{1b}[1mc\u{7f}d\te\nf\rg"), "ab[1mcd\te\nfg");
+        // An override left open is closed; a closed one is left as it is.
+        assert_eq!(clean("x\u{202e}y"), "x\u{202e}y\u{202c}");
+        assert_eq!(clean("x\u{202e}y\u{202c}z"), "x\u{202e}y\u{202c}z");
+        // An isolate's end closes what was opened inside it; a pop inside an isolate that
+        // opened nothing closes nothing.
+        assert_eq!(
+            clean("\u{2067}\u{202b}a\u{2069}b"),
+            "\u{2067}\u{202b}a\u{2069}b"
+        );
+        assert_eq!(
+            clean("\u{202d}\u{2068}a\u{202c}"),
+            "\u{202d}\u{2068}a\u{202c}\u{2069}\u{202c}"
+        );
+    }
+
+    #[test]
+    fn markdown_text_closes_what_it_opens_and_loses_controls() {
+        let html = render("**bold \u{202e}flipped** after\u{0}");
+        assert!(html.contains("flipped\u{202c}</strong>"), "{html}");
+        assert!(!html.contains('\u{0}'), "{html}");
+        let mut escaped = Vec::new();
+        escape_html("<\u{1b}\u{202e}>", &mut escaped).expect("written");
+        assert_eq!(
+            String::from_utf8_lossy(&escaped),
+            "&lt;\u{202e}&gt;\u{202c}"
+        );
     }
 
     #[test]

@@ -93,10 +93,22 @@ impl Model {
         self.rounds.iter().find(|r| r.id == id)
     }
 
+    /// A round as the command line names it: `latest` for the newest round, else its id.
+    pub fn round_arg(&self, name: &str) -> Option<&Round> {
+        if name == LATEST_ROUND {
+            self.rounds.last()
+        } else {
+            self.round(name)
+        }
+    }
+
     pub fn default_language(&self) -> &str {
         &self.config.languages[0]
     }
 }
+
+/// The name the command line takes for the newest round, wherever it takes a round.
+pub const LATEST_ROUND: &str = "latest";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -106,6 +118,21 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Output folder, relative to the workspace root.
     pub output: PathBuf,
+    /// The gates `check` applies to the results (docs/format.md, "Gates").
+    pub gates: Gates,
+}
+
+/// The gates of `auditbook.yaml`: conditions on the latest audit of every series that make
+/// `check` fail. Each is off when not set.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Gates {
+    /// `min-score`: the lowest score a latest audit may have (0–100).
+    pub min_score: Option<f64>,
+    /// `no-regression`: how many points a latest audit may score below the audit before it.
+    pub no_regression: Option<f64>,
+    /// `metrics`: the best metric status that fails, `Below` or `AtRisk` (which also fails
+    /// on `Below`).
+    pub metrics: Option<crate::metrics::Status>,
 }
 
 /// A scale: its levels ordered by value.

@@ -337,7 +337,7 @@ fn config() -> Value {
                 "items": metric
             },
             "gates": obj(json!({
-                "min-score": {"description": "Every series' latest audit scores at least this.", "type": "number"},
+                "min-score": {"description": "Every series' latest audit scores at least this.", "type": "number", "minimum": 0, "maximum": 100},
                 "no-regression": {"description": "A latest audit may be at most this many points below the previous one.", "type": "number", "minimum": 0},
                 "metrics": {"description": "Fail on latest-audit metrics with this status or worse.", "enum": ["below", "at-risk"]}
             }), &[]),

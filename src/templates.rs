@@ -219,6 +219,8 @@ fn compile(sources: &[(String, String)]) -> Result<Tera, tera::Error> {
         .map(|(name, text)| (name.as_str(), components.expand(text)))
         .collect();
     let mut tera = Tera::default();
+    // Every printed value is cleaned and escaped in one place (docs/security.md).
+    tera.set_escape_fn(crate::markdown::escape_html);
     if tera
         .add_raw_templates(expanded.iter().map(|(n, t)| (*n, &**t)))
         .is_ok()
@@ -226,6 +228,7 @@ fn compile(sources: &[(String, String)]) -> Result<Tera, tera::Error> {
         return Ok(tera);
     }
     let mut tera = Tera::default();
+    tera.set_escape_fn(crate::markdown::escape_html);
     tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))?;
     Ok(tera)
 }

@@ -162,3 +162,5 @@ warn_level = Warnschwelle
 weakest_point = Schwachstelle
 weight = Gewichtung
 why_it_matters = Warum es wichtig ist
+all_teams = Alle Teams
+untranslated_texts = Nicht übersetzte Texte

@@ -162,3 +162,5 @@ warn_level = At risk from
 weakest_point = Weakest point
 weight = Weight
 why_it_matters = Why it matters
+all_teams = All teams
+untranslated_texts = Untranslated texts

@@ -162,3 +162,5 @@ warn_level = Umbral de alerta
 weakest_point = Punto débil
 weight = Peso
 why_it_matters = Por qué importa
+all_teams = Todos los equipos
+untranslated_texts = Textos sin traducir

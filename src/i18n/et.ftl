@@ -162,3 +162,5 @@ warn_level = Hoiatuslävi
 weakest_point = Nõrgim koht
 weight = Kaal
 why_it_matters = Miks see oluline on
+all_teams = Kõik meeskonnad
+untranslated_texts = Tõlkimata tekstid

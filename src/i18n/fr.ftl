@@ -162,3 +162,5 @@ warn_level = Seuil d'alerte
 weakest_point = Point faible
 weight = Pondération
 why_it_matters = Pourquoi c'est important
+all_teams = Toutes les équipes
+untranslated_texts = Textes non traduits

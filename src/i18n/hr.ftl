@@ -165,3 +165,5 @@ warn_level = Prag upozorenja
 weakest_point = Najslabija točka
 weight = Težina
 why_it_matters = Zašto je to važno
+all_teams = Svi timovi
+untranslated_texts = Neprevedeni tekstovi

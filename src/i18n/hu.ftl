@@ -162,3 +162,5 @@ warn_level = Figyelmeztetési küszöb
 weakest_point = Leggyengébb pont
 weight = Súly
 why_it_matters = Miért fontos
+all_teams = Minden csapat
+untranslated_texts = Fordítatlan szövegek

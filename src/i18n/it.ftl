@@ -162,3 +162,5 @@ warn_level = Soglia di allerta
 weakest_point = Punto debole
 weight = Peso
 why_it_matters = Perché è importante
+all_teams = Tutti i team
+untranslated_texts = Testi non tradotti

@@ -162,3 +162,5 @@ warn_level = Waarschuwingsgrens
 weakest_point = Zwakste punt
 weight = Gewicht
 why_it_matters = Waarom het ertoe doet
+all_teams = Alle teams
+untranslated_texts = Onvertaalde teksten

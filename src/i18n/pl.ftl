@@ -168,3 +168,5 @@ warn_level = Próg ostrzegawczy
 weakest_point = Najsłabszy punkt
 weight = Waga
 why_it_matters = Dlaczego to ważne
+all_teams = Wszystkie zespoły
+untranslated_texts = Nieprzetłumaczone teksty

@@ -162,3 +162,5 @@ warn_level = Limite de alerta
 weakest_point = Ponto fraco
 weight = Peso
 why_it_matters = Por que é importante
+all_teams = Todas as equipes
+untranslated_texts = Textos não traduzidos

@@ -168,3 +168,5 @@ warn_level = Порог предупреждения
 weakest_point = Слабое место
 weight = Вес
 why_it_matters = Почему это важно
+all_teams = Все команды
+untranslated_texts = Непереведённые тексты

@@ -168,3 +168,5 @@ warn_level = Opozorilni prag
 weakest_point = Najšibkejša točka
 weight = Utež
 why_it_matters = Zakaj je pomembno
+all_teams = Vse ekipe
+untranslated_texts = Neprevedena besedila

@@ -6,7 +6,8 @@ use std::path::{Component, Path, PathBuf};
 use super::metric::read_metric;
 use super::{Loader, Read, read_record};
 use crate::decode::{self, Ctx};
-use crate::model::Config;
+use crate::metrics::Status;
+use crate::model::{Config, Gates};
 use crate::source::Loc;
 use crate::text::Text;
 use crate::yaml::{Kind, Node};
@@ -17,7 +18,14 @@ impl Loader<'_> {
         let Some(f) = decode::fields(
             &mut ctx,
             node,
-            &["title", "languages", "base_url", "output", "metrics"],
+            &[
+                "title",
+                "languages",
+                "base_url",
+                "output",
+                "metrics",
+                "gates",
+            ],
             "auditbook.yaml",
         ) else {
             self.languages_known = false;
@@ -95,11 +103,18 @@ impl Loader<'_> {
             }
             None => {}
         }
+        let gates = match f.get("gates") {
+            // An invalid gate is an error, so no model is built and no gate applied; the rest
+            // of the workspace is still checked.
+            Some(n) => read_gates(&mut self.ctx(path), n).unwrap_or_default(),
+            None => Gates::default(),
+        };
         Some(Config {
             title,
             languages: self.languages.clone(),
             base_url,
             output: output?,
+            gates,
         })
     }
 }
@@ -213,6 +228,71 @@ fn read_languages(ctx: &mut Ctx, node: &Node, key_loc: Loc) -> Read<Vec<(String,
         value: Some(languages),
         clean,
     }
+}
+
+/// The statuses `gates.metrics` may name, from the best that fails.
+const GATE_STATUSES: [&str; 2] = ["at-risk", "below"];
+
+/// `gates:` (docs/format.md, "Gates"): each gate optional, each value in its range. `None`
+/// after an error.
+fn read_gates(ctx: &mut Ctx, node: &Node) -> Option<Gates> {
+    let f = decode::fields(
+        ctx,
+        node,
+        &["min-score", "no-regression", "metrics"],
+        "gates",
+    )?;
+    let mut clean = true;
+    let mut gates = Gates::default();
+    if let Some(n) = f.get("min-score") {
+        match decode::number(ctx, n, "min-score") {
+            Some(v) if (0.0..=100.0).contains(&v) => gates.min_score = Some(v),
+            Some(v) => {
+                ctx.error_hint(
+                    n.loc,
+                    format!("'min-score' must be between 0 and 100, found {v}"),
+                    "scores are percentages: write a number from 0 to 100",
+                );
+                clean = false;
+            }
+            None => clean = false,
+        }
+    }
+    if let Some(n) = f.get("no-regression") {
+        match decode::number(ctx, n, "no-regression") {
+            Some(v) if v >= 0.0 => gates.no_regression = Some(v),
+            Some(v) => {
+                ctx.error_hint(
+                    n.loc,
+                    format!("'no-regression' must be 0 or more, found {v}"),
+                    "write how many points a latest audit may lose, such as 0.5; 0 allows no drop",
+                );
+                clean = false;
+            }
+            None => clean = false,
+        }
+    }
+    if let Some(n) = f.get("metrics") {
+        match decode::string(ctx, n, "metrics").as_deref() {
+            Some("below") => gates.metrics = Some(Status::Below),
+            Some("at-risk") => gates.metrics = Some(Status::AtRisk),
+            Some(other) => {
+                let hint = ctx.hint(other, GATE_STATUSES, || {
+                    "write `below` (fail on metrics below their warn level) or `at-risk` (fail on \
+                     metrics short of their target)"
+                        .to_string()
+                });
+                ctx.error_hint(
+                    n.loc,
+                    format!("invalid metrics gate '{other}'; expected below or at-risk"),
+                    hint,
+                );
+                clean = false;
+            }
+            None => clean = false,
+        }
+    }
+    clean.then_some(gates)
 }
 
 /// Why `output:` cannot be the site's folder, if it cannot: the setting is part of the

@@ -380,6 +380,7 @@ impl<'d> Loader<'d> {
                 languages: self.languages.clone(),
                 base_url: None,
                 output: PathBuf::from("site"),
+                gates: crate::model::Gates::default(),
             }),
         };
 

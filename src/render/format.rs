@@ -125,9 +125,20 @@ impl Locale<'_> {
         (Some(lang.to_string()), dir)
     }
 
+    /// [`Locale::marks`] for a text in `lang`, with `dir="auto"` (and so its language, which
+    /// puts it in an element of its own) where the text may run the other way from the
+    /// page: an element with `dir` is isolated from the text around it (docs/security.md).
+    fn text_marks(&self, lang: &str, text: &str) -> (Option<String>, Option<&'static str>) {
+        let (mark, dir) = self.marks(lang);
+        if dir.is_some() || !may_run_the_other_way(text, is_rtl(self.lang)) {
+            return (mark, dir);
+        }
+        (Some(lang.to_string()), Some("auto"))
+    }
+
     pub fn txt(&self, t: &Text) -> Txt {
         let l = t.get(self.lang, self.default_lang);
-        let (lang, dir) = self.marks(l.lang);
+        let (lang, dir) = self.text_marks(l.lang, l.text);
         Txt {
             text: l.text.to_string(),
             lang,
@@ -158,7 +169,7 @@ impl Locale<'_> {
 
     pub fn md(&self, t: &Text) -> Md {
         let l = t.get(self.lang, self.default_lang);
-        let (lang, dir) = self.marks(l.lang);
+        let (lang, dir) = self.text_marks(l.lang, l.text);
         Md {
             html: self.md_cache.render(l.text).to_string(),
             lang,
@@ -308,6 +319,30 @@ impl Locale<'_> {
             iso: iso_date(d),
         }
     }
+}
+
+/// Whether `text` may be written, in part, the other way from a page (right to left on a
+/// left-to-right page, or the reverse), or holds explicit bidirectional controls: such text
+/// is shown isolated from what surrounds it.
+pub fn may_run_the_other_way(text: &str, page_rtl: bool) -> bool {
+    if text.is_ascii() {
+        return page_rtl && text.bytes().any(|b| b.is_ascii_alphabetic());
+    }
+    text.chars().any(|c| {
+        crate::markdown::is_bidi_control(c)
+            || if page_rtl {
+                c.is_alphabetic() && !is_rtl_char(c)
+            } else {
+                is_rtl_char(c)
+            }
+    })
+}
+
+/// Characters of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko,
+/// Samaritan, Mandaic and their presentation forms, and the right-to-left blocks beyond the
+/// basic plane).
+fn is_rtl_char(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}' | '\u{10800}'..='\u{10fff}' | '\u{1e800}'..='\u{1efff}')
 }
 
 impl Locale<'_> {

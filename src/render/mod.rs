@@ -202,6 +202,7 @@ fn template_strings(lang: &str, strings: &crate::i18n::Strings) -> (tera::Value,
 }
 
 fn escape(s: &str) -> String {
+    let s = crate::markdown::clean(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -314,12 +315,9 @@ pub fn render_into(
             views::render_unit(&ctx, &languages[l], unit, plan, memo, sink).map(|e| (l, e))
         })
         .collect::<Result<_, RenderError>>()?;
-    for (l, lang) in languages.iter().enumerate() {
-        let of_lang = entries
-            .iter()
-            .filter(|(el, _)| *el == l)
-            .filter_map(|(_, e)| e.as_deref());
-        views::render_search(lang, of_lang, sink)?;
+    // Work is in language order, one run of units per language: each index takes its run.
+    for (lang, of_lang) in languages.iter().zip(entries.chunks(units.len().max(1))) {
+        views::render_search(lang, of_lang.iter().filter_map(|(_, e)| e.as_deref()), sink)?;
     }
     views::render_data(&ctx, plan, sink)?;
     views::render_feeds(&ctx, sink)?;

@@ -3,10 +3,12 @@
 
 mod browser;
 mod checkers;
+mod ci_docs;
 mod commands;
 mod diff;
 mod expected;
 mod exports;
+mod gates;
 mod glossary;
 mod golden;
 mod hostile;

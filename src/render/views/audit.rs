@@ -1,7 +1,7 @@
 //! An audit's pages: its results, its gap analysis and its shareable report, all from one
 //! view of the audit.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -181,6 +181,8 @@ impl AuditView {
     ) -> AuditView {
         let checklist = ctx.model.checklist_of(audit);
         let mut actions = Vec::new();
+        // Each item's action by item id, for the gap list: titles need not be unique.
+        let mut action_of: HashMap<&str, ActionView> = HashMap::new();
         let mut sections = Vec::new();
         let mut counts = Counts4 {
             items: result.items.len(),
@@ -194,6 +196,8 @@ impl AuditView {
         let by_id: HashMap<&str, &crate::score::ItemResult> =
             result.items.iter().map(|i| (i.id.as_str(), i)).collect();
         let chips = metric_chips(ctx, loc, result);
+        // Summed over every item: once per audit, not once per section or gap.
+        let scored_weight = result.scored_weight();
         // The position of each item in checklist order, where its answer is.
         let mut item_index = 0;
         for (section, sr) in checklist.sections.iter().zip(&result.sections) {
@@ -222,7 +226,10 @@ impl AuditView {
                     due: a.due.map(|d| loc.date(d)),
                     overdue: ctx.overdue.is_overdue(&round.id, &audit.id, a.due),
                 });
-                actions.extend(action.clone());
+                if let Some(a) = &action {
+                    actions.push(a.clone());
+                    action_of.insert(item.id.as_str(), a.clone());
+                }
                 items.push(ItemView {
                     id: item.id.clone(),
                     title: loc.txt(&item.title),
@@ -254,10 +261,10 @@ impl AuditView {
                 status: status_view(loc, audit_status(sr.score, sr.target)),
                 items,
                 gap_count,
-                gap_points: loc.num(gap_points(gap_sum, result.scored_weight()), 1),
+                gap_points: loc.num(gap_points(gap_sum, scored_weight), 1),
             });
         }
-        let gaps = gap_views(loc, audit, result, checklist, &actions, &chips);
+        let gaps = gap_views(loc, result, checklist, &action_of, &chips);
         let title = audit_label(ctx, loc, audit);
         // Labels and values are owned here; the chart borrows them.
         let texts: Vec<(Txt, String)> = checklist
@@ -405,32 +412,63 @@ fn strip_tags(html: &str) -> String {
     if !out.contains('&') {
         return out.trim().to_string();
     }
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .trim()
-        .to_string()
+    decode_entities(&out).trim().to_string()
+}
+
+/// The text of escaped HTML text: each entity the Markdown renderer writes is decoded once,
+/// in one pass, so that `&amp;lt;` (the text `&lt;`) stays `&lt;`.
+fn decode_entities(s: &str) -> String {
+    const ENTITIES: &[(&str, char)] = &[
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&#x27;", '\''),
+    ];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+            Some((e, c)) => {
+                out.push(*c);
+                rest = &rest[e.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn gap_views(
     loc: &Locale,
-    _audit: &Audit,
     result: &AuditResult,
     checklist: &Checklist,
-    actions: &[ActionView],
+    action_of: &HashMap<&str, ActionView>,
     chips: &[MetricChip],
 ) -> Vec<GapView> {
     let max_gap = result.items.iter().map(|i| i.gap).fold(0.0, f64::max);
+    let scored_weight = result.scored_weight();
+    // Item results and checklist items by id, so that each gap is found without a search.
+    let results: HashMap<&str, &crate::score::ItemResult> =
+        result.items.iter().map(|i| (i.id.as_str(), i)).collect();
+    let items: HashMap<&str, (&crate::model::Section, &crate::model::Item)> = checklist
+        .items()
+        .map(|(s, i)| (i.id.as_str(), (s, i)))
+        .collect();
     result
         .gaps
         .iter()
         .enumerate()
         .filter_map(|(rank, id)| {
-            let ir = result.items.iter().find(|i| &i.id == id)?;
-            let (section, item) = checklist.items().find(|(_, i)| &i.id == id)?;
-            let title = loc.txt(&item.title);
+            let ir = results.get(id.as_str())?;
+            let (section, item) = items.get(id.as_str())?;
             Some(GapView {
                 rank: rank + 1,
                 section: loc.txt(&section.title),
@@ -439,12 +477,12 @@ fn gap_views(
                     .map_or_else(|| Txt::plain("—"), |v| loc.level_label(&checklist.scale, v)),
                 target: loc.level_label(&checklist.scale, ir.target),
                 gap: loc.num(ir.gap, 2),
-                points: loc.num(gap_points(ir.gap, result.scored_weight()), 1),
-                points_text: loc.points_lost(gap_points(ir.gap, result.scored_weight())),
+                points: loc.num(gap_points(ir.gap, scored_weight), 1),
+                points_text: loc.points_lost(gap_points(ir.gap, scored_weight)),
                 share: analysis::gap_share(ir.gap, max_gap),
                 metrics: chips_for(chips, &item.metrics),
-                action: actions.iter().find(|a| a.item == title).cloned(),
-                title,
+                action: action_of.get(id.as_str()).cloned(),
+                title: loc.txt(&item.title),
             })
         })
         .collect()
@@ -511,8 +549,10 @@ fn change_view(
     let mut improved = Vec::new();
     let mut regressed = Vec::new();
     let mut added = Vec::new();
+    let now_by_id: HashMap<&str, &crate::score::ItemResult> =
+        result.items.iter().map(|i| (i.id.as_str(), i)).collect();
     for (_, item) in checklist.items() {
-        let Some(now) = result.items.iter().find(|i| i.id == item.id) else {
+        let Some(now) = now_by_id.get(item.id.as_str()) else {
             continue;
         };
         match before.get(item.id.as_str()) {
@@ -535,10 +575,9 @@ fn change_view(
             }
         }
     }
-    let now_ids: HashSet<&str> = result.items.iter().map(|i| i.id.as_str()).collect();
     let removed = prev_checklist
         .items()
-        .filter(|(_, i)| !now_ids.contains(i.id.as_str()))
+        .filter(|(_, i)| !now_by_id.contains_key(i.id.as_str()))
         .map(|(_, i)| loc.txt(&i.title))
         .collect();
     let delta = result.score.zip(prev.score).map(|(a, b)| a - b);
@@ -639,4 +678,19 @@ pub(super) fn audit_pages(
         &page,
         &value,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_decodes_each_entity_once() {
+        let html = crate::markdown::render("Write `&lt;` &amp;amp; a < b & \"c\"");
+        assert_eq!(strip_tags(&html), "Write &lt; &amp; a < b & \"c\"");
+        assert_eq!(
+            decode_entities("&amp;lt; &lt; &bogus; &"),
+            "&lt; < &bogus; &"
+        );
+    }
 }

@@ -54,6 +54,8 @@ struct Coverage {
     total: usize,
     percent: String,
     complete: bool,
+    /// The field paths of the texts without this language, in the checklist's order.
+    missing: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -112,22 +114,26 @@ fn checklist_view(
     from_path: &str,
 ) -> ChecklistView {
     let root = crate::site::up(from_path);
-    let texts = c.texts();
+    // The loader records, per site language, the texts that lack it: counting them here
+    // would look at every text once per language on every language's page.
+    let total = c.texts().len();
     let coverage = ctx
         .model
         .config
         .languages
         .iter()
         .map(|l| {
-            let present = texts.iter().filter(|t| t.has(l)).count();
+            let missing = c.missing_texts.get(l).cloned().unwrap_or_default();
+            let present = total.saturating_sub(missing.len());
             Coverage {
                 dir: if crate::text::is_rtl(l) { "rtl" } else { "ltr" },
                 lang: l.clone(),
                 name: crate::render::format::autonym(l),
                 present,
-                total: texts.len(),
-                percent: loc.num(100.0 * present as f64 / texts.len().max(1) as f64, 0),
-                complete: present == texts.len(),
+                total,
+                percent: loc.num(100.0 * present as f64 / total.max(1) as f64, 0),
+                complete: present == total,
+                missing,
             }
         })
         .collect();
@@ -154,10 +160,13 @@ fn checklist_view(
                 .items()
                 .filter_map(|(_, i)| {
                     let o = old.get(i.id.as_str())?;
-                    (o.title != i.title).then(|| Retitled {
+                    // Compared as this page shows them: a change to another language's
+                    // translation is no retitling in this one.
+                    let (from, to) = (loc.txt(&o.title), loc.txt(&i.title));
+                    (from != to).then(|| Retitled {
                         id: i.id.clone(),
-                        from: loc.txt(&o.title),
-                        to: loc.txt(&i.title),
+                        from,
+                        to,
                     })
                 })
                 .collect(),

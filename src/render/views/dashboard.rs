@@ -42,6 +42,13 @@ struct GapRow {
     points_text: String,
 }
 
+/// A gap of the newest audit of a series, before it is formatted.
+struct GapAt<'m> {
+    round: &'m Round,
+    audit: &'m Audit,
+    item: &'m crate::score::ItemResult,
+}
+
 #[derive(Serialize)]
 struct MetricTile {
     title: Txt,
@@ -119,7 +126,7 @@ pub(super) fn dashboard(
         }
     });
     let mut rows = Vec::new();
-    let mut gaps: Vec<(f64, GapRow)> = Vec::new();
+    let mut gaps: Vec<(f64, GapAt)> = Vec::new();
     for ((checklist_id, subject), audits) in series(ctx) {
         let Some(&(round, audit, result)) = audits.last() else {
             continue;
@@ -154,34 +161,47 @@ pub(super) fn dashboard(
             ),
             audits: audits.len(),
         });
+        // Only the ten largest gaps are shown: each is weighed here and formatted below.
+        let by_id: std::collections::HashMap<&str, &crate::score::ItemResult> =
+            result.items.iter().map(|i| (i.id.as_str(), i)).collect();
+        let scored_weight = result.scored_weight();
         for item_id in &result.gaps {
-            let Some(item_result) = result.items.iter().find(|i| &i.id == item_id) else {
-                continue;
-            };
-            let Some((_, item)) = checklist.items().find(|(_, i)| &i.id == item_id) else {
+            let Some(item_result) = by_id.get(item_id.as_str()) else {
                 continue;
             };
             gaps.push((
-                gap_points(item_result.gap, result.scored_weight()),
-                GapRow {
-                    title: loc.txt(&item.title),
-                    audit: audit_label(ctx, loc, audit),
-                    href: paths::gaps(&round.id, &audit.id),
-                    current: item_result
-                        .value
-                        .map_or_else(|| Txt::plain("—"), |v| loc.level_label(&checklist.scale, v)),
-                    target: loc.level_label(&checklist.scale, item_result.target),
-                    gap: loc.num(item_result.gap, 2),
-                    points: loc.num(gap_points(item_result.gap, result.scored_weight()), 1),
-                    points_text: loc
-                        .points_lost(gap_points(item_result.gap, result.scored_weight())),
+                gap_points(item_result.gap, scored_weight),
+                GapAt {
+                    round,
+                    audit,
+                    item: item_result,
                 },
             ));
         }
     }
     // Largest first; the sort is stable, so equal gaps keep series order.
     gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let gaps = gaps.into_iter().take(10).map(|(_, g)| g).collect();
+    let gaps = gaps
+        .into_iter()
+        .take(10)
+        .filter_map(|(points, g)| {
+            let checklist = ctx.model.checklist_of(g.audit);
+            let (_, item) = checklist.items().find(|(_, i)| i.id == g.item.id)?;
+            Some(GapRow {
+                title: loc.txt(&item.title),
+                audit: audit_label(ctx, loc, g.audit),
+                href: paths::gaps(&g.round.id, &g.audit.id),
+                current: g
+                    .item
+                    .value
+                    .map_or_else(|| Txt::plain("—"), |v| loc.level_label(&checklist.scale, v)),
+                target: loc.level_label(&checklist.scale, g.item.target),
+                gap: loc.num(g.item.gap, 2),
+                points: loc.num(points, 1),
+                points_text: loc.points_lost(points),
+            })
+        })
+        .collect();
     let tiles = metric_tiles(ctx, loc);
     let page = ctx.page_info(
         loc,

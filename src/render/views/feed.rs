@@ -123,6 +123,9 @@ fn feed(ctx: &Ctx, loc: &Locale, base_url: &str, path: &str) -> String {
 /// Escapes text for XML content and attributes, and leaves out the characters XML 1.0 does
 /// not allow at all (most control characters), which no escape can carry.
 pub(super) fn esc(s: &str) -> String {
+    // Cleaned like every text of a page first: no C0 control or DEL, and no embedding or
+    // override left open (docs/security.md).
+    let s = crate::markdown::clean(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

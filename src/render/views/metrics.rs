@@ -74,6 +74,7 @@ struct TableRow {
 struct BreakdownView {
     subject: Txt,
     dimension: String,
+    /// The snapshot's period where it gives one, else the date it was taken.
     taken: Day,
     rows: Vec<RankRow>,
 }
@@ -206,7 +207,13 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
             breakdowns.push(BreakdownView {
                 subject: subject_label(ctx, loc, subject),
                 dimension: b.dimension.clone(),
-                taken: loc.date(snap.taken),
+                taken: match snap.period {
+                    Some((from, to)) => Day {
+                        text: format!("{} – {}", loc.date(from).text, loc.date(to).text),
+                        iso: crate::render::format::iso_date(snap.taken),
+                    },
+                    None => loc.date(snap.taken),
+                },
                 rows: entries
                     .iter()
                     .enumerate()
@@ -256,31 +263,148 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
 }
 
 /// For ratio metrics, good vs the rest per date; for NPS, promoters / passives / detractors.
-/// Counts of team snapshots are added up; organisation snapshots are used when there are none.
+/// Counts of team snapshots are added up and charted; the organisation's own counts are
+/// charted when there are no teams', and tabled beside the teams' when there are both.
 fn counts_chart(
     loc: &Locale,
     def: &MetricDef,
     snaps: &[&crate::metrics::Snapshot],
     dates: &[chrono::NaiveDate],
 ) -> Option<CountsView> {
-    let teams: Vec<_> = snaps
-        .iter()
-        .filter(|s| s.subject.is_some())
-        .copied()
-        .collect();
-    let source = if teams.is_empty() {
-        snaps.to_vec()
-    } else {
-        teams
+    let sources = analysis::count_sources(snaps);
+    let teams = sums(def, &sources.teams, dates);
+    let organisation = sums(def, &sources.organisation, dates);
+    let (charted, beside) = match (teams, organisation) {
+        (Some(t), Some(o)) => (t, Some(o)),
+        (Some(only), None) | (None, Some(only)) => (only, None),
+        (None, None) => return None,
     };
+    // With both, each column says whose counts it holds.
+    let label = |band: &str, whose: &str| match beside {
+        Some(_) => format!("{band} ({})", loc.s(whose)),
+        None => band.to_string(),
+    };
+    let x = date_labels(loc, dates);
+    let id = format!("counts-{}", def.id);
+    let bands: Vec<(String, &'static str)> = match charted {
+        Sums::Nps(_) => vec![
+            (loc.s("nps_promoters"), "series-good"),
+            (loc.s("nps_passives"), "series-mid"),
+            (loc.s("nps_detractors"), "series-bad"),
+        ],
+        Sums::Ratio(_) => {
+            // Service levels are met or missed; other ratios count positive cases.
+            if def.id == "sla-compliance" {
+                vec![
+                    (loc.s("ratio_good"), "series-good"),
+                    (loc.s("ratio_missed"), "series-bad"),
+                ]
+            } else {
+                vec![
+                    (loc.s("ratio_positive"), "series-good"),
+                    (loc.s("ratio_other"), "series-bad"),
+                ]
+            }
+        }
+    };
+    let charted_columns = charted.columns();
+    let stacks: Vec<charts::Stack> = bands
+        .iter()
+        .zip(&charted_columns)
+        .map(|((name, class), values)| charts::Stack {
+            name,
+            class,
+            values,
+        })
+        .collect();
+    let chart = match charted {
+        Sums::Nps(_) => charts::stacked_columns(
+            &id,
+            &loc.s("nps_bands"),
+            Some(&loc.s("nps_bands_desc")),
+            &x,
+            &stacks,
+            true,
+            &loc.formats,
+        ),
+        Sums::Ratio(_) => {
+            let (title_key, desc_key) = if def.id == "sla-compliance" {
+                ("ratio_over_time", "ratio_over_time_desc")
+            } else {
+                ("ratio_split", "ratio_split_desc")
+            };
+            let title = loc.msg(title_key, &[("name", Arg::Text(&loc.txt(&def.title).text))]);
+            charts::stacked_columns(
+                &id,
+                &title,
+                Some(&loc.s(desc_key)),
+                &x,
+                &stacks,
+                false,
+                &loc.formats,
+            )
+        }
+    };
+    let mut columns: Vec<(String, Vec<f64>)> = bands
+        .iter()
+        .zip(charted_columns)
+        .map(|((name, _), values)| (label(name, "all_teams"), values))
+        .collect();
+    // The organisation's counts are of the same kind as the teams' when both are given.
+    if let Some(o) = &beside
+        && std::mem::discriminant(o) == std::mem::discriminant(&charted)
+    {
+        columns.extend(
+            bands
+                .iter()
+                .zip(o.columns())
+                .map(|((name, _), values)| (label(name, "organisation"), values)),
+        );
+    }
+    Some(counts_view(loc, chart, dates, &columns))
+}
+
+/// Counts added up per date: (good, rest) for ratios, (promoters, passives, detractors)
+/// for NPS.
+enum Sums {
+    Ratio(Vec<(f64, f64)>),
+    Nps(Vec<(f64, f64, f64)>),
+}
+
+impl Sums {
+    /// One column of values per band.
+    fn columns(&self) -> Vec<Vec<f64>> {
+        match self {
+            Sums::Ratio(v) => vec![
+                v.iter().map(|x| x.0).collect(),
+                v.iter().map(|x| x.1).collect(),
+            ],
+            Sums::Nps(v) => vec![
+                v.iter().map(|x| x.0).collect(),
+                v.iter().map(|x| x.1).collect(),
+                v.iter().map(|x| x.2).collect(),
+            ],
+        }
+    }
+}
+
+/// The counts of `snaps` added up per date of `dates`; `None` when none has counts. NPS
+/// counts win over ratio counts, as a metric has one kind.
+fn sums(
+    def: &MetricDef,
+    snaps: &[&crate::metrics::Snapshot],
+    dates: &[chrono::NaiveDate],
+) -> Option<Sums> {
+    let at: HashMap<chrono::NaiveDate, usize> =
+        dates.iter().enumerate().map(|(i, d)| (*d, i)).collect();
     let mut ratio = vec![(0.0, 0.0); dates.len()];
     let mut nps = vec![(0.0, 0.0, 0.0); dates.len()];
     let (mut any_ratio, mut any_nps) = (false, false);
-    for s in source {
-        let Some(i) = dates.iter().position(|d| *d == s.taken) else {
+    for s in snaps {
+        let (Some(&i), Some(v)) = (at.get(&s.taken), s.value(&def.id)) else {
             continue;
         };
-        match s.value(&def.id)?.value.counts {
+        match v.value.counts {
             Counts::Ratio { good, total } => {
                 ratio[i].0 += good;
                 ratio[i].1 += total - good;
@@ -291,111 +415,21 @@ fn counts_chart(
                 passives,
                 detractors,
             } => {
-                nps[i] = (
-                    nps[i].0 + promoters,
-                    nps[i].1 + passives,
-                    nps[i].2 + detractors,
-                );
+                nps[i].0 += promoters;
+                nps[i].1 += passives;
+                nps[i].2 += detractors;
                 any_nps = true;
             }
             Counts::None => {}
         }
     }
-    let x = date_labels(loc, dates);
-    let id = format!("counts-{}", def.id);
     if any_nps {
-        let (p, q, d): (Vec<f64>, Vec<f64>, Vec<f64>) = (
-            nps.iter().map(|v| v.0).collect(),
-            nps.iter().map(|v| v.1).collect(),
-            nps.iter().map(|v| v.2).collect(),
-        );
-        let (pn, qn, dn) = (
-            loc.s("nps_promoters"),
-            loc.s("nps_passives"),
-            loc.s("nps_detractors"),
-        );
-        let stacks = [
-            charts::Stack {
-                name: &pn,
-                class: "series-good",
-                values: &p,
-            },
-            charts::Stack {
-                name: &qn,
-                class: "series-mid",
-                values: &q,
-            },
-            charts::Stack {
-                name: &dn,
-                class: "series-bad",
-                values: &d,
-            },
-        ];
-        let chart = charts::stacked_columns(
-            &id,
-            &loc.s("nps_bands"),
-            Some(&loc.s("nps_bands_desc")),
-            &x,
-            &stacks,
-            true,
-            &loc.formats,
-        );
-        return Some(counts_view(
-            loc,
-            chart,
-            dates,
-            &[
-                (pn.clone(), p.clone()),
-                (qn.clone(), q.clone()),
-                (dn.clone(), d.clone()),
-            ],
-        ));
+        Some(Sums::Nps(nps))
+    } else if any_ratio {
+        Some(Sums::Ratio(ratio))
+    } else {
+        None
     }
-    if any_ratio {
-        let good: Vec<f64> = ratio.iter().map(|v| v.0).collect();
-        let bad: Vec<f64> = ratio.iter().map(|v| v.1).collect();
-        // Service levels are met or missed; other ratios count positive cases.
-        let sla = def.id == "sla-compliance";
-        let (gn, bn) = if sla {
-            (loc.s("ratio_good"), loc.s("ratio_missed"))
-        } else {
-            (loc.s("ratio_positive"), loc.s("ratio_other"))
-        };
-        let stacks = [
-            charts::Stack {
-                name: &gn,
-                class: "series-good",
-                values: &good,
-            },
-            charts::Stack {
-                name: &bn,
-                class: "series-bad",
-                values: &bad,
-            },
-        ];
-        let (title_key, desc_key) = if sla {
-            ("ratio_over_time", "ratio_over_time_desc")
-        } else {
-            ("ratio_split", "ratio_split_desc")
-        };
-        let title = loc.msg(title_key, &[("name", Arg::Text(&loc.txt(&def.title).text))]);
-        let chart = charts::stacked_columns(
-            &id,
-            &title,
-            Some(&loc.s(desc_key)),
-            &x,
-            &stacks,
-            false,
-            &loc.formats,
-        );
-        return Some(counts_view(
-            loc,
-            chart,
-            dates,
-            &[(gn.clone(), good.clone()), (bn.clone(), bad.clone())],
-        ));
-    }
-    None
 }
 
 /// Labels for snapshot dates on a chart's x axis and in its tooltips, in the page language:

@@ -12,6 +12,8 @@ mod feed;
 mod metrics;
 mod rounds;
 mod search;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 
@@ -179,11 +181,15 @@ pub fn render_unit(
                 audit_pages(ctx, &loc, &prefix, round, audit, &view, site)?;
             }
             let mut json = Vec::new();
-            for (i, entry) in view.search_entries(&loc, round, audit).iter().enumerate() {
+            for (i, entry) in view
+                .search_entries(&loc, round, audit)
+                .into_iter()
+                .enumerate()
+            {
                 if i > 0 {
                     json.push(b',');
                 }
-                serde_json::to_writer(&mut json, entry).unwrap_or_default();
+                serde_json::to_writer(&mut json, &entry.cleaned()).unwrap_or_default();
             }
             let entries: SearchEntries = json.into();
             if let Some(mut memo) = memo.and_then(|m| m.lock().ok()) {

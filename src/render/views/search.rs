@@ -12,6 +12,23 @@ pub(super) struct SearchEntry {
     pub(super) url: String,
 }
 
+impl SearchEntry {
+    /// The entry as the index holds it: its texts cleaned like every text of a page
+    /// ([`crate::markdown::clean`]).
+    pub(super) fn cleaned(self) -> SearchEntry {
+        let clean = |s: String| match crate::markdown::clean(&s) {
+            std::borrow::Cow::Borrowed(_) => s,
+            std::borrow::Cow::Owned(o) => o,
+        };
+        SearchEntry {
+            kind: clean(self.kind),
+            title: clean(self.title),
+            text: clean(self.text),
+            url: self.url,
+        }
+    }
+}
+
 /// The search index of one language, from its audits' entries in site order: a JSON array.
 pub fn render_search<'a>(
     lang: &str,

@@ -1,0 +1,234 @@
+//! Pages rendered from small workspaces written for each test.
+
+use crate::site::Site;
+
+/// Writes `files` (path, text) into a temporary workspace and renders its site in memory.
+fn site_of(files: &[(&str, &str)]) -> Site {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+        std::fs::write(path, text).expect("a workspace file");
+    }
+    let p = match crate::build::prepare(dir.path()) {
+        Ok(p) => p,
+        Err(crate::build::Failure::Invalid { diags, .. }) => {
+            let messages: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+            panic!("the workspace is invalid: {messages:?}")
+        }
+        Err(_) => panic!("the workspace cannot be read"),
+    };
+    crate::render::render(&p.model, &p.results, &p.templates).expect("it renders")
+}
+
+fn page(site: &Site, path: &str) -> String {
+    let bytes = site.files.get(path).unwrap_or_else(|| panic!("no {path}"));
+    String::from_utf8(bytes.clone()).expect("UTF-8")
+}
+
+/// The text of the element that starts at the first `start` after `from`, up to `end`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let Some(at) = html.find(start) else {
+        panic!("no {start} in the page");
+    };
+    let rest = &html[at..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+const CONFIG: &str = "title: Audits\nlanguages: [en]\n";
+
+const SAME_TITLES: &str = "\
+id: twins
+version: 1
+title: Twins
+sections:
+  - id: s
+    title: S
+    items:
+      - id: first
+        title: Same title
+      - id: second
+        title: Same title
+";
+
+#[test]
+fn gap_actions_are_matched_to_items_by_id() {
+    let site = site_of(&[
+        ("auditbook.yaml", CONFIG),
+        ("checklists/twins.yaml", SAME_TITLES),
+        (
+            "audits/2026-q3/eu.yaml",
+            "checklist: twins\nversion: 1\nsubject: eu\ndate: 2026-09-30\nanswers:\n  \
+             first: {score: 1, action: Fix the first one}\n  \
+             second: {score: 1, action: Fix the second one}\n",
+        ),
+    ]);
+    let gaps = page(&site, "rounds/2026-q3/eu/gaps/index.html");
+    // Each action shows as often as the other: in its gap's row and in the list of actions.
+    let (first, second) = (
+        gaps.matches("Fix the first one").count(),
+        gaps.matches("Fix the second one").count(),
+    );
+    assert!(first > 0 && first == second, "{first} vs {second}: {gaps}");
+}
+
+#[test]
+fn the_search_index_decodes_entities_once() {
+    let site = site_of(&[
+        ("auditbook.yaml", CONFIG),
+        ("checklists/twins.yaml", SAME_TITLES),
+        (
+            "audits/2026-q3/eu.yaml",
+            "checklist: twins\nversion: 1\nsubject: eu\ndate: 2026-09-30\nanswers:\n  \
+             first: {score: 3, note: 'Write `&lt;` and &amp;amp; for <'}\n",
+        ),
+    ]);
+    let index: serde_json::Value =
+        serde_json::from_slice(&site.files["data/search/en.json"]).expect("JSON");
+    let texts: Vec<&str> = (index.as_array().expect("an array").iter())
+        .filter_map(|e| e["text"].as_str())
+        .collect();
+    assert!(texts.contains(&"Write &lt; and &amp; for <"), "{texts:?}");
+}
+
+#[test]
+fn control_characters_are_dropped_and_bidi_overrides_isolated() {
+    // NUL, ESC, DEL and RIGHT-TO-LEFT OVERRIDE, as YAML escapes.
+    let hostile = r#""A\0B\e[31mC\x7fD\u202Ereversed""#;
+    let checklist = format!(
+        "id: twins\nversion: 1\ntitle: {t}\nsections:\n  - id: s\n    title: S\n    items:\n      \
+         - id: first\n        title: {t}\n        why: {t}\n",
+        t = hostile,
+    );
+    let site = site_of(&[
+        ("auditbook.yaml", CONFIG),
+        ("checklists/twins.yaml", &checklist),
+        (
+            "audits/2026-q3/eu.yaml",
+            &format!(
+                "checklist: twins\nversion: 1\nsubject: eu\ndate: 2026-09-30\nanswers:\n  \
+                 first: {{score: 1, note: {t}}}\nauditors: [{t}]\n",
+                t = hostile
+            ),
+        ),
+    ]);
+    // Pages, badges, feeds and the search index; the other data files keep the data as
+    // written (JSON escapes control characters).
+    let shown = |p: &str| !p.starts_with("data/") || p.starts_with("data/search/");
+    for (path, bytes) in site.files.iter().filter(|(p, _)| shown(p)) {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains(['\u{0}', '\u{1b}', '\u{7f}']),
+            "{path} keeps a control character"
+        );
+    }
+    // The override is closed where its text ends, wherever the text is printed.
+    let audit = page(&site, "rounds/2026-q3/eu/index.html");
+    assert!(!audit.contains("\u{202e}reversed<"), "{audit}");
+    assert!(audit.contains("\u{202e}reversed\u{202c}"), "{audit}");
+    // Titles that may run the other way are isolated in an element with `dir`.
+    let checklist = page(&site, "checklists/twins/index.html");
+    let h1 = between(&checklist, "<h1", "</h1>");
+    assert!(h1.contains("dir=\"auto\""), "{h1}");
+    let index: serde_json::Value =
+        serde_json::from_slice(&site.files["data/search/en.json"]).expect("JSON");
+    for e in index.as_array().expect("an array") {
+        let all = format!("{}{}", e["title"], e["text"]);
+        assert!(
+            !all.contains("\\u0000") && !all.contains("\\u001b"),
+            "{all}"
+        );
+    }
+}
+
+#[test]
+fn a_retitle_shows_only_in_the_languages_whose_title_changed() {
+    let version = |v: u32, hr: &str| {
+        format!(
+            "id: cl\nversion: {v}\ntitle: {{en: List, hr: Popis}}\nsections:\n  - id: s\n    \
+             title: {{en: S, hr: S}}\n    items:\n      - id: a\n        \
+             title: {{en: Answer calls, hr: {hr}}}\n"
+        )
+    };
+    let site = site_of(&[
+        ("auditbook.yaml", "title: Audits\nlanguages: [en, hr]\n"),
+        ("checklists/archive/cl.v1.yaml", &version(1, "Javljati se")),
+        ("checklists/cl.yaml", &version(2, "Odgovarati na pozive")),
+    ]);
+    let retitled = |path: &str| {
+        let html = page(&site, path);
+        html.contains("<del>")
+    };
+    assert!(
+        !retitled("checklists/cl/index.html"),
+        "en: no title changed"
+    );
+    assert!(
+        retitled("hr/checklists/cl/index.html"),
+        "hr: the title changed"
+    );
+}
+
+#[test]
+fn the_checklist_page_lists_the_texts_missing_per_language() {
+    let site = site_of(&[
+        ("auditbook.yaml", "title: Audits\nlanguages: [en, hr]\n"),
+        (
+            "checklists/cl.yaml",
+            "id: cl\nversion: 1\ntitle: {en: List, hr: Popis}\nsections:\n  - id: s\n    \
+             title: {en: S, hr: S}\n    items:\n      - id: a\n        title: Answer calls\n        \
+             why: {en: Because, hr: Zato}\n",
+        ),
+    ]);
+    let html = page(&site, "checklists/cl/index.html");
+    let details = between(&html, "<details class=\"missing-texts\"", "</details>");
+    assert!(details.contains("<code>s.a.title</code>"), "{details}");
+    assert!(!details.contains("s.a.why"), "{details}");
+    assert_eq!(html.matches("<details class=\"missing-texts\"").count(), 1);
+}
+
+const METRICS: &str = "title: Audits\nlanguages: [en]\n";
+
+fn snapshot(taken: &str, subject: Option<&str>, good: u32, email: &str) -> String {
+    let subject = subject.map_or(String::new(), |s| format!("subject: {s}\n"));
+    format!(
+        "taken: {taken}\n{subject}values:\n  sla-compliance:\n    value: {{good: {good}, total: 100}}\n    \
+         by:\n      channel: {{email: {email}, chat: 90}}\n"
+    )
+}
+
+#[test]
+fn breakdowns_of_every_snapshot_show_newest_first_and_organisation_counts_stay() {
+    let site = site_of(&[
+        ("auditbook.yaml", METRICS),
+        (
+            "metrics/2026-01-org.yaml",
+            &snapshot("2026-01-31", None, 80, "41.5"),
+        ),
+        (
+            "metrics/2026-02-org.yaml",
+            &snapshot("2026-02-28", None, 85, "42.5"),
+        ),
+        (
+            "metrics/2026-02-eu.yaml",
+            &snapshot("2026-02-28", Some("eu"), 60, "43.5"),
+        ),
+    ]);
+    let html = page(&site, "metrics/index.html");
+    let breakdowns = between(&html, "class=\"breakdowns\"", "</section>");
+    let at = |s: &str| {
+        breakdowns
+            .find(s)
+            .unwrap_or_else(|| panic!("no {s}: {breakdowns}"))
+    };
+    // Every snapshot's breakdown, newest first, the organisation before teams on a date.
+    assert!(
+        at("42.5") < at("43.5") && at("43.5") < at("41.5"),
+        "{breakdowns}"
+    );
+    assert!(breakdowns.contains("2026-01-31"), "{breakdowns}");
+    // The organisation's counts beside the teams'.
+    let counts = between(&html, "id=\"counts-sla-compliance", "</section>");
+    assert!(counts.contains("(Whole organisation)"), "{counts}");
+    assert!(counts.contains("(All teams)"), "{counts}");
+}
