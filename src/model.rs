@@ -21,7 +21,8 @@ pub struct Model {
     pub metrics: Vec<MetricDef>,
     /// Snapshots ordered by date taken, then file path.
     pub snapshots: Vec<Snapshot>,
-    /// Interface-string overrides from `i18n/<lang>.yaml`: language -> key -> text.
+    /// Interface-string overrides from `i18n/<lang>.ftl` or `.yaml`: language -> key -> the
+    /// Fluent source of the message (`key = …`).
     pub i18n: HashMap<String, HashMap<String, String>>,
     current_index: HashMap<String, usize>,
     metric_index: HashMap<String, usize>,

@@ -73,7 +73,7 @@ pub fn schema(kind: &str) -> Option<Value> {
         ),
         "strings" => (
             "auditbook interface strings",
-            "Your own wording of the interface for one language: i18n/<lang>.yaml, named after the language.",
+            "Your own wording of the interface for one language in the older YAML form: i18n/<lang>.yaml, named after the language. The preferred form is i18n/<lang>.ftl (Fluent messages, with plural forms; not YAML, so without a schema): see docs/site.md.",
             strings(),
         ),
         _ => return None,

@@ -137,7 +137,7 @@ impl Loader<'_> {
     }
 
     /// Warns about site languages whose interface strings fall back to English: languages
-    /// without built-in strings that i18n/<lang>.yaml does not translate in full.
+    /// without built-in strings that i18n/<lang>.ftl (or .yaml) does not translate in full.
     pub(super) fn report_interface_languages(&mut self, i18n: &Strings) {
         if !self.languages_known {
             return;
@@ -158,7 +158,7 @@ impl Loader<'_> {
                 .unwrap_or_else(Loc::start);
             self.diags.push(
                 Diagnostic::warning(Path::new(workspace::CONFIG_FILE), loc, format!("interface strings for '{lang}' fall back to English: {} of {total} untranslated", total - translated))
-                    .with_hint(format!("auditbook has built-in interface strings for {}; translate the rest in i18n/{lang}.yaml (see docs/format.md)", crate::i18n::builtin_languages().join(", "))),
+                    .with_hint(format!("auditbook has built-in interface strings for {}; translate the rest in i18n/{lang}.ftl (see docs/site.md)", crate::i18n::builtin_languages().join(", "))),
             );
         }
     }

@@ -51,6 +51,36 @@ pub struct Md {
     pub dir: Option<&'static str>,
 }
 
+/// An argument of an interface message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg<'a> {
+    /// Text, such as a name or a number already written in the page's notation.
+    Text(&'a str),
+    /// A count: chooses the plural form and is written as a whole number.
+    Count(usize),
+    /// A number that only chooses the plural form, with this many decimals shown (1.0 takes
+    /// a different form from 1 in many languages); the text shown is passed separately.
+    Plural(f64, usize),
+}
+
+impl Arg<'_> {
+    fn to_fluent(&self) -> fluent_bundle::FluentValue<'static> {
+        use fluent_bundle::types::{FluentNumber, FluentNumberOptions};
+        match self {
+            Arg::Text(s) => fluent_bundle::FluentValue::from(s.to_string()),
+            Arg::Count(n) => fluent_bundle::FluentValue::from(*n),
+            Arg::Plural(v, decimals) => FluentNumber::new(
+                *v,
+                FluentNumberOptions {
+                    minimum_fraction_digits: Some(*decimals),
+                    ..Default::default()
+                },
+            )
+            .into(),
+        }
+    }
+}
+
 /// Everything a page needs to show text in its language.
 pub struct Locale<'m> {
     pub lang: &'m str,
@@ -160,13 +190,29 @@ impl Locale<'_> {
             .unwrap_or_else(|| key.to_string())
     }
 
-    /// An interface string with `{name}` placeholders filled in.
-    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut s = self.s(key);
+    /// Interface message `key` with its arguments (such as `count`, which chooses the
+    /// plural form by the page language's rules); the key itself if there is no such
+    /// message (a bug, caught by tests).
+    pub fn msg(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        let mut fluent = fluent_bundle::FluentArgs::with_capacity(args.len());
         for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), value);
+            fluent.set(*name, value.to_fluent());
         }
-        s
+        self.strings
+            .msg(key, Some(&fluent))
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The points a gap costs the overall score, as a message: "−1.5 points".
+    pub fn points_lost(&self, points: f64) -> String {
+        let rounded = (points * 10.0).round() / 10.0;
+        self.msg(
+            "points_count",
+            &[
+                ("n", Arg::Plural(rounded, 1)),
+                ("points", Arg::Text(&self.num(points, 1))),
+            ],
+        )
     }
 
     /// A number with exactly `decimals` decimals, in the page language's notation.

@@ -1,6 +1,6 @@
 //! The bundled wording against `docs/glossary.md`: for every idea of the glossary and every
 //! language, none of the variants in its **not** column appears in that language's interface
-//! strings (`src/i18n/<lang>.yaml`), in the built-in metric texts (`src/builtin/metrics.yaml`)
+//! strings (`src/i18n/<lang>.ftl`), in the built-in metric texts (`src/builtin/metrics.yaml`)
 //! or in the demo workspace's texts (the checklists below, audits and snapshot notes). A
 //! variant is matched case-insensitively at the start of a word, so a stem rules out its
 //! inflected forms too.
@@ -110,6 +110,27 @@ fn demo_files() -> Vec<String> {
     files
 }
 
+/// The messages of a built-in `.ftl` file, by key: the text after `key =`, every line and
+/// plural form of it.
+fn ftl_texts(file: &str) -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let (messages, problems) = auditbook::i18n::parse_ftl(&src);
+    assert!(problems.is_empty(), "{file}: {problems:?}");
+    messages
+        .into_iter()
+        .map(|m| {
+            let text = m
+                .source
+                .split_once('=')
+                .map_or("", |(_, v)| v)
+                .trim()
+                .to_string();
+            (format!("{file}: {}", m.key), text)
+        })
+        .collect()
+}
+
 /// The interface strings, metric texts and demo texts of each language, each with where it
 /// comes from.
 fn bundled_texts() -> BTreeMap<&'static str, Vec<(String, String)>> {
@@ -124,17 +145,8 @@ fn bundled_texts() -> BTreeMap<&'static str, Vec<(String, String)>> {
     assert!(demo.len() > 20, "only {} demo files", demo.len());
     let mut all = BTreeMap::new();
     for &lang in LANGS {
-        let file = format!("src/i18n/{lang}.yaml");
-        let Value::Object(strings) = parse_yaml(&file) else {
-            panic!("{file} is not a mapping");
-        };
-        let mut texts: Vec<(String, String)> = strings
-            .into_iter()
-            .filter_map(|(key, v)| match v {
-                Value::String(s) => Some((format!("{file}: {key}"), s)),
-                _ => None,
-            })
-            .collect();
+        let file = format!("src/i18n/{lang}.ftl");
+        let mut texts: Vec<(String, String)> = ftl_texts(&file);
         texts_in(&metrics, lang, "src/builtin/metrics.yaml: ", &mut texts);
         for (file, value) in &demo {
             texts_in(value, lang, &format!("{file}: "), &mut texts);
@@ -228,7 +240,7 @@ fn every_bundled_language_is_in_the_glossary() {
     let mut bundled: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("read src/i18n").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .filter(|path| path.extension().is_some_and(|e| e == "ftl"))
         .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
         .collect();
     bundled.sort();
@@ -236,6 +248,6 @@ fn every_bundled_language_is_in_the_glossary() {
     checked.sort();
     assert_eq!(
         bundled, checked,
-        "src/i18n/*.yaml against the glossary languages"
+        "src/i18n/*.ftl against the glossary languages"
     );
 }

@@ -58,22 +58,19 @@ fn plain(tag: &str) -> String {
     q(&payload(tag))
 }
 
-/// The built-in English interface strings, so that the overrides keep their placeholders.
+/// The built-in English interface strings, so that the overrides keep their placeholders
+/// (written the YAML way, `{name}`); messages over several lines (plural forms) are left out.
 fn builtin_strings() -> Vec<(String, String)> {
     let src =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n/en.yaml"))
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n/en.ftl"))
             .expect("read the built-in strings");
     src.lines()
-        .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(": "))
+        .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" = "))
+        .filter(|l| !l.trim_end().ends_with("->"))
         .filter_map(|l| {
-            let (k, v) = l.split_once(": ")?;
-            let v = v.trim();
-            let v = v
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-                .unwrap_or(v);
-            Some((k.to_string(), v.to_string()))
+            let (k, v) = l.split_once(" = ")?;
+            let v = v.trim().replace("{ $", "{").replace(" }", "}");
+            Some((k.to_string(), v))
         })
         .collect()
 }

@@ -1,5 +1,5 @@
-//! The built-in interface languages: every `src/i18n/<lang>.yaml` has exactly the keys of
-//! `en.yaml` with the same placeholders, and a workspace in German, French, Spanish, Italian,
+//! The built-in interface languages: every `src/i18n/<lang>.ftl` parses and has exactly the
+//! messages of `en.ftl` with the same variables, and a workspace in German, French, Spanish, Italian,
 //! Portuguese, Dutch and Polish (`tests/fixtures/languages`) checks without a fallback
 //! warning and builds pages that name their language and carry no English interface text.
 
@@ -20,25 +20,22 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The strings of one `src/i18n/<lang>.yaml`, by key.
-fn strings(lang: &str) -> BTreeMap<String, String> {
-    let path = root().join(format!("src/i18n/{lang}.yaml"));
+/// The messages of one `src/i18n/<lang>.ftl`, by key, with the variables each uses; the
+/// file must parse without errors.
+fn messages(lang: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let path = root().join(format!("src/i18n/{lang}.ftl"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let (found, problems) = auditbook::i18n::parse_ftl(&text);
+    assert!(problems.is_empty(), "{}: {problems:?}", path.display());
+    found
+        .into_iter()
+        .map(|m| (m.key, m.vars.into_iter().map(|v| v.name).collect()))
+        .collect()
 }
 
-/// The `{name}` placeholders of a string, in order.
-fn placeholders(text: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        found.push(&rest[open..=open + close]);
-        rest = &rest[open + close + 1..];
-    }
-    found
+/// The messages of one language that take no values, as pages show them.
+fn strings(lang: &str) -> std::collections::HashMap<String, String> {
+    auditbook::i18n::strings_for(lang, None).map
 }
 
 /// Every language with a file under `src/i18n/`.
@@ -47,7 +44,7 @@ fn builtin_languages() -> Vec<String> {
     let mut langs: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("read src/i18n").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .filter(|path| path.extension().is_some_and(|e| e == "ftl"))
         .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
         .collect();
     langs.sort();
@@ -55,26 +52,17 @@ fn builtin_languages() -> Vec<String> {
 }
 
 #[test]
-fn placeholders_are_found() {
-    assert_eq!(
-        placeholders("Score {score}, target {target}: {gaps}."),
-        ["{score}", "{target}", "{gaps}"]
-    );
-    assert_eq!(placeholders("{name}: met"), ["{name}"]);
-    assert!(placeholders("No placeholder {here").is_empty());
-}
-
-#[test]
-fn every_builtin_language_has_the_keys_and_placeholders_of_english() {
-    let en = strings("en");
+fn every_builtin_language_parses_and_has_the_keys_and_variables_of_english() {
+    let en = messages("en");
     assert!(en.len() > 100, "only {} English strings", en.len());
     let langs = builtin_languages();
+    assert_eq!(langs.len(), 13, "{langs:?}");
     for lang in LANGS {
-        assert!(langs.iter().any(|l| l == lang), "no src/i18n/{lang}.yaml");
+        assert!(langs.iter().any(|l| l == lang), "no src/i18n/{lang}.ftl");
     }
     let mut problems = Vec::new();
     for lang in &langs {
-        let table = strings(lang);
+        let table = messages(lang);
         let keys: BTreeSet<&String> = table.keys().collect();
         let en_keys: BTreeSet<&String> = en.keys().collect();
         for key in en_keys.difference(&keys) {
@@ -83,16 +71,10 @@ fn every_builtin_language_has_the_keys_and_placeholders_of_english() {
         for key in keys.difference(&en_keys) {
             problems.push(format!("{lang}: unknown {key}"));
         }
-        for (key, text) in &table {
+        for (key, vars) in &table {
             let Some(english) = en.get(key) else { continue };
-            let (mut want, mut got) = (placeholders(english), placeholders(text));
-            want.sort_unstable();
-            got.sort_unstable();
-            if want != got {
-                problems.push(format!("{lang}: {key} has {got:?}, English {want:?}"));
-            }
-            if text.trim().is_empty() {
-                problems.push(format!("{lang}: {key} is empty"));
+            if vars != english {
+                problems.push(format!("{lang}: {key} has {vars:?}, English {english:?}"));
             }
         }
     }
@@ -267,4 +249,25 @@ fn the_german_dashboard_has_no_english_interface_text() {
         found.is_empty(),
         "English on the German dashboard: {found:?}"
     );
+}
+
+/// Counts on a built page take the page language's plural form: Polish "2 pozycje" (few)
+/// and "12,5 punktu" (a fraction), where German has "2 Prüfpunkte".
+#[test]
+fn counts_on_built_pages_take_the_languages_plural_form() {
+    let site = Site::new();
+    let out = site.build();
+    let read = |path: &str| {
+        std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let pl: Vec<String> = visible_texts(&read("pl/rounds/2026-q2/berlin/gaps/index.html"))
+        .into_iter()
+        .collect();
+    let has = |texts: &[String], s: &str| texts.iter().any(|t| t.contains(s));
+    assert!(has(&pl, "2 pozycje poniżej celu"), "{pl:?}");
+    assert!(has(&pl, "−12,5 punktu"), "{pl:?}");
+    let de: Vec<String> = visible_texts(&read("rounds/2026-q2/berlin/gaps/index.html"))
+        .into_iter()
+        .collect();
+    assert!(has(&de, "2 Prüfpunkte unter Zielwert"), "{de:?}");
 }

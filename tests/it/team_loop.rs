@@ -186,12 +186,18 @@ fn every_bundled_and_valid_fixture_file_matches_its_schema() {
     }
     let root = root();
     let mut instances = workspace_instances(&root, "bundled");
-    for entry in std::fs::read_dir(root.join("src/i18n")).expect("src/i18n") {
-        let path = entry.expect("entry").path();
-        let text = std::fs::read_to_string(&path).expect("read");
-        let node = auditbook::yaml::parse(&text).expect("built-in strings parse");
-        let name = format!("src/i18n/{}", path.file_name().unwrap().to_string_lossy());
-        instances.push((name, "strings".into(), to_json(&node)));
+    // The built-in messages are Fluent, not YAML: each language's messages, written in the
+    // older YAML form of an override (key -> text), must match the `strings` schema.
+    for lang in auditbook::i18n::builtin_languages() {
+        let strings: serde_json::Map<String, serde_json::Value> = auditbook::i18n::known_keys()
+            .filter_map(|key| Some((key.to_string(), auditbook::i18n::builtin(lang, key)?.into())))
+            .collect();
+        assert!(strings.len() > 100, "{lang}");
+        instances.push((
+            format!("src/i18n/{lang}.ftl"),
+            "strings".into(),
+            serde_json::Value::Object(strings),
+        ));
     }
     let fixtures = root.join("tests/fixtures");
     for ws in [

@@ -846,6 +846,39 @@ fn mapping_with_100_000_keys() {
     assert_survives(FileKind::Snapshot, &[flow.into_bytes()]);
 }
 
+/// A workspace's Fluent override that does not parse, and one that uses a placeholder the
+/// message is never given, are each reported at their line and column; the rest is used.
+#[test]
+fn broken_fluent_override_and_unknown_placeholder() {
+    let fixture = minimal_with(|root| {
+        std::fs::create_dir_all(root.join("i18n")).expect("mkdir i18n");
+        std::fs::write(
+            root.join("i18n/en.ftl"),
+            "gaps = Shortfalls\nnone = { Nothing\ntrend_of = Trend of { $name } in { $unit }\n",
+        )
+        .expect("write i18n/en.ftl");
+    });
+    assert_check(
+        fixture.path(),
+        &[
+            warning(
+                "i18n/en.ftl",
+                2,
+                17,
+                "broken message: Expected a token starting with \"}\"",
+                "write `key = text`, with `{ $name }` for a value and later lines indented; see docs/site.md",
+            ),
+            warning(
+                "i18n/en.ftl",
+                3,
+                36,
+                "unknown placeholder '$unit' in 'trend_of'",
+                "this message can use { $name }; the built-in text is used",
+            ),
+        ],
+    );
+}
+
 // ----- names and numbers a hostile workspace can abuse ------------------------------------------
 
 /// A copy of the `minimal` workspace with `edit` applied to its files.

@@ -9,7 +9,7 @@ use crate::analysis::{self, audit_status, gap_points};
 use crate::charts;
 use crate::metrics::Better;
 use crate::model::{Audit, Checklist, Round};
-use crate::render::format::{Day, Locale, Md, Txt};
+use crate::render::format::{Arg, Day, Locale, Md, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 use crate::score::{AuditResult, ItemStatus};
 use crate::site::paths;
@@ -90,6 +90,8 @@ struct GapView {
     target: Txt,
     gap: String,
     points: String,
+    /// The points as a message with its unit: "−1.5 points".
+    points_text: String,
     share: u32,
     metrics: Vec<MetricChip>,
     action: Option<ActionView>,
@@ -156,6 +158,8 @@ struct Counts4 {
     na: usize,
     unanswered: usize,
     gaps: usize,
+    /// The count of gaps as a message: "3 items below target".
+    below_target: String,
 }
 
 fn evidence(e: &str) -> Evidence {
@@ -183,6 +187,10 @@ impl AuditView {
         let mut counts = Counts4 {
             items: result.items.len(),
             gaps: result.gaps.len(),
+            below_target: loc.msg(
+                "items_below_count",
+                &[("count", Arg::Count(result.gaps.len()))],
+            ),
             ..Counts4::default()
         };
         let by_id: HashMap<&str, &crate::score::ItemResult> =
@@ -294,12 +302,12 @@ impl AuditView {
             chart_status(status),
             &loc.formats,
         );
-        let report_description = loc.fill(
+        let report_description = loc.msg(
             "report_description",
             &[
-                ("score", &loc.score(result.score)),
-                ("target", &loc.score(result.target)),
-                ("gaps", &result.gaps.len().to_string()),
+                ("score", Arg::Text(&loc.score(result.score))),
+                ("target", Arg::Text(&loc.score(result.target))),
+                ("gaps", Arg::Count(result.gaps.len())),
             ],
         );
         let badge = paths::badge(&audit.checklist, audit.subject.as_deref());
@@ -470,6 +478,7 @@ fn gap_views(
                 target: loc.level_label(&checklist.scale, ir.target),
                 gap: loc.num(ir.gap, 2),
                 points: loc.num(gap_points(ir.gap, scored_weight), 1),
+                points_text: loc.points_lost(gap_points(ir.gap, scored_weight)),
                 share: analysis::gap_share(ir.gap, max_gap),
                 metrics: chips_for(chips, &item.metrics),
                 action: action_of.get(id.as_str()).cloned(),

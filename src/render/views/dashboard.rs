@@ -38,6 +38,8 @@ struct GapRow {
     target: Txt,
     gap: String,
     points: String,
+    /// The points as a message with its unit: "−1.5 points".
+    points_text: String,
 }
 
 /// A gap of the newest audit of a series, before it is formatted.
@@ -196,6 +198,7 @@ pub(super) fn dashboard(
                 target: loc.level_label(&checklist.scale, g.item.target),
                 gap: loc.num(g.item.gap, 2),
                 points: loc.num(points, 1),
+                points_text: loc.points_lost(points),
             })
         })
         .collect();

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::analysis::{self};
 use crate::charts;
 use crate::metrics::{Better, Counts, MetricDef};
-use crate::render::format::{DatePart, Day, Locale, Md, Txt};
+use crate::render::format::{Arg, DatePart, Day, Locale, Md, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 
 use super::*;
@@ -333,7 +333,7 @@ fn counts_chart(
             } else {
                 ("ratio_split", "ratio_split_desc")
             };
-            let title = loc.fill(title_key, &[("name", &loc.txt(&def.title).text)]);
+            let title = loc.msg(title_key, &[("name", Arg::Text(&loc.txt(&def.title).text))]);
             charts::stacked_columns(
                 &id,
                 &title,
