@@ -468,6 +468,9 @@ impl Formats {
 
     /// `digits`, a plain decimal such as `-1234.50`, in the language's notation.
     fn localize(&self, digits: &str) -> String {
+        if digits.contains('e') {
+            return digits.to_string();
+        }
         match (&self.decimal, Decimal::try_from_str(digits)) {
             (Some(f), Ok(d)) => f.format(&d).to_string(),
             _ => digits.to_string(),
@@ -577,6 +580,11 @@ fn plain(v: f64, decimals: usize, trim: bool) -> String {
     if !v.is_finite() {
         return "—".to_string();
     }
+    // A number too large to write out digit by digit (1e308 has 309) keeps its exponent form,
+    // as in diagnostics (docs/security.md).
+    if v.abs() >= 1e15 {
+        return crate::yaml::format_number(v);
+    }
     // Precision beyond f64's ~17 significant digits only adds noise.
     let mut s = crate::text::fixed(v, decimals.min(12));
     if trim && s.contains('.') {
@@ -670,6 +678,14 @@ mod tests {
             md_cache: cache,
             formats: Formats::of(lang),
         }
+    }
+
+    #[test]
+    fn huge_numbers_keep_their_exponent_on_pages() {
+        let f = Formats::of("hr");
+        assert_eq!(f.fixed(1e308, 1), "1e308");
+        assert_eq!(f.number(-2.5e20, 2), "-2.5e20");
+        assert_eq!(f.fixed(1234.5, 1), "1.234,5");
     }
 
     #[test]
