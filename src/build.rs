@@ -50,26 +50,46 @@ pub enum Failure {
     Render(RenderError),
 }
 
-/// Loads, checks and scores the workspace at `root`.
-pub fn prepare(root: &Path) -> Result<Prepared, Failure> {
-    prepare_cached(root, None, None)
+/// Which site a build makes: the whole one, or the public one, without what `public:` in
+/// `auditbook.yaml` hides (docs/public.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Edition {
+    #[default]
+    Internal,
+    Public,
 }
 
-/// [`prepare`], reusing what has not changed since `last` (for `serve`): the parsed files of
-/// `cache`, and the templates of the last build.
+/// Loads, checks and scores the workspace at `root`.
+pub fn prepare(root: &Path) -> Result<Prepared, Failure> {
+    prepare_edition(root, Edition::Internal)
+}
+
+/// [`prepare`] for the site `edition` names.
+pub fn prepare_edition(root: &Path, edition: Edition) -> Result<Prepared, Failure> {
+    prepare_cached(root, None, None, edition)
+}
+
+/// [`prepare_edition`], reusing what has not changed since `last` (for `serve`): the parsed
+/// files of `cache`, and the templates of the last build.
 pub fn prepare_cached(
     root: &Path,
     cache: Option<&ParseCache>,
     last: Option<&Prepared>,
+    edition: Edition,
 ) -> Result<Prepared, Failure> {
     let started = Instant::now();
     let loaded = load_cached(root, cache).map_err(Failure::Io)?;
-    let Some(model) = loaded.model else {
+    let Some(mut model) = loaded.model else {
         return Err(Failure::Invalid {
             diags: loaded.diags,
             sources: loaded.sources,
         });
     };
+    // Before anything is scored or rendered, so that no output can show a hidden value.
+    if edition == Edition::Public {
+        let hide = model.config.public;
+        crate::public::redact(&mut model, hide);
+    }
     let mut diags = loaded.diags;
     let templates = match Templates::load_reusing(root, last.map(|p| &p.templates)) {
         Ok((t, warnings)) => {
@@ -119,7 +139,12 @@ impl Prepared {
 
 /// Builds the whole site in memory.
 pub fn build_site(root: &Path) -> Result<Built, Failure> {
-    let prepared = prepare(root)?;
+    build_edition(root, Edition::Internal)
+}
+
+/// [`build_site`] for the site `edition` names.
+pub fn build_edition(root: &Path, edition: Edition) -> Result<Built, Failure> {
+    let prepared = prepare_edition(root, edition)?;
     let sink = render::Collect::default();
     prepared
         .render(&Plan::All, None, &sink)

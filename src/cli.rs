@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::build::Edition;
 use crate::commands;
 use crate::diag::Format;
 
@@ -48,6 +49,10 @@ pub enum Command {
         /// Print how long each step took
         #[arg(long)]
         timings: bool,
+        /// Build the public site: without what `public: hide` in auditbook.yaml lists
+        /// (notes, evidence, owners, auditors, agents and tickets by default)
+        #[arg(long)]
+        public: bool,
     },
     /// Serve the site locally, rebuilding and reloading on every change
     Serve {
@@ -63,6 +68,9 @@ pub enum Command {
         /// Open the site in the default browser once it is served
         #[arg(long)]
         open: bool,
+        /// Serve the public site, as `build --public` writes it
+        #[arg(long)]
+        public: bool,
     },
     /// Print audit results: a table, or every score, gap and metric as JSON
     Score {
@@ -140,6 +148,15 @@ impl From<FormatArg> for Format {
 
 pub use crate::commands::{EXIT_INVALID, EXIT_USAGE};
 
+/// The edition `--public` asks for.
+fn edition(public: bool) -> Edition {
+    if public {
+        Edition::Public
+    } else {
+        Edition::Internal
+    }
+}
+
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
@@ -149,13 +166,27 @@ pub fn run(cli: Cli) -> ExitCode {
             strict,
             no_gates,
         } => commands::check(&dir, format.into(), strict, !no_gates),
-        Command::Build { dir, out, timings } => commands::build(&dir, out.as_deref(), timings),
+        Command::Build {
+            dir,
+            out,
+            timings,
+            public,
+        } => commands::build(&dir, out.as_deref(), timings, edition(public)),
         Command::Serve {
             dir,
             port,
             bind,
             open,
-        } => match crate::serve::serve(&dir, &crate::serve::Options { bind, port, open }) {
+            public,
+        } => match crate::serve::serve(
+            &dir,
+            &crate::serve::Options {
+                bind,
+                port,
+                open,
+                edition: edition(public),
+            },
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {}", crate::diag::terminal_safe(&e));

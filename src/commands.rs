@@ -54,10 +54,11 @@ pub fn check(dir: &Path, format: Format, strict: bool, gates: bool) -> ExitCode 
     status(failed)
 }
 
-/// `build`: the site, written into `out` (default: the workspace's output folder).
-pub fn build(dir: &Path, out: Option<&Path>, timings: bool) -> ExitCode {
+/// `build`: the site `edition` names, written into `out` (default: the workspace's output
+/// folder).
+pub fn build(dir: &Path, out: Option<&Path>, timings: bool, edition: build::Edition) -> ExitCode {
     let started = Instant::now();
-    let prepared = match build::prepare(dir) {
+    let prepared = match build::prepare_edition(dir, edition) {
         Ok(p) => p,
         Err(failure) => return build_failed(&failure),
     };
@@ -104,8 +105,15 @@ pub fn build(dir: &Path, out: Option<&Path>, timings: bool) -> ExitCode {
             ms(swapping.elapsed())
         );
     }
+    let public = match edition {
+        build::Edition::Public => format!(
+            "; public: left out {}",
+            prepared.model.config.public.describe()
+        ),
+        build::Edition::Internal => String::new(),
+    };
     eprintln!(
-        "built {pages} pages ({files} files) into {} in {} ms",
+        "built {pages} pages ({files} files) into {} in {} ms{public}",
         diag::display_path(&out),
         started.elapsed().as_millis()
     );

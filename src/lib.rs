@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod metrics_json;
 pub mod model;
 pub mod output;
+pub mod public;
 pub mod rebuild;
 pub mod render;
 pub mod schema;

@@ -120,6 +120,8 @@ pub struct Config {
     pub output: PathBuf,
     /// The gates `check` applies to the results (docs/format.md, "Gates").
     pub gates: Gates,
+    /// What a public build leaves out: `public: {hide: [...]}` (docs/public.md).
+    pub public: crate::public::Hide,
 }
 
 /// The gates of `auditbook.yaml`: conditions on the latest audit of every series that make

@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, Failure, Prepared};
+use crate::build::{self, Edition, Failure, Prepared};
 use crate::load::ParseCache;
 use crate::model::{Audit, Model, Round};
 use crate::render::{Collect, Plan, SearchMemo, Site};
@@ -62,21 +62,35 @@ pub struct Rebuilder {
     cache: ParseCache,
     memo: SearchMemo,
     last: Option<Prepared>,
+    edition: Edition,
 }
 
 impl Rebuilder {
     pub fn new(root: &Path) -> Rebuilder {
+        Rebuilder::for_edition(root, Edition::Internal)
+    }
+
+    /// A rebuilder of the site `edition` names.
+    pub fn for_edition(root: &Path, edition: Edition) -> Rebuilder {
         Rebuilder {
             root: root.to_path_buf(),
             cache: ParseCache::default(),
             memo: SearchMemo::default(),
             last: None,
+            edition,
         }
     }
 
     /// The output folder the workspace asks for, as of the last good build.
     pub fn output(&self) -> Option<&Path> {
         self.last.as_ref().map(|p| p.model.config.output.as_path())
+    }
+
+    /// What the site leaves out, as of the last good build: `None` for the internal site
+    /// (or before a build worked).
+    pub fn left_out(&self) -> Option<crate::public::Hide> {
+        let last = self.last.as_ref()?;
+        (self.edition == Edition::Public).then_some(last.model.config.public)
     }
 
     /// The warnings of the last good build, as the terminal shows them; `None` if it had
@@ -90,7 +104,12 @@ impl Rebuilder {
     /// good build (empty before the first). On failure nothing is kept of the attempt.
     pub fn rebuild(&mut self, current: &Site) -> Result<Rebuilt, Failure> {
         let started = Instant::now();
-        let prepared = build::prepare_cached(&self.root, Some(&self.cache), self.last.as_ref())?;
+        let prepared = build::prepare_cached(
+            &self.root,
+            Some(&self.cache),
+            self.last.as_ref(),
+            self.edition,
+        )?;
         let plan = match &self.last {
             Some(last) => plan(last, &prepared),
             None => Plan::All,

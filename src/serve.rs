@@ -36,7 +36,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
 
-use crate::build::{Failure, failure_text};
+use crate::build::{Edition, Failure, failure_text};
 use crate::diag::terminal_safe;
 use crate::rebuild::Rebuilder;
 use crate::render::Site;
@@ -107,12 +107,14 @@ pub struct Options {
     pub port: u16,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// Which site to serve: the public one leaves out what `build --public` does.
+    pub edition: Edition,
 }
 
 /// Runs the server until the process is stopped.
 pub fn serve(root: &Path, options: &Options) -> Result<(), String> {
     let started = Instant::now();
-    let mut rebuilder = Rebuilder::new(root);
+    let mut rebuilder = Rebuilder::for_edition(root, options.edition);
     let mut site = Site::default();
     let problems = match rebuilder.rebuild(&site) {
         Ok(built) => {
@@ -128,8 +130,11 @@ pub fn serve(root: &Path, options: &Options) -> Result<(), String> {
     if let Some(w) = rebuilder.warnings() {
         eprint!("{w}");
     }
+    let public = (rebuilder.left_out())
+        .map(|hide| format!("; public: left out {}", hide.describe()))
+        .unwrap_or_default();
     eprintln!(
-        "built {} pages in {} ms",
+        "built {} pages in {} ms{public}",
         site.page_count(),
         started.elapsed().as_millis()
     );

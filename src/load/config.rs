@@ -8,6 +8,7 @@ use super::{Loader, Read, read_record};
 use crate::decode::{self, Ctx};
 use crate::metrics::Status;
 use crate::model::{Config, Gates};
+use crate::public::{Hidden, Hide};
 use crate::source::Loc;
 use crate::text::Text;
 use crate::yaml::{Kind, Node};
@@ -25,6 +26,7 @@ impl Loader<'_> {
                 "output",
                 "metrics",
                 "gates",
+                "public",
             ],
             "auditbook.yaml",
         ) else {
@@ -109,12 +111,18 @@ impl Loader<'_> {
             Some(n) => read_gates(&mut self.ctx(path), n).unwrap_or_default(),
             None => Gates::default(),
         };
+        let public = match f.get("public") {
+            // Like a gate, an invalid setting stops the build rather than hiding less.
+            Some(n) => read_public(&mut self.ctx(path), n)?,
+            None => Hide::default(),
+        };
         Some(Config {
             title,
             languages: self.languages.clone(),
             base_url,
             output: output?,
             gates,
+            public,
         })
     }
 }
@@ -293,6 +301,46 @@ fn read_gates(ctx: &mut Ctx, node: &Node) -> Option<Gates> {
         }
     }
     clean.then_some(gates)
+}
+
+/// `public:` (docs/public.md): `hide`, a list of what a public build leaves out, which
+/// replaces the default of everything. `None` after an error.
+fn read_public(ctx: &mut Ctx, node: &Node) -> Option<Hide> {
+    let f = decode::fields(ctx, node, &["hide"], "public")?;
+    let Some(n) = f.get("hide") else {
+        return Some(Hide::default());
+    };
+    let list = decode::list(ctx, n, "hide")?;
+    let mut clean = true;
+    let mut hide = Hide::NONE;
+    for n in list {
+        let Some(name) = decode::string(ctx, n, "hide") else {
+            clean = false;
+            continue;
+        };
+        match Hidden::parse(&name) {
+            Some(h) if hide.hides(h) => {
+                ctx.error(n.loc, format!("'{name}' is listed twice in 'hide'"));
+                clean = false;
+            }
+            Some(h) => hide = hide.with(h),
+            None => {
+                let hint = ctx.hint(&name, Hidden::names(), || {
+                    format!(
+                        "a public build can hide: {}",
+                        Hidden::names().collect::<Vec<_>>().join(", ")
+                    )
+                });
+                ctx.error_hint(
+                    n.loc,
+                    format!("unknown kind of value '{name}' in 'hide'"),
+                    hint,
+                );
+                clean = false;
+            }
+        }
+    }
+    clean.then_some(hide)
 }
 
 /// Why `output:` cannot be the site's folder, if it cannot: the setting is part of the

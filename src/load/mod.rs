@@ -399,6 +399,7 @@ impl<'d> Loader<'d> {
                 base_url: None,
                 output: PathBuf::from("site"),
                 gates: crate::model::Gates::default(),
+                public: crate::public::Hide::default(),
             }),
         };
 

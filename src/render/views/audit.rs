@@ -146,6 +146,11 @@ pub(super) struct AuditView {
     metrics: Vec<MetricRow>,
     gaps: Vec<GapView>,
     actions: Vec<ActionView>,
+    /// Whether any action has an owner: without one, tables have no owner column.
+    action_owners: bool,
+    /// Whether any item has a note or evidence: without one, the report's table of results
+    /// has no column for them.
+    item_notes: bool,
     counts: Counts4,
     report_title: String,
     report_description: String,
@@ -321,6 +326,9 @@ impl AuditView {
                 .join(" ");
             format!("![{alt}]({})", absolute_url(b, &badge))
         });
+        let action_owners = actions.iter().any(|a| a.owner.is_some());
+        let item_notes = (sections.iter().flat_map(|s| &s.items))
+            .any(|i| i.note.is_some() || !i.evidence.is_empty());
         AuditView {
             csv: paths::audit_csv(&round.id, &audit.id),
             badge,
@@ -346,6 +354,8 @@ impl AuditView {
             change: change_view(ctx, loc, audit, result, checklist),
             metrics: metric_rows(ctx, loc, audit, result),
             gaps,
+            action_owners,
+            item_notes,
             actions,
             counts,
             report_description,
