@@ -17,6 +17,7 @@ mod incremental;
 mod languages;
 mod output_safety;
 mod properties;
+mod public;
 mod render_properties;
 mod scoring;
 mod serve;

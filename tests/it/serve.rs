@@ -678,6 +678,70 @@ fn an_audit_edit_renders_only_its_pages_and_shows_at_once() {
 }
 
 #[test]
+fn serve_public_previews_the_public_site_through_every_rebuild() {
+    let audit = AUDIT
+        .replace("note: Not yet.", "note: Private note one.")
+        .replace("owner: Ana", "owner: Olga Privatna");
+    let mut s = Server::start_with(&Setup {
+        audit: Some(audit.clone()),
+        args: vec!["--public"],
+        ..Setup::default()
+    });
+    assert!(
+        s.log()
+            .contains("; public: left out notes, evidence, owners")
+    );
+    let targets = [
+        "/rounds/2026-q2/eu/index.html",
+        "/rounds/2026-q2/eu/gaps/index.html",
+        "/rounds/2026-q2/eu/report.html",
+        "/hr/rounds/2026-q2/eu/index.html",
+        "/data/search/en.json",
+    ];
+    let assert_hidden = |hidden: &[&str]| {
+        for target in targets {
+            let r = get(s.addr, target).expect("a page");
+            assert_eq!(r.status, 200, "{target}");
+            for h in hidden {
+                assert!(!r.body.contains(h), "{h:?} on {target}:\n{}", r.body);
+            }
+        }
+    };
+    assert_hidden(&["Private note one", "Olga Privatna"]);
+    let gaps = get(s.addr, targets[1]).expect("the gap analysis").body;
+    assert!(
+        gaps.contains("Set goals"),
+        "the action stays, without its owner"
+    );
+    // An edit to the audit alone renders only its pages again: they stay public too.
+    write(
+        &s.ws,
+        "audits/2026-q2/eu.yaml",
+        &format!(
+            "{}summary: Reviewed again.\nauditors: [Marta Auditorka]\n",
+            audit.replace("Private note one.", "Private note two.")
+        ),
+    );
+    s.wait_for(targets[0], "Reviewed again.");
+    // The log is read on a thread of its own: the rebuild's line may come a little later.
+    let started = Instant::now();
+    let line = loop {
+        let log = s.log();
+        if let Some(line) = log.lines().rfind(|l| l.starts_with("rebuilt")) {
+            break line.to_string();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no rebuild was logged:\n{log}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(!line.contains("whole site"), "{line}");
+    assert_hidden(&["Private note", "Olga Privatna", "Marta Auditorka"]);
+    s.assert_alive();
+}
+
+#[test]
 fn an_idle_server_does_not_rebuild() {
     let mut s = Server::start();
     // Reading the workspace is not a change: a rebuild must not start the next one.
