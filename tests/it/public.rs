@@ -411,14 +411,17 @@ fn hidden_things_leave_no_empty_headings_or_columns() {
 
 #[test]
 fn hide_replaces_the_default_and_hides_only_what_it_lists() {
-    let ws = hostile(&format!("{CONFIG}public: {{hide: [notes]}}\n"));
-    let public = Texts::new(&build(&ws, &ws.dir().join("public"), &["--public"]));
-    for (kind, markers) in MARKERS {
-        for m in markers {
-            if kind == "notes" {
-                public.lacks(m, "with hide: [notes], the note");
-            } else {
-                assert!(public.has(m), "hide: [notes] hides {m} ({kind})");
+    // Each kind alone: `hide: [notes]`, `hide: [evidence]`, …
+    for (hidden, _) in MARKERS {
+        let ws = hostile(&format!("{CONFIG}public: {{hide: [{hidden}]}}\n"));
+        let public = Texts::new(&build(&ws, &ws.dir().join("public"), &["--public"]));
+        for (kind, markers) in MARKERS {
+            for m in markers {
+                if kind == hidden {
+                    public.lacks(m, &format!("with hide: [{hidden}], the marker"));
+                } else {
+                    assert!(public.has(m), "hide: [{hidden}] hides {m} ({kind})");
+                }
             }
         }
     }
