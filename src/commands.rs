@@ -108,7 +108,7 @@ pub fn build(dir: &Path, out: Option<&Path>, timings: bool, edition: build::Edit
     let public = match edition {
         build::Edition::Public => format!(
             "; public: left out {}",
-            prepared.model.config.public.describe()
+            prepared.model.config.left_out.describe()
         ),
         build::Edition::Internal => String::new(),
     };

@@ -122,6 +122,9 @@ pub struct Config {
     pub gates: Gates,
     /// What a public build leaves out: `public: {hide: [...]}` (docs/public.md).
     pub public: crate::public::Hide,
+    /// What was taken out of this model ([`crate::public::redact`]): nothing but in a public
+    /// build.
+    pub left_out: crate::public::Hide,
 }
 
 /// The gates of `auditbook.yaml`: conditions on the latest audit of every series that make

@@ -116,6 +116,7 @@ impl FromIterator<Hidden> for Hide {
 ///
 /// Each kind is one block below, covering every place the model holds that kind of value.
 pub fn redact(model: &mut Model, hide: Hide) {
+    model.config.left_out = hide;
     if hide.hides(Hidden::Notes) {
         for answer in answers(model) {
             answer.note = None;

@@ -90,7 +90,7 @@ impl Rebuilder {
     /// (or before a build worked).
     pub fn left_out(&self) -> Option<crate::public::Hide> {
         let last = self.last.as_ref()?;
-        (self.edition == Edition::Public).then_some(last.model.config.public)
+        (self.edition == Edition::Public).then_some(last.model.config.left_out)
     }
 
     /// The warnings of the last good build, as the terminal shows them; `None` if it had

@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Verlorene Punkte
 previous_audit = Vorheriges Audit
+public_edition = Öffentliche Ausgabe
 rankings_explained = Die Kennzahlwerte jedes Audits zu seinem Datum, die besten zuerst.
 ratio_good = Rechtzeitig
 ratio_missed = Verfehlt

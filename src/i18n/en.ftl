@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Points lost
 previous_audit = Previous audit
+public_edition = Public edition
 rankings_explained = Each audit's metric values at its date, best first.
 ratio_good = On time
 ratio_missed = Missed

@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Puntos perdidos
 previous_audit = Auditoría anterior
+public_edition = Edición pública
 rankings_explained = Valores de los indicadores de cada auditoría en su fecha, de mejor a peor.
 ratio_good = En plazo
 ratio_missed = Fuera de plazo

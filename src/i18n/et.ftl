@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Kaotatud punktid
 previous_audit = Eelmine audit
+public_edition = Avalik väljaanne
 rankings_explained = Iga auditi mõõdikute väärtused auditi kuupäeval, parimast alates.
 ratio_good = Õigel ajal
 ratio_missed = Hilinenud

@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Points perdus
 previous_audit = Audit précédent
+public_edition = Édition publique
 rankings_explained = Valeurs des indicateurs de chaque audit à sa date, des meilleures aux moins bonnes.
 ratio_good = Dans les délais
 ratio_missed = Hors délai

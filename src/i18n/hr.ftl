@@ -86,6 +86,7 @@ points_count =
     }
 points_lost = Izgubljeni bodovi
 previous_audit = Prethodna revizija
+public_edition = Javno izdanje
 rankings_explained = Vrijednosti pokazatelja svake revizije na njezin datum, od najbolje prema najslabijoj.
 ratio_good = Na vrijeme
 ratio_missed = Izvan roka

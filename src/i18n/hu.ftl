@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Elvesztett pontok
 previous_audit = Előző audit
+public_edition = Nyilvános kiadás
 rankings_explained = Az egyes auditok mutatóértékei az audit napján, a legjobbtól kezdve.
 ratio_good = Időben
 ratio_missed = Határidőn túl

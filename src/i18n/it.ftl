@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Punti persi
 previous_audit = Audit precedente
+public_edition = Edizione pubblica
 rankings_explained = I valori degli indicatori di ogni audit alla sua data, dal migliore.
 ratio_good = Nei tempi
 ratio_missed = Fuori tempo

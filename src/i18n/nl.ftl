@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Verloren punten
 previous_audit = Vorige audit
+public_edition = Openbare editie
 rankings_explained = De indicatorwaarden van elke audit op de datum ervan, de beste eerst.
 ratio_good = Op tijd
 ratio_missed = Niet gehaald

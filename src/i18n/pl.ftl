@@ -88,6 +88,7 @@ points_count =
     }
 points_lost = Utracone pkt
 previous_audit = Poprzedni audyt
+public_edition = Wydanie publiczne
 rankings_explained = Wartości wskaźników każdego audytu na dzień jego przeprowadzenia, od najlepszych.
 ratio_good = W terminie
 ratio_missed = Po terminie

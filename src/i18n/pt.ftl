@@ -84,6 +84,7 @@ points_count =
     }
 points_lost = Pontos perdidos
 previous_audit = Auditoria anterior
+public_edition = Edição pública
 rankings_explained = Valores dos indicadores de cada auditoria na data em que foi feita, do melhor para o pior.
 ratio_good = No prazo
 ratio_missed = Fora do prazo

@@ -88,6 +88,7 @@ points_count =
     }
 points_lost = Потеряно баллов
 previous_audit = Предыдущий аудит
+public_edition = Публичная версия
 rankings_explained = Значения показателей каждого аудита на дату его проведения, от лучшего к худшему.
 ratio_good = В срок
 ratio_missed = Просрочено

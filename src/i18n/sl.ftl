@@ -88,6 +88,7 @@ points_count =
     }
 points_lost = Izgubljene točke
 previous_audit = Prejšnja presoja
+public_edition = Javna izdaja
 rankings_explained = Vrednosti kazalnikov vsake presoje na njen datum, od najboljše navzdol.
 ratio_good = Pravočasno
 ratio_missed = Zamujeno

@@ -123,6 +123,7 @@ impl Loader<'_> {
             output: output?,
             gates,
             public,
+            left_out: Hide::NONE,
         })
     }
 }

@@ -400,6 +400,7 @@ impl<'d> Loader<'d> {
                 output: PathBuf::from("site"),
                 gates: crate::model::Gates::default(),
                 public: crate::public::Hide::default(),
+                left_out: crate::public::Hide::NONE,
             }),
         };
 

@@ -43,6 +43,8 @@ pub struct PageInfo {
     pub feed: Option<String>,
     /// The page's absolute address, when `base_url` is set.
     pub url: Option<String>,
+    /// Whether the site is a public edition, which leaves something out (docs/public.md).
+    pub public: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -172,6 +174,7 @@ impl<'m> Ctx<'m> {
             rounds,
             feed,
             url,
+            public: self.model.config.left_out != crate::public::Hide::NONE,
         }
     }
 }

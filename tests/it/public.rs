@@ -406,6 +406,11 @@ fn hidden_things_leave_no_empty_headings_or_columns() {
         );
         // The due date of an action stays without its owner.
         assert!(gaps.contains("datetime=\"2026-08-15\""), "due date, gaps");
+        // Pages and the report say which edition they are.
+        assert_eq!(audit.contains("Public edition · Built with"), !has);
+        assert_eq!(report.contains("Public edition · Built with"), !has);
+        let hr = text(site, "hr/rounds/2026-q2/eu/index.html");
+        assert_eq!(hr.contains("Javno izdanje"), !has);
     }
 }
 
