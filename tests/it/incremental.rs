@@ -357,6 +357,22 @@ fn other_changes_render_the_whole_site_and_equal_a_full_build() {
     fs::write(s.root.join("i18n/en.yaml"), "nav_dashboard: Overview\n").expect("write");
     let r = s.rebuild();
     assert!(r.whole, "{r:?}");
+    // A Fluent file for the same language wins over the YAML one, and its edits are seen.
+    fs::write(s.root.join("i18n/en.ftl"), "nav_dashboard = Summary\n").expect("write");
+    let r = s.rebuild();
+    assert!(r.whole, "{r:?}");
+    let dashboard = |s: &Served| String::from_utf8_lossy(&s.site.files["index.html"]).into_owned();
+    assert!(
+        dashboard(&s).contains(">Summary<"),
+        "the .ftl override is not on the page"
+    );
+    s.edit("i18n/en.ftl", |t| t.replace("Summary", "Home"));
+    let r = s.rebuild();
+    assert!(r.whole, "{r:?}");
+    assert!(
+        dashboard(&s).contains(">Home<"),
+        "the edited .ftl is not on the page"
+    );
 
     // The site's address.
     s.edit("auditbook.yaml", |t| {
