@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // Each test module uses its own subset of these helpers.
 
+pub mod docs;
 pub mod json;
 pub mod markup;
 pub mod run;
