@@ -8,6 +8,7 @@ mod commands;
 mod diff;
 mod expected;
 mod exports;
+mod exports_docs;
 mod gates;
 mod glossary;
 mod golden;
