@@ -254,6 +254,15 @@ pub fn heat_level(score: Option<f64>) -> u8 {
     }
 }
 
+/// How dark a cell of a load map is: 0 for no tickets, else 1 to 4, one per quarter of the
+/// busiest cell's count (the busiest is 4).
+pub fn load_level(count: u64, max: u64) -> u8 {
+    if count == 0 || max == 0 {
+        return 0;
+    }
+    (4 * u128::from(count)).div_ceil(u128::from(max)).min(4) as u8
+}
+
 /// The snapshots a metric's breakdowns are shown from: every snapshot whose value of the
 /// metric has a breakdown, newest first (by date taken); on one date the organisation first,
 /// then subjects by id. `snapshots` are in the model's order (by date taken).

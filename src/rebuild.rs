@@ -174,13 +174,14 @@ pub fn plan(old: &Prepared, new: &Prepared) -> Plan {
 }
 
 /// Whether two models differ at most in what audits answer: the same configuration,
-/// checklists, metrics, snapshots and strings; the same rounds with the same audits, each
+/// checklists, metrics, snapshots, source pages and strings; the same rounds with the same audits, each
 /// on the same checklist version, subject and date.
 fn same_except_audits(old: &Model, new: &Model) -> bool {
     old.config == new.config
         && old.checklists == new.checklists
         && old.metrics == new.metrics
         && old.snapshots == new.snapshots
+        && old.sources == new.sources
         && old.i18n == new.i18n
         && old.rounds.len() == new.rounds.len()
         && old

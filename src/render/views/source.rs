@@ -1,0 +1,502 @@
+//! A ticket source's page, `metrics/sources/<id>/`: the help desk's own reports, from the
+//! figures the computation counted (`sources::report`). Everything here is formatting; what
+//! counts as overdue, how agents rank and how dark a cell of the load map is are decided in
+//! the sources layer and in `analysis`.
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use crate::analysis;
+use crate::charts;
+use crate::metrics::MetricDef;
+use crate::model::SourcePage;
+use crate::render::format::{Arg, DatePart, Locale, Txt};
+use crate::render::{Ctx, RenderError, Sink};
+use crate::sources::report::{METRICS, ticket_link};
+use crate::sources::{Dimension, PeriodReport, TicketList};
+
+use super::*;
+
+#[derive(Serialize)]
+struct SourceView {
+    clock: String,
+    /// On time and overdue per period, when the source has an SLA.
+    responses: Option<ChartTable>,
+    /// Per dimension, overdue tickets per key (rows) and period (columns).
+    overdue_by: Vec<CountTable>,
+    /// Agents ranked on each metric; empty when the page shows no agents.
+    rankings: Vec<Ranking>,
+    /// Positive and other ratings per agent; empty without ratings or agents.
+    ratings: Option<CountTable>,
+    per_day: Option<ChartTable>,
+    week: Option<WeekView>,
+    topics: Option<TopicsView>,
+    /// Overdue and badly rated tickets per period, newest period first; empty without
+    /// `ticket-url`.
+    links: Vec<PeriodLinks>,
+}
+
+/// A chart with the same numbers as a table beside it.
+#[derive(Serialize)]
+struct ChartTable {
+    chart: String,
+    head: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// A table of counts, with a header row and a first column that names each row.
+#[derive(Serialize)]
+struct CountTable {
+    title: String,
+    corner: String,
+    head: Vec<String>,
+    rows: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    label: Txt,
+    /// A date, for rows that are one.
+    iso: Option<String>,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Ranking {
+    metric: Txt,
+    rows: Vec<RankingRow>,
+}
+
+#[derive(Serialize)]
+struct RankingRow {
+    rank: usize,
+    agent: Txt,
+    value: String,
+    tickets: String,
+}
+
+#[derive(Serialize)]
+struct WeekView {
+    hours: Vec<String>,
+    days: Vec<WeekDay>,
+}
+
+#[derive(Serialize)]
+struct WeekDay {
+    name: String,
+    cells: Vec<HeatCell>,
+}
+
+#[derive(Serialize)]
+struct HeatCell {
+    count: String,
+    level: u8,
+}
+
+#[derive(Serialize)]
+struct TopicsView {
+    head: Vec<Txt>,
+    rows: Vec<TopicRow>,
+}
+
+#[derive(Serialize)]
+struct TopicRow {
+    topic: Txt,
+    tickets: String,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PeriodLinks {
+    period: String,
+    lists: Vec<LinkList>,
+}
+
+#[derive(Serialize)]
+struct LinkList {
+    title: String,
+    tickets: Vec<TicketLink>,
+    /// "Not listed: 12", when the list is cut short.
+    more: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TicketLink {
+    id: String,
+    href: String,
+}
+
+/// One source's page in one language.
+pub(super) fn source_page(
+    ctx: &Ctx,
+    loc: &Locale,
+    prefix: &str,
+    source: &SourcePage,
+    site: &dyn Sink,
+) -> Result<(), RenderError> {
+    let path = crate::site::paths::source(&source.id);
+    let view = source_view(ctx, loc, source);
+    let crumbs = vec![
+        crumb(loc.ui("nav_dashboard"), "../../../index.html".into()),
+        crumb(loc.ui("nav_metrics"), "../../index.html".into()),
+    ];
+    let title = loc.msg("source_title", &[("name", Arg::Text(&source.id))]);
+    let page = ctx.page_info(loc, &path, "metrics", title, crumbs, Vec::new());
+    render_page(
+        ctx,
+        site,
+        "source.html",
+        format!("{prefix}{path}"),
+        &page,
+        &view,
+    )
+}
+
+/// A link to a source's page.
+#[derive(Serialize)]
+pub(super) struct SourceLink {
+    id: String,
+    href: String,
+}
+
+/// The links to every source's page from the metrics page.
+pub(super) fn source_links(ctx: &Ctx) -> Vec<SourceLink> {
+    (ctx.model.sources.iter())
+        .map(|s| {
+            let href = crate::site::paths::source(&s.id);
+            let href = href.strip_prefix("metrics/").unwrap_or(&href).to_string();
+            SourceLink {
+                id: s.id.clone(),
+                href,
+            }
+        })
+        .collect()
+}
+
+fn source_view(ctx: &Ctx, loc: &Locale, source: &SourcePage) -> SourceView {
+    let r = &source.report;
+    let periods: Vec<String> = r.periods.iter().map(|p| period_label(loc, p)).collect();
+    SourceView {
+        clock: loc.msg("source_clock", &[("zone", Arg::Text(&source.timezone))]),
+        responses: responses(loc, source, &periods),
+        overdue_by: overdue_by(loc, source, &periods),
+        rankings: rankings(ctx, loc, source),
+        ratings: ratings(loc, source),
+        per_day: per_day(loc, source),
+        week: week(loc, source),
+        topics: topics(ctx, loc, source),
+        links: links(loc, source),
+    }
+}
+
+/// A period as tables name it: its first and last day.
+fn period_label(loc: &Locale, p: &PeriodReport) -> String {
+    let short = |d| loc.formats.date_part(d, DatePart::Day);
+    format!("{} – {}", short(p.from), short(p.to))
+}
+
+fn count(loc: &Locale, n: u64) -> String {
+    loc.num(n as f64, 0)
+}
+
+fn responses(loc: &Locale, source: &SourcePage, periods: &[String]) -> Option<ChartTable> {
+    let r = &source.report;
+    if !r.sla || r.periods.is_empty() {
+        return None;
+    }
+    let column = |f: fn(&PeriodReport) -> u64| -> Vec<f64> {
+        r.periods.iter().map(|p| f(p) as f64).collect()
+    };
+    let columns = [
+        (loc.s("ratio_good"), "series-good", column(|p| p.on_time)),
+        (
+            loc.s("source_answered_late"),
+            "series-mid",
+            column(|p| p.late),
+        ),
+        (loc.s("source_waiting"), "series-bad", column(|p| p.waiting)),
+    ];
+    let stacks: Vec<charts::Stack> = (columns.iter())
+        .map(|(name, class, values)| charts::Stack {
+            name,
+            class,
+            values,
+        })
+        .collect();
+    let chart = charts::stacked_columns(
+        &format!("source-{}-responses", source.id),
+        &loc.s("source_responses"),
+        Some(&loc.s("source_responses_desc")),
+        periods,
+        &stacks,
+        false,
+        &loc.formats,
+    );
+    Some(ChartTable {
+        chart,
+        head: columns.iter().map(|(name, _, _)| name.clone()).collect(),
+        rows: (r.periods.iter().zip(periods))
+            .map(|(p, label)| Row {
+                label: Txt::plain(label.clone()),
+                iso: None,
+                cells: [p.on_time, p.late, p.waiting]
+                    .map(|n| count(loc, n))
+                    .to_vec(),
+            })
+            .collect(),
+    })
+}
+
+fn dimension_name(loc: &Locale, d: Dimension) -> String {
+    loc.s(match d {
+        Dimension::Channel => "source_dim_channel",
+        Dimension::Group => "source_dim_group",
+        Dimension::Agent => "source_dim_agent",
+        Dimension::Topic => "source_dim_topic",
+    })
+}
+
+fn overdue_by(loc: &Locale, source: &SourcePage, periods: &[String]) -> Vec<CountTable> {
+    let r = &source.report;
+    if !r.sla || r.periods.iter().all(|p| p.overdue_count() == 0) {
+        return Vec::new();
+    }
+    let dimensions = r.periods.first().map_or(&[][..], |p| &p.overdue_by[..]);
+    dimensions
+        .iter()
+        .map(|(d, _)| {
+            let mut keys: Vec<&str> = (r.periods.iter())
+                .flat_map(|p| p.overdue_by.iter().filter(|(e, _)| e == d))
+                .flat_map(|(_, keys)| keys.iter().map(|(k, _)| k.as_str()))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            let rows = keys
+                .iter()
+                .map(|key| Row {
+                    label: Txt::plain(key.to_string()),
+                    iso: None,
+                    cells: (r.periods.iter())
+                        .map(|p| {
+                            let n = (p.overdue_by.iter().filter(|(e, _)| e == d))
+                                .flat_map(|(_, keys)| keys.iter())
+                                .find(|(k, _)| k == key)
+                                .map_or(0, |(_, n)| *n);
+                            count(loc, n)
+                        })
+                        .collect(),
+                })
+                .collect();
+            CountTable {
+                title: String::new(),
+                corner: dimension_name(loc, *d),
+                head: periods.to_vec(),
+                rows,
+            }
+        })
+        .collect()
+}
+
+fn rankings(ctx: &Ctx, loc: &Locale, source: &SourcePage) -> Vec<Ranking> {
+    METRICS
+        .iter()
+        .filter_map(|metric| {
+            let def = ctx.model.metric(metric)?;
+            let ranked = source.report.ranking(metric);
+            if ranked.is_empty() {
+                return None;
+            }
+            Some(Ranking {
+                metric: loc.txt(&def.title),
+                rows: ranked
+                    .iter()
+                    .map(|r| RankingRow {
+                        rank: r.rank,
+                        agent: Txt::plain(r.key.to_string()),
+                        value: loc.metric_value(def, r.measure.measure.value),
+                        tickets: count(loc, r.measure.tickets),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+fn ratings(loc: &Locale, source: &SourcePage) -> Option<CountTable> {
+    let agents: Vec<_> = (source.report.agents.iter())
+        .filter(|a| a.good + a.bad > 0)
+        .collect();
+    if agents.is_empty() {
+        return None;
+    }
+    Some(CountTable {
+        title: loc.s("source_ratings"),
+        corner: dimension_name(loc, Dimension::Agent),
+        head: vec![loc.s("ratio_positive"), loc.s("ratio_other")],
+        rows: agents
+            .iter()
+            .map(|a| Row {
+                label: Txt::plain(a.key.clone()),
+                iso: None,
+                cells: vec![count(loc, a.good), count(loc, a.bad)],
+            })
+            .collect(),
+    })
+}
+
+fn per_day(loc: &Locale, source: &SourcePage) -> Option<ChartTable> {
+    let days = &source.report.days;
+    if days.is_empty() {
+        return None;
+    }
+    let dates: Vec<NaiveDate> = days.iter().map(|(d, _)| *d).collect();
+    let values: Vec<Option<f64>> = days.iter().map(|(_, n)| Some(*n as f64)).collect();
+    let labels: Vec<String> = (dates.iter())
+        .map(|d| loc.formats.date_part(*d, DatePart::Day))
+        .collect();
+    let name = loc.s("source_ticket_count");
+    let series = [charts::LineSeries {
+        name: &name,
+        lang: None,
+        points: &values,
+    }];
+    let fmt = |v: f64| loc.num(v, 0);
+    let chart = charts::line_chart(&charts::LineChart {
+        id: &format!("source-{}-per-day", source.id),
+        title: &loc.s("source_per_day"),
+        title_lang: None,
+        desc: Some(&loc.s("source_per_day_desc")),
+        x_labels: &labels,
+        dates: &dates,
+        series: &series,
+        target: None,
+        warn: None,
+        higher_is_better: false,
+        y_format: &fmt,
+        formats: &loc.formats,
+    });
+    Some(ChartTable {
+        chart,
+        head: vec![name.clone()],
+        rows: days
+            .iter()
+            .map(|(d, n)| {
+                let day = loc.date(*d);
+                Row {
+                    label: Txt::plain(day.text),
+                    iso: Some(day.iso),
+                    cells: vec![count(loc, *n)],
+                }
+            })
+            .collect(),
+    })
+}
+
+fn week(loc: &Locale, source: &SourcePage) -> Option<WeekView> {
+    let week = &source.report.week;
+    let max = week.iter().flatten().copied().max().unwrap_or(0);
+    if max == 0 {
+        return None;
+    }
+    // 2024-01-01 was a Monday: its week names the weekdays in the page's language.
+    let monday = NaiveDate::from_ymd_opt(2024, 1, 1)?;
+    Some(WeekView {
+        hours: (0..24).map(|h| loc.num(f64::from(h), 0)).collect(),
+        days: (week.iter().enumerate())
+            .map(|(i, hours)| WeekDay {
+                name: (monday.checked_add_days(Days::new(i as u64)))
+                    .map_or_else(String::new, |d| loc.formats.weekday(d)),
+                cells: hours
+                    .iter()
+                    .map(|n| HeatCell {
+                        count: count(loc, *n),
+                        level: analysis::load_level(*n, max),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+fn topics(ctx: &Ctx, loc: &Locale, source: &SourcePage) -> Option<TopicsView> {
+    let topics = &source.report.topics;
+    if topics.is_empty() {
+        return None;
+    }
+    // The metrics some topic has, in the page's order.
+    let defs: Vec<&MetricDef> = (METRICS.iter())
+        .filter(|m| topics.iter().any(|t| t.measure(m).is_some()))
+        .filter_map(|m| ctx.model.metric(m))
+        .collect();
+    let mut head = vec![
+        Txt::plain(dimension_name(loc, Dimension::Topic)),
+        loc.ui("source_ticket_count"),
+    ];
+    head.extend(defs.iter().map(|d| loc.txt(&d.title)));
+    Some(TopicsView {
+        head,
+        rows: topics
+            .iter()
+            .map(|t| TopicRow {
+                topic: Txt::plain(t.key.clone()),
+                tickets: count(loc, t.tickets),
+                cells: (defs.iter())
+                    .map(|d| {
+                        t.measure(&d.id).map_or_else(
+                            || "—".to_string(),
+                            |m| loc.metric_value(d, m.measure.value),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+fn links(loc: &Locale, source: &SourcePage) -> Vec<PeriodLinks> {
+    let Some(template) = &source.ticket_url else {
+        return Vec::new();
+    };
+    let list = |title: &str, tickets: &TicketList| -> Option<LinkList> {
+        let links: Vec<TicketLink> = (tickets.ids.iter())
+            .filter_map(|id| {
+                Some(TicketLink {
+                    href: ticket_link(template, id)?,
+                    id: id.clone(),
+                })
+            })
+            .collect();
+        if links.is_empty() {
+            return None;
+        }
+        let more = tickets.total.saturating_sub(links.len() as u64);
+        Some(LinkList {
+            title: loc.s(title),
+            tickets: links,
+            more: (more > 0).then(|| {
+                loc.msg(
+                    "source_not_listed",
+                    &[("count", Arg::Text(&count(loc, more)))],
+                )
+            }),
+        })
+    };
+    (source.report.periods.iter().rev())
+        .filter_map(|p| {
+            let lists: Vec<LinkList> = [
+                list("source_overdue_tickets", &p.overdue),
+                list("source_badly_rated", &p.bad),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if lists.is_empty() {
+                return None;
+            }
+            Some(PeriodLinks {
+                period: period_label(loc, p),
+                lists,
+            })
+        })
+        .collect()
+}
