@@ -491,4 +491,17 @@ mod tests {
         assert_eq!(heat_level(Some(80.0)), 5);
         assert_eq!(heat_level(Some(100.0)), 5);
     }
+
+    #[test]
+    fn load_levels_are_quarters_of_the_busiest_cell() {
+        assert_eq!(load_level(0, 8), 0);
+        assert_eq!(load_level(1, 8), 1);
+        assert_eq!(load_level(2, 8), 1);
+        assert_eq!(load_level(3, 8), 2);
+        assert_eq!(load_level(6, 8), 3);
+        assert_eq!(load_level(7, 8), 4);
+        assert_eq!(load_level(8, 8), 4);
+        assert_eq!(load_level(u64::MAX, u64::MAX), 4);
+        assert_eq!(load_level(5, 0), 0);
+    }
 }

@@ -692,6 +692,14 @@ mod tests {
     }
 
     #[test]
+    fn weekdays_are_named_in_the_language() {
+        let monday = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        assert_eq!(Formats::of("en").weekday(monday), "Monday");
+        assert_eq!(Formats::of("hr").weekday(monday), "ponedjeljak");
+        assert_eq!(Formats::of("de").weekday(monday), "Montag");
+    }
+
+    #[test]
     fn huge_numbers_keep_their_exponent_on_pages() {
         let f = Formats::of("hr");
         assert_eq!(f.fixed(1e308, 1), "1e308");
