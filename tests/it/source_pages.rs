@@ -236,10 +236,10 @@ fn the_page_shows_the_reports_in_english_and_in_arabic() {
 
     let responses = rows(section(&page, "id=\"responses\""));
     assert!(
-        responses.contains(&"Jan 1, 2026 – Jan 31, 2026 3 2 0".to_string()),
+        responses.contains(&"Jan 2026 3 2 0".to_string()),
         "{responses:?}"
     );
-    assert!(responses.contains(&"Feb 1, 2026 – Feb 28, 2026 1 1 1".to_string()));
+    assert!(responses.contains(&"Feb 2026 1 1 1".to_string()));
     assert!(
         responses.contains(&"login 1 2".to_string()),
         "{responses:?}"

@@ -13,7 +13,7 @@ use crate::model::SourcePage;
 use crate::render::format::{Arg, DatePart, Locale, Txt};
 use crate::render::{Ctx, RenderError, Sink};
 use crate::sources::report::{METRICS, ticket_link};
-use crate::sources::{Dimension, PeriodReport, TicketList};
+use crate::sources::{Dimension, PeriodKind, PeriodReport, TicketList};
 
 use super::*;
 
@@ -175,7 +175,9 @@ pub(super) fn source_links(ctx: &Ctx) -> Vec<SourceLink> {
 
 fn source_view(ctx: &Ctx, loc: &Locale, source: &SourcePage) -> SourceView {
     let r = &source.report;
-    let periods: Vec<String> = r.periods.iter().map(|p| period_label(loc, p)).collect();
+    let periods: Vec<String> = (r.periods.iter())
+        .map(|p| period_label(loc, source.period, p))
+        .collect();
     SourceView {
         clock: loc.msg("source_clock", &[("zone", Arg::Text(&source.timezone))]),
         responses: responses(loc, source, &periods),
@@ -189,8 +191,12 @@ fn source_view(ctx: &Ctx, loc: &Locale, source: &SourcePage) -> SourceView {
     }
 }
 
-/// A period as tables name it: its first and last day.
-fn period_label(loc: &Locale, p: &PeriodReport) -> String {
+/// A period as tables name it: a month by its name, other periods by their first and last
+/// day.
+fn period_label(loc: &Locale, kind: PeriodKind, p: &PeriodReport) -> String {
+    if kind == PeriodKind::Month {
+        return loc.formats.date_part(p.from, DatePart::Month);
+    }
     let short = |d| loc.formats.date_part(d, DatePart::Day);
     format!("{} – {}", short(p.from), short(p.to))
 }
@@ -494,9 +500,66 @@ fn links(loc: &Locale, source: &SourcePage) -> Vec<PeriodLinks> {
                 return None;
             }
             Some(PeriodLinks {
-                period: period_label(loc, p),
+                period: period_label(loc, source.period, p),
                 lists,
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    const SOURCE: &str = "\
+files: [exports/*.csv]
+timezone: UTC
+columns: {id: Ticket, created: Created, first-response: First, agent: Agent, rating: Rating}
+sla: {first-response: 1h}
+ticket-url: \"https://desk.example.com/t/{id}\"
+";
+    const EXPORT: &str = "\
+Ticket,Created,First,Agent,Rating
+T1,2026-03-02 09:00,2026-03-02 11:00,ann,bad
+T2,2026-03-02 10:00,2026-03-02 10:10,bob,good
+";
+
+    /// The source's page of a small workspace, after `change` to its model.
+    fn page(change: impl Fn(&mut crate::model::Model)) -> String {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        for (path, text) in [
+            ("auditbook.yaml", "title: Desk\nlanguages: [en]\n"),
+            ("sources/desk.yaml", SOURCE),
+            ("exports/a.csv", EXPORT),
+        ] {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+            std::fs::write(path, text).expect("a workspace file");
+        }
+        let Ok(mut p) = crate::build::prepare(dir.path()) else {
+            panic!("the workspace is valid");
+        };
+        change(&mut p.model);
+        let site = crate::render::render(&p.model, &p.results, &p.templates).expect("it renders");
+        let bytes = &site.files["metrics/sources/desk/index.html"];
+        String::from_utf8(bytes.clone()).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_page_without_people_has_no_agents_and_no_tickets_not_even_their_headings() {
+        let full = page(|_| {});
+        for shown in ["id=\"agents\"", "id=\"tickets\"", ">ann<", ">T1<"] {
+            assert!(full.contains(shown), "{shown} is missing");
+        }
+        let public = page(|m| m.sources.iter_mut().for_each(|s| s.hide_people()));
+        for hidden in [
+            "id=\"agents\"",
+            "id=\"tickets\"",
+            "ann",
+            "bob",
+            "T1",
+            "desk.example.com",
+        ] {
+            assert!(!public.contains(hidden), "{hidden} is on the page");
+        }
+        assert!(public.contains("id=\"responses\""));
+    }
 }
