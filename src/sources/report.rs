@@ -8,7 +8,7 @@
 //! response are the exception the snapshots have too: whether one is overdue depends on the
 //! source's *as-of*, known only at the end, so they wait in a list until [`Tally::finish`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -19,6 +19,9 @@ use crate::metrics::Measure;
 
 /// Overdue and badly rated tickets listed per period: the newest ones.
 pub const LINKS_PER_PERIOD: usize = 50;
+
+/// Keys listed per dimension (agents, topics, the rows of each overdue table): the busiest.
+pub const MAX_KEYS: usize = 100;
 
 /// Days of the tickets-per-day series: the newest ones, up to the last ticket's day.
 pub const MAX_DAYS: usize = 366;
@@ -67,10 +70,10 @@ pub struct Tally {
     periods: BTreeMap<i64, PeriodTally>,
     days: BTreeMap<i64, u64>,
     week: [[u64; 24]; 7],
-    /// Tickets per key, per dimension.
-    tickets: [HashMap<u32, u64>; 4],
+    /// Tickets per key, per dimension: keys are interned from 0 up, so they index a list.
+    tickets: [Vec<u64>; 4],
     /// (good, bad) ratings per agent key.
-    agent_ratings: HashMap<u32, (u64, u64)>,
+    agent_ratings: Vec<(u64, u64)>,
     waiting: Vec<Waiting>,
 }
 
@@ -170,13 +173,13 @@ impl Tally {
         *self.days.entry(day).or_default() += 1;
         let hour = t.civil.rem_euclid(86_400) / 3_600;
         self.week[weekday(day)][hour as usize] += 1;
-        for (map, key) in self.tickets.iter_mut().zip(&t.keys) {
+        for (counts, key) in self.tickets.iter_mut().zip(&t.keys) {
             if let Some(k) = key {
-                *map.entry(*k).or_default() += 1;
+                *at(counts, *k) += 1;
             }
         }
         if let (Some(good), Some(agent)) = (t.rating, t.keys[Dimension::Agent as usize]) {
-            let counts = self.agent_ratings.entry(agent).or_default();
+            let counts = at(&mut self.agent_ratings, agent);
             if good {
                 counts.0 += 1;
             } else {
@@ -213,6 +216,23 @@ impl Tally {
                 .get(k as usize)
                 .map_or_else(String::new, |n| n.to_string())
         };
+        // The keys of each overdue table: those with the most overdue tickets in all periods.
+        let mut overdue_keys_left_out = [0; 4];
+        let kept: [BTreeSet<u32>; 4] = std::array::from_fn(|d| {
+            let mut totals: BTreeMap<u32, u64> = BTreeMap::new();
+            for p in self.periods.values() {
+                for (k, n) in &p.overdue_by[d] {
+                    *totals.entry(*k).or_default() += n;
+                }
+            }
+            let dimension = Dimension::ALL[d];
+            let mut keys: Vec<(u64, String, u32)> = (totals.into_iter())
+                .map(|(k, n)| (n, name(dimension, k), k))
+                .collect();
+            keys.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            overdue_keys_left_out[d] = keys.len().saturating_sub(MAX_KEYS) as u64;
+            keys.into_iter().take(MAX_KEYS).map(|(_, _, k)| k).collect()
+        });
         let periods = std::mem::take(&mut self.periods)
             .into_iter()
             .filter_map(|(start, p)| {
@@ -223,6 +243,7 @@ impl Tally {
                     .map(|d| {
                         let mut keys: Vec<(String, u64)> = p.overdue_by[d as usize]
                             .iter()
+                            .filter(|(k, _)| kept[d as usize].contains(k))
                             .map(|(k, n)| (name(d, *k), *n))
                             .collect();
                         keys.sort();
@@ -242,18 +263,22 @@ impl Tally {
                 })
             })
             .collect();
-        let keyed = |d: Dimension| -> Vec<KeyReport> {
-            let mut rows: Vec<KeyReport> = self.tickets[d as usize]
-                .iter()
+        // The busiest keys, and how many more there were.
+        let keyed = |d: Dimension| -> (Vec<KeyReport>, u64) {
+            let mut rows: Vec<KeyReport> = (self.tickets[d as usize].iter().enumerate())
+                .filter(|(_, n)| **n > 0)
                 .map(|(k, n)| {
+                    let k = k as u32;
                     let (good, bad) = match d {
-                        Dimension::Agent => self.agent_ratings.get(k).copied().unwrap_or_default(),
+                        Dimension::Agent => {
+                            (self.agent_ratings.get(k as usize).copied()).unwrap_or_default()
+                        }
                         _ => (0, 0),
                     };
                     KeyReport {
-                        key: name(d, *k),
+                        key: name(d, k),
                         tickets: *n,
-                        measures: (end.measures)(d, *k),
+                        measures: (end.measures)(d, k),
                         good,
                         bad,
                     }
@@ -261,20 +286,37 @@ impl Tally {
                 .collect();
             // By volume, then by key: the same order on every run.
             rows.sort_by(|a, b| b.tickets.cmp(&a.tickets).then_with(|| a.key.cmp(&b.key)));
-            rows
+            // An empty agent cell is no agent: it has no place in a ranking of agents.
+            if d == Dimension::Agent {
+                rows.retain(|a| a.key != "-");
+            }
+            let more = rows.len().saturating_sub(MAX_KEYS) as u64;
+            rows.truncate(MAX_KEYS);
+            (rows, more)
         };
-        let mut agents = keyed(Dimension::Agent);
-        // An empty agent cell is no agent: it has no place in a ranking of agents.
-        agents.retain(|a| a.key != "-");
+        let (agents, agents_left_out) = keyed(Dimension::Agent);
+        let (topics, topics_left_out) = keyed(Dimension::Topic);
         Report {
             sla: end.sla.is_some(),
             periods,
             days: days(&self.days),
             week: self.week,
             agents,
-            topics: keyed(Dimension::Topic),
+            agents_left_out,
+            topics,
+            topics_left_out,
+            overdue_keys_left_out,
         }
     }
+}
+
+/// The counter of key `k` in a list indexed by key, grown as keys come.
+fn at<T: Default>(list: &mut Vec<T>, k: u32) -> &mut T {
+    let i = k as usize;
+    if i >= list.len() {
+        list.resize_with(i + 1, T::default);
+    }
+    &mut list[i]
 }
 
 fn count_overdue(p: &mut PeriodTally, keys: &[Option<u32>; 4]) {
@@ -319,10 +361,17 @@ pub struct Report {
     pub days: Vec<(NaiveDate, u64)>,
     /// Tickets created per weekday (Monday first) and hour, on the source's wall clock.
     pub week: [[u64; 24]; 7],
-    /// Agents by tickets, then name; tickets without an agent are left out.
+    /// The busiest [`MAX_KEYS`] agents by tickets, then name; tickets without an agent are
+    /// left out.
     pub agents: Vec<KeyReport>,
-    /// Topics by tickets, then name.
+    /// Agents beyond [`MAX_KEYS`].
+    pub agents_left_out: u64,
+    /// The busiest [`MAX_KEYS`] topics by tickets, then name.
     pub topics: Vec<KeyReport>,
+    pub topics_left_out: u64,
+    /// Per dimension (in [`Dimension::ALL`] order), keys with overdue tickets beyond the
+    /// [`MAX_KEYS`] with the most, which `overdue_by` leaves out.
+    pub overdue_keys_left_out: [u64; 4],
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -336,7 +385,8 @@ pub struct PeriodReport {
     pub late: u64,
     /// Tickets without a first response, overdue as of the source's as-of.
     pub waiting: u64,
-    /// Overdue tickets (late or waiting) per key of channel, group and topic, where mapped.
+    /// Overdue tickets (late or waiting) per key of channel, group and topic, where mapped;
+    /// only the keys with the most overdue tickets over all periods (see [`MAX_KEYS`]).
     pub overdue_by: Vec<(Dimension, Vec<(String, u64)>)>,
     /// Overdue tickets, newest first.
     pub overdue: TicketList,
@@ -423,6 +473,7 @@ impl Report {
     /// The report without people in it: no agents, no ticket lists. What a public page shows.
     pub fn hide_people(&mut self) {
         self.agents.clear();
+        self.agents_left_out = 0;
         for p in &mut self.periods {
             p.overdue.ids.clear();
             p.bad.ids.clear();
@@ -517,6 +568,52 @@ mod tests {
         assert_eq!(list.more(), 3);
         assert_eq!(list.ids.first().map(String::as_str), Some("T52"));
         assert_eq!(list.ids.last().map(String::as_str), Some("T3"));
+    }
+
+    #[test]
+    fn only_the_busiest_keys_are_listed() {
+        let mut tally = Tally::new(false);
+        let names: Vec<Box<str>> = (0..MAX_KEYS + 2)
+            .map(|i| format!("k{i:03}").into())
+            .collect();
+        for (k, _) in names.iter().enumerate() {
+            // Key 0 has three tickets, key 1 two, the rest one each; every one is late.
+            for _ in 0..[3, 2].get(k).copied().unwrap_or(1) {
+                tally.observe(&Ticket {
+                    id: b"x",
+                    created: 0,
+                    civil: 0,
+                    period: 0,
+                    keys: [Some(k as u32), None, None, Some(k as u32)],
+                    sla_within: Some(false),
+                    waiting: false,
+                    rating: None,
+                });
+            }
+        }
+        let clock = Clock {
+            zone: crate::sources::zone::Zone::get("UTC").unwrap(),
+            hours: None,
+        };
+        let end = Ending {
+            clock: &clock,
+            sla: Some(3600),
+            as_of: Some(0),
+            period: PeriodKind::Month,
+            names: [&names, &[], &[], &names],
+            measures: &|_, _| Vec::new(),
+        };
+        let report = tally.finish(&end);
+        assert_eq!(report.topics.len(), MAX_KEYS);
+        assert_eq!(report.topics_left_out, 2);
+        assert_eq!(report.topics[0].key, "k000");
+        assert_eq!(report.topics[1].key, "k001");
+        // Of the keys with one ticket each, the last by name are left out.
+        assert_eq!(report.topics.last().map(|t| t.key.as_str()), Some("k099"));
+        let channels = &report.periods[0].overdue_by[0];
+        assert_eq!(channels.0, Dimension::Channel);
+        assert_eq!(channels.1.len(), MAX_KEYS);
+        assert_eq!(report.overdue_keys_left_out, [2, 0, 0, 2]);
     }
 
     #[test]

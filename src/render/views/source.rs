@@ -26,6 +26,8 @@ struct SourceView {
     overdue_by: Vec<CountTable>,
     /// Agents ranked on each metric; empty when the page shows no agents.
     rankings: Vec<Ranking>,
+    /// How many agents the rankings leave out, when they leave some out.
+    agents_more: Option<String>,
     /// Positive and other ratings per agent; empty without ratings or agents.
     ratings: Option<CountTable>,
     per_day: Option<ChartTable>,
@@ -51,6 +53,8 @@ struct CountTable {
     corner: String,
     head: Vec<String>,
     rows: Vec<Row>,
+    /// How many rows are left out, when some are.
+    more: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -97,6 +101,7 @@ struct HeatCell {
 struct TopicsView {
     head: Vec<Txt>,
     rows: Vec<TopicRow>,
+    more: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -183,6 +188,7 @@ fn source_view(ctx: &Ctx, loc: &Locale, source: &SourcePage) -> SourceView {
         responses: responses(loc, source, &periods),
         overdue_by: overdue_by(loc, source, &periods),
         rankings: rankings(ctx, loc, source),
+        agents_more: not_listed(loc, r.agents_left_out),
         ratings: ratings(loc, source),
         per_day: per_day(loc, source),
         week: week(loc, source),
@@ -203,6 +209,11 @@ fn period_label(loc: &Locale, kind: PeriodKind, p: &PeriodReport) -> String {
 
 fn count(loc: &Locale, n: u64) -> String {
     loc.num(n as f64, 0)
+}
+
+/// "Not listed: 12" for a list that leaves `n` out; `None` when it leaves none out.
+fn not_listed(loc: &Locale, n: u64) -> Option<String> {
+    (n > 0).then(|| loc.msg("source_not_listed", &[("count", Arg::Text(&count(loc, n)))]))
 }
 
 fn responses(loc: &Locale, source: &SourcePage, periods: &[String]) -> Option<ChartTable> {
@@ -298,6 +309,7 @@ fn overdue_by(loc: &Locale, source: &SourcePage, periods: &[String]) -> Vec<Coun
                 corner: dimension_name(loc, *d),
                 head: periods.to_vec(),
                 rows,
+                more: not_listed(loc, r.overdue_keys_left_out[*d as usize]),
             }
         })
         .collect()
@@ -347,6 +359,7 @@ fn ratings(loc: &Locale, source: &SourcePage) -> Option<CountTable> {
                 cells: vec![count(loc, a.good), count(loc, a.bad)],
             })
             .collect(),
+        more: None,
     })
 }
 
@@ -456,6 +469,7 @@ fn topics(ctx: &Ctx, loc: &Locale, source: &SourcePage) -> Option<TopicsView> {
                     .collect(),
             })
             .collect(),
+        more: not_listed(loc, source.report.topics_left_out),
     })
 }
 
@@ -479,12 +493,7 @@ fn links(loc: &Locale, source: &SourcePage) -> Vec<PeriodLinks> {
         Some(LinkList {
             title: loc.s(title),
             tickets: links,
-            more: (more > 0).then(|| {
-                loc.msg(
-                    "source_not_listed",
-                    &[("count", Arg::Text(&count(loc, more)))],
-                )
-            }),
+            more: not_listed(loc, more),
         })
     };
     (source.report.periods.iter().rev())
