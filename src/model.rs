@@ -20,6 +20,8 @@ pub struct SourcePage {
     pub period: crate::sources::PeriodKind,
     /// Where single tickets are shown; `None` leaves ticket ids off the page.
     pub ticket_url: Option<String>,
+    /// Rows read, tickets counted, and rows (or cells) left out by problem.
+    pub summary: crate::sources::RowSummary,
     pub report: crate::sources::Report,
 }
 

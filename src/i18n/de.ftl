@@ -154,6 +154,7 @@ source_period = Zeitraum
 source_ratings = Positive und übrige Bewertungen je Agent
 source_responses = Erstreaktionen rechtzeitig und verspätet
 source_responses_desc = Tickets je Zeitraum, innerhalb des SLA beantwortet, danach beantwortet und ohne Antwort über die Frist hinaus wartend.
+source_rows = Gelesene Zeilen: { $rows } · gezählte Tickets: { $tickets } · Zeilenprobleme: { $problems }
 source_ticket_count = Tickets
 source_tickets = Einzelne Tickets
 source_tickets_explained = Neueste zuerst; längere Listen sind gekürzt.

@@ -154,6 +154,7 @@ source_period = Period
 source_ratings = Positive and other ratings per agent
 source_responses = First responses on time and overdue
 source_responses_desc = Tickets per period answered within the SLA, answered after it, and waiting past it without an answer.
+source_rows = Rows read: { $rows } · tickets counted: { $tickets } · row problems: { $problems }
 source_ticket_count = Tickets
 source_tickets = Single tickets
 source_tickets_explained = Newest first; longer lists are cut short.

@@ -154,6 +154,7 @@ source_period = Periodo
 source_ratings = Valoraciones positivas y resto por agente
 source_responses = Primeras respuestas en plazo y fuera de plazo
 source_responses_desc = Tickets por periodo respondidos dentro del SLA, respondidos después y en espera sin respuesta más allá de él.
+source_rows = Filas leídas: { $rows } · tickets contados: { $tickets } · problemas en filas: { $problems }
 source_ticket_count = Tickets
 source_tickets = Tickets individuales
 source_tickets_explained = Los más recientes primero; las listas largas se recortan.

@@ -154,6 +154,7 @@ source_period = Periood
 source_ratings = Positiivsed ja muud hinnangud agendi kaupa
 source_responses = Esmased vastused õigel ajal ja hilinenult
 source_responses_desc = Piletid perioodi kaupa: vastatud SLA piires, vastatud pärast seda ja vastuseta ootavad üle selle.
+source_rows = Loetud ridu: { $rows } · arvestatud pileteid: { $tickets } · probleeme ridades: { $problems }
 source_ticket_count = Piletid
 source_tickets = Üksikud piletid
 source_tickets_explained = Uusimad eespool; pikemad loendid on lühendatud.

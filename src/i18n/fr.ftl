@@ -154,6 +154,7 @@ source_period = Période
 source_ratings = Notes positives et autres par conseiller
 source_responses = Premières réponses dans les délais et en retard
 source_responses_desc = Tickets par période ayant reçu une réponse dans le SLA, après celui-ci, ou en attente de réponse au-delà.
+source_rows = Lignes lues : { $rows } · tickets comptés : { $tickets } · problèmes de ligne : { $problems }
 source_ticket_count = Tickets
 source_tickets = Tickets individuels
 source_tickets_explained = Les plus récents d'abord ; les listes longues sont tronquées.

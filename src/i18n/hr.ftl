@@ -157,6 +157,7 @@ source_period = Razdoblje
 source_ratings = Pozitivne i ostale ocjene po agentu
 source_responses = Prvi odgovori na vrijeme i izvan roka
 source_responses_desc = Upiti po razdoblju s odgovorom unutar SLA-a, s odgovorom nakon njega i oni koji bez odgovora čekaju dulje od njega.
+source_rows = Pročitanih redaka: { $rows } · obrađenih upita: { $tickets } · problema u redcima: { $problems }
 source_ticket_count = Upiti
 source_tickets = Pojedinačni upiti
 source_tickets_explained = Najnoviji prvi; dulji popisi su skraćeni.

@@ -154,6 +154,7 @@ source_period = Időszak
 source_ratings = Pozitív és egyéb értékelések munkatársanként
 source_responses = Első válaszok határidőn belül és határidőn túl
 source_responses_desc = Időszakonként a jegyek, amelyekre az SLA-n belül, azon túl érkezett válasz, illetve amelyek válasz nélkül túllépték.
+source_rows = Beolvasott sorok: { $rows } · számolt jegyek: { $tickets } · sorhibák: { $problems }
 source_ticket_count = Jegyek
 source_tickets = Egyes jegyek
 source_tickets_explained = A legújabb elöl; a hosszabb listák rövidítve.

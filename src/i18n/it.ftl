@@ -154,6 +154,7 @@ source_period = Periodo
 source_ratings = Valutazioni positive e altre per operatore
 source_responses = Prime risposte nei tempi e in ritardo
 source_responses_desc = Ticket per periodo con risposta entro lo SLA, con risposta dopo e in attesa di risposta oltre il termine.
+source_rows = Righe lette: { $rows } · ticket contati: { $tickets } · problemi nelle righe: { $problems }
 source_ticket_count = Ticket
 source_tickets = Singoli ticket
 source_tickets_explained = Prima i più recenti; gli elenchi lunghi sono abbreviati.

@@ -154,6 +154,7 @@ source_period = Periode
 source_ratings = Positieve en overige beoordelingen per medewerker
 source_responses = Eerste reacties op tijd en te laat
 source_responses_desc = Tickets per periode beantwoord binnen de SLA, daarna beantwoord, en zonder antwoord langer wachtend.
+source_rows = Gelezen regels: { $rows } · getelde tickets: { $tickets } · regelproblemen: { $problems }
 source_ticket_count = Tickets
 source_tickets = Afzonderlijke tickets
 source_tickets_explained = Nieuwste eerst; lange lijsten zijn ingekort.

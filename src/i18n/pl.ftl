@@ -160,6 +160,7 @@ source_period = Okres
 source_ratings = Oceny pozytywne i pozostałe według konsultantów
 source_responses = Pierwsze odpowiedzi w terminie i po terminie
 source_responses_desc = Zgłoszenia w okresie z odpowiedzią w ramach SLA, z odpowiedzią później i czekające bez odpowiedzi dłużej.
+source_rows = Odczytane wiersze: { $rows } · policzone zgłoszenia: { $tickets } · problemy w wierszach: { $problems }
 source_ticket_count = Zgłoszenia
 source_tickets = Pojedyncze zgłoszenia
 source_tickets_explained = Najnowsze najpierw; dłuższe listy są skrócone.

@@ -154,6 +154,7 @@ source_period = Período
 source_ratings = Avaliações positivas e demais por atendente
 source_responses = Primeiras respostas no prazo e fora do prazo
 source_responses_desc = Chamados por período respondidos dentro do SLA, respondidos depois e aguardando resposta além dele.
+source_rows = Linhas lidas: { $rows } · chamados contados: { $tickets } · problemas em linhas: { $problems }
 source_ticket_count = Chamados
 source_tickets = Chamados individuais
 source_tickets_explained = Mais recentes primeiro; listas longas são encurtadas.

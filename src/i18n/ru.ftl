@@ -160,6 +160,7 @@ source_period = Период
 source_ratings = Положительные и остальные оценки по сотрудникам
 source_responses = Первые ответы вовремя и просроченные
 source_responses_desc = Обращения за период: с ответом в рамках SLA, с ответом позже и ожидающие ответа дольше срока.
+source_rows = Прочитано строк: { $rows } · учтено обращений: { $tickets } · проблем в строках: { $problems }
 source_ticket_count = Обращения
 source_tickets = Отдельные обращения
 source_tickets_explained = Сначала новые; длинные списки сокращены.

@@ -160,6 +160,7 @@ source_period = Obdobje
 source_ratings = Pozitivne in druge ocene po agentih
 source_responses = Prvi odzivi pravočasni in zamujeni
 source_responses_desc = Zahtevki na obdobje z odgovorom v okviru SLA, z odgovorom po njem in tisti, ki brez odgovora čakajo dlje.
+source_rows = Prebrane vrstice: { $rows } · upoštevani zahtevki: { $tickets } · težave v vrsticah: { $problems }
 source_ticket_count = Zahtevki
 source_tickets = Posamezni zahtevki
 source_tickets_explained = Najnovejši najprej; daljši seznami so skrajšani.

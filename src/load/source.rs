@@ -58,6 +58,7 @@ impl Loader<'_> {
                 timezone: source.clock.zone.name().to_string(),
                 period: source.period,
                 ticket_url: source.ticket_url.clone(),
+                summary: computed.summary,
                 report: computed.report,
             });
         }

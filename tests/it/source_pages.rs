@@ -233,6 +233,7 @@ fn the_page_shows_the_reports_in_english_and_in_arabic() {
     w.build();
     let page = w.page("metrics/sources/desk/index.html");
     assert!(page.contains("<html lang=\"en\" dir=\"ltr\">"), "{page}");
+    assert!(page.contains("Rows read: 9 · tickets counted: 9 · row problems: 0"));
 
     let responses = rows(section(&page, "id=\"responses\""));
     assert!(

@@ -20,6 +20,8 @@ use super::*;
 #[derive(Serialize)]
 struct SourceView {
     clock: String,
+    /// Rows read, tickets counted, row problems.
+    rows: String,
     /// On time and overdue per period, when the source has an SLA.
     responses: Option<ChartTable>,
     /// Per dimension, overdue tickets per key (rows) and period (columns).
@@ -185,6 +187,23 @@ fn source_view(ctx: &Ctx, loc: &Locale, source: &SourcePage) -> SourceView {
         .collect();
     SourceView {
         clock: loc.msg("source_clock", &[("zone", Arg::Text(&source.timezone))]),
+        rows: {
+            let s = &source.summary;
+            let problems: u64 = s.left_out.values().sum();
+            let (rows, tickets, problems) = (
+                count(loc, s.rows),
+                count(loc, s.tickets),
+                count(loc, problems),
+            );
+            loc.msg(
+                "source_rows",
+                &[
+                    ("rows", Arg::Text(&rows)),
+                    ("tickets", Arg::Text(&tickets)),
+                    ("problems", Arg::Text(&problems)),
+                ],
+            )
+        },
         responses: responses(loc, source, &periods),
         overdue_by: overdue_by(loc, source, &periods),
         rankings: rankings(ctx, loc, source),
