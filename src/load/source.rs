@@ -121,7 +121,8 @@ fn glob_locs(node: &Node) -> Vec<Loc> {
         .unwrap_or_default()
 }
 
-/// Computes a source (its snapshots and its page's figures), or takes what an unchanged source over unchanged exports gave before.
+/// Computes a source (its snapshots and its page's figures), or takes what an unchanged
+/// source over unchanged exports gave before.
 fn compute(
     root: &Path,
     source: &Source,
