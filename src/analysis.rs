@@ -254,6 +254,15 @@ pub fn heat_level(score: Option<f64>) -> u8 {
     }
 }
 
+/// How dark a cell of a load map is: 0 for no tickets, else 1 to 4, one per quarter of the
+/// busiest cell's count (the busiest is 4).
+pub fn load_level(count: u64, max: u64) -> u8 {
+    if count == 0 || max == 0 {
+        return 0;
+    }
+    (4 * u128::from(count)).div_ceil(u128::from(max)).min(4) as u8
+}
+
 /// The snapshots a metric's breakdowns are shown from: every snapshot whose value of the
 /// metric has a breakdown, newest first (by date taken); on one date the organisation first,
 /// then subjects by id. `snapshots` are in the model's order (by date taken).
@@ -481,5 +490,18 @@ mod tests {
         assert_eq!(heat_level(Some(79.9)), 4);
         assert_eq!(heat_level(Some(80.0)), 5);
         assert_eq!(heat_level(Some(100.0)), 5);
+    }
+
+    #[test]
+    fn load_levels_are_quarters_of_the_busiest_cell() {
+        assert_eq!(load_level(0, 8), 0);
+        assert_eq!(load_level(1, 8), 1);
+        assert_eq!(load_level(2, 8), 1);
+        assert_eq!(load_level(3, 8), 2);
+        assert_eq!(load_level(6, 8), 3);
+        assert_eq!(load_level(7, 8), 4);
+        assert_eq!(load_level(8, 8), 4);
+        assert_eq!(load_level(u64::MAX, u64::MAX), 4);
+        assert_eq!(load_level(5, 0), 0);
     }
 }

@@ -9,6 +9,30 @@ use chrono::NaiveDate;
 use crate::metrics::{MetricDef, Snapshot};
 use crate::text::Text;
 
+/// A ticket source as its page shows it (docs/exports.md, "The source's page").
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcePage {
+    pub id: String,
+    /// The source file, relative to the workspace root.
+    pub file: PathBuf,
+    /// The IANA zone its times, days and hours are in.
+    pub timezone: String,
+    pub period: crate::sources::PeriodKind,
+    /// Where single tickets are shown; `None` leaves ticket ids off the page.
+    pub ticket_url: Option<String>,
+    /// Rows read, tickets counted, and rows (or cells) left out by problem.
+    pub summary: crate::sources::RowSummary,
+    pub report: crate::sources::Report,
+}
+
+impl SourcePage {
+    /// Leaves out everything about people: agents and ticket links.
+    pub fn hide_people(&mut self) {
+        self.ticket_url = None;
+        self.report.hide_people();
+    }
+}
+
 /// A whole workspace, ready to score and render.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -24,6 +48,8 @@ pub struct Model {
     /// Interface-string overrides from `i18n/<lang>.ftl` or `.yaml`: language -> key -> the
     /// Fluent source of the message (`key = …`).
     pub i18n: HashMap<String, HashMap<String, String>>,
+    /// Ticket sources with the figures of their pages, by id.
+    pub sources: Vec<SourcePage>,
     current_index: HashMap<String, usize>,
     metric_index: HashMap<String, usize>,
 }
@@ -60,6 +86,7 @@ impl Model {
             metrics,
             snapshots,
             i18n,
+            sources: Vec::new(),
             current_index,
             metric_index,
         }

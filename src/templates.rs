@@ -42,6 +42,7 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/checklist.html"),
     ),
     ("metrics.html", include_str!("../templates/metrics.html")),
+    ("source.html", include_str!("../templates/source.html")),
     ("redirect.html", include_str!("../templates/redirect.html")),
 ];
 

@@ -203,6 +203,10 @@ fn main_pages_pass_axe_in_light_and_dark() {
         ),
         ("metrics", demo.join("metrics/index.html")),
         (
+            "source",
+            demo.join("metrics/sources/tallinn-helpdesk/index.html"),
+        ),
+        (
             "hr-audit",
             demo.join("hr/rounds/2026-q3/zagreb-support/index.html"),
         ),

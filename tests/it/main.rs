@@ -22,6 +22,7 @@ mod render_properties;
 mod scoring;
 mod serve;
 mod site;
+mod source_pages;
 mod sources;
 mod support;
 mod team_loop;

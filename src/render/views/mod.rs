@@ -12,6 +12,7 @@ mod feed;
 mod metrics;
 mod rounds;
 mod search;
+mod source;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +36,7 @@ use metrics::metrics_page;
 use rounds::{latest_redirect, round_page, rounds_index};
 use search::SearchEntry;
 pub use search::render_search;
+use source::source_page;
 
 fn chart_status(s: Status) -> charts::Status {
     match s {
@@ -117,6 +119,8 @@ pub enum Unit<'m> {
     Audit(&'m Round, &'m Audit),
     Checklists,
     Metrics,
+    /// A ticket source's page.
+    Source(&'m crate::model::SourcePage),
 }
 
 /// Every unit of one language, in the order of the site's search index.
@@ -127,6 +131,7 @@ pub fn units<'m>(ctx: &Ctx<'m>) -> Vec<Unit<'m>> {
         units.extend(round.audits.iter().map(|a| Unit::Audit(round, a)));
     }
     units.extend([Unit::Checklists, Unit::Metrics]);
+    units.extend(ctx.model.sources.iter().map(Unit::Source));
     units
 }
 
@@ -160,6 +165,12 @@ pub fn render_unit(
         Unit::Metrics => {
             if *plan == Plan::All {
                 metrics_page(ctx, &loc, &prefix, site)?;
+            }
+        }
+        // A source's page shows nothing of audits either.
+        Unit::Source(source) => {
+            if *plan == Plan::All {
+                source_page(ctx, &loc, &prefix, source, site)?;
             }
         }
         Unit::Round(round) => {
