@@ -1134,7 +1134,9 @@ impl<'s> Run<'s> {
         // the subjects by id. The organisation's counters are the sum of every slot's.
         let mut sets: BTreeMap<(i64, u32), Group> = BTreeMap::new();
         for ((period, slot), group) in &self.groups {
-            sets.entry((*period, 0)).or_default().merge(group);
+            if self.source.organisation {
+                sets.entry((*period, 0)).or_default().merge(group);
+            }
             if *slot != ORGANISATION {
                 sets.insert((*period, slot + 1), group.clone());
             }
@@ -1274,6 +1276,39 @@ mod tests {
         let s = source("");
         let (c, _) = run(&s, b"id,created,rating,agent\n1,2026-03-31T21:30:00Z,,\n");
         assert_eq!(c.snapshots[0].taken, d("2026-03-31"));
+    }
+
+    #[test]
+    fn a_source_of_one_team_gives_no_organisation_snapshots() {
+        let csv =
+            b"id,created,rating,agent\n1,2026-03-02 10:00,good,ann\n2,2026-03-03 10:00,bad,bo\n";
+        let subjects = "subjects: {column: agent, map: {ann: north}}\n";
+        let subject_of = |c: &Computed| -> Vec<Option<String>> {
+            c.snapshots.iter().map(|s| s.subject.clone()).collect()
+        };
+        let (c, _) = run(&source(subjects), csv);
+        assert_eq!(subject_of(&c), [None, Some("north".to_string())]);
+        let (c, diags) = run(&source(&format!("{subjects}organisation: false\n")), csv);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(subject_of(&c), [Some("north".to_string())]);
+        // Only the mapped subject's ticket counts: one good rating of one.
+        let csi = c.snapshots[0].value("csi").unwrap();
+        assert_eq!(
+            csi.value.counts,
+            Counts::Ratio {
+                good: 1.0,
+                total: 1.0
+            }
+        );
+
+        let mut diags = Diagnostics::default();
+        let yaml =
+            "files: [x.csv]\ntimezone: UTC\ncolumns: {id: id, created: c}\norganisation: no\n";
+        assert!(config::parse(Path::new("sources/s.yaml"), yaml, &mut diags).is_none());
+        assert!(
+            diags.iter().any(|d| d.message.contains("organisation")),
+            "{diags:?}"
+        );
     }
 
     #[test]
