@@ -3,7 +3,7 @@
 //! metrics it links. There is a page for every item of every version of a checklist, so
 //! that items a newer version removed keep their history.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -130,9 +130,10 @@ pub(super) fn item_pages(
     // Every item id with the newest version that has it, in the order of the newest
     // version first, then of older ones for items removed since.
     let mut items: Vec<(&Checklist, &Section, &Item)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for c in versions.iter().rev() {
         for (s, i) in c.items() {
-            if !items.iter().any(|(_, _, seen)| seen.id == i.id) {
+            if seen.insert(i.id.as_str()) {
                 items.push((c, s, i));
             }
         }
@@ -144,15 +145,23 @@ pub(super) fn item_pages(
         .flat_map(|r| r.audits.iter().map(move |a| (r, a)))
         .filter(|(_, a)| a.checklist == id)
         .collect();
+    // Each version's items by id, with their place in its item order: looked up once per
+    // audit and item, not searched.
+    let places: HashMap<u32, HashMap<&str, (usize, &Section, &Item)>> = versions
+        .iter()
+        .map(|v| {
+            let by_id = (v.items().enumerate())
+                .map(|(at, (s, i))| (i.id.as_str(), (at, s, i)))
+                .collect();
+            (v.version, by_id)
+        })
+        .collect();
     for (c, section, item) in items {
         let answered: Vec<Answered> = audits
             .iter()
             .filter_map(|&(round, audit)| {
                 let checklist = ctx.model.checklist_of(audit);
-                let (index, (section, item)) = checklist
-                    .items()
-                    .enumerate()
-                    .find(|(_, (_, i))| i.id == item.id)?;
+                let &(index, section, item) = places.get(&audit.version)?.get(item.id.as_str())?;
                 Some(Answered {
                     round,
                     audit,
@@ -166,7 +175,7 @@ pub(super) fn item_pages(
         let with_item: Vec<&Checklist> = versions
             .iter()
             .rev()
-            .filter(|v| v.items().any(|(_, i)| i.id == item.id))
+            .filter(|v| (places.get(&v.version)).is_some_and(|p| p.contains_key(item.id.as_str())))
             .copied()
             .collect();
         let path = paths::item(id, &item.id);
@@ -269,7 +278,9 @@ fn item_view(
         })
         .collect();
     let round_titles: Vec<Txt> = rounds.iter().map(|r| round_title(loc, r)).collect();
-    let x_labels: Vec<String> = round_titles.iter().map(|t| t.text.clone()).collect();
+    // Rounds by id in the chart: a team's name and a round's title may be in two languages,
+    // and a tooltip holds one text with one `lang`.
+    let x_labels: Vec<String> = rounds.iter().map(|r| r.id.clone()).collect();
     let dates: Vec<chrono::NaiveDate> = rounds.iter().map(|r| r.date).collect();
     let points: Vec<Vec<Option<f64>>> = rows
         .values()
