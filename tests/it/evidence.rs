@@ -13,9 +13,11 @@ use serde_json::Value;
 
 use crate::support::Workspace;
 
-/// `check --format json`: the exit status and (severity, file, line, column, message) of
-/// each diagnostic.
-fn check(ws: &Workspace) -> (i32, Vec<(String, String, u64, u64, String)>) {
+/// A diagnostic as `check --format json` prints it: severity, file, line, column, message.
+type Diag = (String, String, u64, u64, String);
+
+/// `check --format json`: the exit status and each diagnostic.
+fn check(ws: &Workspace) -> (i32, Vec<Diag>) {
     let run = ws.run(["check", "--format", "json"]);
     let list: Value = serde_json::from_str(&run.stdout).expect("check prints JSON");
     let field = |d: &Value, k: &str| d[k].as_str().unwrap_or_default().to_string();
