@@ -288,6 +288,63 @@ pub struct CountSources<'a> {
     pub teams: Vec<&'a Snapshot>,
 }
 
+/// Whether evidence dated `dated` is stale on `audit_date` under `max_age` seconds
+/// (docs/format.md, "Evidence age"): dated more than `max_age` before the audit. Evidence
+/// exactly `max_age` old is not stale; undated evidence, or evidence without a limit, never
+/// is.
+pub fn is_stale(dated: Option<NaiveDate>, audit_date: NaiveDate, max_age: Option<f64>) -> bool {
+    match (dated, max_age) {
+        (Some(d), Some(max)) => (audit_date - d).num_seconds() as f64 > max,
+        _ => false,
+    }
+}
+
+/// An evidence entry that is stale in the latest audit of its series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleEvidence<'m> {
+    pub audit: &'m Audit,
+    /// The item's position in its checklist's item order, as in [`Audit::answers`].
+    pub item: usize,
+    /// The entry's position in the answer's evidence.
+    pub entry: usize,
+    pub dated: NaiveDate,
+    /// The limit that applies to the item, in seconds.
+    pub max_age: f64,
+}
+
+/// The stale evidence of the latest audit of every series, series by series (see
+/// [`series`]), then in item and entry order: what `check` warns about. Earlier audits are
+/// history; their evidence is marked on their pages only.
+pub fn stale_evidence(model: &Model) -> Vec<StaleEvidence<'_>> {
+    let mut out = Vec::new();
+    for audits in series(model).into_values() {
+        let Some(&(_, audit)) = audits.last() else {
+            continue;
+        };
+        let checklist = model.checklist_of(audit);
+        for (item, (section, it)) in checklist.items().enumerate() {
+            let Some(answer) = audit.answer(item) else {
+                continue;
+            };
+            let max_age = checklist.evidence_max_age(section, it);
+            for (entry, e) in answer.evidence.iter().enumerate() {
+                if let (Some(dated), Some(max)) = (e.date, max_age)
+                    && is_stale(e.date, audit.date, max_age)
+                {
+                    out.push(StaleEvidence {
+                        audit,
+                        item,
+                        entry,
+                        dated,
+                        max_age: max,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Splits the snapshots with a value of a metric into [`CountSources`], in their order.
 pub fn count_sources<'a>(snapshots: &[&'a Snapshot]) -> CountSources<'a> {
     let (teams, organisation) = snapshots.iter().partition(|s| s.subject.is_some());
@@ -449,6 +506,27 @@ mod tests {
             snaps.len()
         );
         assert!(!sources.organisation.is_empty() && !sources.teams.is_empty());
+    }
+
+    #[test]
+    fn evidence_older_than_the_limit_is_stale_from_the_day_after() {
+        const DAY: f64 = 86_400.0;
+        let audit = date("2026-09-30");
+        let limit = Some(180.0 * DAY);
+        // 2026-04-03 is exactly 180 days before 2026-09-30.
+        assert!(!is_stale(Some(date("2026-04-03")), audit, limit));
+        assert!(is_stale(Some(date("2026-04-02")), audit, limit));
+        assert!(!is_stale(Some(audit), audit, limit));
+        assert!(!is_stale(Some(date("2026-10-30")), audit, limit));
+        assert!(!is_stale(None, audit, limit));
+        assert!(!is_stale(Some(date("2000-01-01")), audit, None));
+        // A limit in hours counts whole days of age against it.
+        assert!(is_stale(
+            Some(date("2026-09-29")),
+            audit,
+            Some(12.0 * 3600.0)
+        ));
+        assert!(!is_stale(Some(audit), audit, Some(0.0)));
     }
 
     #[test]

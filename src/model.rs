@@ -235,6 +235,8 @@ pub struct Checklist {
     pub description: Option<Text>,
     pub scale: Scale,
     pub target: Option<f64>,
+    /// `evidence-max-age` in seconds: how old evidence may be on an audit's date.
+    pub evidence_max_age: Option<f64>,
     pub sections: Vec<Section>,
     /// Per site language, the texts without a translation in it, by field path (see
     /// [`Checklist::texts_at`]), in the checklist's order. Languages lacking none are left out.
@@ -292,6 +294,14 @@ impl Checklist {
             .or(self.target)
             .unwrap_or_else(|| self.scale.max())
     }
+
+    /// How old evidence for an item may be, in seconds: the item's `evidence-max-age`, else
+    /// its section's, else the checklist's; `None` when none sets one.
+    pub fn evidence_max_age(&self, section: &Section, item: &Item) -> Option<f64> {
+        item.evidence_max_age
+            .or(section.evidence_max_age)
+            .or(self.evidence_max_age)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -301,6 +311,7 @@ pub struct Section {
     pub description: Option<Text>,
     pub weight: f64,
     pub target: Option<f64>,
+    pub evidence_max_age: Option<f64>,
     pub items: Vec<Item>,
 }
 
@@ -315,6 +326,7 @@ pub struct Item {
     pub target: Option<f64>,
     pub metrics: Vec<String>,
     pub tags: Vec<String>,
+    pub evidence_max_age: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -358,8 +370,43 @@ impl Audit {
 pub struct Answer {
     pub score: Score,
     pub note: Option<Text>,
-    pub evidence: Vec<String>,
+    /// Everything an answer says about its evidence, so a build that hides evidence leaves
+    /// out this one field.
+    pub evidence: Vec<Evidence>,
     pub action: Option<Action>,
+}
+
+/// One entry of an answer's evidence (docs/format.md, "Evidence").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub what: EvidenceKind,
+    /// When the evidence was produced; undated evidence never goes stale.
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvidenceKind {
+    /// A plain string: a link when it is an `http://` or `https://` address, else text.
+    Plain(String),
+    /// `{link: …}`: an address that keeps the link policy of docs/security.md.
+    Link(String),
+    /// `{text: …}`: a translatable text.
+    Text(Text),
+}
+
+impl Evidence {
+    /// Where the entry links to, if anywhere.
+    pub fn href(&self) -> Option<&str> {
+        match &self.what {
+            EvidenceKind::Plain(s) => {
+                let is_url = (s.starts_with("https://") || s.starts_with("http://"))
+                    && !s.contains(char::is_whitespace);
+                is_url.then_some(s.as_str())
+            }
+            EvidenceKind::Link(s) => Some(s),
+            EvidenceKind::Text(_) => None,
+        }
+    }
 }
 
 /// An answered score: a scale value, or not applicable.

@@ -10,6 +10,7 @@
 //!   of each audit whose previous audit in its series changed (its "change since" section
 //!   and its result's `previous` compare with it);
 //! - the round pages of those audits;
+//! - the item pages of the checklists the changed audits answer;
 //! - the pages every audit feeds: dashboards, the rounds index, the latest-round redirect,
 //!   checklist and metrics pages, search indexes and `versions.json`.
 //!
@@ -171,7 +172,17 @@ pub fn plan(old: &Prepared, new: &Prepared) -> Plan {
         }
     }
     let rounds = audits.iter().map(|(r, _)| r.clone()).collect();
-    Plan::Only { audits, rounds }
+    // Item pages show every audit's answer to the item; they need only the changed audits.
+    let checklists = (new.model.rounds.iter())
+        .flat_map(|r| &r.audits)
+        .filter(|a| changed.contains(&(a.round.clone(), a.id.clone())))
+        .map(|a| a.checklist.clone())
+        .collect();
+    Plan::Only {
+        audits,
+        rounds,
+        checklists,
+    }
 }
 
 /// Whether two models differ at most in what audits answer: the same configuration,

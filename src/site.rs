@@ -143,6 +143,11 @@ pub mod paths {
         format!("metrics/sources/{id}/index.html")
     }
 
+    /// One item of a checklist across rounds, whichever versions it is in.
+    pub fn item(checklist: &str, item: &str) -> String {
+        format!("checklists/{checklist}/items/{item}/index.html")
+    }
+
     // Data files and badges, relative to the root of the output folder: written once.
 
     pub fn round_csv(r: &str) -> String {

@@ -268,10 +268,20 @@ fn answer_edits_render_only_what_depends_on_them_and_equal_a_full_build() {
     });
     let r = s.rebuild();
     match &r.plan {
-        Plan::Only { audits, rounds } => {
+        Plan::Only {
+            audits,
+            rounds,
+            checklists,
+        } => {
             assert!(audits.contains(&(round.clone(), stem.clone())), "{r:?}");
             assert!(audits.contains(&next), "{next:?} not rendered again: {r:?}");
             assert!(rounds.contains(&round) && rounds.contains(&next.0), "{r:?}");
+            // The item pages of its checklist show the changed answer.
+            let text = fs::read_to_string(s.root.join(file)).expect("read");
+            let checklist = (text.lines())
+                .find_map(|l| l.strip_prefix("checklist: "))
+                .expect("the audit names its checklist");
+            assert!(checklists.contains(checklist.trim()), "{r:?}");
         }
         Plan::All => panic!("the whole site for one audit: {r:?}"),
     }

@@ -266,6 +266,8 @@ const STRUCTURAL: &[(&str, &str)] = &[
     ("decimal-comma", "metrics/2026-09.yaml"),
     ("duration-spelt-out", "metrics/2026-09.yaml"),
     ("metric-level-out-of-range", "auditbook.yaml"),
+    ("evidence-entry", "audits/2026-q3/eu.yaml"),
+    ("evidence-max-age-malformed", "checklists/support.yaml"),
 ];
 
 #[test]
