@@ -254,6 +254,15 @@ pub fn heat_level(score: Option<f64>) -> u8 {
     }
 }
 
+/// How dark a cell of a load map is: 0 for no tickets, else 1 to 4, one per quarter of the
+/// busiest cell's count (the busiest is 4).
+pub fn load_level(count: u64, max: u64) -> u8 {
+    if count == 0 || max == 0 {
+        return 0;
+    }
+    (4 * u128::from(count)).div_ceil(u128::from(max)).min(4) as u8
+}
+
 /// The snapshots a metric's breakdowns are shown from: every snapshot whose value of the
 /// metric has a breakdown, newest first (by date taken); on one date the organisation first,
 /// then subjects by id. `snapshots` are in the model's order (by date taken).
@@ -277,6 +286,63 @@ pub fn breakdown_snapshots<'a>(
 pub struct CountSources<'a> {
     pub organisation: Vec<&'a Snapshot>,
     pub teams: Vec<&'a Snapshot>,
+}
+
+/// Whether evidence dated `dated` is stale on `audit_date` under `max_age` seconds
+/// (docs/format.md, "Evidence age"): dated more than `max_age` before the audit. Evidence
+/// exactly `max_age` old is not stale; undated evidence, or evidence without a limit, never
+/// is.
+pub fn is_stale(dated: Option<NaiveDate>, audit_date: NaiveDate, max_age: Option<f64>) -> bool {
+    match (dated, max_age) {
+        (Some(d), Some(max)) => (audit_date - d).num_seconds() as f64 > max,
+        _ => false,
+    }
+}
+
+/// An evidence entry that is stale in the latest audit of its series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleEvidence<'m> {
+    pub audit: &'m Audit,
+    /// The item's position in its checklist's item order, as in [`Audit::answers`].
+    pub item: usize,
+    /// The entry's position in the answer's evidence.
+    pub entry: usize,
+    pub dated: NaiveDate,
+    /// The limit that applies to the item, in seconds.
+    pub max_age: f64,
+}
+
+/// The stale evidence of the latest audit of every series, series by series (see
+/// [`series`]), then in item and entry order: what `check` warns about. Earlier audits are
+/// history; their evidence is marked on their pages only.
+pub fn stale_evidence(model: &Model) -> Vec<StaleEvidence<'_>> {
+    let mut out = Vec::new();
+    for audits in series(model).into_values() {
+        let Some(&(_, audit)) = audits.last() else {
+            continue;
+        };
+        let checklist = model.checklist_of(audit);
+        for (item, (section, it)) in checklist.items().enumerate() {
+            let Some(answer) = audit.answer(item) else {
+                continue;
+            };
+            let max_age = checklist.evidence_max_age(section, it);
+            for (entry, e) in answer.evidence.iter().enumerate() {
+                if let (Some(dated), Some(max)) = (e.date, max_age)
+                    && is_stale(e.date, audit.date, max_age)
+                {
+                    out.push(StaleEvidence {
+                        audit,
+                        item,
+                        entry,
+                        dated,
+                        max_age: max,
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Splits the snapshots with a value of a metric into [`CountSources`], in their order.
@@ -443,6 +509,27 @@ mod tests {
     }
 
     #[test]
+    fn evidence_older_than_the_limit_is_stale_from_the_day_after() {
+        const DAY: f64 = 86_400.0;
+        let audit = date("2026-09-30");
+        let limit = Some(180.0 * DAY);
+        // 2026-04-03 is exactly 180 days before 2026-09-30.
+        assert!(!is_stale(Some(date("2026-04-03")), audit, limit));
+        assert!(is_stale(Some(date("2026-04-02")), audit, limit));
+        assert!(!is_stale(Some(audit), audit, limit));
+        assert!(!is_stale(Some(date("2026-10-30")), audit, limit));
+        assert!(!is_stale(None, audit, limit));
+        assert!(!is_stale(Some(date("2000-01-01")), audit, None));
+        // A limit in hours counts whole days of age against it.
+        assert!(is_stale(
+            Some(date("2026-09-29")),
+            audit,
+            Some(12.0 * 3600.0)
+        ));
+        assert!(!is_stale(Some(audit), audit, Some(0.0)));
+    }
+
+    #[test]
     fn status_against_target() {
         assert_eq!(audit_status(Some(85.0), Some(85.0)), Status::Met);
         assert_eq!(audit_status(Some(90.0), Some(85.0)), Status::Met);
@@ -481,5 +568,18 @@ mod tests {
         assert_eq!(heat_level(Some(79.9)), 4);
         assert_eq!(heat_level(Some(80.0)), 5);
         assert_eq!(heat_level(Some(100.0)), 5);
+    }
+
+    #[test]
+    fn load_levels_are_quarters_of_the_busiest_cell() {
+        assert_eq!(load_level(0, 8), 0);
+        assert_eq!(load_level(1, 8), 1);
+        assert_eq!(load_level(2, 8), 1);
+        assert_eq!(load_level(3, 8), 2);
+        assert_eq!(load_level(6, 8), 3);
+        assert_eq!(load_level(7, 8), 4);
+        assert_eq!(load_level(8, 8), 4);
+        assert_eq!(load_level(u64::MAX, u64::MAX), 4);
+        assert_eq!(load_level(5, 0), 0);
     }
 }

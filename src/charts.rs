@@ -580,7 +580,22 @@ fn no_data(id: &str, kind: &str, title: (&str, Option<&str>), desc: Option<&str>
 fn text(class: &str, x: f64, y: f64, anchor: &str, body: &str) -> String {
     let (x, y) = (num(x), num(y));
     let place = format!("x=\"{x}\" y=\"{y}\" dy=\"0.35em\" text-anchor=\"{anchor}\"");
-    format!("<text class=\"{class}\" {place}>{body}</text>")
+    format!(
+        "<text class=\"{class}\" {place}>{}</text>",
+        isolate_rtl_marks(body)
+    )
+}
+
+/// A label written for a right-to-left page carries right-to-left marks (CLDR's Arabic
+/// month `01‏/2026`); in the chart's left-to-right text they would pull the digits apart
+/// (`012026/`). Isolated first-strong (U+2068 … U+2069), the label takes the direction its
+/// mark gives and reads as it does in the page's tables.
+fn isolate_rtl_marks(body: &str) -> std::borrow::Cow<'_, str> {
+    if body.contains(['\u{200F}', '\u{061C}']) {
+        format!("\u{2068}{body}\u{2069}").into()
+    } else {
+        body.into()
+    }
 }
 
 /// A `currentColor` line; `extra` holds further attributes, each after a space.
@@ -1407,6 +1422,17 @@ mod tests {
         assert!(svg.contains("direction=\"rtl\" unicode-bidi=\"embed\" class=\"legend\""));
         assert!(svg.contains("text-anchor=\"end\">أوروبا</text>"), "{svg}");
         assert!(svg.contains("direction=\"ltr\"") && !svg.contains(" dir="));
+    }
+
+    #[test]
+    fn labels_with_right_to_left_marks_are_isolated() {
+        let label = text("x-label", 1.0, 2.0, "middle", "01\u{200F}/2026");
+        assert!(
+            label.contains(">\u{2068}01\u{200F}/2026\u{2069}</text>"),
+            "{label}"
+        );
+        let plain = text("x-label", 1.0, 2.0, "middle", "01/2026");
+        assert!(plain.contains(">01/2026</text>"), "{plain}");
     }
 
     #[test]

@@ -285,6 +285,17 @@ pub fn string(ctx: &mut Ctx, node: &Node, field: &str) -> Option<String> {
     }
 }
 
+/// A `true`/`false` field.
+pub fn boolean(ctx: &mut Ctx, node: &Node, field: &str) -> Option<bool> {
+    match node.kind {
+        Kind::Bool(b) => Some(b),
+        _ => {
+            ctx.wrong_type(node, field, "true or false");
+            None
+        }
+    }
+}
+
 /// An id-valued field. A number such as `2026` is taken as the text it is written as, so
 /// `0x10`, `+1` or `1_000` are that text (and `+1`, `1_000` invalid ids), never `16`, `1` or
 /// `1000`.

@@ -293,7 +293,8 @@ fn range(id: &str, unit: Unit) -> (f64, f64) {
     }
 }
 
-fn read_duration(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
+/// A duration written with units (docs/format.md, "Durations"), in seconds.
+pub(crate) fn read_duration(ctx: &mut Ctx, node: &Node, field: &str) -> Option<f64> {
     match &node.kind {
         Kind::Str(s) => {
             let d = parse_duration(s);

@@ -9,6 +9,30 @@ use chrono::NaiveDate;
 use crate::metrics::{MetricDef, Snapshot};
 use crate::text::Text;
 
+/// A ticket source as its page shows it (docs/exports.md, "The source's page").
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcePage {
+    pub id: String,
+    /// The source file, relative to the workspace root.
+    pub file: PathBuf,
+    /// The IANA zone its times, days and hours are in.
+    pub timezone: String,
+    pub period: crate::sources::PeriodKind,
+    /// Where single tickets are shown; `None` leaves ticket ids off the page.
+    pub ticket_url: Option<String>,
+    /// Rows read, tickets counted, and rows (or cells) left out by problem.
+    pub summary: crate::sources::RowSummary,
+    pub report: crate::sources::Report,
+}
+
+impl SourcePage {
+    /// Leaves out everything about people: agents and ticket links.
+    pub fn hide_people(&mut self) {
+        self.ticket_url = None;
+        self.report.hide_people();
+    }
+}
+
 /// A whole workspace, ready to score and render.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -24,6 +48,8 @@ pub struct Model {
     /// Interface-string overrides from `i18n/<lang>.ftl` or `.yaml`: language -> key -> the
     /// Fluent source of the message (`key = …`).
     pub i18n: HashMap<String, HashMap<String, String>>,
+    /// Ticket sources with the figures of their pages, by id.
+    pub sources: Vec<SourcePage>,
     current_index: HashMap<String, usize>,
     metric_index: HashMap<String, usize>,
 }
@@ -60,6 +86,7 @@ impl Model {
             metrics,
             snapshots,
             i18n,
+            sources: Vec::new(),
             current_index,
             metric_index,
         }
@@ -213,6 +240,8 @@ pub struct Checklist {
     pub description: Option<Text>,
     pub scale: Scale,
     pub target: Option<f64>,
+    /// `evidence-max-age` in seconds: how old evidence may be on an audit's date.
+    pub evidence_max_age: Option<f64>,
     pub sections: Vec<Section>,
     /// Per site language, the texts without a translation in it, by field path (see
     /// [`Checklist::texts_at`]), in the checklist's order. Languages lacking none are left out.
@@ -270,6 +299,14 @@ impl Checklist {
             .or(self.target)
             .unwrap_or_else(|| self.scale.max())
     }
+
+    /// How old evidence for an item may be, in seconds: the item's `evidence-max-age`, else
+    /// its section's, else the checklist's; `None` when none sets one.
+    pub fn evidence_max_age(&self, section: &Section, item: &Item) -> Option<f64> {
+        item.evidence_max_age
+            .or(section.evidence_max_age)
+            .or(self.evidence_max_age)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -279,6 +316,7 @@ pub struct Section {
     pub description: Option<Text>,
     pub weight: f64,
     pub target: Option<f64>,
+    pub evidence_max_age: Option<f64>,
     pub items: Vec<Item>,
 }
 
@@ -293,6 +331,7 @@ pub struct Item {
     pub target: Option<f64>,
     pub metrics: Vec<String>,
     pub tags: Vec<String>,
+    pub evidence_max_age: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -336,8 +375,43 @@ impl Audit {
 pub struct Answer {
     pub score: Score,
     pub note: Option<Text>,
-    pub evidence: Vec<String>,
+    /// Everything an answer says about its evidence, so a build that hides evidence leaves
+    /// out this one field.
+    pub evidence: Vec<Evidence>,
     pub action: Option<Action>,
+}
+
+/// One entry of an answer's evidence (docs/format.md, "Evidence").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub what: EvidenceKind,
+    /// When the evidence was produced; undated evidence never goes stale.
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvidenceKind {
+    /// A plain string: a link when it is an `http://` or `https://` address, else text.
+    Plain(String),
+    /// `{link: …}`: an address that keeps the link policy of docs/security.md.
+    Link(String),
+    /// `{text: …}`: a translatable text.
+    Text(Text),
+}
+
+impl Evidence {
+    /// Where the entry links to, if anywhere.
+    pub fn href(&self) -> Option<&str> {
+        match &self.what {
+            EvidenceKind::Plain(s) => {
+                let is_url = (s.starts_with("https://") || s.starts_with("http://"))
+                    && !s.contains(char::is_whitespace);
+                is_url.then_some(s.as_str())
+            }
+            EvidenceKind::Link(s) => Some(s),
+            EvidenceKind::Text(_) => None,
+        }
+    }
 }
 
 /// An answered score: a scale value, or not applicable.

@@ -10,14 +10,16 @@
 //!   of each audit whose previous audit in its series changed (its "change since" section
 //!   and its result's `previous` compare with it);
 //! - the round pages of those audits;
+//! - the item pages of the checklists the changed audits answer;
 //! - the pages every audit feeds: dashboards, the rounds index, the latest-round redirect,
 //!   checklist and metrics pages, search indexes and `versions.json`.
 //!
-//! Anything else — the configuration, a checklist, a snapshot, interface strings, a
-//! template, a round's title or date, an audit added, removed, moved to another checklist,
-//! subject or date — renders the whole site again. Either way the result is the same site a
-//! full build makes, byte for byte (tests/it/incremental.rs holds it to that), and only the
-//! files whose bytes changed are replaced.
+//! Anything else — the configuration, a checklist, a snapshot, a source (its snapshots or
+//! its page's figures), interface strings, a template, a round's title or date, an audit
+//! added, removed, moved to another checklist, subject or date — renders the whole site
+//! again. Either way the result is the same site a full build makes, byte for byte
+//! (tests/it/incremental.rs holds it to that), and only the files whose bytes changed are
+//! replaced.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -189,17 +191,28 @@ pub fn plan(old: &Prepared, new: &Prepared) -> Plan {
         }
     }
     let rounds = audits.iter().map(|(r, _)| r.clone()).collect();
-    Plan::Only { audits, rounds }
+    // Item pages show every audit's answer to the item; they need only the changed audits.
+    let checklists = (new.model.rounds.iter())
+        .flat_map(|r| &r.audits)
+        .filter(|a| changed.contains(&(a.round.clone(), a.id.clone())))
+        .map(|a| a.checklist.clone())
+        .collect();
+    Plan::Only {
+        audits,
+        rounds,
+        checklists,
+    }
 }
 
 /// Whether two models differ at most in what audits answer: the same configuration,
-/// checklists, metrics, snapshots and strings; the same rounds with the same audits, each
+/// checklists, metrics, snapshots, source pages and strings; the same rounds with the same audits, each
 /// on the same checklist version, subject and date.
 fn same_except_audits(old: &Model, new: &Model) -> bool {
     old.config == new.config
         && old.checklists == new.checklists
         && old.metrics == new.metrics
         && old.snapshots == new.snapshots
+        && old.sources == new.sources
         && old.i18n == new.i18n
         && old.rounds.len() == new.rounds.len()
         && old
@@ -294,5 +307,27 @@ mod tests {
         assert_eq!(r.cache.computations(), 3);
         rebuild(&mut r, &mut site);
         assert_eq!(r.cache.computations(), 3);
+    }
+
+    #[test]
+    fn a_source_page_is_rendered_again_when_only_its_ticket_links_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        helpdesk(tmp.path());
+        let mut r = Rebuilder::new(tmp.path());
+        let mut site = Site::default();
+        rebuild(&mut r, &mut site);
+        let page = "metrics/sources/helpdesk/index.html";
+        let links = |site: &Site| {
+            let html = site.files.get(page).expect("the source's page");
+            String::from_utf8_lossy(html).contains("href=\"https://desk.example.com/t/")
+        };
+        assert!(!links(&site));
+        // The snapshots stay the same: only the page's figures tell the change.
+        let source = tmp.path().join("sources/helpdesk.yaml");
+        let text = std::fs::read_to_string(&source).unwrap();
+        let text = text + "ticket-url: \"https://desk.example.com/t/{id}\"\n";
+        std::fs::write(&source, text).unwrap();
+        rebuild(&mut r, &mut site);
+        assert!(links(&site));
     }
 }

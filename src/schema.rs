@@ -561,7 +561,8 @@ fn source() -> Value {
                 "first-response": rd("duration", "The first-response target, in working time; enables sla-compliance.")
             }), &[]),
             "period": {"description": "month (default), quarter, or week (ISO weeks, Monday first).", "enum": ["month", "quarter", "week"]},
-            "ticket-url": {"description": "Links to single tickets: {id} is replaced by the ticket id.", "type": "string"}
+            "ticket-url": {"description": "Links to single tickets: {id} is replaced by the ticket id.", "type": "string"},
+            "organisation": {"description": "false: the export covers only its mapped subjects (one team), so it gives no snapshots of the whole organisation. Default true.", "type": "boolean"}
         }),
         &["files", "timezone", "columns"],
     )

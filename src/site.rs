@@ -139,6 +139,14 @@ pub mod paths {
     pub fn checklist_version(id: &str, v: u32) -> String {
         format!("checklists/{id}/v{v}/index.html")
     }
+    pub fn source(id: &str) -> String {
+        format!("metrics/sources/{id}/index.html")
+    }
+
+    /// One item of a checklist across rounds, whichever versions it is in.
+    pub fn item(checklist: &str, item: &str) -> String {
+        format!("checklists/{checklist}/items/{item}/index.html")
+    }
 
     // Data files and badges, relative to the root of the output folder: written once.
 

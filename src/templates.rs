@@ -41,7 +41,9 @@ const BUILTIN: &[(&str, &str)] = &[
         "checklist.html",
         include_str!("../templates/checklist.html"),
     ),
+    ("item.html", include_str!("../templates/item.html")),
     ("metrics.html", include_str!("../templates/metrics.html")),
+    ("source.html", include_str!("../templates/source.html")),
     ("redirect.html", include_str!("../templates/redirect.html")),
 ];
 

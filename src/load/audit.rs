@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::Loader;
 use crate::decode::{self, Ctx, TextLanguages};
 use crate::diag::Diagnostics;
-use crate::model::{Action, Answer, Audit, Checklist, Scale, Score};
+use crate::model::{Action, Answer, Audit, Checklist, Evidence, EvidenceKind, Scale, Score};
 use crate::source::Loc;
 use crate::yaml::{self, Kind, Node};
 
@@ -47,6 +47,9 @@ pub(super) struct SeriesKey {
 pub(super) struct AuditSite {
     pub(super) version_loc: Option<Loc>,
     pub(super) dues: Vec<(NaiveDate, Loc)>,
+    /// Where each evidence entry is written: per item in the checklist's item order (as
+    /// [`Audit::answers`]), per entry in the answer's order.
+    pub(super) evidence: Vec<Vec<Loc>>,
 }
 
 impl Loader<'_> {
@@ -162,6 +165,7 @@ impl Loader<'_> {
             .get("summary")
             .and_then(|n| decode::text(&mut ctx, n, "summary", &language));
         let mut dues = Vec::new();
+        let mut evidence_locs: Vec<Vec<Loc>> = Vec::new();
         // In the checklist's item order, so scoring and rendering walk items and answers
         // side by side instead of looking each item up by id.
         let mut answers: Vec<Option<Answer>> = Vec::new();
@@ -187,6 +191,7 @@ impl Loader<'_> {
                         .map(|(at, id)| (id, at))
                         .collect();
                     answers.resize(items.len(), None);
+                    evidence_locs.resize(items.len(), Vec::new());
                     let mut elsewhere = None;
                     for (k, v) in entries {
                         let Some(item) = decode::id(&mut ctx, k, "answers", "item id") else {
@@ -205,8 +210,14 @@ impl Loader<'_> {
                             }
                             continue;
                         };
-                        match read_answer(&mut ctx, v, &c.scale, &language, &mut dues) {
-                            Some(a) => answers[at] = Some(a),
+                        let mut locs = Vec::new();
+                        let read =
+                            read_answer(&mut ctx, v, &c.scale, &language, &mut dues, &mut locs);
+                        match read {
+                            Some(a) => {
+                                answers[at] = Some(a);
+                                evidence_locs[at] = locs;
+                            }
                             None => answers_ok = false,
                         }
                     }
@@ -250,6 +261,7 @@ impl Loader<'_> {
         let site = AuditSite {
             version_loc: version_node.map(|n| n.loc),
             dues,
+            evidence: evidence_locs,
         };
         (Some((audit, site)), key)
     }
@@ -321,6 +333,7 @@ fn read_answer(
     scale: &Scale,
     language: &str,
     dues: &mut Vec<(NaiveDate, Loc)>,
+    evidence_locs: &mut Vec<Loc>,
 ) -> Option<Answer> {
     if node.as_map().is_none() {
         let score = read_score(ctx, node, scale)?;
@@ -345,7 +358,7 @@ fn read_answer(
         .and_then(|n| decode::text(ctx, n, "note", language));
     let evidence = f
         .get("evidence")
-        .map(|n| string_list(ctx, n, "evidence"))
+        .map(|n| read_evidence(ctx, n, language, evidence_locs))
         .unwrap_or_default();
     let action = match f.get("action") {
         None => None,
@@ -380,6 +393,81 @@ fn read_answer(
         evidence,
         action,
     })
+}
+
+/// An answer's evidence: one entry or a list of them, each a string, `{link, date}` or
+/// `{text, date}` (docs/format.md, "Evidence"). Where each entry read is written goes into
+/// `locs`, in the same order.
+fn read_evidence(ctx: &mut Ctx, node: &Node, language: &str, locs: &mut Vec<Loc>) -> Vec<Evidence> {
+    let entries = match &node.kind {
+        Kind::Seq(items) => &items[..],
+        Kind::Null => {
+            ctx.error_hint(
+                node.loc,
+                "expected evidence for 'evidence', found nothing",
+                "write a string, a list, or leave `evidence` out",
+            );
+            return Vec::new();
+        }
+        _ => std::slice::from_ref(node),
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for n in entries {
+        if let Some(e) = read_evidence_entry(ctx, n, language) {
+            out.push(e);
+            locs.push(n.loc);
+        }
+    }
+    out
+}
+
+fn read_evidence_entry(ctx: &mut Ctx, node: &Node, language: &str) -> Option<Evidence> {
+    if node.as_map().is_none() {
+        let s = decode::string(ctx, node, "evidence")?;
+        return Some(Evidence {
+            what: EvidenceKind::Plain(s),
+            date: None,
+        });
+    }
+    let f = decode::fields(ctx, node, &["link", "text", "date"], "an evidence entry")?;
+    let date = match f.get("date") {
+        Some(n) => Some(decode::date(ctx, n, "date")?),
+        None => None,
+    };
+    let what = match (f.get("link"), f.get("text")) {
+        (Some(_), Some(_)) => {
+            ctx.error_hint(
+                f.key_loc("text"),
+                "an evidence entry has both 'link' and 'text'",
+                "write one entry for the link and another for the text",
+            );
+            return None;
+        }
+        (Some(n), None) => {
+            let link = decode::string(ctx, n, "link")?;
+            if link.trim().is_empty() || !crate::markdown::is_safe_url(&link) {
+                ctx.error_hint(
+                    n.loc,
+                    format!("evidence link '{link}' is not allowed"),
+                    "links are http://, https:// or mailto: addresses, or relative paths",
+                );
+                return None;
+            }
+            EvidenceKind::Link(link)
+        }
+        (None, Some(n)) => EvidenceKind::Text(decode::text(ctx, n, "text", language)?),
+        (None, None) => {
+            if !f.misspelt("link") && !f.misspelt("text") {
+                ctx.error_hint(
+                    f.loc(),
+                    "missing field 'link' or 'text' in an evidence entry",
+                    "add `link: https://…` or `text: …` to the entry",
+                );
+            }
+            return None;
+        }
+    };
+    Some(Evidence { what, date })
 }
 
 fn read_score(ctx: &mut Ctx, node: &Node, scale: &Scale) -> Option<Score> {

@@ -80,6 +80,7 @@ fn read_checklist(
             "scale",
             "target",
             "sections",
+            MAX_AGE,
         ],
         "a checklist",
     )?;
@@ -107,6 +108,7 @@ fn read_checklist(
         (Some(scale), Some(n)) => read_target(ctx, n, scale),
         _ => None,
     };
+    let evidence_max_age = max_age(ctx, &f);
     let mut sections = Vec::new();
     let mut section_ids: HashMap<String, Loc> = HashMap::new();
     let mut item_ids: HashMap<String, Loc> = HashMap::new();
@@ -142,6 +144,7 @@ fn read_checklist(
         description,
         scale: scale?,
         target,
+        evidence_max_age,
         sections,
         missing_texts: Default::default(),
     };
@@ -272,6 +275,15 @@ fn read_target(ctx: &mut Ctx, node: &Node, scale: &Scale) -> Option<f64> {
     Some(value)
 }
 
+/// The field that limits how old evidence may be (docs/format.md, "Evidence age").
+const MAX_AGE: &str = "evidence-max-age";
+
+/// `evidence-max-age` of a checklist, section or item, in seconds.
+fn max_age(ctx: &mut Ctx, f: &Fields) -> Option<f64> {
+    f.get(MAX_AGE)
+        .and_then(|n| crate::metrics::read_duration(ctx, n, MAX_AGE))
+}
+
 fn fmt_num(v: f64) -> String {
     yaml::format_number(v)
 }
@@ -294,7 +306,15 @@ impl SectionReader<'_> {
         let f = decode::fields(
             ctx,
             node,
-            &["id", "title", "description", "weight", "target", "items"],
+            &[
+                "id",
+                "title",
+                "description",
+                "weight",
+                "target",
+                "items",
+                MAX_AGE,
+            ],
             "a section",
         )?;
         let id = f.require(ctx, "id").and_then(|n| {
@@ -320,6 +340,7 @@ impl SectionReader<'_> {
             .get("weight")
             .map_or(Some(1.0), |n| decode::weight(ctx, n));
         let target = self.target(ctx, &f);
+        let evidence_max_age = max_age(ctx, &f);
         let mut items = Vec::new();
         if let Some(list) = f
             .require(ctx, "items")
@@ -344,6 +365,7 @@ impl SectionReader<'_> {
             description,
             weight: weight?,
             target,
+            evidence_max_age,
             items,
         })
     }
@@ -366,6 +388,7 @@ impl SectionReader<'_> {
             node,
             &[
                 "id", "title", "why", "how", "tools", "weight", "target", "metrics", "tags",
+                MAX_AGE,
             ],
             "an item",
         )?;
@@ -405,6 +428,7 @@ impl SectionReader<'_> {
             .get("weight")
             .map_or(Some(1.0), |n| decode::weight(ctx, n));
         let target = self.target(ctx, &f);
+        let evidence_max_age = max_age(ctx, &f);
         let mut metrics = Vec::new();
         if let Some(list) = f
             .get("metrics")
@@ -441,6 +465,7 @@ impl SectionReader<'_> {
             target,
             metrics,
             tags,
+            evidence_max_age,
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The checks across files: a checklist id and version defined twice, two audits of one
 //! series in a round, texts missing a site language, texts in languages the site does not
 //! publish, interface strings falling back to English, and the checks that need the whole
-//! model (overdue actions).
+//! model (overdue actions, stale evidence).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -185,8 +185,9 @@ impl Loader<'_> {
         }
     }
 
-    /// Checks that need the whole model: overdue actions.
+    /// Checks that need the whole model: overdue actions, stale evidence.
     pub(super) fn after_model(&mut self, model: &Model, sites: &[(String, String, AuditSite)]) {
+        self.report_stale_evidence(model, sites);
         let overdue = crate::analysis::Overdue::new(model);
         let Some(newest) = overdue.newest() else {
             return;
@@ -220,4 +221,50 @@ impl Loader<'_> {
             let _ = site.version_loc;
         }
     }
+
+    /// Warns about the stale evidence of the latest audit of each series, where each entry
+    /// is written.
+    fn report_stale_evidence(&mut self, model: &Model, sites: &[(String, String, AuditSite)]) {
+        let stale = crate::analysis::stale_evidence(model);
+        if stale.is_empty() {
+            return;
+        }
+        let by_audit: HashMap<(&str, &str), &AuditSite> = sites
+            .iter()
+            .map(|(r, a, site)| ((r.as_str(), a.as_str()), site))
+            .collect();
+        for s in stale {
+            let Some(loc) = by_audit
+                .get(&(s.audit.round.as_str(), s.audit.id.as_str()))
+                .and_then(|site| site.evidence.get(s.item)?.get(s.entry))
+            else {
+                continue;
+            };
+            let max = written_duration(s.max_age);
+            self.diags.push(
+                Diagnostic::warning(
+                    &s.audit.file,
+                    *loc,
+                    format!(
+                        "stale evidence: dated {}, more than {max} before the audit ({})",
+                        s.dated, s.audit.date
+                    ),
+                )
+                .with_hint(format!(
+                    "add newer evidence, or change `evidence-max-age` ({max}) if older evidence is fine"
+                )),
+            );
+        }
+    }
+}
+
+/// A duration of seconds the way format.md writes one: `180d`, `36h`, `90m` or `45s`.
+fn written_duration(seconds: f64) -> String {
+    let units = [(86_400.0, "d"), (3_600.0, "h"), (60.0, "m")];
+    for (size, unit) in units {
+        if seconds >= size && (seconds / size).fract() == 0.0 {
+            return format!("{}{unit}", seconds / size);
+        }
+    }
+    format!("{}s", crate::yaml::format_number(seconds))
 }

@@ -416,7 +416,7 @@ impl<'d> Loader<'d> {
             .into_iter()
             .flatten()
             .collect();
-        let computed = self.sources(source_files, &snapshots, self.cache);
+        let (computed, source_pages) = self.sources(source_files, &snapshots, self.cache);
         snapshots.extend(computed);
         let i18n = self.strings(string_files);
         self.report_foreign_languages();
@@ -428,7 +428,7 @@ impl<'d> Loader<'d> {
 
         let config = config?;
         let (rounds, sites) = rounds;
-        let model = Model::new(
+        let mut model = Model::new(
             config,
             checklists,
             rounds,
@@ -436,6 +436,7 @@ impl<'d> Loader<'d> {
             snapshots,
             i18n,
         );
+        model.sources = source_pages;
         self.after_model(&model, &sites);
         Some(model)
     }

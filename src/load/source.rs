@@ -14,6 +14,7 @@ use super::{Loader, ParseCache, read_record};
 use crate::decode::TextLanguages;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::metrics::Snapshot;
+use crate::model::SourcePage;
 use crate::source::Loc;
 use crate::sources::{self, Computed, Source};
 use crate::yaml::Node;
@@ -36,8 +37,9 @@ impl Loader<'_> {
         files: Vec<(PathBuf, Arc<Node>)>,
         written: &[Snapshot],
         cache: Option<&ParseCache>,
-    ) -> Vec<Snapshot> {
+    ) -> (Vec<Snapshot>, Vec<SourcePage>) {
         let mut out = Vec::new();
+        let mut pages = Vec::new();
         for (path, node) in files {
             let mut texts = TextLanguages::default();
             let read = read_record(self.diags, &mut texts, &path, |ctx| {
@@ -49,10 +51,20 @@ impl Loader<'_> {
                 continue;
             };
             let computed = compute(self.root, &source, &exports, cache, self.diags);
-            out.extend(computed);
+            out.extend(computed.snapshots);
+            pages.push(SourcePage {
+                id: source.id.clone(),
+                file: source.file.clone(),
+                timezone: source.clock.zone.name().to_string(),
+                period: source.period,
+                ticket_url: source.ticket_url.clone(),
+                summary: computed.summary,
+                report: computed.report,
+            });
         }
         report_duplicates(written, &out, self.diags);
-        out
+        pages.sort_by(|a, b| a.id.cmp(&b.id));
+        (out, pages)
     }
 }
 
@@ -109,16 +121,17 @@ fn glob_locs(node: &Node) -> Vec<Loc> {
         .unwrap_or_default()
 }
 
-/// Computes a source, or takes what an unchanged source over unchanged exports gave before.
+/// Computes a source (its snapshots and its page's figures), or takes what an unchanged
+/// source over unchanged exports gave before.
 fn compute(
     root: &Path,
     source: &Source,
     exports: &[PathBuf],
     cache: Option<&ParseCache>,
     diags: &mut Diagnostics,
-) -> Vec<Snapshot> {
+) -> Computed {
     let Some(cache) = cache else {
-        return sources::compute_files(source, root, exports, diags).snapshots;
+        return sources::compute_files(source, root, exports, diags);
     };
     // Unreadable exports are reported by the computation; they are never kept.
     let hashes: Option<Vec<(PathBuf, u128)>> = exports
@@ -134,7 +147,7 @@ fn compute(
         for d in &k.diags {
             diags.push(d.clone());
         }
-        return k.computed.snapshots.clone();
+        return k.computed.clone();
     }
     let mut own = Diagnostics::default();
     let computed = sources::compute_files(source, root, exports, &mut own);
@@ -163,7 +176,7 @@ fn compute(
     for d in own {
         diags.push(d);
     }
-    computed.snapshots
+    computed
 }
 
 /// A 128-bit hash of a file's bytes (two keyed SipHash passes), `None` if it cannot be read.

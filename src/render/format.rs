@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use fixed_decimal::Decimal;
 use icu_calendar::Gregorian;
 use icu_datetime::FixedCalendarDateTimeFormatter;
-use icu_datetime::fieldsets::{Y, YM, YMD};
+use icu_datetime::fieldsets::{E, Y, YM, YMD};
 use icu_decimal::DecimalFormatter;
 use serde::Serialize;
 
@@ -386,6 +386,7 @@ pub struct Formats {
     short_date: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
     month: Option<FixedCalendarDateTimeFormatter<Gregorian, YM>>,
     year: Option<FixedCalendarDateTimeFormatter<Gregorian, Y>>,
+    weekday: Option<FixedCalendarDateTimeFormatter<Gregorian, E>>,
     percent: Percent,
 }
 
@@ -462,6 +463,7 @@ impl Formats {
             short_date: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::medium()).ok(),
             month: FixedCalendarDateTimeFormatter::try_new(prefs, YM::medium()).ok(),
             year: FixedCalendarDateTimeFormatter::try_new(prefs, Y::medium()).ok(),
+            weekday: FixedCalendarDateTimeFormatter::try_new(prefs, E::long()).ok(),
             percent: Percent::of(tag),
         }
     }
@@ -540,6 +542,15 @@ impl Formats {
         match (&self.date, gregorian(d)) {
             (Some(f), Some(date)) => f.format(&date).to_string(),
             _ => iso_date(d),
+        }
+    }
+
+    /// The weekday of a date in the language ("Monday", "ponedjeljak"); English where CLDR
+    /// cannot write it.
+    pub fn weekday(&self, d: chrono::NaiveDate) -> String {
+        match (&self.weekday, gregorian(d)) {
+            (Some(f), Some(date)) => f.format(&date).to_string(),
+            _ => d.format("%A").to_string(),
         }
     }
 
@@ -678,6 +689,14 @@ mod tests {
             md_cache: cache,
             formats: Formats::of(lang),
         }
+    }
+
+    #[test]
+    fn weekdays_are_named_in_the_language() {
+        let monday = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        assert_eq!(Formats::of("en").weekday(monday), "Monday");
+        assert_eq!(Formats::of("hr").weekday(monday), "ponedjeljak");
+        assert_eq!(Formats::of("de").weekday(monday), "Montag");
     }
 
     #[test]

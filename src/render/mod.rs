@@ -227,12 +227,14 @@ pub enum Plan {
     /// Every file of the site.
     All,
     /// The pages and data files of these audits (round id, audit id), the pages of these
-    /// rounds, and the files any change of an audit touches: dashboards, the rounds index
-    /// and latest-round redirect, checklist and metrics pages, search indexes, versions.json
-    /// and assets. `serve` uses it when only audits changed.
+    /// rounds, the item pages of these checklists (ids), and the files any change of an
+    /// audit touches: dashboards, the rounds index and latest-round redirect, checklist and
+    /// metrics pages, search indexes, versions.json and assets. `serve` uses it when only
+    /// audits changed.
     Only {
         audits: HashSet<(String, String)>,
         rounds: HashSet<String>,
+        checklists: HashSet<String>,
     },
 }
 
@@ -241,6 +243,14 @@ impl Plan {
         match self {
             Plan::All => true,
             Plan::Only { audits, .. } => audits.contains(&(round.to_string(), audit.to_string())),
+        }
+    }
+
+    /// Whether the item pages of checklist `id` are rendered.
+    pub fn includes_checklist(&self, id: &str) -> bool {
+        match self {
+            Plan::All => true,
+            Plan::Only { checklists, .. } => checklists.contains(id),
         }
     }
 

@@ -21,6 +21,7 @@ use crate::metrics::{Breakdown, Counts, Measure, MetricValue, Snapshot};
 use crate::source::Loc;
 
 use super::config::{Column, Dimension, PeriodKind, Source};
+use super::report::{self, Ending, KeyMeasure, Report, Tally, Ticket};
 use super::timestamp::{self, TimestampError};
 use super::zone::{date_of_day, day_of, day_of_date, weekday};
 
@@ -35,6 +36,8 @@ pub struct Computed {
     /// The latest timestamp in any mapped time column (instant, seconds since the epoch).
     pub as_of: Option<i64>,
     pub summary: RowSummary,
+    /// The figures of the source's page.
+    pub report: Report,
 }
 
 /// How many rows were read, how many became tickets, and which problems left rows (or some
@@ -167,7 +170,32 @@ enum Rating {
     Bad,
 }
 
+impl Rating {
+    /// Good as csat and csi count it: `good`, or 4 and 5 of 1–5.
+    fn is_good(self) -> bool {
+        match self {
+            Rating::Stars(n) => n >= 4,
+            Rating::Good => true,
+            Rating::Bad => false,
+        }
+    }
+}
+
 impl Stats {
+    /// How many tickets `metric` counts in these counters.
+    fn basis(&self, metric: &str) -> u64 {
+        match metric {
+            "first-response-time" => self.first_response_n,
+            "average-resolution-time" => self.resolution_n,
+            "sla-compliance" => self.sla_total,
+            "first-contact-resolution" => self.fcr_total,
+            "csat" => self.ratings.iter().sum(),
+            "csi" => self.csi_good + self.csi_bad,
+            "nps" => self.nps.iter().sum(),
+            _ => 0,
+        }
+    }
+
     fn merge(&mut self, o: &Stats) {
         self.first_response_sum += o.first_response_sum;
         self.first_response_n += o.first_response_n;
@@ -352,6 +380,8 @@ struct Run<'s> {
     warnings: usize,
     /// The period of the last created day, since consecutive rows mostly share it.
     last_period: Option<(i64, i64)>,
+    /// The counters of the source's page.
+    tally: Tally,
 }
 
 /// Computes the snapshots of `source` from its exports, given in the order they are read
@@ -383,6 +413,7 @@ pub fn compute<R: Read>(
         summary: RowSummary::default(),
         warnings: 0,
         last_period: None,
+        tally: Tally::new(source.ticket_url.is_some()),
     };
     for (path, reader) in exports {
         run.read_file(path, reader, diags);
@@ -872,9 +903,22 @@ impl<'s> Run<'s> {
                 .map(|i| i as u32),
             None => None,
         };
-        let period = self.period(clock.zone.civil(created));
+        let civil = clock.zone.civil(created);
+        let period = self.period(civil);
+        let waiting =
+            first_response_ok && responded.is_none() && self.source.sla_first_response.is_some();
+        self.tally.observe(&Ticket {
+            id: id.0,
+            created,
+            civil,
+            period,
+            keys,
+            sla_within: facts.sla_within,
+            waiting,
+            rating: facts.rating.map(Rating::is_good),
+        });
 
-        if first_response_ok && responded.is_none() && self.source.sla_first_response.is_some() {
+        if waiting {
             self.pending.push(Pending {
                 created,
                 period,
@@ -1032,11 +1076,57 @@ impl<'s> Run<'s> {
             );
         }
         let snapshots = self.snapshots();
+        let report = self.report();
         Computed {
             snapshots,
             as_of: self.as_of,
             summary: self.summary,
+            report,
         }
+    }
+
+    /// The page's figures; agents and topics take their metrics from the counters of every
+    /// (period, subject), summed up per key.
+    fn report(&mut self) -> Report {
+        let totals: [FxMap<u32, Stats>; 4] = std::array::from_fn(|d| {
+            let mut sum: FxMap<u32, Stats> = FxMap::default();
+            if d == Dimension::Agent as usize || d == Dimension::Topic as usize {
+                for (_, group) in &self.groups {
+                    for (k, stats) in &group.by[d] {
+                        sum.entry(*k).or_default().merge(stats);
+                    }
+                }
+            }
+            sum
+        });
+        let measures = |d: Dimension, k: u32| -> Vec<KeyMeasure> {
+            let Some(stats) = totals[d as usize].get(&k) else {
+                return Vec::new();
+            };
+            stats
+                .measures()
+                .into_iter()
+                .filter(|(metric, _)| report::METRICS.contains(metric))
+                .map(|(metric, measure)| KeyMeasure {
+                    metric,
+                    measure,
+                    tickets: stats.basis(metric),
+                })
+                .collect()
+        };
+        let names: [&[Box<str>]; 4] = std::array::from_fn(|d| {
+            let mapped = self.source.columns.dimension(Dimension::ALL[d]).is_some();
+            if mapped { &self.interned[d].1[..] } else { &[] }
+        });
+        let end = Ending {
+            clock: &self.source.clock,
+            sla: self.source.sla_first_response,
+            as_of: self.as_of,
+            period: self.source.period,
+            names,
+            measures: &measures,
+        };
+        std::mem::take(&mut self.tally).finish(&end)
     }
 
     fn snapshots(&self) -> Vec<Snapshot> {
@@ -1044,7 +1134,9 @@ impl<'s> Run<'s> {
         // the subjects by id. The organisation's counters are the sum of every slot's.
         let mut sets: BTreeMap<(i64, u32), Group> = BTreeMap::new();
         for ((period, slot), group) in &self.groups {
-            sets.entry((*period, 0)).or_default().merge(group);
+            if self.source.organisation {
+                sets.entry((*period, 0)).or_default().merge(group);
+            }
             if *slot != ORGANISATION {
                 sets.insert((*period, slot + 1), group.clone());
             }
@@ -1184,6 +1276,39 @@ mod tests {
         let s = source("");
         let (c, _) = run(&s, b"id,created,rating,agent\n1,2026-03-31T21:30:00Z,,\n");
         assert_eq!(c.snapshots[0].taken, d("2026-03-31"));
+    }
+
+    #[test]
+    fn a_source_of_one_team_gives_no_organisation_snapshots() {
+        let csv =
+            b"id,created,rating,agent\n1,2026-03-02 10:00,good,ann\n2,2026-03-03 10:00,bad,bo\n";
+        let subjects = "subjects: {column: agent, map: {ann: north}}\n";
+        let subject_of = |c: &Computed| -> Vec<Option<String>> {
+            c.snapshots.iter().map(|s| s.subject.clone()).collect()
+        };
+        let (c, _) = run(&source(subjects), csv);
+        assert_eq!(subject_of(&c), [None, Some("north".to_string())]);
+        let (c, diags) = run(&source(&format!("{subjects}organisation: false\n")), csv);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(subject_of(&c), [Some("north".to_string())]);
+        // Only the mapped subject's ticket counts: one good rating of one.
+        let csi = c.snapshots[0].value("csi").unwrap();
+        assert_eq!(
+            csi.value.counts,
+            Counts::Ratio {
+                good: 1.0,
+                total: 1.0
+            }
+        );
+
+        let mut diags = Diagnostics::default();
+        let yaml =
+            "files: [x.csv]\ntimezone: UTC\ncolumns: {id: id, created: c}\norganisation: no\n";
+        assert!(config::parse(Path::new("sources/s.yaml"), yaml, &mut diags).is_none());
+        assert!(
+            diags.iter().any(|d| d.message.contains("organisation")),
+            "{diags:?}"
+        );
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct Source {
     pub sla_first_response: Option<i64>,
     pub period: PeriodKind,
     pub ticket_url: Option<String>,
+    /// `organisation: false`: the export covers only its mapped subjects (one team's help
+    /// desk), so it gives no snapshots of the whole organisation (docs/exports.md §5).
+    pub organisation: bool,
 }
 
 /// A header name of the export, and where the source file names it.
@@ -141,6 +144,7 @@ const FIELDS: &[&str] = &[
     "sla",
     "period",
     "ticket-url",
+    "organisation",
 ];
 const COLUMN_FIELDS: &[&str] = &[
     "id",
@@ -209,6 +213,9 @@ pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Source> {
     let ticket_url = fields
         .get("ticket-url")
         .and_then(|n| decode::string(ctx, n, "ticket-url"));
+    let organisation = fields
+        .get("organisation")
+        .map_or(Some(true), |n| decode::boolean(ctx, n, "organisation"));
 
     if ctx.diags.count(crate::diag::Severity::Error) > errors_before {
         return None;
@@ -227,6 +234,7 @@ pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Source> {
         sla_first_response: sla.flatten(),
         period: period?,
         ticket_url,
+        organisation: organisation?,
     })
 }
 

@@ -1,13 +1,16 @@
 //! Ticket exports: sources that compute metric snapshots from a help desk's CSV export
 //! (docs/exports.md). `config` reads `sources/<id>.yaml`, `timestamp` and `zone` read times,
-//! `hours` measures working time, and `compute` streams the exports into snapshots.
+//! `hours` measures working time, `compute` streams the exports into snapshots, and
+//! `report` counts what the source's page shows besides them.
 
 pub mod compute;
 pub mod config;
 pub mod hours;
+pub mod report;
 pub mod timestamp;
 pub mod zone;
 
 pub use compute::{Computed, RowProblem, RowSummary, compute, compute_files};
 pub use config::{Column, Columns, Dimension, PeriodKind, Source, Subjects};
 pub use hours::{Clock, WorkingHours};
+pub use report::{KeyMeasure, KeyReport, PeriodReport, Ranked, Report, TicketList};

@@ -203,6 +203,19 @@ fn main_pages_pass_axe_in_light_and_dark() {
         ),
         ("metrics", demo.join("metrics/index.html")),
         (
+            "source",
+            demo.join("metrics/sources/tallinn-helpdesk/index.html"),
+        ),
+        (
+            "item",
+            demo.join("checklists/customer-service-audit/items/identify-gaps/index.html"),
+        ),
+        // Stale evidence, marked.
+        (
+            "earlier-audit",
+            demo.join("rounds/2026-q2/zagreb-support/index.html"),
+        ),
+        (
             "hr-audit",
             demo.join("hr/rounds/2026-q3/zagreb-support/index.html"),
         ),

@@ -10,6 +10,8 @@ use std::process::{Command, Output, Stdio};
 
 use auditbook::yaml::{Kind, Node};
 
+use crate::support::run::{commit_all, git_repo};
+
 /// The commands run so far, as their arguments after `auditbook`.
 struct Session {
     ran: Vec<Vec<String>>,
@@ -70,20 +72,6 @@ fn without_port(args: &[String]) -> Vec<String> {
         }
     }
     out
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The words of a shell line after `auditbook`, up to a redirection, pipe, `&&`, `;` or
@@ -207,12 +195,8 @@ fn the_documented_and_generated_commands_work_in_order() {
     assert!(ws.join("site/index.html").is_file());
     s.expect(&ws, &["build", "--out", "site"], 0);
 
-    git(&ws, &["init", "-q"]);
-    git(&ws, &["config", "user.name", "Test"]);
-    git(&ws, &["config", "user.email", "test@example.com"]);
-    git(&ws, &["config", "commit.gpgsign", "false"]);
-    git(&ws, &["add", "-A"]);
-    git(&ws, &["commit", "-q", "-m", "Audits"]);
+    git_repo(&ws);
+    commit_all(&ws, "Audits");
 
     // GitLab Pages' folder, after the commit so it stays out of it.
     s.expect(&ws, &["build", "--out", "public"], 0);

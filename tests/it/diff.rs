@@ -5,42 +5,16 @@
 
 use crate::support::{self, run};
 
+use run::{commit_all, git, git_repo};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
     std::fs::write(path, text).expect("write a file");
-}
-
-/// A new repository with identity set locally, so commits work on any machine.
-fn repo(dir: &Path) {
-    git(dir, &["init", "-q"]);
-    git(dir, &["config", "user.name", "Test"]);
-    git(dir, &["config", "user.email", "test@example.com"]);
-    git(dir, &["config", "commit.gpgsign", "false"]);
-}
-
-fn commit_all(dir: &Path, message: &str) {
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "-m", message]);
 }
 
 const CHECKLIST: &str = "id: customer-service
@@ -209,7 +183,7 @@ fn setup() -> Setup {
 }
 
 fn repo_init_and_commit(repo: &Path) {
-    self::repo(repo);
+    git_repo(repo);
     write(&repo.join("README.md"), "Not part of the workspace\n");
     base_workspace(&repo.join("ws"));
     commit_all(repo, "audits");
@@ -425,7 +399,7 @@ fn github_annotations_point_at_the_changed_lines_from_the_current_folder() {
 fn a_workspace_at_the_repository_root_works_and_no_change_says_so() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path();
-    self::repo(repo);
+    git_repo(repo);
     base_workspace(repo);
     commit_all(repo, "audits");
     let md = ok(auditbook_in(repo, &["diff", "--base", "HEAD"]));
@@ -489,7 +463,7 @@ fn a_shallow_clone_without_the_base_says_how_to_fetch_it() {
 fn a_side_that_does_not_load_is_named_with_its_diagnostics() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path();
-    self::repo(repo);
+    git_repo(repo);
     base_workspace(repo);
     write(
         &repo.join("audits/2026-q3/eu.yaml"),

@@ -268,10 +268,20 @@ fn answer_edits_render_only_what_depends_on_them_and_equal_a_full_build() {
     });
     let r = s.rebuild();
     match &r.plan {
-        Plan::Only { audits, rounds } => {
+        Plan::Only {
+            audits,
+            rounds,
+            checklists,
+        } => {
             assert!(audits.contains(&(round.clone(), stem.clone())), "{r:?}");
             assert!(audits.contains(&next), "{next:?} not rendered again: {r:?}");
             assert!(rounds.contains(&round) && rounds.contains(&next.0), "{r:?}");
+            // The item pages of its checklist show the changed answer.
+            let text = fs::read_to_string(s.root.join(file)).expect("read");
+            let checklist = (text.lines())
+                .find_map(|l| l.strip_prefix("checklist: "))
+                .expect("the audit names its checklist");
+            assert!(checklists.contains(checklist.trim()), "{r:?}");
         }
         Plan::All => panic!("the whole site for one audit: {r:?}"),
     }
@@ -357,6 +367,22 @@ fn other_changes_render_the_whole_site_and_equal_a_full_build() {
     fs::write(s.root.join("i18n/en.yaml"), "nav_dashboard: Overview\n").expect("write");
     let r = s.rebuild();
     assert!(r.whole, "{r:?}");
+    // A Fluent file for the same language wins over the YAML one, and its edits are seen.
+    fs::write(s.root.join("i18n/en.ftl"), "nav_dashboard = Summary\n").expect("write");
+    let r = s.rebuild();
+    assert!(r.whole, "{r:?}");
+    let dashboard = |s: &Served| String::from_utf8_lossy(&s.site.files["index.html"]).into_owned();
+    assert!(
+        dashboard(&s).contains(">Summary<"),
+        "the .ftl override is not on the page"
+    );
+    s.edit("i18n/en.ftl", |t| t.replace("Summary", "Home"));
+    let r = s.rebuild();
+    assert!(r.whole, "{r:?}");
+    assert!(
+        dashboard(&s).contains(">Home<"),
+        "the edited .ftl is not on the page"
+    );
 
     // The site's address.
     s.edit("auditbook.yaml", |t| {

@@ -271,3 +271,66 @@ fn counts_on_built_pages_take_the_languages_plural_form() {
         .collect();
     assert!(has(&de, "2 Prüfpunkte unter Zielwert"), "{de:?}");
 }
+
+/// The bundled demo is written in all six of its site languages, so no text on any page falls
+/// back to another one: the only elements whose `lang` differs from the page's are language
+/// names written in their own language (the language switcher, the translation coverage table).
+#[test]
+fn the_demo_has_no_text_that_fell_back_to_another_language() {
+    let tmp = tempfile::tempdir().expect("create a temporary folder");
+    let out = tmp.path().join("demo");
+    build_ok(root(), &out);
+    let html = Selector::parse("html").expect("selector");
+    let marked = Selector::parse("[lang]").expect("selector");
+    let switcher = Selector::parse("a[hreflang][lang]").expect("selector");
+    let pages = pages(&out);
+    // Each language's own name, from the language switcher.
+    let mut autonyms: BTreeMap<String, String> = BTreeMap::new();
+    for (_, text) in &pages {
+        for a in Html::parse_document(text).select(&switcher) {
+            let lang = a.value().attr("lang").unwrap_or_default().to_string();
+            autonyms.insert(lang, a.text().collect::<String>().trim().to_string());
+        }
+    }
+    assert!(autonyms.len() >= 6, "no language switcher: {autonyms:?}");
+    let mut fallbacks = Vec::new();
+    let mut seen = 0;
+    for (rel, text) in &pages {
+        let doc = Html::parse_document(text);
+        let page = doc
+            .select(&html)
+            .next()
+            .and_then(|e| e.value().attr("lang"))
+            .unwrap_or_else(|| panic!("{rel}: no lang on <html>"))
+            .to_string();
+        for element in doc.select(&marked) {
+            let lang = element.value().attr("lang").unwrap_or_default();
+            if element.value().name() == "html" || lang == page {
+                continue;
+            }
+            seen += 1;
+            let words = element.text().collect::<String>();
+            if autonyms.get(lang).map(String::as_str) != Some(words.trim()) {
+                fallbacks.push(format!(
+                    "{rel}: <{} lang={lang}> {words}",
+                    element.value().name()
+                ));
+            }
+        }
+    }
+    assert!(
+        seen > 0,
+        "no language names found: is the switcher still marked?"
+    );
+    assert!(
+        fallbacks.is_empty(),
+        "{} texts fell back to another language, first:\n{}",
+        fallbacks.len(),
+        fallbacks
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -164,6 +164,7 @@ fn build(case: &Case) -> (Round, Audit, Checklist) {
             description: None,
             weight: s.weight,
             target: resolve(&s.target, levels),
+            evidence_max_age: None,
             items: s
                 .items
                 .iter()
@@ -191,6 +192,7 @@ fn build(case: &Case) -> (Round, Audit, Checklist) {
                         target: resolve(&i.target, levels),
                         metrics: Vec::new(),
                         tags: Vec::new(),
+                        evidence_max_age: None,
                     }
                 })
                 .collect(),
@@ -216,6 +218,7 @@ fn build(case: &Case) -> (Round, Audit, Checklist) {
                 .collect(),
         },
         target: resolve(&case.target, levels),
+        evidence_max_age: None,
         sections,
         missing_texts: Default::default(),
     };

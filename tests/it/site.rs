@@ -9,7 +9,7 @@
 //! Croatian at the root (a non-English default), Arabic (right to left) and Japanese under
 //! `ar/` and `ja/`, and carries hostile text in one audit (`2026-q2/zagreb`).
 
-use crate::support::run;
+use crate::support::{self, run};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
@@ -34,26 +34,25 @@ const CHECKLIST_VERSIONS: &[u32] = &[1, 2];
 
 // ----- harness ----------------------------------------------------------------------------
 
-/// A copy of the fixture at `<tmp>/ws`, so that `<tmp>` is a parent of the workspace that
-/// belongs to the test, and outputs can go beside it.
+/// A copy of the fixture at `<tmp>/ws` ([`support::Workspace`]), so that `<tmp>` is a parent
+/// of the workspace that belongs to the test, and outputs can go beside it.
 struct Workspace {
-    tmp: tempfile::TempDir,
+    inner: support::Workspace,
 }
 
 impl Workspace {
     fn new() -> Workspace {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/multilingual");
-        let tmp = tempfile::tempdir().expect("create a temporary folder");
-        copy_tree(&src, &tmp.path().join("ws"));
-        Workspace { tmp }
+        Workspace {
+            inner: support::Workspace::fixture("site/multilingual"),
+        }
     }
 
     fn tmp(&self) -> &Path {
-        self.tmp.path()
+        self.inner.dir()
     }
 
     fn ws(&self) -> PathBuf {
-        self.tmp.path().join("ws")
+        self.inner.path().to_path_buf()
     }
 
     /// `auditbook build <ws> --out <out>`.
@@ -75,22 +74,7 @@ impl Workspace {
     }
 
     fn write(&self, rel: &str, text: &str) {
-        let path = self.ws().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create a folder");
-        std::fs::write(path, text).expect("write a workspace file");
-    }
-}
-
-fn copy_tree(src: &Path, dest: &Path) {
-    for entry in walkdir::WalkDir::new(src).sort_by_file_name() {
-        let entry = entry.expect("walk the fixture");
-        let rel = entry.path().strip_prefix(src).expect("inside the fixture");
-        let to = dest.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("create a folder");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy a file");
-        }
+        self.inner.write(rel, text);
     }
 }
 

@@ -27,15 +27,11 @@ struct ItemView {
     weight: String,
     gap: String,
     note: Option<Md>,
-    evidence: Vec<Evidence>,
+    evidence: Vec<EvidenceView>,
     action: Option<ActionView>,
     metrics: Vec<MetricChip>,
-}
-
-#[derive(Serialize)]
-struct Evidence {
-    text: String,
-    href: Option<String>,
+    /// The item's page across rounds, from the audit's page.
+    history: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -95,6 +91,9 @@ struct GapView {
     share: u32,
     metrics: Vec<MetricChip>,
     action: Option<ActionView>,
+    evidence: Vec<EvidenceView>,
+    /// The item's page across rounds, from the gap analysis page.
+    history: String,
 }
 
 #[derive(Serialize)]
@@ -167,15 +166,6 @@ struct Counts4 {
     below_target: String,
 }
 
-fn evidence(e: &str) -> Evidence {
-    let is_url =
-        (e.starts_with("https://") || e.starts_with("http://")) && !e.contains(char::is_whitespace);
-    Evidence {
-        text: e.to_string(),
-        href: is_url.then(|| e.to_string()),
-    }
-}
-
 impl AuditView {
     pub(super) fn new(
         ctx: &Ctx,
@@ -188,6 +178,9 @@ impl AuditView {
         let mut actions = Vec::new();
         // Each item's action by item id, for the gap list: titles need not be unique.
         let mut action_of: HashMap<&str, ActionView> = HashMap::new();
+        // And its evidence, for the same list.
+        let mut evidence_of: HashMap<&str, Vec<EvidenceView>> = HashMap::new();
+        let from_audit = crate::site::up(&paths::audit(&round.id, &audit.id));
         let mut sections = Vec::new();
         let mut counts = Counts4 {
             items: result.items.len(),
@@ -235,6 +228,11 @@ impl AuditView {
                     actions.push(a.clone());
                     action_of.insert(item.id.as_str(), a.clone());
                 }
+                let max_age = checklist.evidence_max_age(section, item);
+                let evidence = evidence_views(loc, answer, audit, max_age);
+                if !evidence.is_empty() {
+                    evidence_of.insert(item.id.as_str(), evidence.clone());
+                }
                 items.push(ItemView {
                     id: item.id.clone(),
                     title: loc.txt(&item.title),
@@ -249,11 +247,10 @@ impl AuditView {
                     weight: loc.num(ir.weight, if ir.weight.fract() == 0.0 { 0 } else { 2 }),
                     gap: loc.num(ir.gap, 2),
                     note: answer.and_then(|a| loc.md_opt(a.note.as_ref())),
-                    evidence: answer
-                        .map(|a| a.evidence.iter().map(|e| evidence(e)).collect())
-                        .unwrap_or_default(),
+                    evidence,
                     action,
                     metrics: chips_for(&chips, &item.metrics),
+                    history: format!("{from_audit}{}", paths::item(&checklist.id, &item.id)),
                 });
             }
             sections.push(SectionView {
@@ -269,7 +266,7 @@ impl AuditView {
                 gap_points: loc.num(gap_points(gap_sum, scored_weight), 1),
             });
         }
-        let gaps = gap_views(loc, result, checklist, &action_of, &chips);
+        let gaps = gap_views(loc, result, checklist, (&action_of, &evidence_of), &chips);
         let title = audit_label(ctx, loc, audit);
         // Labels and values are owned here; the chart borrows them.
         let texts: Vec<(Txt, String)> = checklist
@@ -460,9 +457,13 @@ fn gap_views(
     loc: &Locale,
     result: &AuditResult,
     checklist: &Checklist,
-    action_of: &HashMap<&str, ActionView>,
+    (action_of, evidence_of): (
+        &HashMap<&str, ActionView>,
+        &HashMap<&str, Vec<EvidenceView>>,
+    ),
     chips: &[MetricChip],
 ) -> Vec<GapView> {
+    let from_gaps = crate::site::up(&paths::gaps(&result.round, &result.audit));
     let max_gap = result.items.iter().map(|i| i.gap).fold(0.0, f64::max);
     let scored_weight = result.scored_weight();
     // Item results and checklist items by id, so that each gap is found without a search.
@@ -492,6 +493,8 @@ fn gap_views(
                 share: analysis::gap_share(ir.gap, max_gap),
                 metrics: chips_for(chips, &item.metrics),
                 action: action_of.get(id.as_str()).cloned(),
+                evidence: evidence_of.get(id.as_str()).cloned().unwrap_or_default(),
+                history: format!("{from_gaps}{}", paths::item(&checklist.id, &item.id)),
                 title: loc.txt(&item.title),
             })
         })

@@ -34,6 +34,8 @@ struct ChecklistItemView {
     target: Txt,
     metrics: Vec<Txt>,
     tags: Vec<String>,
+    /// The item's page across rounds.
+    history: String,
 }
 
 #[derive(Serialize)]
@@ -219,6 +221,7 @@ fn checklist_view(
                         target: loc.level_label(&c.scale, c.item_target(s, i)),
                         metrics: i.metrics.iter().map(metric_title).collect(),
                         tags: i.tags.clone(),
+                        history: format!("{root}{}", paths::item(&c.id, &i.id)),
                     })
                     .collect(),
             })

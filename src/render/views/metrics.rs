@@ -82,6 +82,8 @@ struct BreakdownView {
 #[derive(Serialize)]
 struct MetricsPage {
     metrics: Vec<MetricView>,
+    /// The ticket sources' pages.
+    sources: Vec<super::source::SourceLink>,
 }
 
 pub(super) fn metrics_page(
@@ -112,7 +114,10 @@ pub(super) fn metrics_page(
         "metrics.html",
         format!("{prefix}{path}"),
         &page,
-        &MetricsPage { metrics: views },
+        &MetricsPage {
+            metrics: views,
+            sources: super::source::source_links(ctx),
+        },
     )
 }
 

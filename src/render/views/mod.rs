@@ -9,9 +9,11 @@ mod checklists;
 mod dashboard;
 mod data;
 mod feed;
+mod items;
 mod metrics;
 mod rounds;
 mod search;
+mod source;
 #[cfg(test)]
 mod tests;
 
@@ -31,10 +33,12 @@ use checklists::checklist_pages;
 use dashboard::dashboard;
 pub use data::render_data;
 pub use feed::{absolute_url, feed_path, render_feeds};
+use items::item_pages;
 use metrics::metrics_page;
 use rounds::{latest_redirect, round_page, rounds_index};
 use search::SearchEntry;
 pub use search::render_search;
+use source::source_page;
 
 fn chart_status(s: Status) -> charts::Status {
     match s {
@@ -116,7 +120,11 @@ pub enum Unit<'m> {
     /// An audit's page, gap analysis and report, and its search entries.
     Audit(&'m Round, &'m Audit),
     Checklists,
+    /// The item pages of one checklist id.
+    Items(&'m str),
     Metrics,
+    /// A ticket source's page.
+    Source(&'m crate::model::SourcePage),
 }
 
 /// Every unit of one language, in the order of the site's search index.
@@ -126,7 +134,12 @@ pub fn units<'m>(ctx: &Ctx<'m>) -> Vec<Unit<'m>> {
         units.push(Unit::Round(round));
         units.extend(round.audits.iter().map(|a| Unit::Audit(round, a)));
     }
-    units.extend([Unit::Checklists, Unit::Metrics]);
+    units.push(Unit::Checklists);
+    let mut ids: Vec<&str> = ctx.model.checklists.iter().map(|c| c.id.as_str()).collect();
+    ids.dedup();
+    units.extend(ids.into_iter().map(Unit::Items));
+    units.push(Unit::Metrics);
+    units.extend(ctx.model.sources.iter().map(Unit::Source));
     units
 }
 
@@ -157,9 +170,23 @@ pub fn render_unit(
                 checklist_pages(ctx, &loc, &prefix, site)?;
             }
         }
+        // Item pages show the answers of every audit of their checklist.
+        Unit::Items(id) => {
+            if plan.includes_checklist(id) {
+                let versions: Vec<&crate::model::Checklist> =
+                    ctx.model.checklists.iter().filter(|c| c.id == id).collect();
+                item_pages(ctx, &loc, &prefix, &versions, site)?;
+            }
+        }
         Unit::Metrics => {
             if *plan == Plan::All {
                 metrics_page(ctx, &loc, &prefix, site)?;
+            }
+        }
+        // A source's page shows nothing of audits either.
+        Unit::Source(source) => {
+            if *plan == Plan::All {
+                source_page(ctx, &loc, &prefix, source, site)?;
             }
         }
         Unit::Round(round) => {
@@ -301,6 +328,42 @@ fn chips_for(chips: &[MetricChip], ids: &[String]) -> Vec<MetricChip> {
         .iter()
         .filter(|c| ids.contains(&c.id))
         .cloned()
+        .collect()
+}
+
+/// An evidence entry as pages show it: its text, its link when it has one, its date, and
+/// whether it is stale on its audit's date.
+#[derive(Serialize, Clone)]
+struct EvidenceView {
+    text: Txt,
+    href: Option<String>,
+    date: Option<Day>,
+    stale: bool,
+}
+
+/// The evidence of an answer to an item whose evidence may be `max_age` seconds old.
+fn evidence_views(
+    loc: &Locale,
+    answer: Option<&crate::model::Answer>,
+    audit: &Audit,
+    max_age: Option<f64>,
+) -> Vec<EvidenceView> {
+    use crate::model::EvidenceKind;
+    let Some(answer) = answer else {
+        return Vec::new();
+    };
+    answer
+        .evidence
+        .iter()
+        .map(|e| EvidenceView {
+            text: match &e.what {
+                EvidenceKind::Plain(s) | EvidenceKind::Link(s) => Txt::plain(s.clone()),
+                EvidenceKind::Text(t) => loc.txt(t),
+            },
+            href: e.href().map(str::to_string),
+            date: e.date.map(|d| loc.date(d)),
+            stale: crate::analysis::is_stale(e.date, audit.date, max_age),
+        })
         .collect()
 }
 

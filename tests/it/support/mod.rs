@@ -1,9 +1,11 @@
 //! Helpers shared by the integration tests: the one way to run the binary ([`command`],
 //! [`output`]), throwaway workspaces built from a fixture or file by file ([`Workspace`]),
-//! and what a run printed ([`Run`]).
+//! what a run printed ([`Run`]), git repositories ([`run::git_repo`]) and the examples of the
+//! documents ([`docs`]).
 
 #![allow(dead_code)] // Each test module uses its own subset of these helpers.
 
+pub mod docs;
 pub mod json;
 pub mod markup;
 pub mod run;

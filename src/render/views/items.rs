@@ -1,0 +1,381 @@
+//! Item pages: one item of a checklist across rounds — its level per team in each round (a
+//! table and a chart), the notes and evidence of every audit that answered it, and the
+//! metrics it links. There is a page for every item of every version of a checklist, so
+//! that items a newer version removed keep their history.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::analysis;
+use crate::charts;
+use crate::model::{Audit, Checklist, Item, Round, Section};
+use crate::render::format::{Day, Locale, Md, Txt};
+use crate::render::{Ctx, RenderError, Sink};
+use crate::score::ItemStatus;
+use crate::site::paths;
+
+use super::*;
+
+/// A round that audited the checklist: a column of the table.
+#[derive(Serialize)]
+struct RoundColumn {
+    title: Txt,
+    date: Day,
+    href: String,
+}
+
+/// An item's answer in one audit, as a cell of the table.
+#[derive(Serialize)]
+struct LevelCell {
+    /// The level's label, "not applicable" or "unanswered".
+    level: Txt,
+    status: &'static str,
+    meets: bool,
+    /// The audit's page, at the item.
+    href: String,
+}
+
+/// One team's row: a cell per round, empty where the team was not audited.
+#[derive(Serialize)]
+struct SubjectRow {
+    subject: Txt,
+    cells: Vec<Option<LevelCell>>,
+}
+
+/// What one audit said about the item besides its level.
+#[derive(Serialize)]
+struct NoteEntry {
+    round: Txt,
+    subject: Txt,
+    date: Day,
+    level: Txt,
+    note: Option<Md>,
+    evidence: Vec<EvidenceView>,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct LinkedMetric {
+    title: Txt,
+    description: Option<Md>,
+    target: Option<String>,
+    href: String,
+}
+
+/// An exemption of the item, as its page lists it (docs/format.md, "Exemptions").
+#[derive(Serialize)]
+pub(super) struct ItemExemption {
+    pub(super) subject: Txt,
+    pub(super) reason: Md,
+    pub(super) owner: String,
+    pub(super) approved: Day,
+    pub(super) until: Day,
+}
+
+#[derive(Serialize)]
+struct ItemView {
+    id: String,
+    title: Txt,
+    checklist: Txt,
+    checklist_href: String,
+    section: Txt,
+    why: Option<Md>,
+    how: Option<Md>,
+    /// The target in the newest version that has the item.
+    target: Txt,
+    /// The versions of the checklist that have the item, newest first.
+    versions: Vec<VersionRef>,
+    rounds: Vec<RoundColumn>,
+    subjects: Vec<SubjectRow>,
+    chart: String,
+    /// Newest first.
+    notes: Vec<NoteEntry>,
+    metrics: Vec<LinkedMetric>,
+    /// The item's exemptions; the template shows the section only when there are some.
+    exemptions: Vec<ItemExemption>,
+}
+
+#[derive(Serialize)]
+struct VersionRef {
+    version: u32,
+    href: String,
+}
+
+/// The answers to one item: each audit of the checklist that answered a version with the
+/// item, with the item's place in that version.
+struct Answered<'m> {
+    round: &'m Round,
+    audit: &'m Audit,
+    checklist: &'m Checklist,
+    section: &'m Section,
+    item: &'m Item,
+    /// The item's position in its version's item order.
+    index: usize,
+}
+
+/// Renders the page of every item of checklist `id`, whose versions are `versions` (oldest
+/// first).
+pub(super) fn item_pages(
+    ctx: &Ctx,
+    loc: &Locale,
+    prefix: &str,
+    versions: &[&Checklist],
+    site: &dyn Sink,
+) -> Result<(), RenderError> {
+    let Some(current) = versions.last() else {
+        return Ok(());
+    };
+    let id = current.id.as_str();
+    // Every item id with the newest version that has it, in the order of the newest
+    // version first, then of older ones for items removed since.
+    let mut items: Vec<(&Checklist, &Section, &Item)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for c in versions.iter().rev() {
+        for (s, i) in c.items() {
+            if seen.insert(i.id.as_str()) {
+                items.push((c, s, i));
+            }
+        }
+    }
+    let audits: Vec<(&Round, &Audit)> = ctx
+        .model
+        .rounds
+        .iter()
+        .flat_map(|r| r.audits.iter().map(move |a| (r, a)))
+        .filter(|(_, a)| a.checklist == id)
+        .collect();
+    // Each version's items by id, with their place in its item order: looked up once per
+    // audit and item, not searched.
+    let places: HashMap<u32, HashMap<&str, (usize, &Section, &Item)>> = versions
+        .iter()
+        .map(|v| {
+            let by_id = (v.items().enumerate())
+                .map(|(at, (s, i))| (i.id.as_str(), (at, s, i)))
+                .collect();
+            (v.version, by_id)
+        })
+        .collect();
+    for (c, section, item) in items {
+        let answered: Vec<Answered> = audits
+            .iter()
+            .filter_map(|&(round, audit)| {
+                let checklist = ctx.model.checklist_of(audit);
+                let &(index, section, item) = places.get(&audit.version)?.get(item.id.as_str())?;
+                Some(Answered {
+                    round,
+                    audit,
+                    checklist,
+                    section,
+                    item,
+                    index,
+                })
+            })
+            .collect();
+        let with_item: Vec<&Checklist> = versions
+            .iter()
+            .rev()
+            .filter(|v| (places.get(&v.version)).is_some_and(|p| p.contains_key(item.id.as_str())))
+            .copied()
+            .collect();
+        let path = paths::item(id, &item.id);
+        let view = item_view(ctx, loc, &path, (c, section, item), &with_item, &answered);
+        let root = crate::site::up(&path);
+        let crumbs = vec![
+            crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
+            crumb(
+                loc.ui("nav_checklists"),
+                format!("{root}checklists/index.html"),
+            ),
+            crumb(
+                loc.txt(&current.title),
+                format!("{root}{}", paths::checklist(id)),
+            ),
+        ];
+        let title = format!("{} · {}", view.title.text, view.checklist.text);
+        let page = ctx.page_info(loc, &path, "checklists", title, crumbs, Vec::new());
+        render_page(
+            ctx,
+            site,
+            "item.html",
+            format!("{prefix}{path}"),
+            &page,
+            &view,
+        )?;
+    }
+    Ok(())
+}
+
+fn item_view(
+    ctx: &Ctx,
+    loc: &Locale,
+    path: &str,
+    (c, section, item): (&Checklist, &Section, &Item),
+    with_item: &[&Checklist],
+    answered: &[Answered],
+) -> ItemView {
+    let root = crate::site::up(path);
+    // Columns: the rounds with an audit of the item; rows: its series, in series order.
+    let mut rounds: Vec<&Round> = Vec::new();
+    for a in answered {
+        if rounds.last().is_none_or(|r| r.id != a.round.id) {
+            rounds.push(a.round);
+        }
+    }
+    let mut rows: BTreeMap<analysis::SeriesKey, Vec<Option<&Answered>>> = BTreeMap::new();
+    for a in answered {
+        let column = rounds.iter().position(|r| r.id == a.round.id).unwrap_or(0);
+        let row = rows
+            .entry(analysis::series_key(a.audit))
+            .or_insert_with(|| vec![None; rounds.len()]);
+        row[column] = Some(a);
+    }
+    let at_item = |a: &Answered| {
+        format!(
+            "{root}{}#item-{}",
+            paths::audit(&a.round.id, &a.audit.id),
+            item.id
+        )
+    };
+    let level = |a: &Answered| -> (Txt, &'static str, bool, Option<f64>) {
+        let result = ctx
+            .result(&a.round.id, &a.audit.id)
+            .and_then(|r| r.items.get(a.index).filter(|i| i.id == item.id));
+        match result {
+            Some(r) if matches!(r.status, ItemStatus::Scored) => (
+                r.value.map_or_else(
+                    || Txt::plain("—"),
+                    |v| loc.level_label(&a.checklist.scale, v),
+                ),
+                "scored",
+                r.ratio.is_some_and(|x| x >= r.target_ratio),
+                r.value,
+            ),
+            Some(r) if matches!(r.status, ItemStatus::Na) => {
+                (loc.ui("answer_na"), "na", false, None)
+            }
+            _ => (loc.ui("answer_unanswered"), "unanswered", false, None),
+        }
+    };
+    let subjects: Vec<SubjectRow> = rows
+        .iter()
+        .map(|((_, subject), cells)| SubjectRow {
+            subject: subject_label(ctx, loc, *subject),
+            cells: cells
+                .iter()
+                .map(|a| {
+                    a.map(|a| {
+                        let (level, status, meets, _) = level(a);
+                        LevelCell {
+                            level,
+                            status,
+                            meets,
+                            href: at_item(a),
+                        }
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let round_titles: Vec<Txt> = rounds.iter().map(|r| round_title(loc, r)).collect();
+    // Rounds by id in the chart: a team's name and a round's title may be in two languages,
+    // and a tooltip holds one text with one `lang`.
+    let x_labels: Vec<String> = rounds.iter().map(|r| r.id.clone()).collect();
+    let dates: Vec<chrono::NaiveDate> = rounds.iter().map(|r| r.date).collect();
+    let points: Vec<Vec<Option<f64>>> = rows
+        .values()
+        .map(|cells| cells.iter().map(|a| a.and_then(|a| level(a).3)).collect())
+        .collect();
+    let series: Vec<charts::LineSeries> = subjects
+        .iter()
+        .zip(&points)
+        .map(|(s, p)| charts::LineSeries {
+            name: &s.subject.text,
+            lang: s.subject.lang.as_deref(),
+            points: p,
+        })
+        .collect();
+    let target = c.item_target(section, item);
+    let fmt = |v: f64| loc.num(v, if v.fract() == 0.0 { 0 } else { 2 });
+    let title = loc.txt(&item.title);
+    let chart = charts::line_chart(&charts::LineChart {
+        id: &format!("item-chart-{}", item.id),
+        title: &loc.s("item_levels"),
+        title_lang: loc.ui_lang(),
+        desc: Some(&loc.s("item_levels_desc")),
+        x_labels: &x_labels,
+        dates: &dates,
+        series: &series,
+        target: Some(target),
+        warn: None,
+        higher_is_better: true,
+        y_format: &fmt,
+        formats: &loc.formats,
+    });
+    let mut notes: Vec<NoteEntry> = answered
+        .iter()
+        .filter_map(|a| {
+            let answer = a.audit.answer(a.index)?;
+            let max_age = a.checklist.evidence_max_age(a.section, a.item);
+            let evidence = evidence_views(loc, Some(answer), a.audit, max_age);
+            let note = loc.md_opt(answer.note.as_ref());
+            if note.is_none() && evidence.is_empty() {
+                return None;
+            }
+            Some(NoteEntry {
+                round: round_title(loc, a.round),
+                subject: audit_label(ctx, loc, a.audit),
+                date: loc.date(a.audit.date),
+                level: level(a).0,
+                note,
+                evidence,
+                href: at_item(a),
+            })
+        })
+        .collect();
+    notes.reverse();
+    let metrics = item
+        .metrics
+        .iter()
+        .filter_map(|m| {
+            let def = ctx.model.metric(m)?;
+            Some(LinkedMetric {
+                title: loc.txt(&def.title),
+                description: loc.md_opt(def.description.as_ref()),
+                target: def.target.map(|t| loc.metric_value(def, t)),
+                href: format!("{root}metrics/index.html#metric-{}", def.id),
+            })
+        })
+        .collect();
+    ItemView {
+        id: item.id.clone(),
+        checklist: loc.txt(&c.title),
+        checklist_href: format!("{root}{}", paths::checklist(&c.id)),
+        section: loc.txt(&section.title),
+        why: loc.md_opt(item.why.as_ref()),
+        how: loc.md_opt(item.how.as_ref()),
+        target: loc.level_label(&c.scale, target),
+        versions: with_item
+            .iter()
+            .map(|v| VersionRef {
+                version: v.version,
+                href: format!("{root}{}", paths::checklist_version(&v.id, v.version)),
+            })
+            .collect(),
+        rounds: rounds
+            .iter()
+            .zip(round_titles)
+            .map(|(r, title)| RoundColumn {
+                title,
+                date: loc.date(r.date),
+                href: format!("{root}{}", paths::round(&r.id)),
+            })
+            .collect(),
+        subjects,
+        chart,
+        notes,
+        metrics,
+        exemptions: Vec::new(),
+        title,
+    }
+}
