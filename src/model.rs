@@ -28,8 +28,19 @@ pub struct SourcePage {
 impl SourcePage {
     /// Leaves out everything about people: agents and ticket links.
     pub fn hide_people(&mut self) {
+        self.hide_agents();
+        self.hide_tickets();
+    }
+
+    /// Leaves out the agents: their ranking and their ratings.
+    pub fn hide_agents(&mut self) {
+        self.report.hide_agents();
+    }
+
+    /// Leaves out single tickets: the links to them and their ids.
+    pub fn hide_tickets(&mut self) {
         self.ticket_url = None;
-        self.report.hide_people();
+        self.report.hide_tickets();
     }
 }
 

@@ -132,6 +132,7 @@ pub fn redact(model: &mut Model, hide: Hide) {
         }
     }
     if hide.hides(Hidden::Owners) {
+        // Every record with an owner has it cleared in this block.
         for action in answers(model).filter_map(|a| a.action.as_mut()) {
             action.owner = None;
         }
@@ -146,6 +147,16 @@ pub fn redact(model: &mut Model, hide: Hide) {
         // `agent` column alike: both are in `snapshots`, under the same dimension name.
         for value in model.snapshots.iter_mut().flat_map(|s| s.values.iter_mut()) {
             value.by.retain(|b| b.dimension != Dimension::Agent.name());
+        }
+        // The pages of ticket sources rank agents and count their ratings.
+        for source in &mut model.sources {
+            source.hide_agents();
+        }
+    }
+    if hide.hides(Hidden::Tickets) {
+        // Ticket ids reach a page only as links made from `ticket-url`.
+        for source in &mut model.sources {
+            source.hide_tickets();
         }
     }
 }

@@ -472,8 +472,19 @@ impl Report {
 
     /// The report without people in it: no agents, no ticket lists. What a public page shows.
     pub fn hide_people(&mut self) {
+        self.hide_agents();
+        self.hide_tickets();
+    }
+
+    /// The report without agents: no ranking of agents, no ratings per agent.
+    pub fn hide_agents(&mut self) {
         self.agents.clear();
         self.agents_left_out = 0;
+    }
+
+    /// The report without ticket ids: the lists of overdue and badly rated tickets keep only
+    /// their counts.
+    pub fn hide_tickets(&mut self) {
         for p in &mut self.periods {
             p.overdue.ids.clear();
             p.bad.ids.clear();

@@ -110,7 +110,7 @@ ticket-url: 'https://LEAK-desk.example.com/tickets/{id}'
 
 const EXPORT: &str = "Ticket,Created,First reply,Solved,Channel,Assignee,Rating
 LEAK-ticket-1,2026-05-04 09:00,2026-05-05 09:00,2026-05-06 09:00,email,LEAK-agent-ticket,1
-LEAK-ticket-2,2026-05-04 10:00,2026-05-04 10:10,2026-05-04 11:00,email,LEAK-agent-other,5
+LEAK-ticket-2,2026-05-04 10:00,2026-05-04 10:10,2026-05-04 11:00,email,LEAK-agent-other,2
 LEAK-ticket-3,2026-05-05 10:00,,,email,LEAK-agent-ticket,
 ";
 
@@ -521,8 +521,27 @@ fn the_demo_s_public_site_leaves_out_every_hidden_value() {
             hidden.extend(b.entries.iter().map(|(agent, _)| ("agent", agent.clone())));
         }
     }
-    // A note may quote a checklist's words or an action's, which the public site shows.
+    for source in &model.sources {
+        let agents = source.report.agents.iter().map(|a| a.key.clone());
+        hidden.extend(agents.map(|a| ("agent", a)));
+        let lists = (source.report.periods.iter()).flat_map(|p| [&p.overdue, &p.bad]);
+        hidden.extend(lists.flat_map(|l| l.ids.clone()).map(|id| ("ticket", id)));
+        let url = source
+            .ticket_url
+            .as_deref()
+            .and_then(|u| u.split("{id}").next());
+        hidden.extend(url.map(|u| ("ticket", u.to_string())));
+    }
+    // A note may quote a checklist's words or an action's, and a short evidence text may be a
+    // word of the interface: the public site shows those.
     let mut shown: Vec<&str> = Vec::new();
+    let interface: Vec<String> = (auditbook::i18n::builtin_languages().into_iter())
+        .flat_map(|lang| {
+            auditbook::i18n::known_keys().filter_map(move |key| auditbook::i18n::builtin(lang, key))
+        })
+        .map(|s| s.to_string())
+        .collect();
+    shown.extend(interface.iter().map(String::as_str));
     for c in &model.checklists {
         shown.extend(
             c.texts()
@@ -536,10 +555,9 @@ fn the_demo_s_public_site_leaves_out_every_hidden_value() {
         shown.extend(texts.flat_map(|t| t.values().map(|(_, v)| v)));
     }
     let shown: Vec<String> = shown.iter().map(|s| s.to_lowercase()).collect();
-    hidden.retain(|(kind, value)| {
-        !kind.contains("note") || !shown.iter().any(|s| s.contains(&value.to_lowercase()))
-    });
+    hidden.retain(|(_, value)| !shown.iter().any(|s| s.contains(&value.to_lowercase())));
     for kind in [
+        "ticket",
         "auditor",
         "owner",
         "evidence",
