@@ -385,6 +385,15 @@ fn hidden_things_leave_no_empty_headings_or_columns() {
         let report = text(site, "rounds/2026-q2/eu/report.html");
         let audit = text(site, "rounds/2026-q2/eu/index.html");
         let metrics = text(site, "metrics/index.html");
+        let item = text(site, "checklists/service/items/assess-quality/index.html");
+        let source = text(site, "metrics/sources/desk/index.html");
+        assert_eq!(item.contains("id=\"notes\""), has, "notes, item page");
+        assert_eq!(source.contains("id=\"agents\""), has, "agents, source page");
+        assert_eq!(
+            source.contains("id=\"tickets\""),
+            has,
+            "tickets, source page"
+        );
         assert_eq!(gaps.contains(&heading("Owner")), has, "owner column, gaps");
         assert_eq!(
             report.contains(&heading("Owner")),
