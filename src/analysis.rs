@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::metrics::{Snapshot, Status};
-use crate::model::{Audit, Model, Round};
+use crate::model::{Audit, Exemption, Model, Round};
 use crate::score::{AuditResult, MetricResult};
 
 /// How an audit's score stands against its target (docs/format.md): met at or above it, at
@@ -21,6 +21,60 @@ pub fn audit_status(score: Option<f64>, target: Option<f64>) -> Status {
         (Some(s), Some(t)) if t - s < 10.0 => Status::AtRisk,
         (Some(_), Some(_)) => Status::Below,
         _ => Status::Untracked,
+    }
+}
+
+/// The exemptions that apply to an audit (docs/format.md, "Exemptions"): those of its
+/// checklist, for its subject or for every subject, approved on or before the audit's date and
+/// lasting until it or later. In `exemptions`' order.
+pub fn exemptions_of<'m>(exemptions: &'m [Exemption], audit: &Audit) -> Vec<&'m Exemption> {
+    exemptions
+        .iter()
+        .filter(|e| {
+            e.checklist == audit.checklist
+                && (e.subject.is_none() || e.subject == audit.subject)
+                && e.approved <= audit.date
+                && audit.date <= e.until
+        })
+        .collect()
+}
+
+/// The exemption of `item` among those that apply to an audit ([`exemptions_of`]); the first
+/// when several do, which only a workspace with errors has.
+pub fn exemption_for<'m>(applying: &[&'m Exemption], item: &str) -> Option<&'m Exemption> {
+    applying.iter().find(|e| e.item == item).copied()
+}
+
+/// How many days before its end an exemption is listed as expiring.
+pub const EXPIRING_DAYS: i64 = 60;
+
+/// Where an exemption stands on the newest round's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExemptionState {
+    /// Its last day is before the newest round's date.
+    Expired,
+    /// It ends within [`EXPIRING_DAYS`] days of the newest round's date.
+    Expiring,
+    Active,
+}
+
+impl ExemptionState {
+    /// Where `e` stands on `newest`, the newest round's date; active without rounds.
+    pub fn of(e: &Exemption, newest: Option<NaiveDate>) -> Self {
+        match newest {
+            Some(d) if e.until < d => ExemptionState::Expired,
+            Some(d) if (e.until - d).num_days() <= EXPIRING_DAYS => ExemptionState::Expiring,
+            _ => ExemptionState::Active,
+        }
+    }
+
+    /// The class the pages give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExemptionState::Expired => "expired",
+            ExemptionState::Expiring => "expiring",
+            ExemptionState::Active => "active",
+        }
     }
 }
 
@@ -123,14 +177,21 @@ pub struct GateFailure<'a> {
 /// Which gate failed, with what the result was measured against.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Gate<'a> {
-    /// `min-score`: the audit's score is below `minimum`.
-    MinScore { score: f64, minimum: f64 },
-    /// `no-regression`: the audit scores more than `allowed` points below the audit before
-    /// it in its series, which scored `previous`.
+    /// `min-score`: the audit's score (with exemptions) is below `minimum`; `raw` is its
+    /// score without exemptions where that differs.
+    MinScore {
+        score: f64,
+        minimum: f64,
+        raw: Option<f64>,
+    },
+    /// `no-regression`: the audit scores (with exemptions) more than `allowed` points below
+    /// the audit before it in its series, which scored `previous`; `raw` is its score without
+    /// exemptions where that differs.
     Regression {
         score: f64,
         previous: f64,
         allowed: f64,
+        raw: Option<f64>,
     },
     /// `metrics`: a metric of the audit has the status `failing` or worse.
     Metric {
@@ -164,10 +225,16 @@ pub fn gates<'a>(model: &'a Model, results: &'a [AuditResult]) -> Vec<GateFailur
                 gate,
             })
         };
+        // Gates judge the score with exemptions; the one without is shown beside it.
+        let raw = result.raw.score.filter(|r| Some(*r) != result.score);
         if let (Some(minimum), Some(score)) = (config.min_score, result.score)
             && score < minimum - GATE_TOLERANCE
         {
-            fail(Gate::MinScore { score, minimum });
+            fail(Gate::MinScore {
+                score,
+                minimum,
+                raw,
+            });
         }
         let previous = result.previous.as_ref().and_then(|p| p.score);
         if let (Some(allowed), Some(score), Some(previous)) =
@@ -178,6 +245,7 @@ pub fn gates<'a>(model: &'a Model, results: &'a [AuditResult]) -> Vec<GateFailur
                 score,
                 previous,
                 allowed,
+                raw,
             });
         }
         if let Some(failing) = config.metrics {

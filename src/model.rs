@@ -24,6 +24,8 @@ pub struct Model {
     /// Interface-string overrides from `i18n/<lang>.ftl` or `.yaml`: language -> key -> the
     /// Fluent source of the message (`key = …`).
     pub i18n: HashMap<String, HashMap<String, String>>,
+    /// Accepted gaps (`exemptions/**/*.yaml`), in file order.
+    pub exemptions: Vec<Exemption>,
     current_index: HashMap<String, usize>,
     metric_index: HashMap<String, usize>,
 }
@@ -60,6 +62,7 @@ impl Model {
             metrics,
             snapshots,
             i18n,
+            exemptions: Vec::new(),
             current_index,
             metric_index,
         }
@@ -347,4 +350,21 @@ pub struct Action {
     pub text: Text,
     pub owner: Option<String>,
     pub due: Option<NaiveDate>,
+}
+
+/// An accepted gap: an item of a checklist that, for one subject or all of them, is not
+/// scored from `approved` to `until` (docs/format.md, "Exemptions").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exemption {
+    /// The file it was read from, relative to the workspace root.
+    pub file: PathBuf,
+    pub checklist: String,
+    pub item: String,
+    /// `None`: every subject.
+    pub subject: Option<String>,
+    pub reason: Text,
+    pub owner: String,
+    pub approved: NaiveDate,
+    /// The last day it applies.
+    pub until: NaiveDate,
 }

@@ -157,6 +157,7 @@ struct Counts4 {
     scored: usize,
     na: usize,
     unanswered: usize,
+    exempt: usize,
     gaps: usize,
     /// The count of gaps as a message: "3 items below target".
     below_target: String,
@@ -214,6 +215,7 @@ impl AuditView {
                     ItemStatus::Scored => counts.scored += 1,
                     ItemStatus::Na => counts.na += 1,
                     ItemStatus::Unanswered => counts.unanswered += 1,
+                    ItemStatus::Exempt => counts.exempt += 1,
                 }
                 if ir.gap > 0.0 {
                     gap_sum += ir.gap;
@@ -233,11 +235,7 @@ impl AuditView {
                 items.push(ItemView {
                     id: item.id.clone(),
                     title: loc.txt(&item.title),
-                    status: match ir.status {
-                        ItemStatus::Scored => "scored",
-                        ItemStatus::Na => "na",
-                        ItemStatus::Unanswered => "unanswered",
-                    },
+                    status: ir.status.as_str(),
                     level: ir.value.map(|v| loc.level_label(&checklist.scale, v)),
                     target: loc.level_label(&checklist.scale, ir.target),
                     meets: ir.ratio.is_some_and(|r| r >= ir.target_ratio),
