@@ -78,6 +78,25 @@ impl ExemptionState {
     }
 }
 
+/// Every exemption of the model with where it stands on the newest round's date, in the
+/// order the exemptions page lists them: expiring first, then active, then expired; within
+/// each, by last day, then file.
+pub fn exemptions_by_expiry(model: &Model) -> Vec<(&Exemption, ExemptionState)> {
+    let newest = model.rounds.last().map(|r| r.date);
+    let rank = |s: ExemptionState| match s {
+        ExemptionState::Expiring => 0,
+        ExemptionState::Active => 1,
+        ExemptionState::Expired => 2,
+    };
+    let mut out: Vec<(&Exemption, ExemptionState)> = (model.exemptions.iter())
+        .map(|e| (e, ExemptionState::of(e, newest)))
+        .collect();
+    out.sort_by(|(a, sa), (b, sb)| {
+        (rank(*sa), a.until, &a.file).cmp(&(rank(*sb), b.until, &b.file))
+    });
+    out
+}
+
 /// A series: the audits of one checklist for one subject (or for the whole organisation).
 pub type SeriesKey<'m> = (&'m str, Option<&'m str>);
 

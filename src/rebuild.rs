@@ -13,7 +13,7 @@
 //! - the pages every audit feeds: dashboards, the rounds index, the latest-round redirect,
 //!   checklist and metrics pages, search indexes and `versions.json`.
 //!
-//! Anything else — the configuration, a checklist, a snapshot, interface strings, a
+//! Anything else — the configuration, a checklist, a snapshot, an exemption, interface strings, a
 //! template, a round's title or date, an audit added, removed, moved to another checklist,
 //! subject or date — renders the whole site again. Either way the result is the same site a
 //! full build makes, byte for byte (tests/it/incremental.rs holds it to that), and only the
@@ -174,7 +174,7 @@ pub fn plan(old: &Prepared, new: &Prepared) -> Plan {
 }
 
 /// Whether two models differ at most in what audits answer: the same configuration,
-/// checklists, metrics, snapshots and strings; the same rounds with the same audits, each
+/// checklists, metrics, snapshots, strings and exemptions; the same rounds with the same audits, each
 /// on the same checklist version, subject and date.
 fn same_except_audits(old: &Model, new: &Model) -> bool {
     old.config == new.config
@@ -182,6 +182,7 @@ fn same_except_audits(old: &Model, new: &Model) -> bool {
         && old.metrics == new.metrics
         && old.snapshots == new.snapshots
         && old.i18n == new.i18n
+        && old.exemptions == new.exemptions
         && old.rounds.len() == new.rounds.len()
         && old
             .rounds

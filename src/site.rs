@@ -139,6 +139,7 @@ pub mod paths {
     pub fn checklist_version(id: &str, v: u32) -> String {
         format!("checklists/{id}/v{v}/index.html")
     }
+    pub const EXEMPTIONS: &str = "exemptions/index.html";
 
     // Data files and badges, relative to the root of the output folder: written once.
 

@@ -42,6 +42,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/checklist.html"),
     ),
     ("metrics.html", include_str!("../templates/metrics.html")),
+    (
+        "exemptions.html",
+        include_str!("../templates/exemptions.html"),
+    ),
     ("redirect.html", include_str!("../templates/redirect.html")),
 ];
 

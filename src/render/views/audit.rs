@@ -14,6 +14,7 @@ use crate::render::{Ctx, RenderError, Sink};
 use crate::score::{AuditResult, ItemStatus};
 use crate::site::paths;
 
+use super::exemptions::{ExemptionView, exemption_view};
 use super::*;
 
 #[derive(Serialize)]
@@ -30,6 +31,25 @@ struct ItemView {
     evidence: Vec<Evidence>,
     action: Option<ActionView>,
     metrics: Vec<MetricChip>,
+    /// The exemption that makes the item exempt.
+    exemption: Option<ExemptionView>,
+}
+
+/// An exempt item, for the lists of the gap analysis and the report.
+#[derive(Serialize)]
+struct ExemptItem {
+    title: Txt,
+    section: Txt,
+    level: Option<Txt>,
+    target: Txt,
+    exemption: ExemptionView,
+}
+
+/// The score and target without exemptions, where they differ from those with them.
+#[derive(Serialize)]
+struct RawView {
+    score: String,
+    target: String,
 }
 
 #[derive(Serialize)]
@@ -146,6 +166,9 @@ pub(super) struct AuditView {
     metrics: Vec<MetricRow>,
     gaps: Vec<GapView>,
     actions: Vec<ActionView>,
+    /// Exempt items in checklist order.
+    exempt: Vec<ExemptItem>,
+    raw: Option<RawView>,
     counts: Counts4,
     report_title: String,
     report_description: String,
@@ -197,6 +220,8 @@ impl AuditView {
         let by_id: HashMap<&str, &crate::score::ItemResult> =
             result.items.iter().map(|i| (i.id.as_str(), i)).collect();
         let chips = metric_chips(ctx, loc, result);
+        let applying = analysis::exemptions_of(&ctx.model.exemptions, audit);
+        let mut exempt = Vec::new();
         // Summed over every item: once per audit, not once per section or gap.
         let scored_weight = result.scored_weight();
         // The position of each item in checklist order, where its answer is.
@@ -232,6 +257,19 @@ impl AuditView {
                     actions.push(a.clone());
                     action_of.insert(item.id.as_str(), a.clone());
                 }
+                let exemption = (ir.status == ItemStatus::Exempt)
+                    .then(|| analysis::exemption_for(&applying, &item.id))
+                    .flatten()
+                    .map(|e| exemption_view(ctx, loc, e));
+                if let Some(e) = &exemption {
+                    exempt.push(ExemptItem {
+                        title: loc.txt(&item.title),
+                        section: loc.txt(&section.title),
+                        level: ir.value.map(|v| loc.level_label(&checklist.scale, v)),
+                        target: loc.level_label(&checklist.scale, ir.target),
+                        exemption: e.clone(),
+                    });
+                }
                 items.push(ItemView {
                     id: item.id.clone(),
                     title: loc.txt(&item.title),
@@ -247,6 +285,7 @@ impl AuditView {
                         .unwrap_or_default(),
                     action,
                     metrics: chips_for(&chips, &item.metrics),
+                    exemption,
                 });
             }
             sections.push(SectionView {
@@ -345,6 +384,13 @@ impl AuditView {
             metrics: metric_rows(ctx, loc, audit, result),
             gaps,
             actions,
+            exempt,
+            raw: (result.raw.score != result.score || result.raw.target != result.target).then(
+                || RawView {
+                    score: loc.score(result.raw.score),
+                    target: loc.score(result.raw.target),
+                },
+            ),
             counts,
             report_description,
         }

@@ -8,6 +8,7 @@ mod badge;
 mod checklists;
 mod dashboard;
 mod data;
+mod exemptions;
 mod feed;
 mod metrics;
 mod rounds;
@@ -30,6 +31,7 @@ pub use badge::render_badges;
 use checklists::checklist_pages;
 use dashboard::dashboard;
 pub use data::render_data;
+use exemptions::exemptions_page;
 pub use feed::{absolute_url, feed_path, render_feeds};
 use metrics::metrics_page;
 use rounds::{latest_redirect, round_page, rounds_index};
@@ -117,6 +119,7 @@ pub enum Unit<'m> {
     Audit(&'m Round, &'m Audit),
     Checklists,
     Metrics,
+    Exemptions,
 }
 
 /// Every unit of one language, in the order of the site's search index.
@@ -126,7 +129,7 @@ pub fn units<'m>(ctx: &Ctx<'m>) -> Vec<Unit<'m>> {
         units.push(Unit::Round(round));
         units.extend(round.audits.iter().map(|a| Unit::Audit(round, a)));
     }
-    units.extend([Unit::Checklists, Unit::Metrics]);
+    units.extend([Unit::Checklists, Unit::Metrics, Unit::Exemptions]);
     units
 }
 
@@ -160,6 +163,12 @@ pub fn render_unit(
         Unit::Metrics => {
             if *plan == Plan::All {
                 metrics_page(ctx, &loc, &prefix, site)?;
+            }
+        }
+        // A change to an exemption renders the whole site again.
+        Unit::Exemptions => {
+            if *plan == Plan::All {
+                exemptions_page(ctx, &loc, &prefix, site)?;
             }
         }
         Unit::Round(round) => {
