@@ -529,6 +529,81 @@ mod tests {
         assert!(!sources.organisation.is_empty() && !sources.teams.is_empty());
     }
 
+    fn exemption(item: &str, subject: Option<&str>, approved: &str, until: &str) -> Exemption {
+        Exemption {
+            file: std::path::PathBuf::from(format!("exemptions/{item}.yaml")),
+            checklist: "svc".into(),
+            item: item.into(),
+            subject: subject.map(str::to_string),
+            reason: crate::text::Text::plain("why", "en"),
+            owner: "Ana".into(),
+            approved: date(approved),
+            until: date(until),
+        }
+    }
+
+    fn audit_of(checklist: &str, subject: Option<&str>, day: &str) -> Audit {
+        Audit {
+            id: "a".into(),
+            round: "r".into(),
+            file: "audits/r/a.yaml".into(),
+            checklist: checklist.into(),
+            version: 1,
+            subject: subject.map(str::to_string),
+            subject_title: None,
+            date: date(day),
+            auditors: Vec::new(),
+            language: "en".into(),
+            summary: None,
+            answers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_exemption_applies_to_its_checklist_and_subject_from_approved_to_until() {
+        let list = [
+            exemption("greeting", Some("north"), "2026-01-01", "2026-03-31"),
+            exemption("follow-up", None, "2026-02-01", "2026-02-28"),
+        ];
+        let items = |checklist: &str, subject: Option<&str>, day: &str| -> Vec<String> {
+            exemptions_of(&list, &audit_of(checklist, subject, day))
+                .iter()
+                .map(|e| e.item.clone())
+                .collect()
+        };
+        assert_eq!(items("svc", Some("north"), "2026-01-01"), ["greeting"]);
+        // Both ends are included; no subject is every subject.
+        assert_eq!(
+            items("svc", Some("north"), "2026-02-28"),
+            ["greeting", "follow-up"]
+        );
+        assert_eq!(items("svc", Some("north"), "2026-03-31"), ["greeting"]);
+        assert!(items("svc", Some("north"), "2026-04-01").is_empty());
+        assert!(items("svc", Some("north"), "2025-12-31").is_empty());
+        assert_eq!(items("svc", Some("south"), "2026-02-01"), ["follow-up"]);
+        assert_eq!(items("svc", None, "2026-02-01"), ["follow-up"]);
+        assert!(items("other", Some("north"), "2026-02-01").is_empty());
+        let applying = exemptions_of(&list, &audit_of("svc", Some("north"), "2026-02-10"));
+        assert_eq!(
+            exemption_for(&applying, "follow-up").map(|e| e.subject.clone()),
+            Some(None)
+        );
+        assert!(exemption_for(&applying, "night-cover").is_none());
+    }
+
+    #[test]
+    fn exemptions_expire_after_their_last_day_and_expire_soon_within_60_days() {
+        let newest = Some(date("2026-09-30"));
+        let state =
+            |until: &str| ExemptionState::of(&exemption("x", None, "2026-01-01", until), newest);
+        assert_eq!(state("2026-09-29"), ExemptionState::Expired);
+        assert_eq!(state("2026-09-30"), ExemptionState::Expiring);
+        assert_eq!(state("2026-11-29"), ExemptionState::Expiring);
+        assert_eq!(state("2026-11-30"), ExemptionState::Active);
+        let e = exemption("x", None, "2026-01-01", "2020-01-01");
+        assert_eq!(ExemptionState::of(&e, None), ExemptionState::Active);
+    }
+
     #[test]
     fn status_against_target() {
         assert_eq!(audit_status(Some(85.0), Some(85.0)), Status::Met);

@@ -6,6 +6,7 @@ mod checkers;
 mod ci_docs;
 mod commands;
 mod diff;
+mod exemptions;
 mod expected;
 mod exports;
 mod gates;

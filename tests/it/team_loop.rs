@@ -266,6 +266,7 @@ const STRUCTURAL: &[(&str, &str)] = &[
     ("decimal-comma", "metrics/2026-09.yaml"),
     ("duration-spelt-out", "metrics/2026-09.yaml"),
     ("metric-level-out-of-range", "auditbook.yaml"),
+    ("exemptions", "exemptions/unknown-field.yaml"),
 ];
 
 #[test]
