@@ -515,8 +515,8 @@ fn init_workflows_are_well_formed() {
     }
 }
 
-/// Sources and exemptions have no reader yet to agree with: their schemas are held to the
-/// examples of the format instead, and to mistakes in them.
+/// The schemas of sources and exemptions are held to the examples of the format, and to
+/// mistakes in them.
 #[test]
 fn source_and_exemption_schemas_follow_the_format() {
     if !validator_available() {
