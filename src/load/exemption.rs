@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::Loader;
+use super::{Loader, read_record};
 use crate::decode::{self, Ctx};
 use crate::model::Exemption;
 use crate::source::Loc;
@@ -40,11 +40,11 @@ impl Loader<'_> {
         let default = self.default_language();
         let mut out = Vec::new();
         for (path, node) in &files {
-            let mut ctx = self.ctx(path);
-            let errors_before = ctx.diags.count(crate::diag::Severity::Error);
-            let read = read_exemption(&mut ctx, node, &default);
-            let clean = ctx.diags.count(crate::diag::Severity::Error) == errors_before;
-            if let (Some((mut exemption, site)), true) = (read, clean) {
+            let texts = self.texts.entry(path.clone()).or_default();
+            let read = read_record(self.diags, texts, path, |ctx| {
+                read_exemption(ctx, node, &default)
+            });
+            if let (Some((mut exemption, site)), true) = (read.value, read.clean) {
                 exemption.file = path.clone();
                 out.push((exemption, site));
             }
