@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::metrics::{Snapshot, Status};
-use crate::model::{Audit, Model, Round};
+use crate::model::{Audit, Exemption, Model, Round};
 use crate::score::{AuditResult, MetricResult};
 
 /// How an audit's score stands against its target (docs/format.md): met at or above it, at
@@ -22,6 +22,79 @@ pub fn audit_status(score: Option<f64>, target: Option<f64>) -> Status {
         (Some(_), Some(_)) => Status::Below,
         _ => Status::Untracked,
     }
+}
+
+/// The exemptions that apply to an audit (docs/format.md, "Exemptions"): those of its
+/// checklist, for its subject or for every subject, approved on or before the audit's date and
+/// lasting until it or later. In `exemptions`' order.
+pub fn exemptions_of<'m>(exemptions: &'m [Exemption], audit: &Audit) -> Vec<&'m Exemption> {
+    exemptions
+        .iter()
+        .filter(|e| {
+            e.checklist == audit.checklist
+                && (e.subject.is_none() || e.subject == audit.subject)
+                && e.approved <= audit.date
+                && audit.date <= e.until
+        })
+        .collect()
+}
+
+/// The exemption of `item` among those that apply to an audit ([`exemptions_of`]); the first
+/// when several do, which only a workspace with errors has.
+pub fn exemption_for<'m>(applying: &[&'m Exemption], item: &str) -> Option<&'m Exemption> {
+    applying.iter().find(|e| e.item == item).copied()
+}
+
+/// How many days before its end an exemption is listed as expiring.
+pub const EXPIRING_DAYS: i64 = 60;
+
+/// Where an exemption stands on the newest round's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExemptionState {
+    /// Its last day is before the newest round's date.
+    Expired,
+    /// It ends within [`EXPIRING_DAYS`] days of the newest round's date.
+    Expiring,
+    Active,
+}
+
+impl ExemptionState {
+    /// Where `e` stands on `newest`, the newest round's date; active without rounds.
+    pub fn of(e: &Exemption, newest: Option<NaiveDate>) -> Self {
+        match newest {
+            Some(d) if e.until < d => ExemptionState::Expired,
+            Some(d) if (e.until - d).num_days() <= EXPIRING_DAYS => ExemptionState::Expiring,
+            _ => ExemptionState::Active,
+        }
+    }
+
+    /// The class the pages give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExemptionState::Expired => "expired",
+            ExemptionState::Expiring => "expiring",
+            ExemptionState::Active => "active",
+        }
+    }
+}
+
+/// Every exemption of the model with where it stands on the newest round's date, in the
+/// order the exemptions page lists them: expiring first, then active, then expired; within
+/// each, by last day, then file.
+pub fn exemptions_by_expiry(model: &Model) -> Vec<(&Exemption, ExemptionState)> {
+    let newest = model.rounds.last().map(|r| r.date);
+    let rank = |s: ExemptionState| match s {
+        ExemptionState::Expiring => 0,
+        ExemptionState::Active => 1,
+        ExemptionState::Expired => 2,
+    };
+    let mut out: Vec<(&Exemption, ExemptionState)> = (model.exemptions.iter())
+        .map(|e| (e, ExemptionState::of(e, newest)))
+        .collect();
+    out.sort_by(|(a, sa), (b, sb)| {
+        (rank(*sa), a.until, &a.file).cmp(&(rank(*sb), b.until, &b.file))
+    });
+    out
 }
 
 /// A series: the audits of one checklist for one subject (or for the whole organisation).
@@ -123,14 +196,21 @@ pub struct GateFailure<'a> {
 /// Which gate failed, with what the result was measured against.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Gate<'a> {
-    /// `min-score`: the audit's score is below `minimum`.
-    MinScore { score: f64, minimum: f64 },
-    /// `no-regression`: the audit scores more than `allowed` points below the audit before
-    /// it in its series, which scored `previous`.
+    /// `min-score`: the audit's score (with exemptions) is below `minimum`; `raw` is its
+    /// score without exemptions where that differs.
+    MinScore {
+        score: f64,
+        minimum: f64,
+        raw: Option<f64>,
+    },
+    /// `no-regression`: the audit scores (with exemptions) more than `allowed` points below
+    /// the audit before it in its series, which scored `previous`; `raw` is its score without
+    /// exemptions where that differs.
     Regression {
         score: f64,
         previous: f64,
         allowed: f64,
+        raw: Option<f64>,
     },
     /// `metrics`: a metric of the audit has the status `failing` or worse.
     Metric {
@@ -164,10 +244,16 @@ pub fn gates<'a>(model: &'a Model, results: &'a [AuditResult]) -> Vec<GateFailur
                 gate,
             })
         };
+        // Gates judge the score with exemptions; the one without is shown beside it.
+        let raw = result.raw.score.filter(|r| Some(*r) != result.score);
         if let (Some(minimum), Some(score)) = (config.min_score, result.score)
             && score < minimum - GATE_TOLERANCE
         {
-            fail(Gate::MinScore { score, minimum });
+            fail(Gate::MinScore {
+                score,
+                minimum,
+                raw,
+            });
         }
         let previous = result.previous.as_ref().and_then(|p| p.score);
         if let (Some(allowed), Some(score), Some(previous)) =
@@ -178,6 +264,7 @@ pub fn gates<'a>(model: &'a Model, results: &'a [AuditResult]) -> Vec<GateFailur
                 score,
                 previous,
                 allowed,
+                raw,
             });
         }
         if let Some(failing) = config.metrics {
@@ -506,6 +593,81 @@ mod tests {
             snaps.len()
         );
         assert!(!sources.organisation.is_empty() && !sources.teams.is_empty());
+    }
+
+    fn exemption(item: &str, subject: Option<&str>, approved: &str, until: &str) -> Exemption {
+        Exemption {
+            file: std::path::PathBuf::from(format!("exemptions/{item}.yaml")),
+            checklist: "svc".into(),
+            item: item.into(),
+            subject: subject.map(str::to_string),
+            reason: crate::text::Text::plain("why", "en"),
+            owner: "Ana".into(),
+            approved: date(approved),
+            until: date(until),
+        }
+    }
+
+    fn audit_of(checklist: &str, subject: Option<&str>, day: &str) -> Audit {
+        Audit {
+            id: "a".into(),
+            round: "r".into(),
+            file: "audits/r/a.yaml".into(),
+            checklist: checklist.into(),
+            version: 1,
+            subject: subject.map(str::to_string),
+            subject_title: None,
+            date: date(day),
+            auditors: Vec::new(),
+            language: "en".into(),
+            summary: None,
+            answers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_exemption_applies_to_its_checklist_and_subject_from_approved_to_until() {
+        let list = [
+            exemption("greeting", Some("north"), "2026-01-01", "2026-03-31"),
+            exemption("follow-up", None, "2026-02-01", "2026-02-28"),
+        ];
+        let items = |checklist: &str, subject: Option<&str>, day: &str| -> Vec<String> {
+            exemptions_of(&list, &audit_of(checklist, subject, day))
+                .iter()
+                .map(|e| e.item.clone())
+                .collect()
+        };
+        assert_eq!(items("svc", Some("north"), "2026-01-01"), ["greeting"]);
+        // Both ends are included; no subject is every subject.
+        assert_eq!(
+            items("svc", Some("north"), "2026-02-28"),
+            ["greeting", "follow-up"]
+        );
+        assert_eq!(items("svc", Some("north"), "2026-03-31"), ["greeting"]);
+        assert!(items("svc", Some("north"), "2026-04-01").is_empty());
+        assert!(items("svc", Some("north"), "2025-12-31").is_empty());
+        assert_eq!(items("svc", Some("south"), "2026-02-01"), ["follow-up"]);
+        assert_eq!(items("svc", None, "2026-02-01"), ["follow-up"]);
+        assert!(items("other", Some("north"), "2026-02-01").is_empty());
+        let applying = exemptions_of(&list, &audit_of("svc", Some("north"), "2026-02-10"));
+        assert_eq!(
+            exemption_for(&applying, "follow-up").map(|e| e.subject.clone()),
+            Some(None)
+        );
+        assert!(exemption_for(&applying, "night-cover").is_none());
+    }
+
+    #[test]
+    fn exemptions_expire_after_their_last_day_and_expire_soon_within_60_days() {
+        let newest = Some(date("2026-09-30"));
+        let state =
+            |until: &str| ExemptionState::of(&exemption("x", None, "2026-01-01", until), newest);
+        assert_eq!(state("2026-09-29"), ExemptionState::Expired);
+        assert_eq!(state("2026-09-30"), ExemptionState::Expiring);
+        assert_eq!(state("2026-11-29"), ExemptionState::Expiring);
+        assert_eq!(state("2026-11-30"), ExemptionState::Active);
+        let e = exemption("x", None, "2026-01-01", "2020-01-01");
+        assert_eq!(ExemptionState::of(&e, None), ExemptionState::Active);
     }
 
     #[test]

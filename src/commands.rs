@@ -210,6 +210,13 @@ fn from_current_dir(dir: &Path) -> PathBuf {
         .collect()
 }
 
+/// The score without exemptions, after the one with them, where the two differ.
+fn raw_note(raw: Option<f64>) -> String {
+    raw.map_or_else(String::new, |r| {
+        format!(" with exemptions ({r:.1} without)")
+    })
+}
+
 /// The failed gates of `model` as errors at the audit files (docs/format.md, "Gates"): what
 /// failed, by how much, and the threshold, with a hint naming the setting.
 fn gate_diagnostics(
@@ -223,9 +230,14 @@ fn gate_diagnostics(
             let (a, r) = (failure.audit, failure.result);
             let name = format!("{} ({})", a.id, a.round);
             let (message, hint, loc) = match failure.gate {
-                Gate::MinScore { score, minimum } => (
+                Gate::MinScore {
+                    score,
+                    minimum,
+                    raw,
+                } => (
                     format!(
-                        "gate min-score: {name} scores {score:.1}, {:.1} below the minimum {minimum}",
+                        "gate min-score: {name} scores {score:.1}{}, {:.1} below the minimum {minimum}",
+                        raw_note(raw),
                         minimum - score
                     ),
                     "the minimum is `gates: min-score` in auditbook.yaml".to_string(),
@@ -235,6 +247,7 @@ fn gate_diagnostics(
                     score,
                     previous,
                     allowed,
+                    raw,
                 } => {
                     let before = r
                         .previous
@@ -243,8 +256,9 @@ fn gate_diagnostics(
                         .unwrap_or_default();
                     (
                         format!(
-                            "gate no-regression: {name} scores {score:.1}, {:.1} below {previous:.1} \
+                            "gate no-regression: {name} scores {score:.1}{}, {:.1} below {previous:.1} \
                              in {before}; at most {allowed} allowed",
+                            raw_note(raw),
                             previous - score
                         ),
                         "the largest drop allowed is `gates: no-regression` in auditbook.yaml"

@@ -61,6 +61,8 @@ pub struct Model {
     pub i18n: HashMap<String, HashMap<String, String>>,
     /// Ticket sources with the figures of their pages, by id.
     pub sources: Vec<SourcePage>,
+    /// Accepted gaps (`exemptions/**/*.yaml`), in file order.
+    pub exemptions: Vec<Exemption>,
     current_index: HashMap<String, usize>,
     metric_index: HashMap<String, usize>,
 }
@@ -98,6 +100,7 @@ impl Model {
             snapshots,
             i18n,
             sources: Vec::new(),
+            exemptions: Vec::new(),
             current_index,
             metric_index,
         }
@@ -437,4 +440,21 @@ pub struct Action {
     pub text: Text,
     pub owner: Option<String>,
     pub due: Option<NaiveDate>,
+}
+
+/// An accepted gap: an item of a checklist that, for one subject or all of them, is not
+/// scored from `approved` to `until` (docs/format.md, "Exemptions").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exemption {
+    /// The file it was read from, relative to the workspace root.
+    pub file: PathBuf,
+    pub checklist: String,
+    pub item: String,
+    /// `None`: every subject.
+    pub subject: Option<String>,
+    pub reason: Text,
+    pub owner: String,
+    pub approved: NaiveDate,
+    /// The last day it applies.
+    pub until: NaiveDate,
 }

@@ -14,7 +14,7 @@
 //! - the pages every audit feeds: dashboards, the rounds index, the latest-round redirect,
 //!   checklist and metrics pages, search indexes and `versions.json`.
 //!
-//! Anything else — the configuration, a checklist, a snapshot, a source (its snapshots or
+//! Anything else — the configuration, a checklist, a snapshot, an exemption, a source (its snapshots or
 //! its page's figures), interface strings, a template, a round's title or date, an audit
 //! added, removed, moved to another checklist, subject or date — renders the whole site
 //! again. Either way the result is the same site a full build makes, byte for byte
@@ -205,7 +205,7 @@ pub fn plan(old: &Prepared, new: &Prepared) -> Plan {
 }
 
 /// Whether two models differ at most in what audits answer: the same configuration,
-/// checklists, metrics, snapshots, source pages and strings; the same rounds with the same audits, each
+/// checklists, metrics, snapshots, source pages, strings and exemptions; the same rounds with the same audits, each
 /// on the same checklist version, subject and date.
 fn same_except_audits(old: &Model, new: &Model) -> bool {
     old.config == new.config
@@ -214,6 +214,7 @@ fn same_except_audits(old: &Model, new: &Model) -> bool {
         && old.snapshots == new.snapshots
         && old.sources == new.sources
         && old.i18n == new.i18n
+        && old.exemptions == new.exemptions
         && old.rounds.len() == new.rounds.len()
         && old
             .rounds

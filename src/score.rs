@@ -27,12 +27,22 @@ pub struct AuditResult {
     /// untracked.
     #[serde(serialize_with = "audit_status")]
     pub status: Status,
+    /// Score and target of the audit scored without exemptions; the same as `score` and
+    /// `target` when none applies.
+    pub raw: Raw,
     pub sections: Vec<SectionResult>,
     pub items: Vec<ItemResult>,
     /// Ids of the items with a gap, largest gap first, ties in checklist order.
     pub gaps: Vec<String>,
     pub metrics: Vec<MetricResult>,
     pub previous: Option<Previous>,
+}
+
+/// An audit's score and target without exemptions (docs/format.md, "Exemptions").
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Raw {
+    pub score: Option<f64>,
+    pub target: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,6 +59,20 @@ pub enum ItemStatus {
     Scored,
     Na,
     Unanswered,
+    /// An exemption applies: counted like `Na`, whatever the answer.
+    Exempt,
+}
+
+impl ItemStatus {
+    /// The name data files and pages give the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Scored => "scored",
+            ItemStatus::Na => "na",
+            ItemStatus::Unanswered => "unanswered",
+            ItemStatus::Exempt => "exempt",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,8 +193,42 @@ fn percent(part: f64, whole: f64) -> f64 {
     }
 }
 
-/// Scores one audit against its checklist; `metrics` and `previous` are left empty.
+/// Scores one audit against its checklist, without exemptions; `metrics` and `previous` are
+/// left empty.
 pub fn score_audit(round: &Round, audit: &Audit, checklist: &Checklist) -> AuditResult {
+    score_audit_exempt(round, audit, checklist, |_| false)
+}
+
+/// Scores one audit against its checklist with the items for which `exempt(item id)` holds
+/// exempt: they count like `na` and have no gap. `raw` is the audit scored without them.
+pub fn score_audit_exempt(
+    round: &Round,
+    audit: &Audit,
+    checklist: &Checklist,
+    exempt: impl Fn(&str) -> bool,
+) -> AuditResult {
+    let mut any_exempt = false;
+    let mut result = score_items(round, audit, checklist, |id| {
+        let e = exempt(id);
+        any_exempt |= e;
+        e
+    });
+    if any_exempt {
+        let raw = score_items(round, audit, checklist, |_| false);
+        result.raw = Raw {
+            score: raw.score,
+            target: raw.target,
+        };
+    }
+    result
+}
+
+fn score_items(
+    round: &Round,
+    audit: &Audit,
+    checklist: &Checklist,
+    mut exempt: impl FnMut(&str) -> bool,
+) -> AuditResult {
     let (min, max) = (checklist.scale.min(), checklist.scale.max());
     let span = max - min;
     let mut items = Vec::with_capacity(checklist.item_count());
@@ -186,11 +244,15 @@ pub fn score_audit(round: &Round, audit: &Audit, checklist: &Checklist) -> Audit
             let t = checklist.item_target(section, item);
             let rt = (t - min) / span;
             let w = section.weight * item.weight;
-            let (status, value) = match answer.map(|a| a.score) {
+            let (mut status, value) = match answer.map(|a| a.score) {
                 Some(Score::Value(v)) => (ItemStatus::Scored, Some(v)),
                 Some(Score::NotApplicable) => (ItemStatus::Na, None),
                 None => (ItemStatus::Unanswered, None),
             };
+            // An exempt item keeps its answered value, for readers, but is not scored.
+            if exempt(&item.id) {
+                status = ItemStatus::Exempt;
+            }
             let ratio = value.map(|v| (v - min) / span);
             // `rt − r` is computed as `(t − v) / span`: the same number, rounded once instead
             // of three times, so two items one level short of their targets with the same
@@ -198,8 +260,8 @@ pub fn score_audit(round: &Round, audit: &Audit, checklist: &Checklist) -> Audit
             // differ in f64) and keep checklist order, as §2 asks for ties. It also keeps
             // `g <= w`, since `(t − v) / span <= 1`.
             let gap = match value {
-                Some(v) => w * ((t - v) / span).max(0.0),
-                None => 0.0,
+                Some(v) if status == ItemStatus::Scored => w * ((t - v) / span).max(0.0),
+                _ => 0.0,
             };
             let result = ItemResult {
                 id: item.id.clone(),
@@ -234,6 +296,10 @@ pub fn score_audit(round: &Round, audit: &Audit, checklist: &Checklist) -> Audit
         target: total.target(),
         completion: total.completion(),
         status: analysis::audit_status(total.score(), total.target()),
+        raw: Raw {
+            score: total.score(),
+            target: total.target(),
+        },
         gaps: gaps(&items),
         sections,
         items,
@@ -328,7 +394,14 @@ pub fn score_all(model: &Model) -> Vec<AuditResult> {
         .par_iter()
         .map(|&(round, audit)| {
             let checklist = model.checklist_of(audit);
-            let mut result = score_audit(round, audit, checklist);
+            let applying = analysis::exemptions_of(&model.exemptions, audit);
+            let mut result = if applying.is_empty() {
+                score_audit(round, audit, checklist)
+            } else {
+                score_audit_exempt(round, audit, checklist, |item| {
+                    analysis::exemption_for(&applying, item).is_some()
+                })
+            };
             result.metrics = model
                 .metrics
                 .iter()

@@ -148,6 +148,8 @@ pub mod paths {
         format!("checklists/{checklist}/items/{item}/index.html")
     }
 
+    pub const EXEMPTIONS: &str = "exemptions/index.html";
+
     // Data files and badges, relative to the root of the output folder: written once.
 
     pub fn round_csv(r: &str) -> String {

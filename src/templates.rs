@@ -44,6 +44,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("item.html", include_str!("../templates/item.html")),
     ("metrics.html", include_str!("../templates/metrics.html")),
     ("source.html", include_str!("../templates/source.html")),
+    (
+        "exemptions.html",
+        include_str!("../templates/exemptions.html"),
+    ),
     ("redirect.html", include_str!("../templates/redirect.html")),
 ];
 

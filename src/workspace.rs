@@ -22,6 +22,8 @@ pub enum Role {
     Snapshot,
     /// `sources/<id>.yaml`: a ticket export that metric snapshots are computed from.
     Source,
+    /// `exemptions/**/*.yaml`: an accepted gap.
+    Exemption,
     Strings,
 }
 
@@ -53,7 +55,7 @@ impl std::fmt::Display for IoError {
 impl std::error::Error for IoError {}
 
 /// Lists the workspace's input files in a fixed order: config, checklists, rounds and audits,
-/// snapshots, sources, interface strings; each group sorted by path.
+/// snapshots, sources, exemptions, interface strings; each group sorted by path.
 pub fn discover(root: &Path, diags: &mut Diagnostics) -> Result<Vec<Entry>, IoError> {
     let meta = fs::metadata(root).map_err(|error| IoError {
         path: root.to_path_buf(),
@@ -119,6 +121,12 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Result<Vec<Entry>, IoEr
         }
         entries.push(Entry {
             role: Role::Source,
+            path,
+        });
+    }
+    for path in walk(root, "exemptions", diags) {
+        entries.push(Entry {
+            role: Role::Exemption,
             path,
         });
     }

@@ -62,6 +62,7 @@ fn answer(a: Option<&AnswerSide>) -> String {
             }
             ItemStatus::Na => "n/a".to_string(),
             ItemStatus::Unanswered => "unanswered".to_string(),
+            ItemStatus::Exempt => "exempt".to_string(),
         },
     }
 }

@@ -1,7 +1,7 @@
 //! The checks across files: a checklist id and version defined twice, two audits of one
 //! series in a round, texts missing a site language, texts in languages the site does not
 //! publish, interface strings falling back to English, and the checks that need the whole
-//! model (overdue actions, stale evidence).
+//! model (overdue actions, stale evidence, exemptions).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 use super::Loader;
 use super::audit::{AuditSite, SeriesKey};
 use super::checklist::ReadChecklist;
+use super::exemption::ExemptionSite;
 use super::strings::Strings;
+use crate::analysis::{self, ExemptionState};
+use crate::decode::Ctx;
 use crate::diag::Diagnostic;
-use crate::model::{Checklist, Model};
+use crate::model::{Checklist, Exemption, Model};
 use crate::source::Loc;
 use crate::workspace;
 
@@ -267,4 +270,158 @@ fn written_duration(seconds: f64) -> String {
         }
     }
     format!("{}s", crate::yaml::format_number(seconds))
+}
+
+impl Loader<'_> {
+    /// The checks of exemptions against the rest of the workspace (docs/format.md,
+    /// "Exemptions"): unknown checklists, items and subjects, exemptions expired by the newest
+    /// round, exemptions of items that meet their target anyway (warnings), and two
+    /// exemptions of one item and subject whose days overlap (an error). `sites` are where
+    /// the fields of `model.exemptions` are written, in the same order.
+    pub(super) fn check_exemptions(&mut self, model: &Model, sites: &[ExemptionSite]) {
+        let subjects: BTreeSet<&str> = (model.rounds.iter())
+            .flat_map(|r| &r.audits)
+            .filter_map(|a| a.subject.as_deref())
+            .collect();
+        let newest = model.rounds.last();
+        for (e, site) in model.exemptions.iter().zip(sites) {
+            let mut ctx = Ctx::new(&e.file, self.diags);
+            match model.current_checklist(&e.checklist) {
+                None => {
+                    let current = None;
+                    if !self.doubts.checklist(&e.checklist, None, current) {
+                        let ids: BTreeSet<&str> =
+                            model.checklists.iter().map(|c| c.id.as_str()).collect();
+                        let hint = ctx.hint(&e.checklist, ids.iter().copied(), || {
+                            "name a checklist of checklists/ in `checklist:`".to_string()
+                        });
+                        ctx.warning_hint(
+                            site.checklist,
+                            format!("exemption of unknown checklist '{}'", e.checklist),
+                            hint,
+                        );
+                    }
+                }
+                Some(current) => {
+                    let known = (model.checklists.iter())
+                        .filter(|c| c.id == e.checklist)
+                        .any(|c| c.items().any(|(_, i)| i.id == e.item));
+                    if !known {
+                        let hint =
+                            ctx.hint(&e.item, current.items().map(|(_, i)| i.id.as_str()), || {
+                                format!("name an item of checklist '{}' in `item:`", e.checklist)
+                            });
+                        ctx.warning_hint(
+                            site.item,
+                            format!(
+                                "exemption of unknown item '{}' in checklist '{}'",
+                                e.item, e.checklist
+                            ),
+                            hint,
+                        );
+                    }
+                }
+            }
+            if let (Some(subject), Some(loc)) = (&e.subject, site.subject)
+                && !subjects.contains(subject.as_str())
+            {
+                let hint = ctx.hint(subject, subjects.iter().copied(), || {
+                    "name the `subject:` of an audit, or leave it out for every subject".into()
+                });
+                ctx.warning_hint(
+                    loc,
+                    format!("exemption for unknown subject '{subject}': no audit has it"),
+                    hint,
+                );
+            }
+            if let Some(round) = newest
+                && ExemptionState::of(e, Some(round.date)) == ExemptionState::Expired
+            {
+                ctx.warning_hint(
+                    site.until,
+                    format!(
+                        "exemption expired on {}, before round '{}' ({})",
+                        e.until, round.id, round.date
+                    ),
+                    "renew it with a later `until:` and a new `approved:`, or delete the file",
+                );
+            }
+            self.warn_unneeded(model, e, site);
+        }
+        self.check_overlaps(model, sites);
+    }
+
+    /// Warns about an exemption whose item meets its target in every audit it applies to.
+    fn warn_unneeded(&mut self, model: &Model, e: &Exemption, site: &ExemptionSite) {
+        let mut applies_to = Vec::new();
+        for round in &model.rounds {
+            for audit in &round.audits {
+                let applying = analysis::exemptions_of(&model.exemptions, audit);
+                if !applying.iter().any(|x| std::ptr::eq(*x, e)) {
+                    continue;
+                }
+                let result = crate::score::score_audit(round, audit, model.checklist_of(audit));
+                let meets = (result.items.iter().find(|i| i.id == e.item))
+                    .is_some_and(|i| i.ratio.is_some_and(|r| r >= i.target_ratio));
+                if !meets {
+                    return;
+                }
+                applies_to.push(format!("{}/{}", round.id, audit.id));
+            }
+        }
+        if applies_to.is_empty() {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::warning(
+                &e.file,
+                site.item,
+                format!(
+                    "exemption not needed: '{}' meets its target in every audit it applies to ({})",
+                    e.item,
+                    applies_to.join(", ")
+                ),
+            )
+            .with_hint("delete the file, or end it with an earlier `until:`"),
+        );
+    }
+
+    /// Reports each exemption whose item and subject an earlier one already covers on one of
+    /// its days: which of the two applies would be a guess. No subject overlaps every subject.
+    fn check_overlaps(&mut self, model: &Model, sites: &[ExemptionSite]) {
+        for (j, (b, site)) in model.exemptions.iter().zip(sites).enumerate() {
+            let earlier = model.exemptions[..j].iter().find(|a| {
+                a.checklist == b.checklist
+                    && a.item == b.item
+                    && (a.subject.is_none() || b.subject.is_none() || a.subject == b.subject)
+                    && a.approved <= b.until
+                    && b.approved <= a.until
+            });
+            let Some(a) = earlier else {
+                continue;
+            };
+            let who = match (&a.subject, &b.subject) {
+                (Some(s), _) | (None, Some(s)) => format!("subject '{s}'"),
+                (None, None) => "every subject".to_string(),
+            };
+            let (from, to) = (a.approved.max(b.approved), a.until.min(b.until));
+            self.diags.push(
+                Diagnostic::error(
+                    &b.file,
+                    site.item,
+                    format!(
+                        "exemption overlaps {}: both exempt '{}' of '{}' for {who} from {from} to {to}",
+                        crate::diag::display_path(&a.file),
+                        b.item,
+                        b.checklist
+                    ),
+                )
+                .with_hint(format!(
+                    "an item has one exemption at a time: end one before the other's `approved:`, or merge {} and {}",
+                    crate::diag::display_path(&a.file),
+                    crate::diag::display_path(&b.file)
+                )),
+            );
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! the definitions under its `metrics:` are read by `metric`, like the built-in ones),
 //! `checklist`, `round` (round.yaml, and the rounds made of it and the audits), `audit`,
 //! `snapshot`, `source` (sources/<id>.yaml, whose computed snapshots join the written
-//! ones) and `strings` (i18n/<lang>.yaml). A reader checks what one record says on its
+//! ones), `exemption` (exemptions/**/*.yaml) and `strings` (i18n/<lang>.yaml). A reader checks what one record says on its
 //! own; whether the record had errors travels with what it read (`Read`). The checks across
 //! files (duplicates, series, translations, languages, overdue actions) are in `cross`.
 
@@ -13,6 +13,7 @@ mod audit;
 mod checklist;
 mod config;
 mod cross;
+mod exemption;
 mod metric;
 mod round;
 mod snapshot;
@@ -386,6 +387,7 @@ impl<'d> Loader<'d> {
             take(Role::Strings),
         );
         let source_files = take(Role::Source);
+        let exemption_files = take(Role::Exemption);
 
         self.metrics = builtin_metrics();
         self.metric_index = (self.metrics.iter().enumerate())
@@ -419,6 +421,7 @@ impl<'d> Loader<'d> {
         let (computed, source_pages) = self.sources(source_files, &snapshots, self.cache);
         snapshots.extend(computed);
         let i18n = self.strings(string_files);
+        let exemptions = self.exemptions(exemption_files);
         self.report_foreign_languages();
         self.report_interface_languages(&i18n);
         self.report_unpublished_strings(&i18n);
@@ -437,7 +440,10 @@ impl<'d> Loader<'d> {
             i18n,
         );
         model.sources = source_pages;
+        let (exemptions, exemption_sites): (Vec<_>, Vec<_>) = exemptions.into_iter().unzip();
+        model.exemptions = exemptions;
         self.after_model(&model, &sites);
+        self.check_exemptions(&model, &exemption_sites);
         Some(model)
     }
 }

@@ -124,8 +124,18 @@ impl<'m> Ctx<'m> {
             ("checklists", "nav_checklists", "checklists/index.html"),
             ("metrics", "nav_metrics", "metrics/index.html"),
         ];
+        // The exemptions page exists only where there are exemptions.
+        let exemptions = [(
+            "exemptions",
+            "nav_exemptions",
+            crate::site::paths::EXEMPTIONS,
+        )];
+        let nav_items = nav_items.iter().chain(
+            exemptions
+                .iter()
+                .filter(|_| !self.model.exemptions.is_empty()),
+        );
         let nav = nav_items
-            .iter()
             .map(|(id, key, href)| Link {
                 label: loc.ui(key),
                 href: format!("{root}{href}"),

@@ -202,6 +202,7 @@ fn main_pages_pass_axe_in_light_and_dark() {
             demo.join("checklists/customer-service-audit/index.html"),
         ),
         ("metrics", demo.join("metrics/index.html")),
+        ("exemptions", demo.join("exemptions/index.html")),
         (
             "source",
             demo.join("metrics/sources/tallinn-helpdesk/index.html"),

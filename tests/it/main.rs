@@ -7,6 +7,7 @@ mod ci_docs;
 mod commands;
 mod diff;
 mod evidence;
+mod exemptions;
 mod expected;
 mod exports;
 mod exports_docs;

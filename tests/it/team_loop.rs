@@ -269,6 +269,7 @@ const STRUCTURAL: &[(&str, &str)] = &[
     ("public-hide", "auditbook.yaml"),
     ("evidence-entry", "audits/2026-q3/eu.yaml"),
     ("evidence-max-age-malformed", "checklists/support.yaml"),
+    ("exemptions", "exemptions/unknown-field.yaml"),
 ];
 
 #[test]

@@ -14,6 +14,7 @@ use crate::render::{Ctx, RenderError, Sink};
 use crate::score::{AuditResult, ItemStatus};
 use crate::site::paths;
 
+use super::exemptions::{ExemptionView, exemption_view};
 use super::*;
 
 #[derive(Serialize)]
@@ -32,6 +33,25 @@ struct ItemView {
     metrics: Vec<MetricChip>,
     /// The item's page across rounds, from the audit's page.
     history: String,
+    /// The exemption that makes the item exempt.
+    exemption: Option<ExemptionView>,
+}
+
+/// An exempt item, for the lists of the gap analysis and the report.
+#[derive(Serialize)]
+struct ExemptItem {
+    title: Txt,
+    section: Txt,
+    level: Option<Txt>,
+    target: Txt,
+    exemption: ExemptionView,
+}
+
+/// The score and target without exemptions, where they differ from those with them.
+#[derive(Serialize)]
+struct RawView {
+    score: String,
+    target: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -150,6 +170,9 @@ pub(super) struct AuditView {
     /// Whether any item has a note or evidence: without one, the report's table of results
     /// has no column for them.
     item_notes: bool,
+    /// Exempt items in checklist order.
+    exempt: Vec<ExemptItem>,
+    raw: Option<RawView>,
     counts: Counts4,
     report_title: String,
     report_description: String,
@@ -161,6 +184,7 @@ struct Counts4 {
     scored: usize,
     na: usize,
     unanswered: usize,
+    exempt: usize,
     gaps: usize,
     /// The count of gaps as a message: "3 items below target".
     below_target: String,
@@ -194,6 +218,8 @@ impl AuditView {
         let by_id: HashMap<&str, &crate::score::ItemResult> =
             result.items.iter().map(|i| (i.id.as_str(), i)).collect();
         let chips = metric_chips(ctx, loc, result);
+        let applying = analysis::exemptions_of(&ctx.model.exemptions, audit);
+        let mut exempt = Vec::new();
         // Summed over every item: once per audit, not once per section or gap.
         let scored_weight = result.scored_weight();
         // The position of each item in checklist order, where its answer is.
@@ -212,6 +238,7 @@ impl AuditView {
                     ItemStatus::Scored => counts.scored += 1,
                     ItemStatus::Na => counts.na += 1,
                     ItemStatus::Unanswered => counts.unanswered += 1,
+                    ItemStatus::Exempt => counts.exempt += 1,
                 }
                 if ir.gap > 0.0 {
                     gap_sum += ir.gap;
@@ -233,14 +260,23 @@ impl AuditView {
                 if !evidence.is_empty() {
                     evidence_of.insert(item.id.as_str(), evidence.clone());
                 }
+                let exemption = (ir.status == ItemStatus::Exempt)
+                    .then(|| analysis::exemption_for(&applying, &item.id))
+                    .flatten()
+                    .map(|e| exemption_view(ctx, loc, e));
+                if let Some(e) = &exemption {
+                    exempt.push(ExemptItem {
+                        title: loc.txt(&item.title),
+                        section: loc.txt(&section.title),
+                        level: ir.value.map(|v| loc.level_label(&checklist.scale, v)),
+                        target: loc.level_label(&checklist.scale, ir.target),
+                        exemption: e.clone(),
+                    });
+                }
                 items.push(ItemView {
                     id: item.id.clone(),
                     title: loc.txt(&item.title),
-                    status: match ir.status {
-                        ItemStatus::Scored => "scored",
-                        ItemStatus::Na => "na",
-                        ItemStatus::Unanswered => "unanswered",
-                    },
+                    status: ir.status.as_str(),
                     level: ir.value.map(|v| loc.level_label(&checklist.scale, v)),
                     target: loc.level_label(&checklist.scale, ir.target),
                     meets: ir.ratio.is_some_and(|r| r >= ir.target_ratio),
@@ -251,6 +287,7 @@ impl AuditView {
                     action,
                     metrics: chips_for(&chips, &item.metrics),
                     history: format!("{from_audit}{}", paths::item(&checklist.id, &item.id)),
+                    exemption,
                 });
             }
             sections.push(SectionView {
@@ -354,6 +391,13 @@ impl AuditView {
             action_owners,
             item_notes,
             actions,
+            exempt,
+            raw: (result.raw.score != result.score || result.raw.target != result.target).then(
+                || RawView {
+                    score: loc.score(result.raw.score),
+                    target: loc.score(result.raw.target),
+                },
+            ),
             counts,
             report_description,
         }

@@ -21,6 +21,8 @@ struct SeriesRow {
     checklist: Txt,
     href: String,
     score: String,
+    /// The score without exemptions, where it differs.
+    raw: Option<String>,
     target: String,
     delta: Option<String>,
     trend: &'static str,
@@ -66,6 +68,15 @@ struct Dashboard {
     series: Vec<SeriesRow>,
     gaps: Vec<GapRow>,
     tiles: Vec<MetricTile>,
+    exemptions: Option<ExemptionsCard>,
+}
+
+/// The link to the exemptions page, with the exemptions that are expiring or expired.
+#[derive(Serialize)]
+struct ExemptionsCard {
+    href: String,
+    count: usize,
+    ending: Vec<super::exemptions::ExemptionView>,
 }
 
 #[derive(Serialize)]
@@ -147,6 +158,7 @@ pub(super) fn dashboard(
             checklist: loc.txt(&checklist.title),
             href: paths::audit(&round.id, &audit.id),
             score: loc.score(result.score),
+            raw: (result.raw.score != result.score).then(|| loc.score(result.raw.score)),
             target: loc.score(result.target),
             delta: delta.map(|d| loc.delta(d)),
             trend: delta.map_or("none", |d| analysis::trend(d).as_str()),
@@ -203,6 +215,15 @@ pub(super) fn dashboard(
         })
         .collect();
     let tiles = metric_tiles(ctx, loc);
+    let exemptions = (!ctx.model.exemptions.is_empty()).then(|| ExemptionsCard {
+        href: paths::EXEMPTIONS.to_string(),
+        count: ctx.model.exemptions.len(),
+        ending: analysis::exemptions_by_expiry(ctx.model)
+            .into_iter()
+            .filter(|(_, state)| *state != analysis::ExemptionState::Active)
+            .map(|(e, _)| super::exemptions::exemption_view(ctx, loc, e))
+            .collect(),
+    });
     let page = ctx.page_info(
         loc,
         path,
@@ -222,6 +243,7 @@ pub(super) fn dashboard(
             series: rows,
             gaps,
             tiles,
+            exemptions,
         },
     )
 }

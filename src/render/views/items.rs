@@ -1,6 +1,6 @@
 //! Item pages: one item of a checklist across rounds — its level per team in each round (a
-//! table and a chart), the notes and evidence of every audit that answered it, and the
-//! metrics it links. There is a page for every item of every version of a checklist, so
+//! table and a chart), the notes and evidence of every audit that answered it, its
+//! exemptions, and the metrics it links. There is a page for every item of every version of a checklist, so
 //! that items a newer version removed keep their history.
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,6 +15,7 @@ use crate::render::{Ctx, RenderError, Sink};
 use crate::score::ItemStatus;
 use crate::site::paths;
 
+use super::exemptions::{ExemptionView, exemption_view};
 use super::*;
 
 /// A round that audited the checklist: a column of the table.
@@ -63,16 +64,6 @@ struct LinkedMetric {
     href: String,
 }
 
-/// An exemption of the item, as its page lists it (docs/format.md, "Exemptions").
-#[derive(Serialize)]
-pub(super) struct ItemExemption {
-    pub(super) subject: Txt,
-    pub(super) reason: Md,
-    pub(super) owner: String,
-    pub(super) approved: Day,
-    pub(super) until: Day,
-}
-
 #[derive(Serialize)]
 struct ItemView {
     id: String,
@@ -93,7 +84,7 @@ struct ItemView {
     notes: Vec<NoteEntry>,
     metrics: Vec<LinkedMetric>,
     /// The item's exemptions; the template shows the section only when there are some.
-    exemptions: Vec<ItemExemption>,
+    exemptions: Vec<ExemptionView>,
 }
 
 #[derive(Serialize)]
@@ -375,7 +366,10 @@ fn item_view(
         chart,
         notes,
         metrics,
-        exemptions: Vec::new(),
+        exemptions: (ctx.model.exemptions.iter())
+            .filter(|e| e.checklist == c.id && e.item == item.id)
+            .map(|e| exemption_view(ctx, loc, e))
+            .collect(),
         title,
     }
 }

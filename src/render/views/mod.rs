@@ -8,6 +8,7 @@ mod badge;
 mod checklists;
 mod dashboard;
 mod data;
+mod exemptions;
 mod feed;
 mod items;
 mod metrics;
@@ -32,6 +33,7 @@ pub use badge::render_badges;
 use checklists::checklist_pages;
 use dashboard::dashboard;
 pub use data::render_data;
+use exemptions::exemptions_page;
 pub use feed::{absolute_url, feed_path, render_feeds};
 use items::item_pages;
 use metrics::metrics_page;
@@ -125,6 +127,8 @@ pub enum Unit<'m> {
     Metrics,
     /// A ticket source's page.
     Source(&'m crate::model::SourcePage),
+    /// The list of exemptions.
+    Exemptions,
 }
 
 /// Every unit of one language, in the order of the site's search index.
@@ -140,6 +144,7 @@ pub fn units<'m>(ctx: &Ctx<'m>) -> Vec<Unit<'m>> {
     units.extend(ids.into_iter().map(Unit::Items));
     units.push(Unit::Metrics);
     units.extend(ctx.model.sources.iter().map(Unit::Source));
+    units.push(Unit::Exemptions);
     units
 }
 
@@ -187,6 +192,12 @@ pub fn render_unit(
         Unit::Source(source) => {
             if *plan == Plan::All {
                 source_page(ctx, &loc, &prefix, source, site)?;
+            }
+        }
+        // A change to an exemption renders the whole site again.
+        Unit::Exemptions => {
+            if *plan == Plan::All {
+                exemptions_page(ctx, &loc, &prefix, site)?;
             }
         }
         Unit::Round(round) => {
