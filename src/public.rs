@@ -132,9 +132,12 @@ pub fn redact(model: &mut Model, hide: Hide) {
         }
     }
     if hide.hides(Hidden::Owners) {
-        // Every record with an owner has it cleared in this block.
         for action in answers(model).filter_map(|a| a.action.as_mut()) {
             action.owner = None;
+        }
+        // An exemption must name its owner, so an empty one is the owner left out.
+        for exemption in &mut model.exemptions {
+            exemption.owner.clear();
         }
     }
     if hide.hides(Hidden::Auditors) {

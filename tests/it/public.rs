@@ -88,6 +88,16 @@ values:
   first-response-time: 2h
 ";
 
+/// An accepted gap, owned by a marker.
+const EXEMPTION: &str = "checklist: service
+item: compare-goals
+subject: eu
+reason: {en: Goals wait for the new plan, hr: Ciljevi čekaju novi plan}
+owner: LEAK-owner-exemption
+approved: 2026-06-01
+until: 2026-12-31
+";
+
 /// A ticket export whose agents and ticket ids are markers, with links to single tickets.
 const SOURCE: &str = "files: [exports/*.csv]
 timezone: Europe/Zagreb
@@ -148,7 +158,15 @@ const MARKERS: [(&str, &[&str]); 5] = [
             "leak-evidence-text",
         ],
     ),
-    ("owners", &["leak-owner-q1", "leak-owner-1", "leak-owner-2"]),
+    (
+        "owners",
+        &[
+            "leak-owner-q1",
+            "leak-owner-1",
+            "leak-owner-2",
+            "leak-owner-exemption",
+        ],
+    ),
     (
         "auditors",
         &["leak-auditor-q1", "leak-auditor-1", "leak-auditor-2"],
@@ -178,6 +196,7 @@ fn hostile(config: &str) -> Workspace {
         .file("audits/2026-q1/eu.yaml", AUDIT_Q1)
         .file("audits/2026-q2/eu.yaml", AUDIT_Q2)
         .file("metrics/2026-06-eu.yaml", SNAPSHOT)
+        .file("exemptions/goals.yaml", EXEMPTION)
         .file("sources/desk.yaml", SOURCE)
         .file("exports/2026-05.csv", EXPORT)
 }
@@ -388,6 +407,18 @@ fn hidden_things_leave_no_empty_headings_or_columns() {
         let item = text(site, "checklists/service/items/assess-quality/index.html");
         let source = text(site, "metrics/sources/desk/index.html");
         assert_eq!(item.contains("id=\"notes\""), has, "notes, item page");
+        let exemptions = text(site, "exemptions/index.html");
+        assert_eq!(
+            exemptions.contains("Owner: "),
+            has,
+            "owner, exemptions page"
+        );
+        let exempt_item = text(site, "checklists/service/items/compare-goals/index.html");
+        assert_eq!(
+            exempt_item.contains("Owner: "),
+            has,
+            "exemption owner, item page"
+        );
         assert_eq!(source.contains("id=\"agents\""), has, "agents, source page");
         assert_eq!(
             source.contains("id=\"tickets\""),
@@ -530,6 +561,7 @@ fn the_demo_s_public_site_leaves_out_every_hidden_value() {
             hidden.extend(b.entries.iter().map(|(agent, _)| ("agent", agent.clone())));
         }
     }
+    hidden.extend(model.exemptions.iter().map(|e| ("owner", e.owner.clone())));
     for source in &model.sources {
         let agents = source.report.agents.iter().map(|a| a.key.clone());
         hidden.extend(agents.map(|a| ("agent", a)));

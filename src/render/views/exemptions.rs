@@ -18,7 +18,8 @@ pub(super) struct ExemptionView {
     item: Txt,
     subject: Txt,
     reason: Md,
-    owner: String,
+    /// `None` where a public build left it out.
+    owner: Option<String>,
     approved: Day,
     until: Day,
     /// `active`, `expiring` or `expired` on the newest round's date.
@@ -42,7 +43,7 @@ pub(super) fn exemption_view(ctx: &Ctx, loc: &Locale, e: &Exemption) -> Exemptio
             None => loc.ui("every_subject"),
         },
         reason: loc.md(&e.reason),
-        owner: e.owner.clone(),
+        owner: (!e.owner.is_empty()).then(|| e.owner.clone()),
         approved: loc.date(e.approved),
         until: loc.date(e.until),
         state: state.as_str(),
