@@ -328,6 +328,12 @@ pub fn may_run_the_other_way(text: &str, page_rtl: bool) -> bool {
     if text.is_ascii() {
         return page_rtl && text.bytes().any(|b| b.is_ascii_alphabetic());
     }
+    // On a left-to-right page, only the right-to-left scripts (U+0590 and above) and the
+    // bidirectional controls (U+061C, U+200E and above) count: in UTF-8 they all start with
+    // a byte of 0xD6 or more, which Latin, Greek and Cyrillic text never holds.
+    if !page_rtl && !text.bytes().any(|b| b >= 0xd6) {
+        return false;
+    }
     text.chars().any(|c| {
         crate::markdown::is_bidi_control(c)
             || if page_rtl {
@@ -811,6 +817,52 @@ mod tests {
         assert_eq!(l.duration(100_800.0), "1 d 4 h");
         assert_eq!(l.duration(45.0), "45 s");
         assert_eq!(l.duration(0.0), "0 s");
+    }
+
+    #[test]
+    fn the_quick_look_at_bytes_agrees_with_the_characters() {
+        // Characters on each side of the 0xD6 lead byte, the bidirectional controls and
+        // letters of either direction, alone and between Latin and Cyrillic text.
+        let chars = [
+            'a',
+            'č',
+            'ж',
+            'Ֆ',
+            '\u{58f}',
+            '\u{590}',
+            'א',
+            'ع',
+            '\u{61c}',
+            '\u{8ff}',
+            '\u{900}',
+            'ह',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{202b}',
+            '\u{2067}',
+            '—',
+            '\u{fb1d}',
+            '\u{fe70}',
+            '\u{10800}',
+            '\u{1e800}',
+            '\u{1f600}',
+            '中',
+        ];
+        for c in chars {
+            for text in [c.to_string(), format!("Revizija {c} ревизия")] {
+                for page_rtl in [false, true] {
+                    let slow = text.chars().any(|c| {
+                        crate::markdown::is_bidi_control(c)
+                            || if page_rtl {
+                                c.is_alphabetic() && !is_rtl_char(c)
+                            } else {
+                                is_rtl_char(c)
+                            }
+                    });
+                    assert_eq!(may_run_the_other_way(&text, page_rtl), slow, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
