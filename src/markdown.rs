@@ -102,10 +102,64 @@ fn clean_chars(s: &str) -> String {
     out
 }
 
-/// The escape function of the templates: [`clean`], then HTML escaping.
+/// The escape function of the templates: [`clean`], then HTML escaping (`&`, `<`, `>`, `"`
+/// and `'`, as Tera writes them).
+///
+/// Templates print hundreds of thousands of values per build, most of them short, so both
+/// happen in one pass over the bytes. Up to the first character [`clean`] would drop or
+/// close, the text is as [`clean`] leaves it (nothing before it opened anything), so that
+/// part is escaped as it is and only the rest is cleaned character by character.
 pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    tera::escape_html(&clean(input), out)
+    let bytes = input.as_bytes();
+    // Bytes up to `done` are written.
+    let mut done = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        match ESCAPE[usize::from(b)] {
+            0 => {}
+            SUSPECT => {
+                let opener = b == 0xe2
+                    && matches!(
+                        bytes.get(i + 1..i + 3),
+                        Some([0x80, 0xaa | 0xab | 0xad | 0xae] | [0x81, 0xa6..=0xa8])
+                    );
+                if opener || (b != 0xe2 && b != b'\t' && b != b'\n') {
+                    out.write_all(&bytes[done..i])?;
+                    return tera::escape_html(&clean_chars(&input[i..]), out);
+                }
+            }
+            replacement => {
+                out.write_all(&bytes[done..i])?;
+                out.write_all(ESCAPES[usize::from(replacement)].as_bytes())?;
+                done = i + 1;
+            }
+        }
+    }
+    out.write_all(&bytes[done..])
 }
+
+/// What [`escape_html`] does with each byte: nothing (0), write the escape of that index in
+/// [`ESCAPES`], or look closer ([`SUSPECT`]: control characters, DEL, and 0xE2, which leads
+/// the embedding, override and isolate openers).
+const ESCAPE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = SUSPECT;
+        b += 1;
+    }
+    table[0x7f] = SUSPECT;
+    table[0xe2] = SUSPECT;
+    table[b'&' as usize] = 1;
+    table[b'<' as usize] = 2;
+    table[b'>' as usize] = 3;
+    table[b'"' as usize] = 4;
+    table[b'\'' as usize] = 5;
+    table
+};
+
+const SUSPECT: u8 = 255;
+
+const ESCAPES: [&str; 6] = ["", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"];
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
@@ -204,6 +258,28 @@ pub fn render_inline(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_values_are_cleaned_then_escaped_as_tera_escapes() {
+        let pieces = [
+            "a", "&", "<", ">", "\"", "'", "/", "—", "\u{202b}", "\u{202c}", "\u{2067}",
+            "\u{2069}", "\u{1}", "\u{7f}", "\t", "\n", "é", "\u{202f}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", "x", "<b>"] {
+                        let s = format!("{d}{a}{b}{d}{c}");
+                        let mut fused = Vec::new();
+                        let mut expected = Vec::new();
+                        escape_html(&s, &mut fused).expect("in memory");
+                        tera::escape_html(&clean_chars(&s), &mut expected).expect("in memory");
+                        assert_eq!(fused, expected, "{s:?}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn clean_borrows_exactly_the_texts_it_leaves_as_they_are() {
