@@ -375,10 +375,12 @@ fn iso_date_of(iso: &str) -> Option<chrono::NaiveDate> {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
         })
     };
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
-            return chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
-        }
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        return chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
     }
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()
 }
@@ -426,14 +428,15 @@ pub struct Formats {
 const MEMO_LIMIT: usize = 100_000;
 
 /// `text` from `memo`, else made by `make` and kept while there is room.
-fn memoised<K: std::hash::Hash + Eq + Clone, Q: std::hash::Hash + Eq + ?Sized>(
+fn memoised<K, Q>(
     memo: &Mutex<HashMap<K, String>>,
     key: &Q,
     owned: impl FnOnce() -> K,
     make: impl FnOnce() -> String,
 ) -> String
 where
-    K: std::borrow::Borrow<Q>,
+    K: std::hash::Hash + Eq + std::borrow::Borrow<Q>,
+    Q: std::hash::Hash + Eq + ?Sized,
 {
     if let Ok(map) = memo.lock()
         && let Some(text) = map.get(key)
