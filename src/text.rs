@@ -49,7 +49,15 @@ impl Text {
     /// The text in the first language of `fallback_chain(lang, default_lang, file
     /// language)` it has, else in any language it has.
     pub fn get<'a>(&'a self, lang: &str, default_lang: &str) -> Localized<'a> {
-        for want in fallback_chain(lang, default_lang, &self.file_language) {
+        // The chain of `fallback_chain` without leaving out repeats: a language looked up
+        // again is not found again, so the first found is the same, and no list of the
+        // languages seen is made for each of the hundreds of thousands of texts per build.
+        let chain = std::iter::once(lang)
+            .chain(parents(lang))
+            .chain(std::iter::once(default_lang))
+            .chain(parents(default_lang))
+            .chain(std::iter::once(self.file_language.as_str()));
+        for want in chain {
             if let Some((l, t)) = self.values.get_key_value(want) {
                 return Localized { text: t, lang: l };
             }
@@ -362,6 +370,31 @@ mod tests {
         assert_eq!(t.get("fr-CA", "de-AT").lang, "de");
         let chain: Vec<&str> = fallback_chain("de-CH", "en-GB", "de").collect();
         assert_eq!(chain, ["de-CH", "de", "en-GB", "en"]);
+    }
+
+    #[test]
+    fn get_finds_the_first_language_of_the_fallback_chain() {
+        let tags = ["en", "en-GB", "de", "de-CH", "de-CH-1996", "hr", "sr-Latn"];
+        // Texts in each pair of languages, looked up in every language against every default
+        // and file language: the same text as the first of the chain it has.
+        for a in tags {
+            for b in tags {
+                let mut m = BTreeMap::new();
+                m.insert(a.to_string(), format!("in {a}"));
+                m.insert(b.to_string(), format!("in {b}"));
+                for file in tags {
+                    let t = Text::from_map(m.clone(), file);
+                    for lang in tags {
+                        for default in tags {
+                            let expected = fallback_chain(lang, default, file)
+                                .find(|l| m.contains_key(*l))
+                                .unwrap_or_else(|| m.keys().next().map_or("", String::as_str));
+                            assert_eq!(t.get(lang, default).lang, expected, "{lang} {default}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -213,3 +213,5 @@ weight = Gewichtung
 why_it_matters = Warum es wichtig ist
 all_teams = Alle Teams
 untranslated_texts = Nicht übersetzte Texte
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

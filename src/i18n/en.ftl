@@ -213,3 +213,5 @@ weight = Weight
 why_it_matters = Why it matters
 all_teams = All teams
 untranslated_texts = Untranslated texts
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

@@ -213,3 +213,5 @@ weight = Peso
 why_it_matters = Por qué importa
 all_teams = Todos los equipos
 untranslated_texts = Textos sin traducir
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

@@ -213,3 +213,5 @@ weight = Kaal
 why_it_matters = Miks see oluline on
 all_teams = Kõik meeskonnad
 untranslated_texts = Tõlkimata tekstid
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

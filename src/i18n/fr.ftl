@@ -213,3 +213,5 @@ weight = Pondération
 why_it_matters = Pourquoi c'est important
 all_teams = Toutes les équipes
 untranslated_texts = Textes non traduits
+# What follows a label ("Objectif : 3"): French puts a no-break space before a colon.
+colon = {"\u00A0"}:

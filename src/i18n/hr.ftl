@@ -216,3 +216,5 @@ weight = Težina
 why_it_matters = Zašto je to važno
 all_teams = Svi timovi
 untranslated_texts = Neprevedeni tekstovi
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

@@ -213,3 +213,5 @@ weight = Súly
 why_it_matters = Miért fontos
 all_teams = Minden csapat
 untranslated_texts = Fordítatlan szövegek
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

@@ -213,3 +213,5 @@ weight = Peso
 why_it_matters = Perché è importante
 all_teams = Tutti i team
 untranslated_texts = Testi non tradotti
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

@@ -213,3 +213,5 @@ weight = Gewicht
 why_it_matters = Waarom het ertoe doet
 all_teams = Alle teams
 untranslated_texts = Onvertaalde teksten
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

@@ -219,3 +219,5 @@ weight = Waga
 why_it_matters = Dlaczego to ważne
 all_teams = Wszystkie zespoły
 untranslated_texts = Nieprzetłumaczone teksty
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

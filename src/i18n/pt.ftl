@@ -213,3 +213,5 @@ weight = Peso
 why_it_matters = Por que é importante
 all_teams = Todas as equipes
 untranslated_texts = Textos não traduzidos
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

@@ -219,3 +219,5 @@ weight = Вес
 why_it_matters = Почему это важно
 all_teams = Все команды
 untranslated_texts = Непереведённые тексты
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

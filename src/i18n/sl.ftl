@@ -219,3 +219,5 @@ weight = Utež
 why_it_matters = Zakaj je pomembno
 all_teams = Vse ekipe
 untranslated_texts = Neprevedena besedila
+# What follows a label ("Target: 3"): a colon, with the space the language puts before it.
+colon = :

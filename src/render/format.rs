@@ -269,17 +269,18 @@ impl Locale<'_> {
             total % 3_600 / 60,
             total % 60,
         );
+        // The names of the (at most two) units shown are looked up, not all four.
         let units = [
-            (d, self.s("unit_day")),
-            (h, self.s("unit_hour")),
-            (m, self.s("unit_minute")),
-            (s, self.s("unit_second")),
+            (d, "unit_day"),
+            (h, "unit_hour"),
+            (m, "unit_minute"),
+            (s, "unit_second"),
         ];
         let parts: Vec<String> = units
             .iter()
             .filter(|(n, _)| *n > 0)
             .take(2)
-            .map(|(n, u)| format!("{n} {u}"))
+            .map(|(n, key)| format!("{n} {}", self.s(key)))
             .collect();
         if parts.is_empty() {
             format!("0 {}", self.s("unit_second"))
@@ -328,6 +329,12 @@ pub fn may_run_the_other_way(text: &str, page_rtl: bool) -> bool {
     if text.is_ascii() {
         return page_rtl && text.bytes().any(|b| b.is_ascii_alphabetic());
     }
+    // On a left-to-right page, only the right-to-left scripts (U+0590 and above) and the
+    // bidirectional controls (U+061C, U+200E and above) count: in UTF-8 they all start with
+    // a byte of 0xD6 or more, which Latin, Greek and Cyrillic text never holds.
+    if !page_rtl && !text.bytes().any(|b| b >= 0xd6) {
+        return false;
+    }
     text.chars().any(|c| {
         crate::markdown::is_bidi_control(c)
             || if page_rtl {
@@ -349,14 +356,33 @@ impl Locale<'_> {
     /// A date given as ISO text (`2026-09-30`) as pages show it; text that is no such date
     /// is shown as it is.
     pub fn iso_day(&self, iso: &str) -> Day {
-        match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
-            Ok(d) => self.date(d),
-            Err(_) => Day {
+        match iso_date_of(iso) {
+            Some(d) => self.date(d),
+            None => Day {
                 text: iso.to_string(),
                 iso: iso.to_string(),
             },
         }
     }
+}
+
+/// `iso` read as `%Y-%m-%d`. The usual form, four digits, two and two, is read directly;
+/// anything else goes to chrono's parser, which also takes other widths and signs.
+fn iso_date_of(iso: &str) -> Option<chrono::NaiveDate> {
+    let b = iso.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b[range].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        return chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+    }
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()
 }
 
 /// A date on a page: the text shown, and the ISO date for `<time datetime>`.
@@ -388,6 +414,43 @@ pub struct Formats {
     year: Option<FixedCalendarDateTimeFormatter<Gregorian, Y>>,
     weekday: Option<FixedCalendarDateTimeFormatter<Gregorian, E>>,
     percent: Percent,
+    /// Plain digits already written in the language's notation ([`Formats::localize`]), and
+    /// dates in its long form ([`Formats::date`]): pages show the same scores, weights,
+    /// percentages and dates again and again, and CLDR formatting costs far more than a
+    /// look-up. At most [`MEMO_LIMIT`] of each are kept.
+    numbers: Mutex<HashMap<String, String>>,
+    dates: Mutex<HashMap<chrono::NaiveDate, String>>,
+    /// [`Formats::fixed`] and [`Formats::number`] by value (its bits), decimals and whether
+    /// trailing zeros are dropped: the same numbers without even writing their digits.
+    values: Mutex<HashMap<(u64, usize, bool), String>>,
+}
+
+/// How many numbers, and how many dates, a language's [`Formats`] keeps written.
+const MEMO_LIMIT: usize = 100_000;
+
+/// `text` from `memo`, else made by `make` and kept while there is room.
+fn memoised<K, Q>(
+    memo: &Mutex<HashMap<K, String>>,
+    key: &Q,
+    owned: impl FnOnce() -> K,
+    make: impl FnOnce() -> String,
+) -> String
+where
+    K: std::hash::Hash + Eq + std::borrow::Borrow<Q>,
+    Q: std::hash::Hash + Eq + ?Sized,
+{
+    if let Ok(map) = memo.lock()
+        && let Some(text) = map.get(key)
+    {
+        return text.clone();
+    }
+    let text = make();
+    if let Ok(mut map) = memo.lock()
+        && map.len() < MEMO_LIMIT
+    {
+        map.insert(owned(), text.clone());
+    }
+    text
 }
 
 /// How a language writes a percentage (CLDR's percent pattern): the text before and after
@@ -465,6 +528,9 @@ impl Formats {
             year: FixedCalendarDateTimeFormatter::try_new(prefs, Y::medium()).ok(),
             weekday: FixedCalendarDateTimeFormatter::try_new(prefs, E::long()).ok(),
             percent: Percent::of(tag),
+            numbers: Mutex::default(),
+            dates: Mutex::default(),
+            values: Mutex::default(),
         }
     }
 
@@ -473,20 +539,37 @@ impl Formats {
         if digits.contains('e') {
             return digits.to_string();
         }
-        match (&self.decimal, Decimal::try_from_str(digits)) {
-            (Some(f), Ok(d)) => f.format(&d).to_string(),
-            _ => digits.to_string(),
-        }
+        memoised(
+            &self.numbers,
+            digits,
+            || digits.to_string(),
+            || match (&self.decimal, Decimal::try_from_str(digits)) {
+                (Some(f), Ok(d)) => f.format(&d).to_string(),
+                _ => digits.to_string(),
+            },
+        )
     }
 
     /// `v` with exactly `decimals` decimals; never "-0.0"; "—" for NaN and infinities.
     pub fn fixed(&self, v: f64, decimals: usize) -> String {
-        self.localize(&plain(v, decimals, false))
+        let key = (v.to_bits(), decimals, false);
+        memoised(
+            &self.values,
+            &key,
+            || key,
+            || self.localize(&plain(v, decimals, false)),
+        )
     }
 
     /// `v` with at most `max_fraction` decimals, trailing zeros dropped.
     pub fn number(&self, v: f64, max_fraction: usize) -> String {
-        self.localize(&plain(v, max_fraction, true))
+        let key = (v.to_bits(), max_fraction, true);
+        memoised(
+            &self.values,
+            &key,
+            || key,
+            || self.localize(&plain(v, max_fraction, true)),
+        )
     }
 
     /// `v` with exactly `decimals` decimals and its sign: "+4.2", "−4.2" (a real minus
@@ -539,10 +622,15 @@ impl Formats {
     /// A date in the language's long form, such as "September 30, 2026" or
     /// "30. rujna 2026."; ISO where CLDR cannot write it.
     pub fn date(&self, d: chrono::NaiveDate) -> String {
-        match (&self.date, gregorian(d)) {
-            (Some(f), Some(date)) => f.format(&date).to_string(),
-            _ => iso_date(d),
-        }
+        memoised(
+            &self.dates,
+            &d,
+            || d,
+            || match (&self.date, gregorian(d)) {
+                (Some(f), Some(date)) => f.format(&date).to_string(),
+                _ => iso_date(d),
+            },
+        )
     }
 
     /// The weekday of a date in the language ("Monday", "ponedjeljak"); English where CLDR
@@ -809,6 +897,49 @@ mod tests {
     }
 
     #[test]
+    fn iso_dates_read_directly_as_chrono_reads_them() {
+        for iso in [
+            "2026-09-30",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "0000-01-01",
+            "2026-9-30",
+            "2026-09-3x",
+            "+2026-09-30",
+            "12026-09-30",
+            "2026/09/30",
+            "２０２６-09-30",
+            "",
+        ] {
+            assert_eq!(
+                iso_date_of(iso),
+                chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok(),
+                "{iso}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_and_dates_written_again_come_from_the_memo_unchanged() {
+        let f = Formats::new("fr");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap_or_default();
+        for _ in 0..2 {
+            assert_eq!(f.fixed(1234.5, 1), "1\u{202f}234,5");
+            assert_eq!(f.date(d), "30 septembre 2026");
+        }
+        assert_eq!(f.numbers.lock().map(|m| m.len()).unwrap_or(0), 1);
+        assert_eq!(f.values.lock().map(|m| m.len()).unwrap_or(0), 1);
+        // The same value with other decimals, or with trailing zeros dropped, is another.
+        assert_eq!(f.fixed(1234.5, 2), "1\u{202f}234,50");
+        assert_eq!(f.number(1234.5, 2), "1\u{202f}234,5");
+        assert_eq!(f.fixed(-0.0, 1), "0,0");
+        assert_eq!(f.fixed(0.0, 1), "0,0");
+        assert_eq!(f.dates.lock().map(|m| m.len()).unwrap_or(0), 1);
+    }
+
+    #[test]
     fn formatters_are_made_once_per_language() {
         assert!(Arc::ptr_eq(&Formats::of("hu"), &Formats::of("hu")));
     }
@@ -830,6 +961,52 @@ mod tests {
         assert_eq!(l.duration(100_800.0), "1 d 4 h");
         assert_eq!(l.duration(45.0), "45 s");
         assert_eq!(l.duration(0.0), "0 s");
+    }
+
+    #[test]
+    fn the_quick_look_at_bytes_agrees_with_the_characters() {
+        // Characters on each side of the 0xD6 lead byte, the bidirectional controls and
+        // letters of either direction, alone and between Latin and Cyrillic text.
+        let chars = [
+            'a',
+            'č',
+            'ж',
+            'Ֆ',
+            '\u{58f}',
+            '\u{590}',
+            'א',
+            'ع',
+            '\u{61c}',
+            '\u{8ff}',
+            '\u{900}',
+            'ह',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{202b}',
+            '\u{2067}',
+            '—',
+            '\u{fb1d}',
+            '\u{fe70}',
+            '\u{10800}',
+            '\u{1e800}',
+            '\u{1f600}',
+            '中',
+        ];
+        for c in chars {
+            for text in [c.to_string(), format!("Revizija {c} ревизия")] {
+                for page_rtl in [false, true] {
+                    let slow = text.chars().any(|c| {
+                        crate::markdown::is_bidi_control(c)
+                            || if page_rtl {
+                                c.is_alphabetic() && !is_rtl_char(c)
+                            } else {
+                                is_rtl_char(c)
+                            }
+                    });
+                    assert_eq!(may_run_the_other_way(&text, page_rtl), slow, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The bundled wording against `docs/glossary.md`: for every idea of the glossary and every
 //! language, none of the variants in its **not** column appears in that language's interface
 //! strings (`src/i18n/<lang>.ftl`), in the built-in metric texts (`src/builtin/metrics.yaml`)
-//! or in the demo workspace's texts (the checklists below, audits and snapshot notes). A
+//! or in the demo workspace's texts (the checklists below, audits, snapshot notes and exemptions). A
 //! variant is matched case-insensitively at the start of a word, so a stem rules out its
 //! inflected forms too.
 
@@ -97,7 +97,7 @@ fn demo_files() -> Vec<String> {
         "checklists/customer-service-checklist.yaml".to_string(),
         "checklists/help-desk-setup.yaml".to_string(),
     ];
-    for folder in ["audits", "metrics"] {
+    for folder in ["audits", "metrics", "exemptions"] {
         for entry in walkdir::WalkDir::new(root.join(folder)).sort_by_file_name() {
             let entry = entry.expect("walk the demo workspace");
             let path = entry.path();

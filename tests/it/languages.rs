@@ -334,3 +334,22 @@ fn the_demo_has_no_text_that_fell_back_to_another_language() {
             .join("\n")
     );
 }
+
+/// A label's colon is written as its language writes it: French puts a no-break space
+/// before it ("Objectif : Maîtrisé"), German none ("Zielwert: …").
+#[test]
+fn labels_end_in_the_languages_colon() {
+    let site = Site::new();
+    let out = site.build();
+    let read = |path: &str| {
+        std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let fr = read("fr/checklists/support/v1/index.html");
+    assert!(fr.contains("Objectif\u{a0}: "), "no French colon");
+    assert!(!fr.contains("Objectif: "), "a colon without its space");
+    let de = read("checklists/support/v1/index.html");
+    assert!(
+        de.contains(": ") && !de.contains("\u{a0}: "),
+        "German has no space before a colon"
+    );
+}

@@ -1,6 +1,8 @@
 //! The data files, written once for all languages: audit results (JSON and CSV), the CSV of
 //! each round, and versions.json.
 
+use std::collections::{HashMap, HashSet};
+
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
@@ -13,26 +15,53 @@ use super::audit_label;
 
 /// Data files, written once for all languages.
 pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), RenderError> {
-    ctx.results
+    // A round's CSV is made again when the plan names the round or any of its audits.
+    let touched: HashSet<&str> = ctx
+        .model
+        .rounds
+        .iter()
+        .filter(|round| {
+            plan.includes_round(&round.id)
+                || round
+                    .audits
+                    .iter()
+                    .any(|a| plan.includes_audit(&round.id, &a.id))
+        })
+        .map(|round| round.id.as_str())
+        .collect();
+    // One pass on both cores: each result's JSON file and CSV, and its row in its round's
+    // CSV, all from one conversion of the result to JSON.
+    let round_rows: Vec<Option<Vec<String>>> = ctx
+        .results
         .par_iter()
-        .filter(|r| plan.includes_audit(&r.round, &r.audit))
-        .try_for_each(|r| {
-            let mut json = serde_json::to_vec_pretty(r).unwrap_or_default();
-            json.push(b'\n');
-            site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), &json)?;
-            let path = paths::audit_csv(&r.round, &r.audit);
-            let csv = audit_csv(ctx, r).map_err(|e| csv_error(&path, e))?;
-            site.put(path, &csv)
-        })?;
+        .map(|r| {
+            let wanted = plan.includes_audit(&r.round, &r.audit);
+            let in_round_csv = touched.contains(r.round.as_str());
+            if !wanted && !in_round_csv {
+                return Ok(None);
+            }
+            let json = json_of(r);
+            if wanted {
+                let mut pretty = serde_json::to_vec_pretty(r).unwrap_or_default();
+                pretty.push(b'\n');
+                site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), &pretty)?;
+                let path = paths::audit_csv(&r.round, &r.audit);
+                let csv = audit_csv(ctx, r, &json).map_err(|e| csv_error(&path, e))?;
+                site.put(path, &csv)?;
+            }
+            Ok(in_round_csv.then(|| round_row(ctx, r, &json)))
+        })
+        .collect::<Result<_, OutputError>>()?;
     for round in &ctx.model.rounds {
-        let touched = plan.includes_round(&round.id)
-            || round
-                .audits
-                .iter()
-                .any(|a| plan.includes_audit(&round.id, &a.id));
-        if touched {
+        if touched.contains(round.id.as_str()) {
             let path = paths::round_csv(&round.id);
-            let csv = round_csv(ctx, &round.id).map_err(|e| csv_error(&path, e))?;
+            let rows = ctx
+                .results
+                .iter()
+                .zip(&round_rows)
+                .filter(|(r, _)| r.round == round.id)
+                .filter_map(|(_, row)| row.clone());
+            let csv = csv_file(&ROUND_COLUMNS, rows).map_err(|e| csv_error(&path, e))?;
             site.put(path, &csv)?;
         }
     }
@@ -95,30 +124,33 @@ const ITEM_COLUMNS: [&str; 9] = [
 
 /// One row per audit of the round, in the order `score --json` prints them. Numbers, status
 /// and nulls come from the audit's JSON result, so both files hold the same digits.
-fn round_csv(ctx: &Ctx, round_id: &str) -> Result<Vec<u8>, csv::Error> {
+/// A result's row in its round's CSV, from the result as JSON (`json`).
+fn round_row(ctx: &Ctx, r: &AuditResult, json: &Value) -> Vec<String> {
     let loc = ctx.locale(ctx.model.default_language());
-    let round = ctx.model.rounds.iter().find(|r| r.id == round_id);
-    let rows = ctx.results.iter().filter(|r| r.round == round_id).map(|r| {
-        let json = json_of(r);
-        let title = round
-            .and_then(|round| round.audits.iter().find(|a| a.id == r.audit))
-            .map_or_else(|| r.audit.clone(), |a| audit_label(ctx, &loc, a).text);
-        let mut row: Vec<String> = ROUND_COLUMNS[..10]
-            .iter()
-            .map(|c| cell(json.get(*c)))
-            .collect();
-        row.push(title);
-        row
-    });
-    csv_file(&ROUND_COLUMNS, rows)
+    let round = ctx.model.rounds.iter().find(|round| round.id == r.round);
+    let title = round
+        .and_then(|round| round.audits.iter().find(|a| a.id == r.audit))
+        .map_or_else(|| r.audit.clone(), |a| audit_label(ctx, &loc, a).text);
+    let mut row: Vec<String> = ROUND_COLUMNS[..10]
+        .iter()
+        .map(|c| cell(json.get(*c)))
+        .collect();
+    row.push(title);
+    row
 }
 
-/// One row per item of the audit, in checklist order, with the item's title in the site's
-/// default language.
-fn audit_csv(ctx: &Ctx, r: &AuditResult) -> Result<Vec<u8>, csv::Error> {
+/// An audit's CSV, one row per item, from its result as JSON (`json`).
+fn audit_csv(ctx: &Ctx, r: &AuditResult, json: &Value) -> Result<Vec<u8>, csv::Error> {
     let loc = ctx.locale(ctx.model.default_language());
     let checklist = ctx.model.checklist(&r.checklist, r.version);
-    let json = json_of(r);
+    // The first item of each id, as a search from the start finds it.
+    let mut titles: HashMap<&str, &crate::text::Text> = HashMap::new();
+    for item in checklist
+        .iter()
+        .flat_map(|c| c.sections.iter().flat_map(|s| &s.items))
+    {
+        titles.entry(item.id.as_str()).or_insert(&item.title);
+    }
     let items = json.get("items").and_then(Value::as_array);
     let rows = items.into_iter().flatten().map(|item| {
         let mut row: Vec<String> = ITEM_COLUMNS[..8]
@@ -129,23 +161,15 @@ fn audit_csv(ctx: &Ctx, r: &AuditResult) -> Result<Vec<u8>, csv::Error> {
             })
             .collect();
         let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
-        let title = checklist
-            .and_then(|c| {
-                c.sections
-                    .iter()
-                    .flat_map(|s| &s.items)
-                    .find(|i| i.id == id)
-            })
-            .map_or_else(|| id.to_string(), |i| loc.txt(&i.title).text);
+        let title = titles
+            .get(id)
+            .map_or_else(|| id.to_string(), |t| loc.txt(t).text);
         row.push(title);
         row
     });
     csv_file(&ITEM_COLUMNS, rows)
 }
 
-/// The result as the data file writes it, so a CSV cell shows a number with exactly the
-/// digits of the JSON: the shortest form that reads back as the same f64, and whole scale
-/// values without `.0`.
 fn json_of(r: &AuditResult) -> Value {
     serde_json::to_value(r).unwrap_or_default()
 }

@@ -76,7 +76,46 @@ struct BreakdownView {
     dimension: String,
     /// The snapshot's period where it gives one, else the date it was taken.
     taken: Day,
-    rows: Vec<RankRow>,
+    rows: Vec<BreakdownRow>,
+}
+
+/// A row of a breakdown's ranking, with the fields of [`RankRow`]. The page holds thousands
+/// of them, so the label and the status are template values made once per page and shared by
+/// every row that shows them ([`SharedValues`]) rather than a map of their own in each row.
+#[derive(Serialize)]
+struct BreakdownRow {
+    rank: usize,
+    label: tera::Value,
+    href: &'static str,
+    value: String,
+    status: tera::Value,
+}
+
+/// The labels and statuses of breakdown rows as template values, one of each per page.
+#[derive(Default)]
+struct SharedValues {
+    labels: HashMap<String, tera::Value>,
+    statuses: HashMap<Status, tera::Value>,
+}
+
+impl SharedValues {
+    /// The value of `Txt::plain(name)`.
+    fn label(&mut self, name: &str) -> tera::Value {
+        if let Some(v) = self.labels.get(name) {
+            return v.clone();
+        }
+        let v = tera::Value::from_serializable(&Txt::plain(name));
+        self.labels.insert(name.to_string(), v.clone());
+        v
+    }
+
+    /// The value of `status_view(loc, status)`.
+    fn status(&mut self, loc: &Locale, status: Status) -> tera::Value {
+        self.statuses
+            .entry(status)
+            .or_insert_with(|| tera::Value::from_serializable(&status_view(loc, status)))
+            .clone()
+    }
 }
 
 #[derive(Serialize)]
@@ -94,8 +133,9 @@ pub(super) fn metrics_page(
 ) -> Result<(), RenderError> {
     let path = "metrics/index.html";
     let mut views = Vec::new();
+    let mut shared = SharedValues::default();
     for def in &ctx.model.metrics {
-        if let Some(v) = metric_view(ctx, loc, def) {
+        if let Some(v) = metric_view(ctx, loc, def, &mut shared) {
             views.push(v);
         }
     }
@@ -121,7 +161,12 @@ pub(super) fn metrics_page(
     )
 }
 
-fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
+fn metric_view(
+    ctx: &Ctx,
+    loc: &Locale,
+    def: &MetricDef,
+    shared: &mut SharedValues,
+) -> Option<MetricView> {
     let snaps: Vec<_> = ctx
         .model
         .snapshots
@@ -222,12 +267,12 @@ fn metric_view(ctx: &Ctx, loc: &Locale, def: &MetricDef) -> Option<MetricView> {
                 rows: entries
                     .iter()
                     .enumerate()
-                    .map(|(i, (name, m))| RankRow {
+                    .map(|(i, (name, m))| BreakdownRow {
                         rank: i + 1,
-                        label: Txt::plain(name.clone()),
-                        href: String::new(),
+                        label: shared.label(name),
+                        href: "",
                         value: loc.metric_value(def, m.value),
-                        status: status_view(
+                        status: shared.status(
                             loc,
                             crate::metrics::status(m.value, target, def.warn, def.better),
                         ),
