@@ -278,6 +278,12 @@ fn pages_show_exempt_items_and_list_exemptions_by_expiry() {
     assert!(hr.contains("<h1>Izuzeća</h1>"));
     assert!(hr.contains("Praćenje <strong>prelazi</strong> na novi sustav"));
 
+    // The exemptions page and the dashboard link each item to its page.
+    assert!(index.contains("href=\"../checklists/svc/items/follow-up/index.html\""));
+    assert!(
+        ws.page("index.html")
+            .contains("href=\"checklists/svc/items/greeting/index.html\"")
+    );
     // The item's page lists the exemptions of that item, with their team.
     let item = ws.page("checklists/svc/items/follow-up/index.html");
     assert!(item.contains("id=\"exemptions\""), "{item}");

@@ -263,7 +263,7 @@ impl AuditView {
                 let exemption = (ir.status == ItemStatus::Exempt)
                     .then(|| analysis::exemption_for(&applying, &item.id))
                     .flatten()
-                    .map(|e| exemption_view(ctx, loc, e));
+                    .map(|e| exemption_view(ctx, loc, e, None));
                 if let Some(e) = &exemption {
                     exempt.push(ExemptItem {
                         title: loc.txt(&item.title),

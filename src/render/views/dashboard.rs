@@ -221,7 +221,7 @@ pub(super) fn dashboard(
         ending: analysis::exemptions_by_expiry(ctx.model)
             .into_iter()
             .filter(|(_, state)| *state != analysis::ExemptionState::Active)
-            .map(|(e, _)| super::exemptions::exemption_view(ctx, loc, e))
+            .map(|(e, _)| super::exemptions::exemption_view(ctx, loc, e, Some("")))
             .collect(),
     });
     let page = ctx.page_info(

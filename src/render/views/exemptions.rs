@@ -26,15 +26,27 @@ pub(super) struct ExemptionView {
     state: &'static str,
     /// The mark of an exemption that is expiring or expired.
     state_label: Option<Txt>,
+    /// The item's page, for lists that name the item.
+    item_href: Option<String>,
 }
 
-/// The view of `e`, titles taken from the current version of its checklist.
-pub(super) fn exemption_view(ctx: &Ctx, loc: &Locale, e: &Exemption) -> ExemptionView {
+/// The view of `e`, titles taken from the current version of its checklist; with `root` (the
+/// way up from the page to the site's root), a link to the item's page when the item exists.
+pub(super) fn exemption_view(
+    ctx: &Ctx,
+    loc: &Locale,
+    e: &Exemption,
+    root: Option<&str>,
+) -> ExemptionView {
     let state = ExemptionState::of(e, ctx.model.rounds.last().map(|r| r.date));
     let checklist = ctx.model.current_checklist(&e.checklist);
     let item = checklist
         .and_then(|c| c.items().find(|(_, i)| i.id == e.item))
-        .map_or_else(|| Txt::plain(e.item.clone()), |(_, i)| loc.txt(&i.title));
+        .map(|(_, i)| loc.txt(&i.title));
+    let item_href = root
+        .filter(|_| item.is_some())
+        .map(|root| format!("{root}{}", paths::item(&e.checklist, &e.item)));
+    let item = item.unwrap_or_else(|| Txt::plain(e.item.clone()));
     ExemptionView {
         checklist: checklist.map_or_else(|| Txt::plain(e.checklist.clone()), |c| loc.txt(&c.title)),
         item,
@@ -52,6 +64,7 @@ pub(super) fn exemption_view(ctx: &Ctx, loc: &Locale, e: &Exemption) -> Exemptio
             ExemptionState::Expired => Some(loc.ui("exemption_expired")),
             ExemptionState::Active => None,
         },
+        item_href,
     }
 }
 
@@ -72,15 +85,15 @@ pub(super) fn exemptions_page(
         return Ok(());
     }
     let path = paths::EXEMPTIONS;
+    let root = crate::site::up(path);
     let exemptions = analysis::exemptions_by_expiry(ctx.model)
         .into_iter()
-        .map(|(e, _)| exemption_view(ctx, loc, e))
+        .map(|(e, _)| exemption_view(ctx, loc, e, Some(&root)))
         .collect();
     let explained = loc.msg(
         "exemptions_explained",
         &[("days", Arg::Count(analysis::EXPIRING_DAYS as usize))],
     );
-    let root = crate::site::up(path);
     let crumbs = vec![crumb(loc.ui("nav_dashboard"), format!("{root}index.html"))];
     let page = ctx.page_info(
         loc,

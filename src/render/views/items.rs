@@ -368,7 +368,7 @@ fn item_view(
         metrics,
         exemptions: (ctx.model.exemptions.iter())
             .filter(|e| e.checklist == c.id && e.item == item.id)
-            .map(|e| exemption_view(ctx, loc, e))
+            .map(|e| exemption_view(ctx, loc, e, None))
             .collect(),
         title,
     }
