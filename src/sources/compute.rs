@@ -28,6 +28,9 @@ use super::zone::{date_of_day, day_of, day_of_date, weekday};
 /// Row problems reported one by one per source; the rest are counted in the summary.
 pub const MAX_ROW_WARNINGS: usize = 100;
 
+/// How many (day, period) pairs [`Run`] keeps: more than a quarter's days.
+const PERIOD_CACHE: usize = 128;
+
 /// What computing a source gave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Computed {
@@ -145,10 +148,16 @@ struct Stats {
     sla_total: u64,
     fcr_good: u64,
     fcr_total: u64,
-    ratings: [u64; 5],
+    /// 1–5 ratings: all of them, and the 4s and 5s. Only these reach a measure, and
+    /// narrow counters keep each key's counters in two cache lines.
+    stars: u64,
+    stars_good: u64,
     csi_good: u64,
     csi_bad: u64,
-    nps: [u64; 11],
+    /// Answers 9–10, 7–8 and 0–6.
+    promoters: u64,
+    passives: u64,
+    detractors: u64,
 }
 
 /// What one ticket adds to the counters.
@@ -189,9 +198,9 @@ impl Stats {
             "average-resolution-time" => self.resolution_n,
             "sla-compliance" => self.sla_total,
             "first-contact-resolution" => self.fcr_total,
-            "csat" => self.ratings.iter().sum(),
+            "csat" => self.stars,
             "csi" => self.csi_good + self.csi_bad,
-            "nps" => self.nps.iter().sum(),
+            "nps" => self.promoters + self.passives + self.detractors,
             _ => 0,
         }
     }
@@ -205,14 +214,13 @@ impl Stats {
         self.sla_total += o.sla_total;
         self.fcr_good += o.fcr_good;
         self.fcr_total += o.fcr_total;
-        for (a, b) in self.ratings.iter_mut().zip(&o.ratings) {
-            *a += b;
-        }
+        self.stars += o.stars;
+        self.stars_good += o.stars_good;
         self.csi_good += o.csi_good;
         self.csi_bad += o.csi_bad;
-        for (a, b) in self.nps.iter_mut().zip(&o.nps) {
-            *a += b;
-        }
+        self.promoters += o.promoters;
+        self.passives += o.passives;
+        self.detractors += o.detractors;
     }
 
     fn add(&mut self, f: &Facts) {
@@ -233,13 +241,19 @@ impl Stats {
             self.fcr_good += u64::from(one);
         }
         match f.rating {
-            Some(Rating::Stars(n)) => self.ratings[usize::from(n - 1)] += 1,
+            Some(Rating::Stars(n)) => {
+                self.stars += 1;
+                self.stars_good += u64::from(n >= 4);
+            }
             Some(Rating::Good) => self.csi_good += 1,
             Some(Rating::Bad) => self.csi_bad += 1,
             None => {}
         }
-        if let Some(n) = f.nps {
-            self.nps[usize::from(n)] += 1;
+        match f.nps {
+            Some(9..) => self.promoters += 1,
+            Some(7 | 8) => self.passives += 1,
+            Some(_) => self.detractors += 1,
+            None => {}
         }
     }
 
@@ -278,18 +292,17 @@ impl Stats {
                 ratio(self.fcr_good, self.fcr_total),
             ));
         }
-        let rated: u64 = self.ratings.iter().sum();
-        if rated > 0 {
-            out.push(("csat", ratio(self.ratings[3] + self.ratings[4], rated)));
+        if self.stars > 0 {
+            out.push(("csat", ratio(self.stars_good, self.stars)));
         }
         if self.csi_good + self.csi_bad > 0 {
             out.push(("csi", ratio(self.csi_good, self.csi_good + self.csi_bad)));
         }
-        let answered: u64 = self.nps.iter().sum();
+        let answered = self.promoters + self.passives + self.detractors;
         if answered > 0 {
-            let promoters = (self.nps[9] + self.nps[10]) as f64;
-            let passives = (self.nps[7] + self.nps[8]) as f64;
-            let detractors = self.nps[..7].iter().sum::<u64>() as f64;
+            let promoters = self.promoters as f64;
+            let passives = self.passives as f64;
+            let detractors = self.detractors as f64;
             out.push((
                 "nps",
                 Measure {
@@ -306,20 +319,54 @@ impl Stats {
     }
 }
 
+/// Keys below this have their counters in a list indexed by key, the rest in a map: most
+/// dimensions have tens of values, and a map lookup per dimension per ticket showed in the
+/// profile, while a list per (period, subject) as long as a dimension with a million values
+/// would not fit in memory.
+const DENSE_KEYS: u32 = 256;
+
+/// Counters per interned key of one dimension.
+#[derive(Debug, Clone, Default)]
+struct ByKey {
+    dense: Vec<Option<Stats>>,
+    sparse: FxMap<u32, Stats>,
+}
+
+impl ByKey {
+    fn entry(&mut self, k: u32) -> &mut Stats {
+        if k < DENSE_KEYS {
+            let i = k as usize;
+            if i >= self.dense.len() {
+                self.dense.resize(i + 1, None);
+            }
+            self.dense[i].get_or_insert_default()
+        } else {
+            self.sparse.entry(k).or_default()
+        }
+    }
+
+    /// Every key counted into, with its counters (dense keys first, the rest unordered).
+    fn iter(&self) -> impl Iterator<Item = (u32, &Stats)> {
+        let dense =
+            (self.dense.iter().enumerate()).filter_map(|(k, s)| Some((k as u32, s.as_ref()?)));
+        dense.chain(self.sparse.iter().map(|(k, s)| (*k, s)))
+    }
+}
+
 /// The counters of one (period, subject).
 #[derive(Debug, Clone, Default)]
 struct Group {
     all: Stats,
     /// Per dimension: interned key -> counters.
-    by: [FxMap<u32, Stats>; 4],
+    by: [ByKey; 4],
 }
 
 impl Group {
     fn merge(&mut self, o: &Group) {
         self.all.merge(&o.all);
         for (mine, theirs) in self.by.iter_mut().zip(&o.by) {
-            for (k, stats) in theirs {
-                mine.entry(*k).or_default().merge(stats);
+            for (k, stats) in theirs.iter() {
+                mine.entry(k).merge(stats);
             }
         }
     }
@@ -328,7 +375,7 @@ impl Group {
         self.all.add(facts);
         for (map, key) in self.by.iter_mut().zip(keys) {
             if let Some(key) = key {
-                map.entry(*key).or_default().add(facts);
+                map.entry(*key).add(facts);
             }
         }
     }
@@ -370,6 +417,8 @@ struct Run<'s> {
     interned: [Interned; 4],
     /// Subject ids, sorted; a counter's subject is an index into it.
     subject_ids: Vec<String>,
+    /// Per key of the subjects' dimension: its subject slot, looked up once per key.
+    subject_of: Vec<Option<u32>>,
     /// Every ticket id with the place of its row.
     seen: Ids,
     files: Vec<PathBuf>,
@@ -378,8 +427,10 @@ struct Run<'s> {
     rating_kind: Option<bool>,
     summary: RowSummary,
     warnings: usize,
-    /// The period of the last created day, since consecutive rows mostly share it.
-    last_period: Option<(i64, i64)>,
+    /// Recent (created day, period start) pairs, by day modulo their number: rows of a few
+    /// weeks or months share a handful of days' periods, and working the period out from
+    /// the calendar each time shows in a profile.
+    periods: [(i64, i64); PERIOD_CACHE],
     /// The counters of the source's page.
     tally: Tally,
 }
@@ -391,30 +442,7 @@ pub fn compute<R: Read>(
     exports: Vec<(PathBuf, R)>,
     diags: &mut Diagnostics,
 ) -> Computed {
-    let mut subject_ids: Vec<String> = source
-        .subjects
-        .iter()
-        .flat_map(|s| s.map.values().cloned())
-        .collect();
-    subject_ids.sort();
-    subject_ids.dedup();
-    let mut run = Run {
-        source,
-        groups: Vec::new(),
-        group_index: FxMap::default(),
-        last_group: None,
-        interned: Default::default(),
-        subject_ids,
-        seen: Ids::default(),
-        files: Vec::new(),
-        pending: Vec::new(),
-        as_of: None,
-        rating_kind: None,
-        summary: RowSummary::default(),
-        warnings: 0,
-        last_period: None,
-        tally: Tally::new(source.ticket_url.is_some()),
-    };
+    let mut run = Run::new(source);
     for (path, reader) in exports {
         run.read_file(path, reader, diags);
     }
@@ -474,28 +502,70 @@ impl std::fmt::Display for Cell<'_> {
     }
 }
 
-/// The ticket ids of a source, in one arena: no allocation per id, and a few tens of bytes
-/// each, so a million tickets need tens of megabytes.
+/// The ticket ids of a source. Ids written as plain whole numbers near the first such id
+/// (the usual export) have their place in a list indexed by number: no hashing, and the
+/// places of consecutive tickets sit together in memory. Every other id is in one arena: no
+/// allocation per id, and a few tens of bytes each, so a million tickets need tens of
+/// megabytes.
 #[derive(Default)]
 struct Ids {
+    /// The number at index 0 of `numbered`, once a numbered id has been seen.
+    base: Option<u64>,
+    /// Per number from `base`: its place packed by [`pack`], or 0 when not seen.
+    numbered: Vec<u64>,
     text: Vec<u8>,
     entries: Vec<IdEntry>,
     /// The hash of an id -> the last entry with that hash.
     heads: FxMap<u64, u32>,
 }
 
-struct IdEntry {
-    start: usize,
-    len: u32,
-    file: u32,
-    line: u32,
-    /// The entry before with the same hash, or `u32::MAX`.
-    next: u32,
+/// How many numbers the list of numbered ids covers: 32 MB at most, from a million below
+/// the first numbered id. An id outside is kept in the arena; which of the two holds an id
+/// depends on its text alone, so a repeated id is always found.
+const NUMBERED_SPAN: u64 = 1 << 22;
+const NUMBERED_BELOW: u64 = 1 << 20;
+
+fn pack(file: u32, line: u32) -> u64 {
+    (u64::from(file) + 1) << 32 | u64::from(line)
+}
+
+fn unpack(place: u64) -> (u32, u32) {
+    ((place >> 32) as u32 - 1, place as u32)
+}
+
+/// The number an id spells in the usual way: digits only, no leading zero, at most 18.
+fn id_number(id: &[u8]) -> Option<u64> {
+    if id.is_empty() || id.len() > 18 || (id[0] == b'0' && id.len() > 1) {
+        return None;
+    }
+    id.iter().try_fold(0u64, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
 }
 
 impl Ids {
     /// Records `id` at its place; if it was seen before, returns the first place instead.
     fn insert(&mut self, id: &[u8], file: u32, line: u32) -> Option<(u32, u32)> {
+        if let Some(n) = id_number(id) {
+            let base = *self.base.get_or_insert(n.saturating_sub(NUMBERED_BELOW));
+            if let Some(i) = n.checked_sub(base).filter(|i| *i < NUMBERED_SPAN) {
+                let i = i as usize;
+                if i >= self.numbered.len() {
+                    self.numbered.resize(i + 1, 0);
+                }
+                return match self.numbered[i] {
+                    0 => {
+                        self.numbered[i] = pack(file, line);
+                        None
+                    }
+                    place => Some(unpack(place)),
+                };
+            }
+        }
+        self.insert_text(id, file, line)
+    }
+
+    fn insert_text(&mut self, id: &[u8], file: u32, line: u32) -> Option<(u32, u32)> {
         let mut h = Fx::default();
         h.write(id);
         let hash = h.finish();
@@ -521,7 +591,44 @@ impl Ids {
     }
 }
 
+struct IdEntry {
+    start: usize,
+    len: u32,
+    file: u32,
+    line: u32,
+    /// The entry before with the same hash, or `u32::MAX`.
+    next: u32,
+}
+
 impl<'s> Run<'s> {
+    fn new(source: &'s Source) -> Run<'s> {
+        let mut subject_ids: Vec<String> = source
+            .subjects
+            .iter()
+            .flat_map(|s| s.map.values().cloned())
+            .collect();
+        subject_ids.sort();
+        subject_ids.dedup();
+        Run {
+            source,
+            groups: Vec::new(),
+            group_index: FxMap::default(),
+            last_group: None,
+            interned: Default::default(),
+            subject_ids,
+            subject_of: Vec::new(),
+            seen: Ids::default(),
+            files: Vec::new(),
+            pending: Vec::new(),
+            as_of: None,
+            rating_kind: None,
+            summary: RowSummary::default(),
+            warnings: 0,
+            periods: [(i64::MIN, 0); PERIOD_CACHE],
+            tally: Tally::new(source.ticket_url.is_some()),
+        }
+    }
+
     fn read_file<R: Read>(&mut self, path: PathBuf, reader: R, diags: &mut Diagnostics) {
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(self.source.delimiter)
@@ -894,13 +1001,7 @@ impl<'s> Run<'s> {
             }
         }
         let subject = match &self.source.subjects {
-            Some(s) => keys[s.dimension as usize]
-                .and_then(|k| {
-                    s.map
-                        .get(&*self.interned[s.dimension as usize].1[k as usize])
-                })
-                .and_then(|id| self.subject_ids.binary_search(id).ok())
-                .map(|i| i as u32),
+            Some(s) => keys[s.dimension as usize].and_then(|k| self.subject_of[k as usize]),
             None => None,
         };
         let civil = clock.zone.civil(created);
@@ -1017,21 +1118,29 @@ impl<'s> Run<'s> {
         }
         let k = values.len() as u32;
         map.insert(value.into(), k);
-        values.push(String::from_utf8_lossy(value).into());
+        let name: Box<str> = String::from_utf8_lossy(value).into();
+        if let Some(s) = &self.source.subjects
+            && s.dimension as usize == dimension
+        {
+            let slot = s
+                .map
+                .get(&*name)
+                .and_then(|id| self.subject_ids.binary_search(id).ok())
+                .map(|i| i as u32);
+            self.subject_of.push(slot);
+        }
+        values.push(name);
         k
     }
 
     /// The first day (day number) of the period of civil second `civil`.
     fn period(&mut self, civil: i64) -> i64 {
         let day = day_of(civil);
-        if let Some((d, p)) = self.last_period
-            && d == day
-        {
-            return p;
+        let slot = &mut self.periods[day.rem_euclid(PERIOD_CACHE as i64) as usize];
+        if slot.0 != day {
+            *slot = (day, period_start(self.source.period, day));
         }
-        let start = period_start(self.source.period, day);
-        self.last_period = Some((day, start));
-        start
+        slot.1
     }
 
     fn finish(mut self, diags: &mut Diagnostics) -> Computed {
@@ -1092,8 +1201,8 @@ impl<'s> Run<'s> {
             let mut sum: FxMap<u32, Stats> = FxMap::default();
             if d == Dimension::Agent as usize || d == Dimension::Topic as usize {
                 for (_, group) in &self.groups {
-                    for (k, stats) in &group.by[d] {
-                        sum.entry(*k).or_default().merge(stats);
+                    for (k, stats) in group.by[d].iter() {
+                        sum.entry(k).or_default().merge(stats);
                     }
                 }
             }
@@ -1173,7 +1282,7 @@ impl<'s> Run<'s> {
                         .iter()
                         .filter_map(|(k, stats)| {
                             let m = stats.measures().into_iter().find(|(id, _)| *id == metric)?;
-                            Some((names[*k as usize].to_string(), m.1))
+                            Some((names[k as usize].to_string(), m.1))
                         })
                         .collect();
                     if entries.is_empty() {
@@ -1241,6 +1350,106 @@ mod tests {
         let mut diags = Diagnostics::default();
         let s = config::parse(Path::new("sources/s.yaml"), &yaml, &mut diags);
         s.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
+    proptest::proptest! {
+        /// The list of numbered ids and the arena together find exactly the repeats that
+        /// a plain map of texts finds, with the first place, whichever of the two holds an
+        /// id: numbers near the first, far from it, with leading zeros, and other text.
+        #[test]
+        fn ids_find_the_repeats_a_map_finds(
+            ids in proptest::collection::vec((0u8..6, 0u64..40), 1..200),
+        ) {
+            let mut fast = Ids::default();
+            let mut map: HashMap<Vec<u8>, (u32, u32)> = HashMap::new();
+            for (line, (kind, n)) in ids.into_iter().enumerate() {
+                let text = match kind {
+                    0 | 1 => format!("{}", 5_000_000 + n),
+                    2 => format!("{}", 5_000_000 + NUMBERED_SPAN + n),
+                    3 => format!("{}", n),
+                    4 => format!("0{n}"),
+                    _ => format!("T-{n}"),
+                };
+                let line = line as u32;
+                let file = line % 3;
+                let expected = match map.get(text.as_bytes()) {
+                    Some(first) => Some(*first),
+                    None => {
+                        map.insert(text.clone().into_bytes(), (file, line));
+                        None
+                    }
+                };
+                proptest::prop_assert_eq!(fast.insert(text.as_bytes(), file, line), expected);
+            }
+        }
+
+        /// Counters by key, in the list or the map, are those of a plain map.
+        #[test]
+        fn counters_by_key_match_a_map(
+            keys in proptest::collection::vec(0u32..(DENSE_KEYS * 2), 0..100),
+        ) {
+            let mut by = ByKey::default();
+            let mut map: BTreeMap<u32, u64> = BTreeMap::new();
+            for k in keys {
+                by.entry(k).add(&Facts { nps: Some(3), ..Facts::default() });
+                *map.entry(k).or_default() += 1;
+            }
+            let mut got: Vec<(u32, u64)> = by.iter().map(|(k, s)| (k, s.detractors)).collect();
+            got.sort_unstable();
+            proptest::prop_assert_eq!(got, map.into_iter().collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_ticket_without_counted_facts_still_has_its_key() {
+        let mut by = ByKey::default();
+        by.entry(3);
+        by.entry(DENSE_KEYS + 3);
+        let keys: Vec<u32> = by.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, [3, DENSE_KEYS + 3]);
+    }
+
+    #[test]
+    fn id_numbers_are_plain_whole_numbers() {
+        assert_eq!(id_number(b"0"), Some(0));
+        assert_eq!(id_number(b"1000042"), Some(1_000_042));
+        assert_eq!(
+            id_number(b"999999999999999999"),
+            Some(999_999_999_999_999_999)
+        );
+        for text in [
+            &b""[..],
+            b"01",
+            b"12a",
+            b"-5",
+            b"1 2",
+            b"1000000000000000000",
+        ] {
+            assert_eq!(id_number(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn cached_periods_are_the_calendar_ones() {
+        for kind in [PeriodKind::Week, PeriodKind::Month, PeriodKind::Quarter] {
+            let name = match kind {
+                PeriodKind::Week => "week",
+                PeriodKind::Month => "month",
+                PeriodKind::Quarter => "quarter",
+            };
+            let s = source(&format!("period: {name}"));
+            let mut r = Run::new(&s);
+            // Days far apart that share cache slots, back and forth.
+            for day in (0..2000)
+                .chain((0..2000).rev())
+                .map(|d| 20_000 + d * 37 % 1500)
+            {
+                assert_eq!(
+                    r.period(day * crate::sources::zone::SECONDS_PER_DAY + 5),
+                    period_start(kind, day)
+                );
+            }
+        }
     }
 
     fn run(source: &Source, csv: &[u8]) -> (Computed, Diagnostics) {

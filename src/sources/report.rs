@@ -68,7 +68,7 @@ pub struct Tally {
     /// Whether ticket ids are kept for links (the source has `ticket-url`).
     links: bool,
     periods: BTreeMap<i64, PeriodTally>,
-    days: BTreeMap<i64, u64>,
+    days: DayCounts,
     week: [[u64; 24]; 7],
     /// Tickets per key, per dimension: keys are interned from 0 up, so they index a list.
     tickets: [Vec<u64>; 4],
@@ -170,7 +170,7 @@ impl Tally {
             p.bad.offer(t.created, id);
         }
         let day = day_of(t.civil);
-        *self.days.entry(day).or_default() += 1;
+        self.days.add(day);
         let hour = t.civil.rem_euclid(86_400) / 3_600;
         self.week[weekday(day)][hour as usize] += 1;
         for (counts, key) in self.tickets.iter_mut().zip(&t.keys) {
@@ -299,7 +299,7 @@ impl Tally {
         Report {
             sla: end.sla.is_some(),
             periods,
-            days: days(&self.days),
+            days: days(&self.days.to_map()),
             week: self.week,
             agents,
             agents_left_out,
@@ -324,6 +324,43 @@ fn count_overdue(p: &mut PeriodTally, keys: &[Option<u32>; 4]) {
         if let Some(k) = key {
             *map.entry(*k).or_default() += 1;
         }
+    }
+}
+
+/// Tickets per day number, in one list from the earliest day seen: a tree lookup per ticket
+/// showed in the profile. Days come from timestamps of 1900-2199, so the list stays under
+/// a megabyte.
+#[derive(Debug, Default)]
+struct DayCounts {
+    first: i64,
+    counts: Vec<u64>,
+}
+
+impl DayCounts {
+    fn add(&mut self, day: i64) {
+        if self.counts.is_empty() {
+            self.first = day;
+        }
+        if day < self.first {
+            // Room for as many days again before the new first one, so that a file in
+            // reverse order does not shift the list once per day.
+            let grow = ((self.first - day) as usize).max(self.counts.len());
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.first -= grow as i64;
+        }
+        let i = (day - self.first) as usize;
+        if i >= self.counts.len() {
+            self.counts.resize(i + 1, 0);
+        }
+        self.counts[i] += 1;
+    }
+
+    /// The days with tickets and their counts.
+    fn to_map(&self) -> BTreeMap<i64, u64> {
+        (self.counts.iter().enumerate())
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (self.first + i as i64, *n))
+            .collect()
     }
 }
 
@@ -625,6 +662,24 @@ mod tests {
         assert_eq!(channels.0, Dimension::Channel);
         assert_eq!(channels.1.len(), MAX_KEYS);
         assert_eq!(report.overdue_keys_left_out, [2, 0, 0, 2]);
+    }
+
+    #[test]
+    fn day_counts_in_any_order_match_a_map() {
+        let days = [5, 3, 9, 3, -2, 40, 0, 5, 5, -30, 41];
+        let mut dense = DayCounts::default();
+        let mut map = BTreeMap::new();
+        for d in days {
+            dense.add(d);
+            *map.entry(d).or_insert(0) += 1;
+        }
+        assert_eq!(dense.to_map(), map);
+        let mut reverse = DayCounts::default();
+        for d in (0..1000).rev() {
+            reverse.add(d);
+        }
+        assert_eq!(reverse.to_map().len(), 1000);
+        assert!(reverse.counts.len() < 2100);
     }
 
     #[test]
