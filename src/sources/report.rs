@@ -67,7 +67,10 @@ pub struct Ticket<'a> {
 pub struct Tally {
     /// Whether ticket ids are kept for links (the source has `ticket-url`).
     links: bool,
-    periods: BTreeMap<i64, PeriodTally>,
+    /// Per period start, in order. Tickets come mostly in order of creation, so the period
+    /// of the last ticket (at `last`) is checked before searching.
+    periods: Vec<(i64, PeriodTally)>,
+    last: usize,
     days: DayCounts,
     week: [[u64; 24]; 7],
     /// Tickets per key, per dimension: keys are interned from 0 up, so they index a list.
@@ -155,7 +158,7 @@ impl Tally {
 
     pub fn observe(&mut self, t: &Ticket) {
         let id = self.links.then_some(t.id);
-        let p = self.periods.entry(t.period).or_default();
+        let p = self.period(t.period);
         p.tickets += 1;
         match t.sla_within {
             Some(true) => p.on_time += 1,
@@ -196,6 +199,20 @@ impl Tally {
         }
     }
 
+    /// The counters of the period starting at `start`, new ones if it had none.
+    fn period(&mut self, start: i64) -> &mut PeriodTally {
+        if self.periods.get(self.last).is_none_or(|(s, _)| *s != start) {
+            self.last = match self.periods.binary_search_by_key(&start, |(s, _)| *s) {
+                Ok(i) => i,
+                Err(i) => {
+                    self.periods.insert(i, (start, PeriodTally::default()));
+                    i
+                }
+            };
+        }
+        &mut self.periods[self.last].1
+    }
+
     /// Counts the waiting tickets that are overdue as of the source's as-of, and turns the
     /// counters into the page's figures.
     pub fn finish(mut self, end: &Ending) -> Report {
@@ -204,7 +221,7 @@ impl Tally {
                 if end.clock.working_time(w.created, as_of) <= sla {
                     continue;
                 }
-                let p = self.periods.entry(w.period).or_default();
+                let p = self.period(w.period);
                 p.waiting += 1;
                 count_overdue(p, &w.keys);
                 p.overdue
@@ -220,7 +237,7 @@ impl Tally {
         let mut overdue_keys_left_out = [0; 4];
         let kept: [BTreeSet<u32>; 4] = std::array::from_fn(|d| {
             let mut totals: BTreeMap<u32, u64> = BTreeMap::new();
-            for p in self.periods.values() {
+            for (_, p) in &self.periods {
                 for (k, n) in &p.overdue_by[d] {
                     *totals.entry(*k).or_default() += n;
                 }
@@ -662,6 +679,28 @@ mod tests {
         assert_eq!(channels.0, Dimension::Channel);
         assert_eq!(channels.1.len(), MAX_KEYS);
         assert_eq!(report.overdue_keys_left_out, [2, 0, 0, 2]);
+    }
+
+    #[test]
+    fn periods_in_any_order_are_counted_in_order() {
+        let mut tally = Tally::new(false);
+        let starts = [31, 0, 31, 59, 0, 0, -31, 59, 31];
+        let mut map = BTreeMap::new();
+        for period in starts {
+            tally.observe(&Ticket {
+                id: b"x",
+                created: 0,
+                civil: 0,
+                period,
+                keys: [None; 4],
+                sla_within: None,
+                waiting: false,
+                rating: None,
+            });
+            *map.entry(period).or_insert(0) += 1;
+        }
+        let counted: Vec<(i64, u64)> = tally.periods.iter().map(|(s, p)| (*s, p.tickets)).collect();
+        assert_eq!(counted, map.into_iter().collect::<Vec<_>>());
     }
 
     #[test]
