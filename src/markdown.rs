@@ -116,7 +116,7 @@ pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
     for (i, &b) in bytes.iter().enumerate() {
         match ESCAPE[usize::from(b)] {
             0 => {}
-            SUSPECT => {
+            LOOK_CLOSER => {
                 let opener = b == 0xe2
                     && matches!(
                         bytes.get(i + 1..i + 3),
@@ -138,17 +138,17 @@ pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 }
 
 /// What [`escape_html`] does with each byte: nothing (0), write the escape of that index in
-/// [`ESCAPES`], or look closer ([`SUSPECT`]: control characters, DEL, and 0xE2, which leads
+/// [`ESCAPES`], or look closer ([`LOOK_CLOSER`]: control characters, DEL, and 0xE2, which leads
 /// the embedding, override and isolate openers).
 const ESCAPE: [u8; 256] = {
     let mut table = [0; 256];
     let mut b = 0;
     while b < 0x20 {
-        table[b] = SUSPECT;
+        table[b] = LOOK_CLOSER;
         b += 1;
     }
-    table[0x7f] = SUSPECT;
-    table[0xe2] = SUSPECT;
+    table[0x7f] = LOOK_CLOSER;
+    table[0xe2] = LOOK_CLOSER;
     table[b'&' as usize] = 1;
     table[b'<' as usize] = 2;
     table[b'>' as usize] = 3;
@@ -157,7 +157,7 @@ const ESCAPE: [u8; 256] = {
     table
 };
 
-const SUSPECT: u8 = 255;
+const LOOK_CLOSER: u8 = 255;
 
 const ESCAPES: [&str; 6] = ["", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"];
 
