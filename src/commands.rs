@@ -123,18 +123,9 @@ pub fn build(dir: &Path, out: Option<&Path>, timings: bool, edition: build::Edit
 /// `score`: the results of every audit, or of one round (`latest`: the newest), as a table
 /// for people or, with `json`, in full as JSON.
 pub fn score(dir: &Path, round: Option<&str>, json: bool) -> ExitCode {
-    let loaded = match crate::load(dir) {
-        Ok(l) => l,
-        Err(e) => return fail(&format!("cannot read workspace {e}"), EXIT_USAGE),
-    };
-    let Some(model) = loaded.model else {
-        let text = diag::render_human(&loaded.diags, &loaded.sources);
-        let _ = std::io::stderr().write_all(text.as_bytes());
-        let summary = diag::summary(&loaded.diags);
-        return fail(
-            &format!("the workspace is invalid: {summary}"),
-            EXIT_INVALID,
-        );
+    let model = match valid_model(dir) {
+        Ok(model) => model,
+        Err(code) => return code,
     };
     let round = match round.map(|name| (name, model.round_arg(name))) {
         None => None,
@@ -180,7 +171,26 @@ fn build_failed(failure: &build::Failure) -> ExitCode {
 }
 
 /// Prints `error: <text>`, with what a terminal would act on escaped, and gives `code`.
-fn fail(text: &str, code: u8) -> ExitCode {
+/// The workspace at `dir`, for commands that print results: when it cannot be read or is
+/// invalid, its problems are printed and the exit status to end with is returned instead.
+pub(crate) fn valid_model(dir: &Path) -> Result<crate::model::Model, ExitCode> {
+    let loaded = match crate::load(dir) {
+        Ok(l) => l,
+        Err(e) => return Err(fail(&format!("cannot read workspace {e}"), EXIT_USAGE)),
+    };
+    let Some(model) = loaded.model else {
+        let text = diag::render_human(&loaded.diags, &loaded.sources);
+        let _ = std::io::stderr().write_all(text.as_bytes());
+        let summary = diag::summary(&loaded.diags);
+        return Err(fail(
+            &format!("the workspace is invalid: {summary}"),
+            EXIT_INVALID,
+        ));
+    };
+    Ok(model)
+}
+
+pub(crate) fn fail(text: &str, code: u8) -> ExitCode {
     eprintln!("error: {}", terminal_safe(text));
     ExitCode::from(code)
 }

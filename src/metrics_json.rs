@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
 
-use crate::commands::{EXIT_INVALID, EXIT_USAGE};
+use crate::commands::{EXIT_USAGE, fail};
 use crate::diag;
 use crate::metrics::{Measure, Snapshot};
 use crate::model::Model;
@@ -17,18 +17,9 @@ pub fn command(dir: &Path, json: bool) -> ExitCode {
     if !json {
         return fail("`metrics` prints JSON only: add --json", EXIT_USAGE);
     }
-    let loaded = match crate::load(dir) {
-        Ok(l) => l,
-        Err(e) => return fail(&format!("cannot read workspace {e}"), EXIT_USAGE),
-    };
-    let Some(model) = loaded.model else {
-        let text = diag::render_human(&loaded.diags, &loaded.sources);
-        let _ = std::io::stderr().write_all(text.as_bytes());
-        let summary = diag::summary(&loaded.diags);
-        return fail(
-            &format!("the workspace is invalid: {summary}"),
-            EXIT_INVALID,
-        );
+    let model = match crate::commands::valid_model(dir) {
+        Ok(model) => model,
+        Err(code) => return code,
     };
     match serde_json::to_string_pretty(&snapshots_json(&model)) {
         Ok(s) => {
@@ -85,9 +76,4 @@ fn snapshot_json(s: &Snapshot) -> Value {
 /// A value as a JSON number; one that is not finite (no answers to count) is `null`.
 fn number(m: &Measure) -> Value {
     serde_json::Number::from_f64(m.value).map_or(Value::Null, Value::Number)
-}
-
-fn fail(text: &str, code: u8) -> ExitCode {
-    eprintln!("error: {}", diag::terminal_safe(text));
-    ExitCode::from(code)
 }
