@@ -10,9 +10,9 @@
 //!   of each audit whose previous audit in its series changed (its "change since" section
 //!   and its result's `previous` compare with it);
 //! - the round pages of those audits;
-//! - the item pages of the checklists the changed audits answer;
+//! - the pages of the items whose answer changed in some audit;
 //! - the pages every audit feeds: dashboards, the rounds index, the latest-round redirect,
-//!   checklist and metrics pages, search indexes and `versions.json`.
+//!   search indexes and `versions.json`.
 //!
 //! Anything else — the configuration, a checklist, a snapshot, an exemption, a source (its snapshots or
 //! its page's figures), interface strings, a template, a round's title or date, an audit
@@ -21,7 +21,7 @@
 //! (tests/it/incremental.rs holds it to that), and only the files whose bytes changed are
 //! replaced.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,7 @@ use crate::build::{self, Edition, Failure, Prepared};
 use crate::load::ParseCache;
 use crate::model::{Audit, Model, Round};
 use crate::render::{Collect, Plan, SearchMemo, Site};
+use crate::score::AuditResult;
 
 /// What one rebuild did to the site.
 pub struct Rebuilt {
@@ -191,17 +192,40 @@ pub fn plan(old: &Prepared, new: &Prepared) -> Plan {
         }
     }
     let rounds = audits.iter().map(|(r, _)| r.clone()).collect();
-    // Item pages show every audit's answer to the item; they need only the changed audits.
-    let checklists = (new.model.rounds.iter())
-        .flat_map(|r| &r.audits)
-        .filter(|a| changed.contains(&(a.round.clone(), a.id.clone())))
-        .map(|a| a.checklist.clone())
-        .collect();
     Plan::Only {
         audits,
         rounds,
-        checklists,
+        items: changed_items(old, new),
     }
+}
+
+/// The items (checklist id, item id) whose pages show something that changed: an item's page
+/// shows each audit's answer to it, so an audit whose answers changed renders again only the
+/// pages of the items whose answer or scored result changed.
+fn changed_items(old: &Prepared, new: &Prepared) -> HashSet<(String, String)> {
+    fn results(p: &Prepared) -> HashMap<(&str, &str), &AuditResult> {
+        (p.results.iter())
+            .map(|r| ((r.round.as_str(), r.audit.as_str()), r))
+            .collect()
+    }
+    let (old_results, new_results) = (results(old), results(new));
+    let mut items = HashSet::new();
+    let old_audits = old.model.rounds.iter().flat_map(|r| &r.audits);
+    let new_audits = new.model.rounds.iter().flat_map(|r| &r.audits);
+    for (a, b) in old_audits.zip(new_audits) {
+        let old_result = old_results.get(&(a.round.as_str(), a.id.as_str()));
+        let new_result = new_results.get(&(b.round.as_str(), b.id.as_str()));
+        let checklist = new.model.checklist_of(b);
+        for (i, (_, item)) in checklist.items().enumerate() {
+            let same = a.language == b.language
+                && a.answer(i) == b.answer(i)
+                && old_result.map(|r| r.items.get(i)) == new_result.map(|r| r.items.get(i));
+            if !same {
+                items.insert((b.checklist.clone(), item.id.clone()));
+            }
+        }
+    }
+    items
 }
 
 /// Whether two models differ at most in what audits answer: the same configuration,

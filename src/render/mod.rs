@@ -237,14 +237,13 @@ pub enum Plan {
     /// Every file of the site.
     All,
     /// The pages and data files of these audits (round id, audit id), the pages of these
-    /// rounds, the item pages of these checklists (ids), and the files any change of an
-    /// audit touches: dashboards, the rounds index and latest-round redirect, checklist and
-    /// metrics pages, search indexes, versions.json and assets. `serve` uses it when only
-    /// audits changed.
+    /// rounds, the pages of these items (checklist id, item id), and the files any change of
+    /// an audit touches: dashboards, the rounds index and latest-round redirect, search
+    /// indexes, versions.json and assets. `serve` uses it when only audits changed.
     Only {
         audits: HashSet<(String, String)>,
         rounds: HashSet<String>,
-        checklists: HashSet<String>,
+        items: HashSet<(String, String)>,
     },
 }
 
@@ -256,11 +255,19 @@ impl Plan {
         }
     }
 
-    /// Whether the item pages of checklist `id` are rendered.
+    /// Whether any item page of checklist `id` is rendered.
     pub fn includes_checklist(&self, id: &str) -> bool {
         match self {
             Plan::All => true,
-            Plan::Only { checklists, .. } => checklists.contains(id),
+            Plan::Only { items, .. } => items.iter().any(|(c, _)| c == id),
+        }
+    }
+
+    /// Whether the page of item `item` of checklist `checklist` is rendered.
+    pub fn includes_item(&self, checklist: &str, item: &str) -> bool {
+        match self {
+            Plan::All => true,
+            Plan::Only { items, .. } => items.contains(&(checklist.to_string(), item.to_string())),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::analysis;
 use crate::charts;
 use crate::model::{Audit, Checklist, Item, Round, Section};
 use crate::render::format::{Day, Locale, Md, Txt};
-use crate::render::{Ctx, RenderError, Sink};
+use crate::render::{Ctx, Plan, RenderError, Sink};
 use crate::score::ItemStatus;
 use crate::site::paths;
 
@@ -105,13 +105,14 @@ struct Answered<'m> {
     index: usize,
 }
 
-/// Renders the page of every item of checklist `id`, whose versions are `versions` (oldest
-/// first).
+/// Renders the page of each item `plan` includes of checklist `id`, whose versions are
+/// `versions` (oldest first).
 pub(super) fn item_pages(
     ctx: &Ctx,
     loc: &Locale,
     prefix: &str,
     versions: &[&Checklist],
+    plan: &Plan,
     site: &dyn Sink,
 ) -> Result<(), RenderError> {
     let Some(current) = versions.last() else {
@@ -148,6 +149,9 @@ pub(super) fn item_pages(
         })
         .collect();
     for (c, section, item) in items {
+        if !plan.includes_item(id, &item.id) {
+            continue;
+        }
         let answered: Vec<Answered> = audits
             .iter()
             .filter_map(|&(round, audit)| {

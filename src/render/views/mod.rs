@@ -181,12 +181,12 @@ pub fn render_unit(
                 checklist_pages(ctx, &loc, &prefix, site)?;
             }
         }
-        // Item pages show the answers of every audit of their checklist.
+        // An item's page shows every audit's answer to it.
         Unit::Items(id) => {
             if plan.includes_checklist(id) {
                 let versions: Vec<&crate::model::Checklist> =
                     ctx.model.checklists.iter().filter(|c| c.id == id).collect();
-                item_pages(ctx, &loc, &prefix, &versions, site)?;
+                item_pages(ctx, &loc, &prefix, &versions, plan, site)?;
             }
         }
         Unit::Metrics => {
