@@ -38,6 +38,41 @@ pub struct AuditResult {
     pub previous: Option<Previous>,
 }
 
+impl AuditResult {
+    /// The result's own figures, without its sections, items, gaps, metrics and previous
+    /// audit: written as in the whole result, for the row of its round's CSV.
+    pub fn headline(&self) -> Headline<'_> {
+        Headline {
+            round: &self.round,
+            audit: &self.audit,
+            checklist: &self.checklist,
+            version: self.version,
+            subject: self.subject.as_deref(),
+            date: &self.date,
+            score: self.score,
+            target: self.target,
+            completion: self.completion,
+            status: self.status,
+        }
+    }
+}
+
+/// See [`AuditResult::headline`]: the same fields with the same serialisation.
+#[derive(Serialize)]
+pub struct Headline<'a> {
+    round: &'a str,
+    audit: &'a str,
+    checklist: &'a str,
+    version: u32,
+    subject: Option<&'a str>,
+    date: &'a str,
+    score: Option<f64>,
+    target: Option<f64>,
+    completion: f64,
+    #[serde(serialize_with = "audit_status")]
+    status: Status,
+}
+
 /// An audit's score and target without exemptions (docs/format.md, "Exemptions").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Raw {

@@ -40,8 +40,8 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
             if !wanted && !in_round_csv {
                 return Ok(None);
             }
-            let json = json_of(r);
             if wanted {
+                let json = json_of(r);
                 let mut pretty = serde_json::to_vec_pretty(r).unwrap_or_default();
                 pretty.push(b'\n');
                 site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), &pretty)?;
@@ -49,7 +49,7 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
                 let csv = audit_csv(ctx, r, &json).map_err(|e| csv_error(&path, e))?;
                 site.put(path, &csv)?;
             }
-            Ok(in_round_csv.then(|| round_row(ctx, r, &json)))
+            Ok(in_round_csv.then(|| round_row(ctx, r)))
         })
         .collect::<Result<_, OutputError>>()?;
     for round in &ctx.model.rounds {
@@ -122,10 +122,10 @@ const ITEM_COLUMNS: [&str; 9] = [
     "section", "item", "status", "value", "ratio", "weight", "target", "gap", "title",
 ];
 
-/// One row per audit of the round, in the order `score --json` prints them. Numbers, status
-/// and nulls come from the audit's JSON result, so both files hold the same digits.
-/// A result's row in its round's CSV, from the result as JSON (`json`).
-fn round_row(ctx: &Ctx, r: &AuditResult, json: &Value) -> Vec<String> {
+/// A result's row in its round's CSV. Numbers, status and nulls are written as in the audit's
+/// JSON result ([`AuditResult::headline`]), so both files hold the same digits.
+fn round_row(ctx: &Ctx, r: &AuditResult) -> Vec<String> {
+    let json = serde_json::to_value(r.headline()).unwrap_or_default();
     let loc = ctx.locale(ctx.model.default_language());
     let round = ctx.model.rounds.iter().find(|round| round.id == r.round);
     let title = round
@@ -239,6 +239,22 @@ mod tests {
             parse(&bytes),
             vec![vec!["a", "b"], vec!["x", title.as_str()]]
         );
+    }
+
+    #[test]
+    fn a_headline_is_written_as_the_same_fields_of_the_whole_result() {
+        let demo = crate::build::prepare(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .unwrap_or_else(|_| panic!("the demo builds"));
+        assert!(demo.results.len() > 10);
+        for r in &demo.results {
+            let whole = json_of(r);
+            let headline = serde_json::to_value(r.headline()).expect("JSON");
+            let fields = headline.as_object().expect("an object");
+            assert_eq!(fields.len(), ROUND_COLUMNS.len() - 1);
+            for column in &ROUND_COLUMNS[..10] {
+                assert_eq!(fields.get(*column), whole.get(*column), "{column} of {r:?}");
+            }
+        }
     }
 
     #[test]
