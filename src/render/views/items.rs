@@ -93,16 +93,38 @@ struct VersionRef {
     href: String,
 }
 
-/// The answers to one item: each audit of the checklist that answered a version with the
-/// item, with the item's place in that version.
-struct Answered<'m> {
+/// An audit of the checklist, with what every item page shows of it: worked out once per
+/// language, not once per item.
+struct Audited<'m> {
     round: &'m Round,
     audit: &'m Audit,
     checklist: &'m Checklist,
+    result: Option<&'m crate::score::AuditResult>,
+    round_title: Txt,
+    label: Txt,
+    date: Day,
+    /// The audit's page, from the folder of an item page.
+    href: String,
+}
+
+/// The answers to one item: each audit of the checklist that answered a version with the
+/// item, with the item's place in that version.
+struct Answered<'a, 'm> {
+    audited: &'a Audited<'m>,
     section: &'m Section,
     item: &'m Item,
     /// The item's position in its version's item order.
     index: usize,
+}
+
+/// An answer's level as the table, the chart and the notes show it.
+struct Level {
+    /// The level's label, "not applicable" or "unanswered".
+    label: Txt,
+    status: &'static str,
+    meets: bool,
+    /// The scored value, for the chart.
+    value: Option<f64>,
 }
 
 /// Renders the page of each item `plan` includes of checklist `id`, whose versions are
@@ -130,12 +152,21 @@ pub(super) fn item_pages(
             }
         }
     }
-    let audits: Vec<(&Round, &Audit)> = ctx
-        .model
-        .rounds
-        .iter()
+    // Every item page has the same folder depth: links from one are links from all.
+    let root = crate::site::up(&paths::item(id, "x"));
+    let audits: Vec<Audited> = (ctx.model.rounds.iter())
         .flat_map(|r| r.audits.iter().map(move |a| (r, a)))
         .filter(|(_, a)| a.checklist == id)
+        .map(|(round, audit)| Audited {
+            round,
+            audit,
+            checklist: ctx.model.checklist_of(audit),
+            result: ctx.result(&round.id, &audit.id),
+            round_title: round_title(loc, round),
+            label: audit_label(ctx, loc, audit),
+            date: loc.date(audit.date),
+            href: format!("{root}{}", paths::audit(&round.id, &audit.id)),
+        })
         .collect();
     // Each version's items by id, with their place in its item order: looked up once per
     // audit and item, not searched.
@@ -154,13 +185,11 @@ pub(super) fn item_pages(
         }
         let answered: Vec<Answered> = audits
             .iter()
-            .filter_map(|&(round, audit)| {
-                let checklist = ctx.model.checklist_of(audit);
-                let &(index, section, item) = places.get(&audit.version)?.get(item.id.as_str())?;
+            .filter_map(|audited| {
+                let by_id = places.get(&audited.audit.version)?;
+                let &(index, section, item) = by_id.get(item.id.as_str())?;
                 Some(Answered {
-                    round,
-                    audit,
-                    checklist,
+                    audited,
                     section,
                     item,
                     index,
@@ -213,59 +242,39 @@ fn item_view(
     // Columns: the rounds with an audit of the item; rows: its series, in series order.
     let mut rounds: Vec<&Round> = Vec::new();
     for a in answered {
-        if rounds.last().is_none_or(|r| r.id != a.round.id) {
-            rounds.push(a.round);
+        if rounds.last().is_none_or(|r| r.id != a.audited.round.id) {
+            rounds.push(a.audited.round);
         }
     }
-    let mut rows: BTreeMap<analysis::SeriesKey, Vec<Option<&Answered>>> = BTreeMap::new();
-    for a in answered {
-        let column = rounds.iter().position(|r| r.id == a.round.id).unwrap_or(0);
+    // Each answer's level, once; answers are in round order, so their column only grows.
+    let mut levels: Vec<Level> = Vec::with_capacity(answered.len());
+    let mut rows: BTreeMap<analysis::SeriesKey, Vec<Option<usize>>> = BTreeMap::new();
+    let mut column = 0;
+    for (at, a) in answered.iter().enumerate() {
+        while rounds[column].id != a.audited.round.id {
+            column += 1;
+        }
+        levels.push(level_of(loc, a));
         let row = rows
-            .entry(analysis::series_key(a.audit))
+            .entry(analysis::series_key(a.audited.audit))
             .or_insert_with(|| vec![None; rounds.len()]);
-        row[column] = Some(a);
+        row[column] = Some(at);
     }
-    let at_item = |a: &Answered| {
-        format!(
-            "{root}{}#item-{}",
-            paths::audit(&a.round.id, &a.audit.id),
-            item.id
-        )
-    };
-    let level = |a: &Answered| -> (Txt, &'static str, bool, Option<f64>) {
-        let result = ctx
-            .result(&a.round.id, &a.audit.id)
-            .and_then(|r| r.items.get(a.index).filter(|i| i.id == item.id));
-        match result {
-            Some(r) if matches!(r.status, ItemStatus::Scored) => (
-                r.value.map_or_else(
-                    || Txt::plain("—"),
-                    |v| loc.level_label(&a.checklist.scale, v),
-                ),
-                "scored",
-                r.ratio.is_some_and(|x| x >= r.target_ratio),
-                r.value,
-            ),
-            Some(r) if matches!(r.status, ItemStatus::Na) => {
-                (loc.ui("answer_na"), "na", false, None)
-            }
-            _ => (loc.ui("answer_unanswered"), "unanswered", false, None),
-        }
-    };
+    let at_item = |a: &Answered| format!("{}#item-{}", a.audited.href, item.id);
     let subjects: Vec<SubjectRow> = rows
         .iter()
         .map(|((_, subject), cells)| SubjectRow {
             subject: subject_label(ctx, loc, *subject),
             cells: cells
                 .iter()
-                .map(|a| {
-                    a.map(|a| {
-                        let (level, status, meets, _) = level(a);
+                .map(|at| {
+                    at.map(|at| {
+                        let level = &levels[at];
                         LevelCell {
-                            level,
-                            status,
-                            meets,
-                            href: at_item(a),
+                            level: level.label.clone(),
+                            status: level.status,
+                            meets: level.meets,
+                            href: at_item(&answered[at]),
                         }
                     })
                 })
@@ -279,7 +288,11 @@ fn item_view(
     let dates: Vec<chrono::NaiveDate> = rounds.iter().map(|r| r.date).collect();
     let points: Vec<Vec<Option<f64>>> = rows
         .values()
-        .map(|cells| cells.iter().map(|a| a.and_then(|a| level(a).3)).collect())
+        .map(|cells| {
+            (cells.iter())
+                .map(|at| at.and_then(|at| levels[at].value))
+                .collect()
+        })
         .collect();
     let series: Vec<charts::LineSeries> = subjects
         .iter()
@@ -307,23 +320,21 @@ fn item_view(
         y_format: &fmt,
         formats: &loc.formats,
     });
-    let mut notes: Vec<NoteEntry> = answered
-        .iter()
-        .filter_map(|a| {
-            let answer = a.audit.answer(a.index)?;
-            let max_age = a.checklist.evidence_max_age(a.section, a.item);
-            let evidence = evidence_views(loc, Some(answer), a.audit, max_age);
-            let note = loc.md_opt(answer.note.as_ref());
-            if note.is_none() && evidence.is_empty() {
+    let mut notes: Vec<NoteEntry> = (answered.iter().zip(&levels))
+        .filter_map(|(a, level)| {
+            let audited = a.audited;
+            let answer = audited.audit.answer(a.index)?;
+            if answer.note.is_none() && answer.evidence.is_empty() {
                 return None;
             }
+            let max_age = audited.checklist.evidence_max_age(a.section, a.item);
             Some(NoteEntry {
-                round: round_title(loc, a.round),
-                subject: audit_label(ctx, loc, a.audit),
-                date: loc.date(a.audit.date),
-                level: level(a).0,
-                note,
-                evidence,
+                round: audited.round_title.clone(),
+                subject: audited.label.clone(),
+                date: audited.date.clone(),
+                level: level.label.clone(),
+                note: loc.md_opt(answer.note.as_ref()),
+                evidence: evidence_views(loc, Some(answer), audited.audit, max_age),
                 href: at_item(a),
             })
         })
@@ -375,5 +386,35 @@ fn item_view(
             .map(|e| exemption_view(ctx, loc, e, None))
             .collect(),
         title,
+    }
+}
+
+/// The level of one answer, from its audit's scored result.
+fn level_of(loc: &Locale, a: &Answered) -> Level {
+    let result = (a.audited.result)
+        .and_then(|r| r.items.get(a.index))
+        .filter(|r| r.id == a.item.id);
+    match result {
+        Some(r) if matches!(r.status, ItemStatus::Scored) => Level {
+            label: r.value.map_or_else(
+                || Txt::plain("—"),
+                |v| loc.level_label(&a.audited.checklist.scale, v),
+            ),
+            status: "scored",
+            meets: r.ratio.is_some_and(|x| x >= r.target_ratio),
+            value: r.value,
+        },
+        Some(r) if matches!(r.status, ItemStatus::Na) => Level {
+            label: loc.ui("answer_na"),
+            status: "na",
+            meets: false,
+            value: None,
+        },
+        _ => Level {
+            label: loc.ui("answer_unanswered"),
+            status: "unanswered",
+            meets: false,
+            value: None,
+        },
     }
 }

@@ -131,25 +131,20 @@ pub enum Unit<'m> {
     Exemptions,
 }
 
-/// Every unit of one language, audits in the order of the site's search index. The metrics
-/// and checklist pages, the largest units, come first: at the end of the list one of them
-/// would leave a core idle while the other finishes it.
+/// Every unit of one language, audits in the order of the site's search index. The metrics,
+/// checklist, item and source pages, the largest units, come first: at the end of the list
+/// one of them would leave a core idle while the other finishes it.
 pub fn units<'m>(ctx: &Ctx<'m>) -> Vec<Unit<'m>> {
-    let mut units = vec![
-        Unit::Metrics,
-        Unit::Checklists,
-        Unit::Dashboard,
-        Unit::RoundsIndex,
-        Unit::Latest,
-    ];
-    for round in &ctx.model.rounds {
-        units.push(Unit::Round(round));
-        units.extend(round.audits.iter().map(|a| Unit::Audit(round, a)));
-    }
+    let mut units = vec![Unit::Metrics, Unit::Checklists];
     let mut ids: Vec<&str> = ctx.model.checklists.iter().map(|c| c.id.as_str()).collect();
     ids.dedup();
     units.extend(ids.into_iter().map(Unit::Items));
     units.extend(ctx.model.sources.iter().map(Unit::Source));
+    units.extend([Unit::Dashboard, Unit::RoundsIndex, Unit::Latest]);
+    for round in &ctx.model.rounds {
+        units.push(Unit::Round(round));
+        units.extend(round.audits.iter().map(|a| Unit::Audit(round, a)));
+    }
     units.push(Unit::Exemptions);
     units
 }
