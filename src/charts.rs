@@ -7,6 +7,7 @@
 //! reader sees (values, ticks, tooltips) are written in the page language's notation by the
 //! `Formats` passed in, the same as the page's tables; coordinates stay plain.
 
+use std::borrow::Cow;
 use std::f64::consts::TAU;
 
 use chrono::{Datelike, NaiveDate};
@@ -270,11 +271,9 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
                 lang = lang_attr(series.lang);
             }
             push_glyph(&mut tip, point_status(v, target, warn, c.higher_is_better));
-            s += &format!(
-                "<g><title{lang}>{}</title>{}</g>",
-                esc(&tip),
-                marker(k, at(i, v))
-            );
+            s += &format!("<g><title{lang}>{}</title>", esc(&tip));
+            push_marker(&mut s, k, at(i, v));
+            s += "</g>";
         }
         s += "</g>";
     }
@@ -620,6 +619,16 @@ fn clean_id(id: &str) -> String {
 }
 
 fn esc(s: &str) -> String {
+    // Most labels need nothing done: one look at them, and one copy.
+    let plain = |c: char| !c.is_control() && !matches!(c, '&' | '<' | '>' | '"' | '\'');
+    if s.chars().all(plain) && matches!(crate::markdown::clean(s), Cow::Borrowed(_)) {
+        return s.to_string();
+    }
+    esc_each(s)
+}
+
+/// [`esc`] without its quick look: every step on every label.
+fn esc_each(s: &str) -> String {
     // XML forbids most control characters even when escaped.
     let allowed = |c: &char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
     let s: String = s.chars().filter(allowed).collect();
@@ -722,37 +731,53 @@ const SERIES_STYLES: usize = 6;
 /// down, plus) and the colour of [`series_class`] each take turns with six, the shape one step
 /// further for every six series, so no two of 36 series share both: series differ by more
 /// than colour, and by more than shape.
-fn marker(series: usize, (x, y): (f64, f64)) -> String {
+fn marker(series: usize, at: (f64, f64)) -> String {
+    let mut s = String::new();
+    push_marker(&mut s, series, at);
+    s
+}
+
+/// [`marker`], written at the end of `out`.
+fn push_marker(out: &mut String, series: usize, (x, y): (f64, f64)) {
     let shape = (series + series / SERIES_STYLES) % SERIES_STYLES;
-    let polygon = |points: &[(f64, f64)]| {
-        let mut d = String::new();
+    let polygon = |out: &mut String, points: &[(f64, f64)]| {
+        out.push_str("<path class=\"marker\" d=\"");
         for (i, (dx, dy)) in points.iter().enumerate() {
-            let command = if i == 0 { 'M' } else { 'L' };
-            d += &format!("{command}{} {}", num(x + dx), num(y + dy));
+            out.push(if i == 0 { 'M' } else { 'L' });
+            out.push_str(&num(x + dx));
+            out.push(' ');
+            out.push_str(&num(y + dy));
         }
-        format!("<path class=\"marker\" d=\"{d}Z\"/>")
+        out.push_str("Z\"/>");
     };
-    let (cx, cy) = (num(x), num(y));
     match shape {
-        0 => format!("<circle class=\"marker\" cx=\"{cx}\" cy=\"{cy}\" r=\"3.5\"/>"),
-        1 => rect("marker", (x - 3.5, y - 3.5), (7.0, 7.0), ""),
-        2 => polygon(&[(0.0, -4.5), (4.5, 0.0), (0.0, 4.5), (-4.5, 0.0)]),
-        3 => polygon(&[(0.0, -4.5), (4.5, 3.5), (-4.5, 3.5)]),
-        4 => polygon(&[(0.0, 4.5), (4.5, -3.5), (-4.5, -3.5)]),
-        _ => polygon(&[
-            (-1.5, -4.5),
-            (1.5, -4.5),
-            (1.5, -1.5),
-            (4.5, -1.5),
-            (4.5, 1.5),
-            (1.5, 1.5),
-            (1.5, 4.5),
-            (-1.5, 4.5),
-            (-1.5, 1.5),
-            (-4.5, 1.5),
-            (-4.5, -1.5),
-            (-1.5, -1.5),
-        ]),
+        0 => {
+            let (cx, cy) = (num(x), num(y));
+            out.push_str(&format!(
+                "<circle class=\"marker\" cx=\"{cx}\" cy=\"{cy}\" r=\"3.5\"/>"
+            ));
+        }
+        1 => out.push_str(&rect("marker", (x - 3.5, y - 3.5), (7.0, 7.0), "")),
+        2 => polygon(out, &[(0.0, -4.5), (4.5, 0.0), (0.0, 4.5), (-4.5, 0.0)]),
+        3 => polygon(out, &[(0.0, -4.5), (4.5, 3.5), (-4.5, 3.5)]),
+        4 => polygon(out, &[(0.0, 4.5), (4.5, -3.5), (-4.5, -3.5)]),
+        _ => polygon(
+            out,
+            &[
+                (-1.5, -4.5),
+                (1.5, -4.5),
+                (1.5, -1.5),
+                (4.5, -1.5),
+                (4.5, 1.5),
+                (1.5, 1.5),
+                (1.5, 4.5),
+                (-1.5, 4.5),
+                (-1.5, 1.5),
+                (-4.5, 1.5),
+                (-4.5, -1.5),
+                (-1.5, -1.5),
+            ],
+        ),
     }
 }
 
@@ -937,6 +962,26 @@ fn segment(id: &str, k: usize, class: &str, at: (f64, f64), size: (f64, f64)) ->
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn escaping_with_a_quick_look_equals_escaping_each_step() {
+        let pieces = [
+            "a", "Zagreb", "é", "&", "<", ">", "\"", "'", "\u{1}", "\t", "\n", "\u{7f}",
+            "\u{202e}", "\u{2067}", "\u{202c}", "—", "−", "\u{200f}", "عربى", " ", "·",
+        ];
+        let mut state = 7_u64;
+        for _ in 0..5000 {
+            let mut label = String::new();
+            for _ in 0..(state % 6) {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                label.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            assert_eq!(esc(&label), esc_each(&label), "{label:?}");
+        }
+    }
+
     use super::*;
 
     fn en() -> std::sync::Arc<Formats> {
