@@ -651,7 +651,42 @@ fn truncate(s: &str, max_chars: usize) -> String {
 
 /// A coordinate: two decimals at most, and never a non-number in an attribute.
 fn num(v: f64) -> String {
-    format_number(if v.is_finite() { v } else { 0.0 }, 2)
+    let v = if v.is_finite() { v } else { 0.0 };
+    // Charts write thousands of coordinates: the common case without the general formatter,
+    // by the same rounding as `text::fixed` (a product next to a half goes the long way).
+    let y = v.abs() * 100.0;
+    let (whole, frac) = (y.floor(), y - y.floor());
+    if y >= 1e9 || (frac - 0.5).abs() <= 1e-6 {
+        return format_number(v, 2);
+    }
+    let n = whole as u64 + u64::from(frac > 0.5);
+    let mut digits = [0_u8; 24];
+    let mut at = digits.len();
+    let mut push = |b: u8| {
+        at -= 1;
+        digits[at] = b;
+    };
+    let (int, dec) = (n / 100, n % 100);
+    if dec != 0 {
+        if dec % 10 != 0 {
+            push(b'0' + (dec % 10) as u8);
+        }
+        push(b'0' + (dec / 10) as u8);
+        push(b'.');
+    }
+    let mut rest = int;
+    loop {
+        push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // "-0" is written "0".
+    if v.is_sign_negative() && n != 0 {
+        push(b'-');
+    }
+    String::from_utf8_lossy(&digits[at..]).into_owned()
 }
 
 fn finite(v: Option<f64>) -> Option<f64> {
@@ -962,6 +997,49 @@ fn segment(id: &str, k: usize, class: &str, at: (f64, f64), size: (f64, f64)) ->
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn coordinates_are_written_as_the_general_formatter_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.004,
+            -0.004,
+            0.005,
+            -0.005,
+            0.015,
+            0.125,
+            1.005,
+            2.675,
+            99.995,
+            0.5,
+            -0.5,
+            10.1,
+            -10.1,
+            123.456,
+            1e7,
+            9.99e6,
+            1e10,
+            -1e10,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        let mut state = 11_u64;
+        for _ in 0..100_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let unit = (state >> 11) as f64 / (1_u64 << 53) as f64;
+            let scale = [1.0, 10.0, 1000.0, 1e6][(state % 4) as usize];
+            values.push((unit - 0.3) * scale);
+            // Exact hundredths and halves of them, the ties of rounding.
+            values.push(((state >> 20) % 100_000) as f64 / 200.0 - 100.0);
+        }
+        for v in values {
+            let general = format_number(if v.is_finite() { v } else { 0.0 }, 2);
+            assert_eq!(num(v), general, "{v:?}");
+        }
+    }
+
     #[test]
     fn escaping_with_a_quick_look_equals_escaping_each_step() {
         let pieces = [
