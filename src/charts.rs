@@ -599,16 +599,37 @@ fn isolate_rtl_marks(body: &str) -> std::borrow::Cow<'_, str> {
 
 /// A `currentColor` line; `extra` holds further attributes, each after a space.
 fn line(class: &str, (x1, y1): (f64, f64), (x2, y2): (f64, f64), extra: &str) -> String {
-    let [x1, y1, x2, y2] = [x1, y1, x2, y2].map(num);
-    let ends = format!("x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\"");
-    format!("<line class=\"{class}\" {ends} stroke=\"currentColor\"{extra}/>")
+    let mut s = String::with_capacity(96);
+    s.push_str("<line class=\"");
+    s.push_str(class);
+    attributes(&mut s, &[("x1", x1), ("y1", y1), ("x2", x2), ("y2", y2)]);
+    s.push_str(" stroke=\"currentColor\"");
+    s.push_str(extra);
+    s.push_str("/>");
+    s
+}
+
+/// Writes ` name="value"` for each pair, the first after a closing quote.
+fn attributes(out: &mut String, pairs: &[(&str, f64)]) {
+    out.push('"');
+    for (name, v) in pairs {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        push_num(out, *v);
+        out.push('"');
+    }
 }
 
 /// A rectangle; `extra` holds further attributes, each after a space.
 fn rect(class: &str, (x, y): (f64, f64), (w, h): (f64, f64), extra: &str) -> String {
-    let [x, y, w, h] = [x, y, w, h].map(num);
-    let area = format!("x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"");
-    format!("<rect class=\"{class}\" {area}{extra}/>")
+    let mut s = String::with_capacity(96);
+    s.push_str("<rect class=\"");
+    s.push_str(class);
+    attributes(&mut s, &[("x", x), ("y", y), ("width", w), ("height", h)]);
+    s.push_str(extra);
+    s.push_str("/>");
+    s
 }
 
 /// Keeps ids usable in `id` and in the space-separated `aria-labelledby`.
@@ -651,13 +672,21 @@ fn truncate(s: &str, max_chars: usize) -> String {
 
 /// A coordinate: two decimals at most, and never a non-number in an attribute.
 fn num(v: f64) -> String {
+    let mut s = String::new();
+    push_num(&mut s, v);
+    s
+}
+
+/// [`num`], written at the end of `out`.
+fn push_num(out: &mut String, v: f64) {
     let v = if v.is_finite() { v } else { 0.0 };
     // Charts write thousands of coordinates: the common case without the general formatter,
     // by the same rounding as `text::fixed` (a product next to a half goes the long way).
     let y = v.abs() * 100.0;
     let (whole, frac) = (y.floor(), y - y.floor());
     if y >= 1e9 || (frac - 0.5).abs() <= 1e-6 {
-        return format_number(v, 2);
+        out.push_str(&format_number(v, 2));
+        return;
     }
     let n = whole as u64 + u64::from(frac > 0.5);
     let mut digits = [0_u8; 24];
@@ -686,7 +715,8 @@ fn num(v: f64) -> String {
     if v.is_sign_negative() && n != 0 {
         push(b'-');
     }
-    String::from_utf8_lossy(&digits[at..]).into_owned()
+    // Only ASCII digits, '.' and '-' were written.
+    out.extend(digits[at..].iter().map(|&b| b as char));
 }
 
 fn finite(v: Option<f64>) -> Option<f64> {
@@ -746,8 +776,10 @@ fn gap_path(points: &[Option<(f64, f64)>]) -> String {
     let mut pen_down = false;
     for point in points {
         if let Some((x, y)) = point {
-            let command = if pen_down { "L" } else { "M" };
-            d += &format!("{command}{} {}", num(*x), num(*y));
+            d.push(if pen_down { 'L' } else { 'M' });
+            push_num(&mut d, *x);
+            d.push(' ');
+            push_num(&mut d, *y);
         }
         pen_down = point.is_some();
     }
@@ -779,9 +811,9 @@ fn push_marker(out: &mut String, series: usize, (x, y): (f64, f64)) {
         out.push_str("<path class=\"marker\" d=\"");
         for (i, (dx, dy)) in points.iter().enumerate() {
             out.push(if i == 0 { 'M' } else { 'L' });
-            out.push_str(&num(x + dx));
+            push_num(out, x + dx);
             out.push(' ');
-            out.push_str(&num(y + dy));
+            push_num(out, y + dy);
         }
         out.push_str("Z\"/>");
     };
