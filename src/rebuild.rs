@@ -195,14 +195,18 @@ pub fn plan(old: &Prepared, new: &Prepared) -> Plan {
     Plan::Only {
         audits,
         rounds,
-        items: changed_items(old, new),
+        items: changed_items(old, new, &changed),
     }
 }
 
 /// The items (checklist id, item id) whose pages show something that changed: an item's page
-/// shows each audit's answer to it, so an audit whose answers changed renders again only the
-/// pages of the items whose answer or scored result changed.
-fn changed_items(old: &Prepared, new: &Prepared) -> HashSet<(String, String)> {
+/// shows each audit's answer to it, so an audit of `changed` renders again only the pages of
+/// the items whose answer or scored result changed.
+fn changed_items(
+    old: &Prepared,
+    new: &Prepared,
+    changed: &HashSet<(String, String)>,
+) -> HashSet<(String, String)> {
     fn results(p: &Prepared) -> HashMap<(&str, &str), &AuditResult> {
         (p.results.iter())
             .map(|r| ((r.round.as_str(), r.audit.as_str()), r))
@@ -213,6 +217,9 @@ fn changed_items(old: &Prepared, new: &Prepared) -> HashSet<(String, String)> {
     let old_audits = old.model.rounds.iter().flat_map(|r| &r.audits);
     let new_audits = new.model.rounds.iter().flat_map(|r| &r.audits);
     for (a, b) in old_audits.zip(new_audits) {
+        if !changed.contains(&(b.round.clone(), b.id.clone())) {
+            continue;
+        }
         let old_result = old_results.get(&(a.round.as_str(), a.id.as_str()));
         let new_result = new_results.get(&(b.round.as_str(), b.id.as_str()));
         let checklist = new.model.checklist_of(b);

@@ -35,8 +35,12 @@ pub fn render_search<'a>(
     entries: impl Iterator<Item = &'a [u8]>,
     site: &dyn Sink,
 ) -> Result<(), RenderError> {
-    let mut json = vec![b'['];
-    for chunk in entries.filter(|c| !c.is_empty()) {
+    let chunks: Vec<&[u8]> = entries.filter(|c| !c.is_empty()).collect();
+    // Sized once: the index of a large workspace is megabytes, and grown step by step it
+    // would be copied again at each step.
+    let mut json = Vec::with_capacity(2 + chunks.iter().map(|c| c.len() + 1).sum::<usize>());
+    json.push(b'[');
+    for chunk in chunks {
         if json.len() > 1 {
             json.push(b',');
         }
