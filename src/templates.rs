@@ -98,6 +98,7 @@ impl Templates {
         };
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut problems = Vec::new();
+        let mut merged_warnings = Vec::new();
         for (name, builtin) in BUILTIN {
             let custom = dir.join(name);
             let text = if is_file(&custom) {
@@ -115,6 +116,26 @@ impl Templates {
             } else {
                 (*builtin).to_string()
             };
+            let text = match (*name == "components.html")
+                .then(|| expand::with_missing_builtins(&text, builtin))
+                .flatten()
+            {
+                Some((merged, added)) => {
+                    let names = added.join("`, `");
+                    merged_warnings.push(
+                        Diagnostic::warning(
+                            &Path::new("templates").join(name),
+                            Loc::default(),
+                            format!("no component `{names}` here: the built-in one is used"),
+                        )
+                        .with_hint_opt(Some(
+                            "copy it from the built-in components.html (docs/site.md, \"Components\") to change it".to_string(),
+                        )),
+                    );
+                    merged
+                }
+                None => text,
+            };
             sources.push(((*name).to_string(), text));
         }
         let css = dir.join("assets/style.css");
@@ -122,6 +143,7 @@ impl Templates {
             Some(Ok(css)) => css,
             _ => STYLE.to_string(),
         };
+        warnings.append(&mut merged_warnings);
         if !problems.is_empty() {
             return Err(problems);
         }

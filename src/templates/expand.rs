@@ -440,8 +440,106 @@ fn is_path(s: &str) -> bool {
         && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
+/// The components `source` defines, each with its definition as written, from its
+/// `{% component %}` tag to its `{% endcomponent %}` tag, in file order. A source whose tags
+/// do not close defines none.
+pub(crate) fn definitions(source: &str) -> Vec<(String, &str)> {
+    let Some(pieces) = split(source) else {
+        return Vec::new();
+    };
+    // Where a piece starts and ends in `source`: pieces are slices of it.
+    let start_of = |p: &Piece| match p {
+        Piece::Text(t) => t.as_ptr() as usize - source.as_ptr() as usize,
+        Piece::Tag { open, .. } => open.as_ptr() as usize - source.as_ptr() as usize,
+    };
+    let end_of = |p: &Piece| match p {
+        Piece::Text(t) => t.as_ptr() as usize - source.as_ptr() as usize + t.len(),
+        Piece::Tag { inner, .. } => {
+            inner.as_ptr() as usize - source.as_ptr() as usize + inner.len() + 2
+        }
+    };
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        if let Some((name, _, _)) = definition(&pieces[i]) {
+            let Some(end) = (pieces[i + 1..].iter())
+                .position(|p| end_of_definition(p).is_some())
+                .map(|n| i + 1 + n)
+            else {
+                break;
+            };
+            found.push((name, &source[start_of(&pieces[i])..end_of(&pieces[end])]));
+            i = end;
+        }
+        i += 1;
+    }
+    found
+}
+
+/// A workspace's `components.html` with every built-in component it does not define added
+/// at its end (so its own lines keep their numbers), and the names of those added; `None`
+/// when it defines them all. Pages call the built-in components: a file copied from an
+/// earlier version, before a component was added, keeps working.
+pub(crate) fn with_missing_builtins(own: &str, builtin: &str) -> Option<(String, Vec<String>)> {
+    let defined: Vec<String> = definitions(own).into_iter().map(|(n, _)| n).collect();
+    let missing: Vec<(String, &str)> = (definitions(builtin).into_iter())
+        .filter(|(name, _)| !defined.contains(name))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut text = own.to_string();
+    for (_, definition) in &missing {
+        text.push('\n');
+        text.push_str(definition);
+    }
+    text.push('\n');
+    Some((text, missing.into_iter().map(|(n, _)| n).collect()))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn definitions_are_found_as_written_and_missing_built_ins_are_added_at_the_end() {
+        let builtin = include_str!("../../templates/components.html");
+        let names: Vec<String> = definitions(builtin).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "txt",
+                "md",
+                "note",
+                "status",
+                "level",
+                "evidence",
+                "exemption"
+            ]
+        );
+        for (name, text) in definitions(builtin) {
+            assert!(
+                text.starts_with(&format!("{{% component {name}(")),
+                "{text}"
+            );
+            assert!(
+                text.ends_with(&format!("endcomponent {name} %}}")),
+                "{text}"
+            );
+        }
+        assert!(with_missing_builtins(builtin, builtin).is_none());
+        let own = "{# mine #}\n{% component txt(v) %}<b>{{ v.text }}</b>{% endcomponent txt %}";
+        let (merged, added) = with_missing_builtins(own, builtin).expect("some are missing");
+        assert_eq!(
+            added,
+            ["md", "note", "status", "level", "evidence", "exemption"]
+        );
+        assert!(merged.starts_with(own), "{merged}");
+        let merged_names: Vec<String> =
+            (definitions(&merged).into_iter()).map(|(n, _)| n).collect();
+        assert_eq!(merged_names.len(), 7, "{merged_names:?}");
+        assert_eq!(definitions(&merged)[0].1, &own[11..]);
+    }
+
     use super::*;
 
     const TXT: &str = "{% component txt(v) -%}\n  {% if v.lang -%}\n    <span lang=\"{{ v.lang }}\">{{ v.text }}</span>\n  {%- else -%}\n    {{ v.text }}\n  {%- endif %}\n{%- endcomponent txt %}\n{% component st(s) %}<b>{{ <txt v={s.label} /> }}</b>{% endcomponent st %}";

@@ -91,6 +91,58 @@ fn an_override_of_a_component_changes_every_page_that_uses_it() {
     }
 }
 
+/// `components.html` without the definition of component `name`.
+fn without_component(text: &str, name: &str) -> String {
+    let start = text
+        .find(&format!("{{% component {name}("))
+        .unwrap_or_else(|| panic!("the {name} component"));
+    let end_tag = format!("{{%- endcomponent {name} %}}");
+    let end = text[start..].find(&end_tag).expect("its end") + start + end_tag.len();
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn a_components_file_from_before_a_component_was_added_still_builds_with_the_built_in_one() {
+    let w = Ws::new("ws");
+    // A copy made before `evidence` and `exemption` existed, with its own `txt`.
+    let builtin = "{% component txt(v) -%}";
+    let start = COMPONENTS.find(builtin).expect("the txt component");
+    let end = COMPONENTS[start..]
+        .find("{%- endcomponent txt %}")
+        .map(|n| start + n)
+        .expect("its end");
+    let custom = format!(
+        "{}{builtin}<mark class=\"override\">{{{{ v.text }}}}</mark>{}",
+        &COMPONENTS[..start],
+        &COMPONENTS[end..]
+    );
+    let old = without_component(&without_component(&custom, "evidence"), "exemption");
+    w.write("templates/components.html", &old);
+    w.write(
+        "audits/2026-q3/eu.yaml",
+        "checklist: customer-service\nversion: 1\nsubject: eu\ndate: 2026-09-30\nanswers:\n  \
+         assess-quality: {score: 3, evidence: [\"Call log 2026-09\"]}\n  compare-goals: {score: partial}\n",
+    );
+    let o = w.run("check", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "warning: no component `evidence`, `exemption` here: the built-in one is used"
+        ) && err.contains("templates/components.html"),
+        "{err}"
+    );
+    let site = w.tmp.path().join("site");
+    let o = w.run("build", &["--out", site.to_str().expect("UTF-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(site.join("rounds/2026-q3/eu/index.html")).expect("page");
+    assert!(
+        html.contains("<mark class=\"override\">Customer service</mark>"),
+        "{html}"
+    );
+    assert!(html.contains("Call log 2026-09"), "{html}");
+}
+
 #[test]
 fn check_fails_on_a_template_override_that_build_would_fail_on() {
     for (why, text, at) in [
