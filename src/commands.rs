@@ -341,9 +341,10 @@ fn metric_difference(v: f64, unit: Option<Unit>) -> String {
 }
 
 /// `score` without `--json`: one line per audit with aligned columns, numbers to one
-/// decimal, `-` where there is none.
+/// decimal, `-` where there is none. When an exemption changes any score, a last column gives
+/// each audit's score without exemptions (`raw`).
 fn score_table(results: &[score::AuditResult]) -> String {
-    const HEADER: [&str; 7] = [
+    const HEADER: [&str; 8] = [
         "round",
         "audit",
         "subject",
@@ -351,11 +352,14 @@ fn score_table(results: &[score::AuditResult]) -> String {
         "target",
         "status",
         "completion",
+        "without exemptions",
     ];
     /// Columns of numbers are aligned right.
-    const RIGHT: [bool; 7] = [false, false, false, true, true, false, true];
+    const RIGHT: [bool; 8] = [false, false, false, true, true, false, true, true];
+    let with_raw = results.iter().any(|r| r.raw.score != r.score);
+    let columns = if with_raw { 8 } else { 7 };
     let number = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
-    let mut rows: Vec<[String; 7]> = vec![HEADER.map(str::to_string)];
+    let mut rows: Vec<[String; 8]> = vec![HEADER.map(str::to_string)];
     for r in results {
         rows.push([
             terminal_safe(&r.round).into_owned(),
@@ -370,18 +374,19 @@ fn score_table(results: &[score::AuditResult]) -> String {
                 s => s.as_str().to_string(),
             },
             number(Some(r.completion)),
+            number(r.raw.score),
         ]);
     }
-    let mut widths = [0usize; 7];
+    let mut widths = [0usize; 8];
     for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
+        for (w, cell) in widths.iter_mut().zip(&row[..columns]) {
             *w = (*w).max(cell.chars().count());
         }
     }
     let mut out = String::new();
     for row in &rows {
         let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
+        for (i, cell) in row[..columns].iter().enumerate() {
             if i > 0 {
                 line.push_str("  ");
             }

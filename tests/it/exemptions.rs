@@ -320,4 +320,39 @@ fn without_exemptions_there_is_no_exemptions_page() {
     let results = ws.score(&[]);
     assert_eq!(num(&results[0]["raw"]["score"]), 56.25);
     assert_eq!(num(&results[0]["score"]), 56.25);
+    // No score changes: the table has no column for scores without exemptions.
+    let table = ws.run(["score", "."]);
+    table.success();
+    assert!(
+        !table.stdout.contains("without exemptions"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn the_score_table_shows_scores_without_exemptions_when_one_changes_a_score() {
+    let ws = workspace("");
+    let run = ws.run(["score", "."]);
+    run.success();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].ends_with("completion  without exemptions"),
+        "{}",
+        run.stdout
+    );
+    let cells = |line: &str| {
+        line.split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    // round, audit, subject, score, target, status, completion, without exemptions
+    assert_eq!(
+        cells(lines[1])[1..],
+        ["north", "north", "50.0", "75.0", "below", "100.0", "56.2"]
+    );
+    assert_eq!(
+        cells(lines[2])[1..],
+        ["south", "south", "83.3", "75.0", "met", "100.0", "68.8"]
+    );
 }
