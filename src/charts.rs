@@ -89,6 +89,9 @@ pub(crate) struct LineChart<'a> {
     pub y_format: &'a dyn Fn(f64) -> String,
     /// The page language's notation, for the time axis's date labels.
     pub formats: &'a Formats,
+    /// What follows a label in the page language (`:`, or ` :` in French), as in tooltips
+    /// ("2026-q3: 81.2").
+    pub colon: &'a str,
 }
 
 pub(crate) struct Stack<'a> {
@@ -164,6 +167,7 @@ pub(crate) fn bar_chart(
     bars: &[Bar],
     max: f64,
     nums: &Formats,
+    colon: &str,
 ) -> String {
     const X0: f64 = 170.0;
     const PAD: f64 = 8.0;
@@ -186,7 +190,7 @@ pub(crate) fn bar_chart(
         let top = PAD + i as f64 * ROW;
         let mid = top + ROW / 2.0;
         let (value, target) = (finite(bar.value), finite(bar.target));
-        let mut tip = format!("{}: {}", bar.label, bar.display);
+        let mut tip = format!("{}{colon} {}", bar.label, bar.display);
         if let Some(t) = target {
             tip += &format!(" ({TARGET_MARK} {})", nums.number(t, 2));
         }
@@ -264,7 +268,7 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
         for (i, v) in series.points.iter().enumerate() {
             let Some(v) = finite(*v) else { continue };
             let x_label = c.x_labels.get(i).map_or("", String::as_str);
-            let mut tip = format!("{x_label}: {}", (c.y_format)(v));
+            let mut tip = format!("{x_label}{} {}", c.colon, (c.y_format)(v));
             let mut lang = String::new();
             if c.series.len() > 1 {
                 tip = format!("{} · {tip}", series.name);
@@ -296,12 +300,12 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
 /// first carry a hatch pattern so they differ by more than colour.
 pub(crate) fn stacked_columns(
     id: &str,
-    title: &str,
-    desc: Option<&str>,
+    (title, desc): (&str, Option<&str>),
     x_labels: &[String],
     stacks: &[Stack],
     percent: bool,
     nums: &Formats,
+    colon: &str,
 ) -> String {
     let id = &clean_id(id);
     let lengths = stacks.iter().map(|s| s.values.len());
@@ -348,7 +352,7 @@ pub(crate) fn stacked_columns(
             if percent {
                 shown = format!("{} ({shown})", nums.percent_number(share, 1));
             }
-            let tip = esc(&format!("{} · {x_label}: {shown}", stack.name));
+            let tip = esc(&format!("{} · {x_label}{colon} {shown}", stack.name));
             s += &format!("<g><title>{tip}</title>");
             s += &segment(id, k, stack.class, (x, y_top), (col_w, y_bottom - y_top));
             s += "</g>";
@@ -1178,6 +1182,7 @@ mod tests {
             warn: Some(30.0),
             higher_is_better: true,
             y_format: &|v| format_number(v, 0),
+            colon: ":",
             formats: english(),
         }
     }
@@ -1214,6 +1219,7 @@ mod tests {
             &[bar(nasty, Some(1.0), None)],
             2.0,
             &en(),
+            ":",
         );
         assert_valid(&svg, "b");
         assert!(svg.contains(&format!("<title id=\"b-title\">{escaped}</title>")));
@@ -1221,7 +1227,15 @@ mod tests {
         assert!(svg.contains(&format!("<title>{escaped}: 50 % ✓</title>")));
         assert!(!svg.contains("<b>") && !svg.contains("it's"));
         let stacks = [stack(nasty, "a\"b", &[1.0])];
-        let svg = stacked_columns("c", "t", None, &["x".to_string()], &stacks, false, &en());
+        let svg = stacked_columns(
+            "c",
+            ("t", None),
+            &["x".to_string()],
+            &stacks,
+            false,
+            &en(),
+            ":",
+        );
         assert_valid(&svg, "c");
         assert!(svg.contains("class=\"segment a&quot;b\"") && svg.contains(escaped));
         assert_eq!(esc("a\u{0}b\u{1b}c\td"), "abc\td");
@@ -1233,7 +1247,7 @@ mod tests {
             bar("CSAT", Some(50.0), Some(80.0)),
             bar("NPS", Some(150.0), None),
         ];
-        let svg = bar_chart("b", "t", None, &bars, 100.0, &en());
+        let svg = bar_chart("b", "t", None, &bars, 100.0, &en(), ":");
         assert_valid(&svg, "b");
         // 50 of 100 fills half of the 340 units after the 170-unit label column.
         assert!(svg.contains("<rect class=\"bar status-met\" x=\"170\" y=\"13\" width=\"170\""));
@@ -1247,12 +1261,12 @@ mod tests {
     fn empty_and_missing_values_give_no_data_or_gaps() {
         let no_points = [series("a", &[None, Some(f64::NAN)])];
         let charts = [
-            bar_chart("e", "t", None, &[], 1.0, &en()),
+            bar_chart("e", "t", None, &[], 1.0, &en(), ":"),
             sparkline("e", "t", None, &[], 0.0, 1.0),
             sparkline("e", "t", None, &[None, Some(f64::INFINITY)], 0.0, 1.0),
             line_chart(&chart("e", &[], &[])),
             line_chart(&chart("e", &no_points, &[])),
-            stacked_columns("e", "t", None, &[], &[], true, &en()),
+            stacked_columns("e", ("t", None), &[], &[], true, &en(), ":"),
         ];
         for svg in &charts {
             assert_valid(svg, "e");
@@ -1270,6 +1284,7 @@ mod tests {
             &[bar("x", None, Some(f64::NAN))],
             0.0,
             &en(),
+            ":",
         );
         assert_valid(&svg, "b");
         assert!(!svg.contains("class=\"bar ") && !svg.contains("target-tick"));
@@ -1288,9 +1303,9 @@ mod tests {
         let stacks = [stack("a", "c", &raw), stack("b", "d", &[-0.0, 1e308])];
         let charts = [
             sparkline("x", "t", None, &odd, f64::NAN, 1e308),
-            bar_chart("x", "t", None, &bars, inf, &en()),
+            bar_chart("x", "t", None, &bars, inf, &en(), ":"),
             line_chart(&chart("x", &[series("a", &odd)], &labels)),
-            stacked_columns("x", "t", None, &labels, &stacks, true, &en()),
+            stacked_columns("x", ("t", None), &labels, &stacks, true, &en(), ":"),
             score_gauge("x", "t", Some(f64::NAN), Some(1e308), Status::Met, &en()),
         ];
         charts.iter().for_each(|svg| assert_valid(svg, "x"));
@@ -1337,7 +1352,15 @@ mod tests {
             stack("passives", "nps-passives", &[10.0, f64::NAN]),
             stack("detractors", "nps-detractors", &[-5.0, 0.0]),
         ];
-        let svg = stacked_columns("mix", "t", None, &["Q1".to_string()], &stacks, true, &en());
+        let svg = stacked_columns(
+            "mix",
+            ("t", None),
+            &["Q1".to_string()],
+            &stacks,
+            true,
+            &en(),
+            ":",
+        );
         assert_valid(&svg, "mix");
         assert!(svg.contains("<title>promoters · Q1: 75% (30)</title>"));
         assert!(svg.contains("<title>passives · Q1: 25% (10)</title>"));
@@ -1362,7 +1385,15 @@ mod tests {
         assert_valid(&svg, "audit-1-x");
         assert!(svg.contains(">72.5</text>") && svg.contains("<title>◎ 85.0</title>"));
         assert!(svg.contains("class=\"status-glyph status-below\""));
-        let svg = bar_chart("", "t", Some("d"), &[bar("a", Some(1.0), None)], 1.0, &en());
+        let svg = bar_chart(
+            "",
+            "t",
+            Some("d"),
+            &[bar("a", Some(1.0), None)],
+            1.0,
+            &en(),
+            ":",
+        );
         assert!(svg.contains("aria-labelledby=\"chart-title chart-desc\""));
     }
 
@@ -1562,7 +1593,7 @@ mod tests {
     fn right_to_left_labels_are_marked_the_svg_way() {
         let mut ar = bar("دعم", Some(1.0), None);
         ar.lang = Some("ar");
-        let svg = bar_chart("b", "t", None, &[ar], 2.0, &en());
+        let svg = bar_chart("b", "t", None, &[ar], 2.0, &en(), ":");
         assert_valid(&svg, "b");
         // The label still ends at the label column: its anchor is mirrored.
         assert!(
@@ -1613,7 +1644,7 @@ mod tests {
         assert!(svg.contains(">81,2</text>"), "{svg}");
         assert!(svg.contains("<title>◎ 85,0</title>"), "{svg}");
         let bars = [bar("a", Some(81.2), Some(85.5))];
-        let svg = bar_chart("b", "t", None, &bars, 100.0, &hr);
+        let svg = bar_chart("b", "t", None, &bars, 100.0, &hr, ":");
         assert!(svg.contains("◎ 85,5)"), "{svg}");
         let stacks = [Stack {
             name: "n",
@@ -1621,11 +1652,11 @@ mod tests {
             values: &[1234.5, 2.25],
         }];
         let labels = ["x".to_string(), "y".to_string()];
-        let svg = stacked_columns("c", "t", None, &labels, &stacks, false, &hr);
+        let svg = stacked_columns("c", ("t", None), &labels, &stacks, false, &hr, ":");
         assert!(svg.contains("n · x: 1.234,5</title>"), "{svg}");
         assert!(svg.contains(">2,25</text>"), "{svg}");
         assert!(svg.contains(">1.500</text>"), "{svg}");
-        let svg = stacked_columns("p", "t", None, &labels, &stacks, true, &hr);
+        let svg = stacked_columns("p", ("t", None), &labels, &stacks, true, &hr, ":");
         // Shares and ticks are percentages as Croatian writes them.
         assert!(svg.contains("n · y: 100\u{a0}% (2,25)</title>"), "{svg}");
         assert!(svg.contains(">50\u{a0}%</text>"), "{svg}");

@@ -331,6 +331,7 @@ impl AuditView {
             &chart_bars,
             100.0,
             &loc.formats,
+            &loc.s("colon"),
         );
         let status = audit_status(result.score, result.target);
         let gauge = charts::score_gauge(

@@ -29,7 +29,7 @@ pub fn render_badges(ctx: &Ctx, site: &dyn Sink) -> Result<(), RenderError> {
             status.glyph,
             status.label.text
         );
-        let svg = badge(&label, &value, result.status);
+        let svg = badge(&label, &value, result.status, &loc.s("colon"));
         site.put(paths::badge(checklist, subject), svg.as_bytes())?;
     }
     Ok(())
@@ -61,19 +61,20 @@ fn text_width(s: &str) -> f64 {
         .sum()
 }
 
-/// A two-part badge: a grey label and a coloured value, with a title for screen readers.
-fn badge(label: &str, value: &str, status: Status) -> String {
+/// A two-part badge: a grey label and a coloured value, with a title for screen readers
+/// ("label: value", with the language's `colon`).
+fn badge(label: &str, value: &str, status: Status, colon: &str) -> String {
     const PAD: f64 = 6.0;
     let lw = (text_width(label) + 2.0 * PAD).ceil();
     let vw = (text_width(value) + 2.0 * PAD).ceil();
     let w = lw + vw;
-    let (label, value) = (esc(label), esc(value));
+    let (label, value, colon) = (esc(label), esc(value), esc(colon));
     let mut s = String::new();
     let _ = writeln!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"20\" \
-         viewBox=\"0 0 {w} 20\" role=\"img\" aria-label=\"{label}: {value}\">\
-         <title>{label}: {value}</title>\
+         viewBox=\"0 0 {w} 20\" role=\"img\" aria-label=\"{label}{colon} {value}\">\
+         <title>{label}{colon} {value}</title>\
          <clipPath id=\"r\"><rect width=\"{w}\" height=\"20\" rx=\"3\"/></clipPath>\
          <g clip-path=\"url(#r)\">\
          <rect width=\"{lw}\" height=\"20\" fill=\"#3d4450\"/>\
@@ -98,7 +99,7 @@ mod tests {
 
     #[test]
     fn text_in_a_badge_is_escaped() {
-        let svg = badge("<Support & \"EU\">", "72.5 ✓ Met", Status::Met);
+        let svg = badge("<Support & \"EU\">", "72.5 ✓ Met", Status::Met, ":");
         assert!(
             svg.contains("&lt;Support &amp; &quot;EU&quot;&gt;"),
             "{svg}"
@@ -108,8 +109,8 @@ mod tests {
 
     #[test]
     fn wider_text_makes_a_wider_badge() {
-        let narrow = badge("a", "1", Status::Below);
-        let wide = badge("a much longer checklist title", "1", Status::Below);
+        let narrow = badge("a", "1", Status::Below, ":");
+        let wide = badge("a much longer checklist title", "1", Status::Below, ":");
         let width = |s: &str| {
             s.split("width=\"")
                 .nth(1)

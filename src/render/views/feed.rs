@@ -91,8 +91,9 @@ fn feed(ctx: &Ctx, loc: &Locale, base_url: &str, path: &str) -> String {
                 continue;
             };
             summary.push(format!(
-                "{}: {} {} / {} {} ({})",
+                "{}{} {} {} / {} {} ({})",
                 audit_label(ctx, loc, audit).text,
+                loc.s("colon"),
                 loc.s("score"),
                 loc.score(r.score),
                 loc.s("target"),

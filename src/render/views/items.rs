@@ -319,6 +319,7 @@ fn item_view(
         higher_is_better: true,
         y_format: &fmt,
         formats: &loc.formats,
+        colon: &loc.s("colon"),
     });
     let mut notes: Vec<NoteEntry> = (answered.iter().zip(&levels))
         .filter_map(|(a, level)| {

@@ -230,6 +230,7 @@ fn metric_view(
         higher_is_better: def.better == Better::Higher,
         y_format: &fmt,
         formats: &loc.formats,
+        colon: &loc.s("colon"),
     });
     let table = dates
         .iter()
@@ -370,12 +371,12 @@ fn counts_chart(
     let chart = match charted {
         Sums::Nps(_) => charts::stacked_columns(
             &id,
-            &loc.s("nps_bands"),
-            Some(&loc.s("nps_bands_desc")),
+            (&loc.s("nps_bands"), Some(&loc.s("nps_bands_desc"))),
             &x,
             &stacks,
             true,
             &loc.formats,
+            &loc.s("colon"),
         ),
         Sums::Ratio(_) => {
             let (title_key, desc_key) = if def.id == "sla-compliance" {
@@ -386,12 +387,12 @@ fn counts_chart(
             let title = loc.msg(title_key, &[("name", Arg::Text(&loc.txt(&def.title).text))]);
             charts::stacked_columns(
                 &id,
-                &title,
-                Some(&loc.s(desc_key)),
+                (&title, Some(&loc.s(desc_key))),
                 &x,
                 &stacks,
                 false,
                 &loc.formats,
+                &loc.s("colon"),
             )
         }
     };

@@ -261,12 +261,15 @@ fn responses(loc: &Locale, source: &SourcePage, periods: &[String]) -> Option<Ch
         .collect();
     let chart = charts::stacked_columns(
         &format!("source-{}-responses", source.id),
-        &loc.s("source_responses"),
-        Some(&loc.s("source_responses_desc")),
+        (
+            &loc.s("source_responses"),
+            Some(&loc.s("source_responses_desc")),
+        ),
         periods,
         &stacks,
         false,
         &loc.formats,
+        &loc.s("colon"),
     );
     Some(ChartTable {
         chart,
@@ -412,6 +415,7 @@ fn per_day(loc: &Locale, source: &SourcePage) -> Option<ChartTable> {
         higher_is_better: false,
         y_format: &fmt,
         formats: &loc.formats,
+        colon: &loc.s("colon"),
     });
     Some(ChartTable {
         chart,

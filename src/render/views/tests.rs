@@ -232,3 +232,28 @@ fn breakdowns_of_every_snapshot_show_newest_first_and_organisation_counts_stay()
     assert!(counts.contains("(Whole organisation)"), "{counts}");
     assert!(counts.contains("(All teams)"), "{counts}");
 }
+
+#[test]
+fn chart_tooltips_badges_and_feeds_follow_the_language_s_colon() {
+    let site = site_of(&[
+        (
+            "auditbook.yaml",
+            "title: Audits\nlanguages: [fr]\nbase_url: https://audits.example.org/\n",
+        ),
+        ("checklists/twins.yaml", SAME_TITLES),
+        (
+            "audits/2026-q3/eu.yaml",
+            "checklist: twins\nversion: 1\nsubject: eu\ndate: 2026-09-30\nanswers:\n  first: 2\n",
+        ),
+    ]);
+    // French puts a no-break space before a colon.
+    let audit = page(&site, "rounds/2026-q3/eu/index.html");
+    let tip = between(&audit, "<g class=\"bar-row\"><title>", "</title>");
+    assert!(tip.contains("S\u{a0}: "), "{tip}");
+    let item = page(&site, "checklists/twins/items/first/index.html");
+    assert!(item.contains("<title>2026-q3\u{a0}: "), "{item}");
+    let badge = page(&site, "badges/twins/eu.svg");
+    assert!(badge.contains("<title>Twins\u{a0}: "), "{badge}");
+    let feed = page(&site, "feed.xml");
+    assert!(feed.contains("eu\u{a0}: "), "{feed}");
+}
