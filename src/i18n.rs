@@ -262,7 +262,8 @@ pub type Bundle = FluentBundle<FluentResource>;
 #[derive(Clone, Default)]
 pub struct Strings {
     /// The messages without variables, formatted: what templates get as `t`.
-    pub map: HashMap<String, String>,
+    /// With a quick hasher: every page looks up dozens of them.
+    pub map: HashMap<String, String, ahash::RandomState>,
     /// Keys whose text is the English built-in because the language has none of its own;
     /// pages mark such text as English.
     pub fallback: HashSet<String>,
@@ -340,7 +341,7 @@ pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> S
             fallback.remove(key);
         }
     }
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for key in tables()["en"].keys() {
         let Some(message) = bundle.get_message(key) else {
             continue;

@@ -2,6 +2,10 @@
 //! that may fall back to another language, and Markdown.
 
 use std::collections::HashMap;
+
+/// A map for look-ups made for every value on every page: SipHash, the standard one, is
+/// made for keys an attacker chooses and costs several times as much.
+type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use fixed_decimal::Decimal;
@@ -95,7 +99,7 @@ pub struct Locale<'m> {
 /// Markdown sources rendered once per build.
 #[derive(Default)]
 pub struct MarkdownCache {
-    cache: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
+    cache: std::sync::Mutex<FastMap<String, std::sync::Arc<str>>>,
 }
 
 impl MarkdownCache {
@@ -418,11 +422,11 @@ pub struct Formats {
     /// dates in its long form ([`Formats::date`]): pages show the same scores, weights,
     /// percentages and dates again and again, and CLDR formatting costs far more than a
     /// look-up. At most [`MEMO_LIMIT`] of each are kept.
-    numbers: Mutex<HashMap<String, String>>,
-    dates: Mutex<HashMap<chrono::NaiveDate, String>>,
+    numbers: Mutex<FastMap<String, String>>,
+    dates: Mutex<FastMap<chrono::NaiveDate, String>>,
     /// [`Formats::fixed`] and [`Formats::number`] by value (its bits), decimals and whether
     /// trailing zeros are dropped: the same numbers without even writing their digits.
-    values: Mutex<HashMap<(u64, usize, bool), String>>,
+    values: Mutex<FastMap<(u64, usize, bool), String>>,
 }
 
 /// How many numbers, and how many dates, a language's [`Formats`] keeps written.
@@ -430,7 +434,7 @@ const MEMO_LIMIT: usize = 100_000;
 
 /// `text` from `memo`, else made by `make` and kept while there is room.
 fn memoised<K, Q>(
-    memo: &Mutex<HashMap<K, String>>,
+    memo: &Mutex<FastMap<K, String>>,
     key: &Q,
     owned: impl FnOnce() -> K,
     make: impl FnOnce() -> String,

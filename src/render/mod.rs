@@ -77,7 +77,7 @@ pub struct Ctx<'m> {
     /// The same strings as template values, converted once per language: `t` for element
     /// content (marked as English where they fell back to it), `ta` for attributes.
     pub string_values: HashMap<String, (tera::Value, tera::Value)>,
-    result_index: HashMap<(&'m str, &'m str), usize>,
+    result_index: HashMap<(&'m str, &'m str), usize, ahash::RandomState>,
 }
 
 impl<'m> Ctx<'m> {
