@@ -13,6 +13,7 @@ use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -402,6 +403,45 @@ struct Layout {
     nps: Option<usize>,
 }
 
+/// Records per batch handed from the reading thread to the computing one, and how many
+/// batches there are: a few hundred kilobytes of records in flight.
+const BATCH: usize = 1024;
+const BATCHES: usize = 4;
+
+/// Records read in a row from one file.
+struct Batch {
+    /// `len` records read, then the ones of earlier batches, to be filled again.
+    records: Vec<csv::ByteRecord>,
+    len: usize,
+    /// Set on the last batch of the file: the end reached, or the error that stopped it.
+    end: Option<Result<(), csv::Error>>,
+}
+
+impl Batch {
+    /// Reads up to [`BATCH`] records into `records`, reusing the ones it holds.
+    fn fill<R: Read>(csv: &mut csv::Reader<R>, mut records: Vec<csv::ByteRecord>) -> Batch {
+        let mut len = 0;
+        let mut end = None;
+        while len < BATCH {
+            if len == records.len() {
+                records.push(csv::ByteRecord::new());
+            }
+            match csv.read_byte_record(&mut records[len]) {
+                Ok(true) => len += 1,
+                Ok(false) => {
+                    end = Some(Ok(()));
+                    break;
+                }
+                Err(e) => {
+                    end = Some(Err(e));
+                    break;
+                }
+            }
+        }
+        Batch { records, len, end }
+    }
+}
+
 /// One dimension's cell values: value -> key, and the values by key.
 type Interned = (FxMap<Box<[u8]>, u32>, Vec<Box<str>>);
 
@@ -437,7 +477,7 @@ struct Run<'s> {
 
 /// Computes the snapshots of `source` from its exports, given in the order they are read
 /// (sorted by path) with their paths relative to the workspace root. Problems go to `diags`.
-pub fn compute<R: Read>(
+pub fn compute<R: Read + Send>(
     source: &Source,
     exports: Vec<(PathBuf, R)>,
     diags: &mut Diagnostics,
@@ -629,7 +669,7 @@ impl<'s> Run<'s> {
         }
     }
 
-    fn read_file<R: Read>(&mut self, path: PathBuf, reader: R, diags: &mut Diagnostics) {
+    fn read_file<R: Read + Send>(&mut self, path: PathBuf, reader: R, diags: &mut Diagnostics) {
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(self.source.delimiter)
             .flexible(true)
@@ -656,12 +696,37 @@ impl<'s> Run<'s> {
         };
         let file_index = self.files.len() as u32;
         self.files.push(path);
-        let mut record = csv::ByteRecord::new();
-        loop {
-            match csv.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
+        // The csv reader runs on a thread of its own, a batch of records ahead of the rows
+        // computed here, in the file's order. Each batch comes back to be filled again, so
+        // at most `BATCHES` of them exist and records are not allocated again.
+        std::thread::scope(|scope| {
+            let (full_tx, full_rx) = mpsc::channel::<Batch>();
+            let (empty_tx, empty_rx) = mpsc::channel::<Vec<csv::ByteRecord>>();
+            scope.spawn(move || {
+                let mut fresh = BATCHES;
+                loop {
+                    let records = if fresh > 0 {
+                        fresh -= 1;
+                        Vec::new()
+                    } else {
+                        match empty_rx.recv() {
+                            Ok(records) => records,
+                            Err(_) => return,
+                        }
+                    };
+                    let batch = Batch::fill(&mut csv, records);
+                    let last = batch.end.is_some();
+                    if full_tx.send(batch).is_err() || last {
+                        return;
+                    }
+                }
+            });
+            for batch in full_rx {
+                for record in &batch.records[..batch.len] {
+                    let line = record.position().map_or(0, |p| p.line());
+                    self.row(record, &layout, file_index, line, diags);
+                }
+                if let Some(Err(e)) = batch.end {
                     let path = &self.files[file_index as usize];
                     let line = e.position().map_or(0, |p| p.line());
                     diags.push(Diagnostic::error(
@@ -671,10 +736,10 @@ impl<'s> Run<'s> {
                     ));
                     return;
                 }
+                // The reader is gone once it has sent its last batch.
+                let _ = empty_tx.send(batch.records);
             }
-            let line = record.position().map_or(0, |p| p.line());
-            self.row(&record, &layout, file_index, line, diags);
-        }
+        });
     }
 
     /// Where each mapped column is in a file's header; `None` when one is missing.
@@ -1637,5 +1702,93 @@ mod tests {
                 total: 2.0
             }
         );
+    }
+
+    /// An export that fails with an I/O error after `limit` bytes.
+    struct Failing<'a> {
+        bytes: &'a [u8],
+        limit: usize,
+    }
+
+    impl Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.limit == 0 {
+                return Err(std::io::Error::other("the disk is gone"));
+            }
+            let n = buf.len().min(self.limit).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            self.limit -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn rows_across_batches_keep_their_order_lines_and_the_error_that_stopped_them() {
+        let s = source("");
+        // Rows 0..3·BATCH at lines 2.., ids 1000.. (row 0 has id 1000). The last row of the
+        // first batch has a bad timestamp, the first of the second repeats row 0's id, and a
+        // rating of the other kind sits in the third batch.
+        let mut csv = b"id,created,rating,agent\n".to_vec();
+        let mut ends = Vec::new();
+        for row in 0..3 * BATCH {
+            let id = if row == BATCH { 1000 } else { 1000 + row };
+            let created = if row == BATCH - 1 {
+                "soon"
+            } else {
+                "2026-03-02 10:00"
+            };
+            let rating = if row == 2 * BATCH + 5 { "good" } else { "5" };
+            let line = format!("{id},{created},{rating},a{}\n", row % 7);
+            csv.extend_from_slice(line.as_bytes());
+            ends.push(csv.len());
+        }
+        let second = b"id,created,rating,agent\n1,2026-04-01 09:00,4,b\n";
+        // The error comes in the middle of row 2·BATCH + 10.
+        let failing = Failing {
+            bytes: &csv,
+            limit: ends[2 * BATCH + 9] + 3,
+        };
+        let mut diags = Diagnostics::default();
+        let exports: Vec<(PathBuf, Box<dyn Read + Send>)> = vec![
+            (PathBuf::from("a.csv"), Box::new(failing)),
+            (PathBuf::from("b.csv"), Box::new(&second[..])),
+        ];
+        let c = compute(&s, exports, &mut diags);
+        let found: Vec<(String, u32, &str)> = diags
+            .iter()
+            .map(|d| (display_path(&d.file), d.loc.line, d.message.as_str()))
+            .collect();
+        let bad = BATCH as u32; // the line of row BATCH - 1
+        assert_eq!(
+            found,
+            [
+                (
+                    "a.csv".to_string(),
+                    bad + 1,
+                    "'soon' in column 'created' is not a timestamp; the row is left out of everything"
+                ),
+                (
+                    "a.csv".to_string(),
+                    bad + 2,
+                    "duplicate ticket id '1000', first at a.csv:2"
+                ),
+                (
+                    "a.csv".to_string(),
+                    2 * bad + 7,
+                    "'good' in column 'rating' is a good/bad rating in a column of 1-5 ratings; the row is left out of csat and csi"
+                ),
+                (
+                    "a.csv".to_string(),
+                    0,
+                    "cannot read a.csv: the disk is gone"
+                ),
+            ]
+        );
+        // Every whole row before the error was read, the two bad ones left out; then the
+        // second file.
+        assert_eq!(c.summary.rows, 2 * BATCH as u64 + 10 + 1);
+        assert_eq!(c.summary.tickets, 2 * BATCH as u64 + 10 - 2 + 1);
+        assert_eq!(c.snapshots.len(), 2);
     }
 }
