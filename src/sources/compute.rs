@@ -22,6 +22,7 @@ use crate::metrics::{Breakdown, Counts, Measure, MetricValue, Snapshot};
 use crate::source::Loc;
 
 use super::config::{Column, Dimension, PeriodKind, Source};
+use super::hours::Clock;
 use super::report::{self, Ending, KeyMeasure, Report, Tally, Ticket};
 use super::timestamp::{self, TimestampError};
 use super::zone::{date_of_day, day_of, day_of_date, weekday};
@@ -408,37 +409,82 @@ struct Layout {
 const BATCH: usize = 1024;
 const BATCHES: usize = 4;
 
-/// Records read in a row from one file.
+/// Records read in a row from one file, with their [`Times`].
+#[derive(Default)]
 struct Batch {
     /// `len` records read, then the ones of earlier batches, to be filled again.
     records: Vec<csv::ByteRecord>,
+    times: Vec<Times>,
     len: usize,
     /// Set on the last batch of the file: the end reached, or the error that stopped it.
     end: Option<Result<(), csv::Error>>,
 }
 
 impl Batch {
-    /// Reads up to [`BATCH`] records into `records`, reusing the ones it holds.
-    fn fill<R: Read>(csv: &mut csv::Reader<R>, mut records: Vec<csv::ByteRecord>) -> Batch {
-        let mut len = 0;
-        let mut end = None;
-        while len < BATCH {
-            if len == records.len() {
-                records.push(csv::ByteRecord::new());
+    /// Reads up to [`BATCH`] records, reusing the ones it holds, and works out their times.
+    fn fill<R: Read>(&mut self, csv: &mut csv::Reader<R>, layout: &Layout, clock: &Clock) {
+        self.len = 0;
+        self.times.clear();
+        self.end = None;
+        while self.len < BATCH {
+            if self.len == self.records.len() {
+                self.records.push(csv::ByteRecord::new());
             }
-            match csv.read_byte_record(&mut records[len]) {
-                Ok(true) => len += 1,
+            let record = &mut self.records[self.len];
+            match csv.read_byte_record(record) {
+                Ok(true) => {
+                    self.times.push(Times::of(record, layout, clock));
+                    self.len += 1;
+                }
                 Ok(false) => {
-                    end = Some(Ok(()));
-                    break;
+                    self.end = Some(Ok(()));
+                    return;
                 }
                 Err(e) => {
-                    end = Some(Err(e));
-                    break;
+                    self.end = Some(Err(e));
+                    return;
                 }
             }
         }
-        Batch { records, len, end }
+    }
+}
+
+/// What a record's timestamps give, which depends on the record alone: the reading thread
+/// works it out, so that it does not add to the computation's time. Whether and how a bad
+/// cell is reported is decided with the rest of the row.
+#[derive(Clone, Copy)]
+struct Times {
+    created: Result<i64, TimestampError>,
+    /// `None` where the column is not mapped or the cell is empty.
+    first_response: Option<Result<i64, TimestampError>>,
+    resolved: Option<Result<i64, TimestampError>>,
+    /// Working seconds from creation to the first response and to the resolution, where
+    /// both are timestamps and the second is not before the first (0 otherwise).
+    first_response_work: i64,
+    resolution_work: i64,
+}
+
+impl Times {
+    fn of(record: &csv::ByteRecord, layout: &Layout, clock: &Clock) -> Times {
+        let parse = |i: usize| timestamp::parse_bytes(cell(record, i).0, &clock.zone);
+        let optional = |i: Option<usize>| {
+            let i = i?;
+            (!cell(record, i).is_empty()).then(|| parse(i))
+        };
+        let created = parse(layout.created);
+        let first_response = optional(layout.first_response);
+        let resolved = optional(layout.resolved);
+        let work = |end: Option<Result<i64, TimestampError>>| match (created, end) {
+            (Ok(a), Some(Ok(b))) if b >= a => clock.working_time(a, b),
+            _ => 0,
+        };
+        Times {
+            created,
+            first_response,
+            resolved,
+            first_response_work: work(first_response),
+            resolution_work: work(resolved),
+        }
     }
 }
 
@@ -699,34 +745,36 @@ impl<'s> Run<'s> {
         // The csv reader runs on a thread of its own, a batch of records ahead of the rows
         // computed here, in the file's order. Each batch comes back to be filled again, so
         // at most `BATCHES` of them exist and records are not allocated again.
+        let layout = &layout;
+        let clock = &self.source.clock;
         std::thread::scope(|scope| {
             let (full_tx, full_rx) = mpsc::channel::<Batch>();
-            let (empty_tx, empty_rx) = mpsc::channel::<Vec<csv::ByteRecord>>();
+            let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
             scope.spawn(move || {
                 let mut fresh = BATCHES;
                 loop {
-                    let records = if fresh > 0 {
+                    let mut batch = if fresh > 0 {
                         fresh -= 1;
-                        Vec::new()
+                        Batch::default()
                     } else {
                         match empty_rx.recv() {
-                            Ok(records) => records,
+                            Ok(batch) => batch,
                             Err(_) => return,
                         }
                     };
-                    let batch = Batch::fill(&mut csv, records);
+                    batch.fill(&mut csv, layout, clock);
                     let last = batch.end.is_some();
                     if full_tx.send(batch).is_err() || last {
                         return;
                     }
                 }
             });
-            for batch in full_rx {
-                for record in &batch.records[..batch.len] {
+            for mut batch in full_rx {
+                for (record, times) in batch.records.iter().zip(&batch.times) {
                     let line = record.position().map_or(0, |p| p.line());
-                    self.row(record, &layout, file_index, line, diags);
+                    self.row(record, times, layout, file_index, line, diags);
                 }
-                if let Some(Err(e)) = batch.end {
+                if let Some(Err(e)) = batch.end.take() {
                     let path = &self.files[file_index as usize];
                     let line = e.position().map_or(0, |p| p.line());
                     diags.push(Diagnostic::error(
@@ -737,7 +785,7 @@ impl<'s> Run<'s> {
                     return;
                 }
                 // The reader is gone once it has sent its last batch.
-                let _ = empty_tx.send(batch.records);
+                let _ = empty_tx.send(batch);
             }
         });
     }
@@ -842,9 +890,10 @@ impl<'s> Run<'s> {
         line: u64,
         field: &'static str,
         text: Cell,
+        parsed: Result<i64, TimestampError>,
         left_out_of: &str,
     ) -> Option<i64> {
-        match timestamp::parse_bytes(text.0, &self.source.clock.zone) {
+        match parsed {
             Ok(t) => Some(t),
             Err(e) => {
                 let problem = match e {
@@ -866,6 +915,7 @@ impl<'s> Run<'s> {
     fn row(
         &mut self,
         record: &csv::ByteRecord,
+        times: &Times,
         layout: &Layout,
         file: u32,
         line: u64,
@@ -917,8 +967,16 @@ impl<'s> Run<'s> {
         }
 
         let created_text = cell(record, layout.created);
-        let Some(created) = self.time(diags, file, line, "created", created_text, "everything")
-        else {
+        let parsed = times.created;
+        let Some(created) = self.time(
+            diags,
+            file,
+            line,
+            "created",
+            created_text,
+            parsed,
+            "everything",
+        ) else {
             return;
         };
         self.summary.tickets += 1;
@@ -932,9 +990,9 @@ impl<'s> Run<'s> {
         let mut responded = None;
         if let Some(i) = layout.first_response {
             let text = cell(record, i);
-            if !text.is_empty() {
+            if let Some(parsed) = times.first_response {
                 let what = "first-response-time and sla-compliance";
-                match self.time(diags, file, line, "first-response", text, what) {
+                match self.time(diags, file, line, "first-response", text, parsed, what) {
                     Some(t) if t < created => {
                         let message = format!(
                             "first response '{text}' in column '{}' is before the ticket was created; the row is left out of {what}",
@@ -959,8 +1017,8 @@ impl<'s> Run<'s> {
                 }
             }
         }
-        if let Some(t) = responded {
-            let w = clock.working_time(created, t);
+        if responded.is_some() {
+            let w = times.first_response_work;
             facts.first_response = Some(w);
             if let Some(sla) = self.source.sla_first_response {
                 facts.sla_within = Some(w <= sla);
@@ -971,9 +1029,9 @@ impl<'s> Run<'s> {
         let mut resolved = None;
         if let Some(i) = layout.resolved {
             let text = cell(record, i);
-            if !text.is_empty() {
+            if let Some(parsed) = times.resolved {
                 let what = "average-resolution-time and first-contact-resolution";
-                match self.time(diags, file, line, "resolved", text, what) {
+                match self.time(diags, file, line, "resolved", text, parsed, what) {
                     Some(t) if t < created => {
                         let message = format!(
                             "resolution '{text}' in column '{}' is before the ticket was created; the row is left out of {what}",
@@ -997,8 +1055,8 @@ impl<'s> Run<'s> {
                 }
             }
         }
-        if let Some(t) = resolved {
-            facts.resolution = Some(clock.working_time(created, t));
+        if resolved.is_some() {
+            facts.resolution = Some(times.resolution_work);
         }
 
         if let Some(i) = layout.replies {
