@@ -33,6 +33,9 @@ pub const MAX_ROW_WARNINGS: usize = 100;
 /// How many (day, period) pairs [`Run`] keeps: more than a quarter's days.
 const PERIOD_CACHE: usize = 128;
 
+/// How many recent (period, subject) keys [`Run`] keeps with the place of their counters.
+const RECENT_GROUPS: usize = 256;
+
 /// What computing a source gave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Computed {
@@ -497,8 +500,9 @@ struct Run<'s> {
     /// Counters per (period start, subject slot), and where each key's are.
     groups: Vec<((i64, u32), Group)>,
     group_index: FxMap<(i64, u32), usize>,
-    /// The last key counted into, since consecutive rows mostly share it.
-    last_group: Option<((i64, u32), usize)>,
+    /// Recent keys counted into with their places, by a hash of the key: tickets of a few
+    /// periods share a handful of keys, and the map's lookup showed in a profile.
+    recent_groups: Box<[((i64, u32), usize); RECENT_GROUPS]>,
     /// Per dimension: cell value -> key, and the values by key.
     interned: [Interned; 4],
     /// Subject ids, sorted; a counter's subject is an index into it.
@@ -699,7 +703,7 @@ impl<'s> Run<'s> {
             source,
             groups: Vec::new(),
             group_index: FxMap::default(),
-            last_group: None,
+            recent_groups: Box::new([((i64::MIN, 0), 0); RECENT_GROUPS]),
             interned: Default::default(),
             subject_ids,
             subject_of: Vec::new(),
@@ -1157,15 +1161,18 @@ impl<'s> Run<'s> {
 
     fn group(&mut self, period: i64, slot: u32) -> &mut Group {
         let key = (period, slot);
-        let index = match self.last_group {
-            Some((k, i)) if k == key => i,
+        let mix =
+            (period as u64 ^ u64::from(slot).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let recent = &mut self.recent_groups[(mix >> 56) as usize % RECENT_GROUPS];
+        let index = match *recent {
+            (k, i) if k == key => i,
             _ => {
                 let next = self.groups.len();
                 let i = *self.group_index.entry(key).or_insert(next);
                 if i == next {
                     self.groups.push((key, Group::default()));
                 }
-                self.last_group = Some((key, i));
+                *recent = (key, i);
                 i
             }
         };
@@ -1507,6 +1514,28 @@ mod tests {
         }
 
         /// Counters by key, in the list or the map, are those of a plain map.
+        /// The counters a (period, subject) key finds through the recent keys are the ones
+        /// the map finds: each key's counters count exactly its own tickets.
+        #[test]
+        fn recent_groups_find_the_mapped_ones(
+            keys in proptest::collection::vec(
+                (0i64..400, proptest::prop_oneof![0u32..4, proptest::strategy::Just(ORGANISATION)]),
+                0..600,
+            ),
+        ) {
+            let s = source("");
+            let mut r = Run::new(&s);
+            let mut map = BTreeMap::new();
+            for (period, slot) in keys {
+                r.group(period * 7, slot).all.first_response_n += 1;
+                *map.entry((period * 7, slot)).or_insert(0u64) += 1;
+            }
+            let mut got: Vec<((i64, u32), u64)> =
+                r.groups.iter().map(|(k, g)| (*k, g.all.first_response_n)).collect();
+            got.sort();
+            proptest::prop_assert_eq!(got, map.into_iter().collect::<Vec<_>>());
+        }
+
         #[test]
         fn counters_by_key_match_a_map(
             keys in proptest::collection::vec(0u32..(DENSE_KEYS * 2), 0..100),
