@@ -1,7 +1,8 @@
 //! Streams a source's exports into metric snapshots (docs/exports.md).
 //!
-//! The exports are never held as rows. Each record is read into one reused buffer, only the
-//! mapped columns are looked at, and the ticket is folded at once into counters per
+//! The exports are never held as rows. A second thread reads the records into a few reused
+//! batches, a little ahead of the computation, and parses their timestamps; only the mapped
+//! columns are looked at, and each ticket is folded at once, in file order, into counters per
 //! (period, subject) and per breakdown key. What is kept per ticket is its id (to find
 //! duplicates) and, for a ticket without a first response, the little that the *as-of* rule
 //! needs: whether it is overdue depends on the latest timestamp of the whole source, known
