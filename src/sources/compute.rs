@@ -1,7 +1,8 @@
 //! Streams a source's exports into metric snapshots (docs/exports.md).
 //!
-//! The exports are never held as rows. Each record is read into one reused buffer, only the
-//! mapped columns are looked at, and the ticket is folded at once into counters per
+//! The exports are never held as rows. A second thread reads the records into a few reused
+//! batches, a little ahead of the computation, and parses their timestamps; only the mapped
+//! columns are looked at, and each ticket is folded at once, in file order, into counters per
 //! (period, subject) and per breakdown key. What is kept per ticket is its id (to find
 //! duplicates) and, for a ticket without a first response, the little that the *as-of* rule
 //! needs: whether it is overdue depends on the latest timestamp of the whole source, known
@@ -13,6 +14,7 @@ use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -21,6 +23,7 @@ use crate::metrics::{Breakdown, Counts, Measure, MetricValue, Snapshot};
 use crate::source::Loc;
 
 use super::config::{Column, Dimension, PeriodKind, Source};
+use super::hours::Clock;
 use super::report::{self, Ending, KeyMeasure, Report, Tally, Ticket};
 use super::timestamp::{self, TimestampError};
 use super::zone::{date_of_day, day_of, day_of_date, weekday};
@@ -30,6 +33,9 @@ pub const MAX_ROW_WARNINGS: usize = 100;
 
 /// How many (day, period) pairs [`Run`] keeps: more than a quarter's days.
 const PERIOD_CACHE: usize = 128;
+
+/// How many recent (period, subject) keys [`Run`] keeps with the place of their counters.
+const RECENT_GROUPS: usize = 256;
 
 /// What computing a source gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -402,6 +408,90 @@ struct Layout {
     nps: Option<usize>,
 }
 
+/// Records per batch handed from the reading thread to the computing one, and how many
+/// batches there are: a few hundred kilobytes of records in flight.
+const BATCH: usize = 1024;
+const BATCHES: usize = 4;
+
+/// Records read in a row from one file, with their [`Times`].
+#[derive(Default)]
+struct Batch {
+    /// `len` records read, then the ones of earlier batches, to be filled again.
+    records: Vec<csv::ByteRecord>,
+    times: Vec<Times>,
+    len: usize,
+    /// Set on the last batch of the file: the end reached, or the error that stopped it.
+    end: Option<Result<(), csv::Error>>,
+}
+
+impl Batch {
+    /// Reads up to [`BATCH`] records, reusing the ones it holds, and works out their times.
+    fn fill<R: Read>(&mut self, csv: &mut csv::Reader<R>, layout: &Layout, clock: &Clock) {
+        self.len = 0;
+        self.times.clear();
+        self.end = None;
+        while self.len < BATCH {
+            if self.len == self.records.len() {
+                self.records.push(csv::ByteRecord::new());
+            }
+            let record = &mut self.records[self.len];
+            match csv.read_byte_record(record) {
+                Ok(true) => {
+                    self.times.push(Times::of(record, layout, clock));
+                    self.len += 1;
+                }
+                Ok(false) => {
+                    self.end = Some(Ok(()));
+                    return;
+                }
+                Err(e) => {
+                    self.end = Some(Err(e));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// What a record's timestamps give, which depends on the record alone: the reading thread
+/// works it out, so that it does not add to the computation's time. Whether and how a bad
+/// cell is reported is decided with the rest of the row.
+#[derive(Clone, Copy)]
+struct Times {
+    created: Result<i64, TimestampError>,
+    /// `None` where the column is not mapped or the cell is empty.
+    first_response: Option<Result<i64, TimestampError>>,
+    resolved: Option<Result<i64, TimestampError>>,
+    /// Working seconds from creation to the first response and to the resolution, where
+    /// both are timestamps and the second is not before the first (0 otherwise).
+    first_response_work: i64,
+    resolution_work: i64,
+}
+
+impl Times {
+    fn of(record: &csv::ByteRecord, layout: &Layout, clock: &Clock) -> Times {
+        let parse = |i: usize| timestamp::parse_bytes(cell(record, i).0, &clock.zone);
+        let optional = |i: Option<usize>| {
+            let i = i?;
+            (!cell(record, i).is_empty()).then(|| parse(i))
+        };
+        let created = parse(layout.created);
+        let first_response = optional(layout.first_response);
+        let resolved = optional(layout.resolved);
+        let work = |end: Option<Result<i64, TimestampError>>| match (created, end) {
+            (Ok(a), Some(Ok(b))) if b >= a => clock.working_time(a, b),
+            _ => 0,
+        };
+        Times {
+            created,
+            first_response,
+            resolved,
+            first_response_work: work(first_response),
+            resolution_work: work(resolved),
+        }
+    }
+}
+
 /// One dimension's cell values: value -> key, and the values by key.
 type Interned = (FxMap<Box<[u8]>, u32>, Vec<Box<str>>);
 
@@ -411,8 +501,9 @@ struct Run<'s> {
     /// Counters per (period start, subject slot), and where each key's are.
     groups: Vec<((i64, u32), Group)>,
     group_index: FxMap<(i64, u32), usize>,
-    /// The last key counted into, since consecutive rows mostly share it.
-    last_group: Option<((i64, u32), usize)>,
+    /// Recent keys counted into with their places, by a hash of the key: tickets of a few
+    /// periods share a handful of keys, and the map's lookup showed in a profile.
+    recent_groups: Box<[((i64, u32), usize); RECENT_GROUPS]>,
     /// Per dimension: cell value -> key, and the values by key.
     interned: [Interned; 4],
     /// Subject ids, sorted; a counter's subject is an index into it.
@@ -437,7 +528,7 @@ struct Run<'s> {
 
 /// Computes the snapshots of `source` from its exports, given in the order they are read
 /// (sorted by path) with their paths relative to the workspace root. Problems go to `diags`.
-pub fn compute<R: Read>(
+pub fn compute<R: Read + Send>(
     source: &Source,
     exports: Vec<(PathBuf, R)>,
     diags: &mut Diagnostics,
@@ -613,7 +704,7 @@ impl<'s> Run<'s> {
             source,
             groups: Vec::new(),
             group_index: FxMap::default(),
-            last_group: None,
+            recent_groups: Box::new([((i64::MIN, 0), 0); RECENT_GROUPS]),
             interned: Default::default(),
             subject_ids,
             subject_of: Vec::new(),
@@ -629,7 +720,7 @@ impl<'s> Run<'s> {
         }
     }
 
-    fn read_file<R: Read>(&mut self, path: PathBuf, reader: R, diags: &mut Diagnostics) {
+    fn read_file<R: Read + Send>(&mut self, path: PathBuf, reader: R, diags: &mut Diagnostics) {
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(self.source.delimiter)
             .flexible(true)
@@ -656,12 +747,39 @@ impl<'s> Run<'s> {
         };
         let file_index = self.files.len() as u32;
         self.files.push(path);
-        let mut record = csv::ByteRecord::new();
-        loop {
-            match csv.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
+        // The csv reader runs on a thread of its own, a batch of records ahead of the rows
+        // computed here, in the file's order. Each batch comes back to be filled again, so
+        // at most `BATCHES` of them exist and records are not allocated again.
+        let layout = &layout;
+        let clock = &self.source.clock;
+        std::thread::scope(|scope| {
+            let (full_tx, full_rx) = mpsc::channel::<Batch>();
+            let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+            scope.spawn(move || {
+                let mut fresh = BATCHES;
+                loop {
+                    let mut batch = if fresh > 0 {
+                        fresh -= 1;
+                        Batch::default()
+                    } else {
+                        match empty_rx.recv() {
+                            Ok(batch) => batch,
+                            Err(_) => return,
+                        }
+                    };
+                    batch.fill(&mut csv, layout, clock);
+                    let last = batch.end.is_some();
+                    if full_tx.send(batch).is_err() || last {
+                        return;
+                    }
+                }
+            });
+            for mut batch in full_rx {
+                for (record, times) in batch.records.iter().zip(&batch.times) {
+                    let line = record.position().map_or(0, |p| p.line());
+                    self.row(record, times, layout, file_index, line, diags);
+                }
+                if let Some(Err(e)) = batch.end.take() {
                     let path = &self.files[file_index as usize];
                     let line = e.position().map_or(0, |p| p.line());
                     diags.push(Diagnostic::error(
@@ -671,10 +789,10 @@ impl<'s> Run<'s> {
                     ));
                     return;
                 }
+                // The reader is gone once it has sent its last batch.
+                let _ = empty_tx.send(batch);
             }
-            let line = record.position().map_or(0, |p| p.line());
-            self.row(&record, &layout, file_index, line, diags);
-        }
+        });
     }
 
     /// Where each mapped column is in a file's header; `None` when one is missing.
@@ -777,9 +895,10 @@ impl<'s> Run<'s> {
         line: u64,
         field: &'static str,
         text: Cell,
+        parsed: Result<i64, TimestampError>,
         left_out_of: &str,
     ) -> Option<i64> {
-        match timestamp::parse_bytes(text.0, &self.source.clock.zone) {
+        match parsed {
             Ok(t) => Some(t),
             Err(e) => {
                 let problem = match e {
@@ -801,6 +920,7 @@ impl<'s> Run<'s> {
     fn row(
         &mut self,
         record: &csv::ByteRecord,
+        times: &Times,
         layout: &Layout,
         file: u32,
         line: u64,
@@ -852,8 +972,16 @@ impl<'s> Run<'s> {
         }
 
         let created_text = cell(record, layout.created);
-        let Some(created) = self.time(diags, file, line, "created", created_text, "everything")
-        else {
+        let parsed = times.created;
+        let Some(created) = self.time(
+            diags,
+            file,
+            line,
+            "created",
+            created_text,
+            parsed,
+            "everything",
+        ) else {
             return;
         };
         self.summary.tickets += 1;
@@ -867,9 +995,9 @@ impl<'s> Run<'s> {
         let mut responded = None;
         if let Some(i) = layout.first_response {
             let text = cell(record, i);
-            if !text.is_empty() {
+            if let Some(parsed) = times.first_response {
                 let what = "first-response-time and sla-compliance";
-                match self.time(diags, file, line, "first-response", text, what) {
+                match self.time(diags, file, line, "first-response", text, parsed, what) {
                     Some(t) if t < created => {
                         let message = format!(
                             "first response '{text}' in column '{}' is before the ticket was created; the row is left out of {what}",
@@ -894,8 +1022,8 @@ impl<'s> Run<'s> {
                 }
             }
         }
-        if let Some(t) = responded {
-            let w = clock.working_time(created, t);
+        if responded.is_some() {
+            let w = times.first_response_work;
             facts.first_response = Some(w);
             if let Some(sla) = self.source.sla_first_response {
                 facts.sla_within = Some(w <= sla);
@@ -906,9 +1034,9 @@ impl<'s> Run<'s> {
         let mut resolved = None;
         if let Some(i) = layout.resolved {
             let text = cell(record, i);
-            if !text.is_empty() {
+            if let Some(parsed) = times.resolved {
                 let what = "average-resolution-time and first-contact-resolution";
-                match self.time(diags, file, line, "resolved", text, what) {
+                match self.time(diags, file, line, "resolved", text, parsed, what) {
                     Some(t) if t < created => {
                         let message = format!(
                             "resolution '{text}' in column '{}' is before the ticket was created; the row is left out of {what}",
@@ -932,8 +1060,8 @@ impl<'s> Run<'s> {
                 }
             }
         }
-        if let Some(t) = resolved {
-            facts.resolution = Some(clock.working_time(created, t));
+        if resolved.is_some() {
+            facts.resolution = Some(times.resolution_work);
         }
 
         if let Some(i) = layout.replies {
@@ -1034,15 +1162,18 @@ impl<'s> Run<'s> {
 
     fn group(&mut self, period: i64, slot: u32) -> &mut Group {
         let key = (period, slot);
-        let index = match self.last_group {
-            Some((k, i)) if k == key => i,
+        let mix =
+            (period as u64 ^ u64::from(slot).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let recent = &mut self.recent_groups[(mix >> 56) as usize % RECENT_GROUPS];
+        let index = match *recent {
+            (k, i) if k == key => i,
             _ => {
                 let next = self.groups.len();
                 let i = *self.group_index.entry(key).or_insert(next);
                 if i == next {
                     self.groups.push((key, Group::default()));
                 }
-                self.last_group = Some((key, i));
+                *recent = (key, i);
                 i
             }
         };
@@ -1384,6 +1515,28 @@ mod tests {
         }
 
         /// Counters by key, in the list or the map, are those of a plain map.
+        /// The counters a (period, subject) key finds through the recent keys are the ones
+        /// the map finds: each key's counters count exactly its own tickets.
+        #[test]
+        fn recent_groups_find_the_mapped_ones(
+            keys in proptest::collection::vec(
+                (0i64..400, proptest::prop_oneof![0u32..4, proptest::strategy::Just(ORGANISATION)]),
+                0..600,
+            ),
+        ) {
+            let s = source("");
+            let mut r = Run::new(&s);
+            let mut map = BTreeMap::new();
+            for (period, slot) in keys {
+                r.group(period * 7, slot).all.first_response_n += 1;
+                *map.entry((period * 7, slot)).or_insert(0u64) += 1;
+            }
+            let mut got: Vec<((i64, u32), u64)> =
+                r.groups.iter().map(|(k, g)| (*k, g.all.first_response_n)).collect();
+            got.sort();
+            proptest::prop_assert_eq!(got, map.into_iter().collect::<Vec<_>>());
+        }
+
         #[test]
         fn counters_by_key_match_a_map(
             keys in proptest::collection::vec(0u32..(DENSE_KEYS * 2), 0..100),
@@ -1637,5 +1790,93 @@ mod tests {
                 total: 2.0
             }
         );
+    }
+
+    /// An export that fails with an I/O error after `limit` bytes.
+    struct Failing<'a> {
+        bytes: &'a [u8],
+        limit: usize,
+    }
+
+    impl Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.limit == 0 {
+                return Err(std::io::Error::other("the disk is gone"));
+            }
+            let n = buf.len().min(self.limit).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            self.limit -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn rows_across_batches_keep_their_order_lines_and_the_error_that_stopped_them() {
+        let s = source("");
+        // Rows 0..3·BATCH at lines 2.., ids 1000.. (row 0 has id 1000). The last row of the
+        // first batch has a bad timestamp, the first of the second repeats row 0's id, and a
+        // rating of the other kind sits in the third batch.
+        let mut csv = b"id,created,rating,agent\n".to_vec();
+        let mut ends = Vec::new();
+        for row in 0..3 * BATCH {
+            let id = if row == BATCH { 1000 } else { 1000 + row };
+            let created = if row == BATCH - 1 {
+                "soon"
+            } else {
+                "2026-03-02 10:00"
+            };
+            let rating = if row == 2 * BATCH + 5 { "good" } else { "5" };
+            let line = format!("{id},{created},{rating},a{}\n", row % 7);
+            csv.extend_from_slice(line.as_bytes());
+            ends.push(csv.len());
+        }
+        let second = b"id,created,rating,agent\n1,2026-04-01 09:00,4,b\n";
+        // The error comes in the middle of row 2·BATCH + 10.
+        let failing = Failing {
+            bytes: &csv,
+            limit: ends[2 * BATCH + 9] + 3,
+        };
+        let mut diags = Diagnostics::default();
+        let exports: Vec<(PathBuf, Box<dyn Read + Send>)> = vec![
+            (PathBuf::from("a.csv"), Box::new(failing)),
+            (PathBuf::from("b.csv"), Box::new(&second[..])),
+        ];
+        let c = compute(&s, exports, &mut diags);
+        let found: Vec<(String, u32, &str)> = diags
+            .iter()
+            .map(|d| (display_path(&d.file), d.loc.line, d.message.as_str()))
+            .collect();
+        let bad = BATCH as u32; // the line of row BATCH - 1
+        assert_eq!(
+            found,
+            [
+                (
+                    "a.csv".to_string(),
+                    bad + 1,
+                    "'soon' in column 'created' is not a timestamp; the row is left out of everything"
+                ),
+                (
+                    "a.csv".to_string(),
+                    bad + 2,
+                    "duplicate ticket id '1000', first at a.csv:2"
+                ),
+                (
+                    "a.csv".to_string(),
+                    2 * bad + 7,
+                    "'good' in column 'rating' is a good/bad rating in a column of 1-5 ratings; the row is left out of csat and csi"
+                ),
+                (
+                    "a.csv".to_string(),
+                    0,
+                    "cannot read a.csv: the disk is gone"
+                ),
+            ]
+        );
+        // Every whole row before the error was read, the two bad ones left out; then the
+        // second file.
+        assert_eq!(c.summary.rows, 2 * BATCH as u64 + 10 + 1);
+        assert_eq!(c.summary.tickets, 2 * BATCH as u64 + 10 - 2 + 1);
+        assert_eq!(c.snapshots.len(), 2);
     }
 }

@@ -62,15 +62,21 @@ pub struct Ticket<'a> {
     pub rating: Option<bool>,
 }
 
+/// How many recent (period start, place) pairs [`Tally`] keeps: two years of months, or half
+/// a year of weeks.
+const RECENT_PERIODS: usize = 32;
+
 /// The counters of a source's page, filled ticket by ticket.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Tally {
     /// Whether ticket ids are kept for links (the source has `ticket-url`).
     links: bool,
     /// Per period start, in order. Tickets come mostly in order of creation, so the period
-    /// of the last ticket (at `last`) is checked before searching.
+    /// of the last ticket (at `last`) is checked first, then the place a start had when last
+    /// looked up (by start modulo their number), then the list is searched.
     periods: Vec<(i64, PeriodTally)>,
     last: usize,
+    recent: [(i64, usize); RECENT_PERIODS],
     days: DayCounts,
     week: [[u64; 24]; 7],
     /// Tickets per key, per dimension: keys are interned from 0 up, so they index a list.
@@ -87,7 +93,7 @@ struct PeriodTally {
     late: u64,
     waiting: u64,
     /// Overdue tickets per key, per dimension.
-    overdue_by: [BTreeMap<u32, u64>; 4],
+    overdue_by: [KeyCounts; 4],
     overdue: Newest,
     bad: Newest,
 }
@@ -148,6 +154,22 @@ pub struct Ending<'a> {
     pub measures: &'a dyn Fn(Dimension, u32) -> Vec<KeyMeasure>,
 }
 
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            links: false,
+            periods: Vec::new(),
+            last: 0,
+            recent: [(i64::MIN, 0); RECENT_PERIODS],
+            days: DayCounts::default(),
+            week: [[0; 24]; 7],
+            tickets: Default::default(),
+            agent_ratings: Vec::new(),
+            waiting: Vec::new(),
+        }
+    }
+}
+
 impl Tally {
     pub fn new(links: bool) -> Tally {
         Tally {
@@ -202,10 +224,20 @@ impl Tally {
     /// The counters of the period starting at `start`, new ones if it had none.
     fn period(&mut self, start: i64) -> &mut PeriodTally {
         if self.periods.get(self.last).is_none_or(|(s, _)| *s != start) {
-            self.last = match self.periods.binary_search_by_key(&start, |(s, _)| *s) {
-                Ok(i) => i,
-                Err(i) => {
-                    self.periods.insert(i, (start, PeriodTally::default()));
+            let slot = start.rem_euclid(RECENT_PERIODS as i64) as usize;
+            self.last = match self.recent[slot] {
+                (s, i) if s == start => i,
+                _ => {
+                    let i = match self.periods.binary_search_by_key(&start, |(s, _)| *s) {
+                        Ok(i) => i,
+                        Err(i) => {
+                            // The places after it move: forget them all.
+                            self.periods.insert(i, (start, PeriodTally::default()));
+                            self.recent = [(i64::MIN, 0); RECENT_PERIODS];
+                            i
+                        }
+                    };
+                    self.recent[slot] = (start, i);
                     i
                 }
             };
@@ -238,8 +270,8 @@ impl Tally {
         let kept: [BTreeSet<u32>; 4] = std::array::from_fn(|d| {
             let mut totals: BTreeMap<u32, u64> = BTreeMap::new();
             for (_, p) in &self.periods {
-                for (k, n) in &p.overdue_by[d] {
-                    *totals.entry(*k).or_default() += n;
+                for (k, n) in p.overdue_by[d].iter() {
+                    *totals.entry(k).or_default() += n;
                 }
             }
             let dimension = Dimension::ALL[d];
@@ -261,7 +293,7 @@ impl Tally {
                         let mut keys: Vec<(String, u64)> = p.overdue_by[d as usize]
                             .iter()
                             .filter(|(k, _)| kept[d as usize].contains(k))
-                            .map(|(k, n)| (name(d, *k), *n))
+                            .map(|(k, n)| (name(d, k), n))
                             .collect();
                         keys.sort();
                         (d, keys)
@@ -337,10 +369,40 @@ fn at<T: Default>(list: &mut Vec<T>, k: u32) -> &mut T {
 }
 
 fn count_overdue(p: &mut PeriodTally, keys: &[Option<u32>; 4]) {
-    for (map, key) in p.overdue_by.iter_mut().zip(keys) {
+    for (counts, key) in p.overdue_by.iter_mut().zip(keys) {
         if let Some(k) = key {
-            *map.entry(*k).or_default() += 1;
+            counts.add(*k);
         }
+    }
+}
+
+/// Keys below this are counted in a list indexed by key, the rest in a tree: a tree lookup
+/// per dimension per late ticket showed in the profile, while a list per period as long as
+/// a dimension with a million values would not fit in memory.
+const DENSE_KEYS: u32 = 256;
+
+/// Tickets per key.
+#[derive(Debug, Default)]
+struct KeyCounts {
+    dense: Vec<u64>,
+    sparse: BTreeMap<u32, u64>,
+}
+
+impl KeyCounts {
+    fn add(&mut self, k: u32) {
+        if k < DENSE_KEYS {
+            *at(&mut self.dense, k) += 1;
+        } else {
+            *self.sparse.entry(k).or_default() += 1;
+        }
+    }
+
+    /// The keys counted, in order, with their counts.
+    fn iter(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        let dense = (self.dense.iter().enumerate())
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k as u32, *n));
+        dense.chain(self.sparse.iter().map(|(k, n)| (*k, *n)))
     }
 }
 
@@ -701,6 +763,67 @@ mod tests {
         }
         let counted: Vec<(i64, u64)> = tally.periods.iter().map(|(s, p)| (*s, p.tickets)).collect();
         assert_eq!(counted, map.into_iter().collect::<Vec<_>>());
+    }
+
+    proptest::proptest! {
+        /// The list of small keys and the tree of the rest count what one tree counts, in the
+        /// same order.
+        #[test]
+        fn key_counts_match_a_map(
+            keys in proptest::collection::vec(
+                proptest::prop_oneof![0u32..(DENSE_KEYS * 2), proptest::prelude::any::<u32>()],
+                0..200,
+            ),
+        ) {
+            let mut counts = KeyCounts::default();
+            let mut map = BTreeMap::new();
+            for k in keys {
+                counts.add(k);
+                *map.entry(k).or_insert(0u64) += 1;
+            }
+            proptest::prop_assert_eq!(
+                counts.iter().collect::<Vec<_>>(),
+                map.into_iter().collect::<Vec<_>>()
+            );
+        }
+
+        /// Periods found through the recent places are the ones a search finds, whatever
+        /// the order and however the starts share places.
+        #[test]
+        fn recent_periods_find_the_searched_ones(
+            starts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Strategy::prop_map(0i64..40, |m| {
+                        m * RECENT_PERIODS as i64
+                    }),
+                    -500i64..500,
+                ],
+                1..300,
+            ),
+        ) {
+            let mut tally = Tally::new(false);
+            let mut map = BTreeMap::new();
+            for (n, period) in starts.into_iter().enumerate() {
+                tally.observe(&Ticket {
+                    id: b"x",
+                    created: 0,
+                    civil: 0,
+                    period,
+                    keys: [None; 4],
+                    sla_within: None,
+                    waiting: false,
+                    rating: None,
+                });
+                *map.entry(period).or_insert(0u64) += 1;
+                let counted: Vec<(i64, u64)> =
+                    tally.periods.iter().map(|(s, p)| (*s, p.tickets)).collect();
+                proptest::prop_assert_eq!(
+                    counted,
+                    map.clone().into_iter().collect::<Vec<_>>(),
+                    "after {} tickets", n + 1
+                );
+            }
+        }
     }
 
     #[test]
