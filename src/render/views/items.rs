@@ -26,11 +26,14 @@ struct RoundColumn {
     href: String,
 }
 
-/// An item's answer in one audit, as a cell of the table.
+/// An item's answer in one audit, as a cell of the table. An item page holds a cell per
+/// audit of its checklist, so texts every item page shows (level labels, and each audit's
+/// round, team and date in the notes) are template values made once per language and
+/// checklist and shared, not a map of their own in each cell.
 #[derive(Serialize)]
 struct LevelCell {
-    /// The level's label, "not applicable" or "unanswered".
-    level: Txt,
+    /// The level's label, "not applicable" or "unanswered": a [`Txt`].
+    level: tera::Value,
     status: &'static str,
     meets: bool,
     /// The audit's page, at the item.
@@ -47,10 +50,14 @@ struct SubjectRow {
 /// What one audit said about the item besides its level.
 #[derive(Serialize)]
 struct NoteEntry {
-    round: Txt,
-    subject: Txt,
-    date: Day,
-    level: Txt,
+    /// A [`Txt`].
+    round: tera::Value,
+    /// A [`Txt`].
+    subject: tera::Value,
+    /// A [`Day`].
+    date: tera::Value,
+    /// A [`Txt`].
+    level: tera::Value,
     note: Option<Md>,
     evidence: Vec<EvidenceView>,
     href: String,
@@ -100,9 +107,10 @@ struct Audited<'m> {
     audit: &'m Audit,
     checklist: &'m Checklist,
     result: Option<&'m crate::score::AuditResult>,
-    round_title: Txt,
-    label: Txt,
-    date: Day,
+    /// [`Txt`], [`Txt`] and [`Day`] as template values.
+    round_title: tera::Value,
+    label: tera::Value,
+    date: tera::Value,
     /// The audit's page, from the folder of an item page.
     href: String,
 }
@@ -118,9 +126,10 @@ struct Answered<'a, 'm> {
 }
 
 /// An answer's level as the table, the chart and the notes show it.
+#[derive(Clone)]
 struct Level {
-    /// The level's label, "not applicable" or "unanswered".
-    label: Txt,
+    /// The level's label, "not applicable" or "unanswered": a [`Txt`] as a template value.
+    label: tera::Value,
     status: &'static str,
     meets: bool,
     /// The scored value, for the chart.
@@ -162,9 +171,9 @@ pub(super) fn item_pages(
             audit,
             checklist: ctx.model.checklist_of(audit),
             result: ctx.result(&round.id, &audit.id),
-            round_title: round_title(loc, round),
-            label: audit_label(ctx, loc, audit),
-            date: loc.date(audit.date),
+            round_title: tera::Value::from_serializable(&round_title(loc, round)),
+            label: tera::Value::from_serializable(&audit_label(ctx, loc, audit)),
+            date: tera::Value::from_serializable(&loc.date(audit.date)),
             href: format!("{root}{}", paths::audit(&round.id, &audit.id)),
         })
         .collect();
@@ -179,6 +188,7 @@ pub(super) fn item_pages(
             (v.version, by_id)
         })
         .collect();
+    let mut labels = Labels::new();
     for (c, section, item) in items {
         if !plan.includes_item(id, &item.id) {
             continue;
@@ -203,7 +213,15 @@ pub(super) fn item_pages(
             .copied()
             .collect();
         let path = paths::item(id, &item.id);
-        let view = item_view(ctx, loc, &path, (c, section, item), &with_item, &answered);
+        let view = item_view(
+            ctx,
+            loc,
+            &path,
+            (c, section, item),
+            &with_item,
+            &answered,
+            &mut labels,
+        );
         let root = crate::site::up(&path);
         let crumbs = vec![
             crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
@@ -237,6 +255,7 @@ fn item_view(
     (c, section, item): (&Checklist, &Section, &Item),
     with_item: &[&Checklist],
     answered: &[Answered],
+    labels: &mut Labels,
 ) -> ItemView {
     let root = crate::site::up(path);
     // Columns: the rounds with an audit of the item; rows: its series, in series order.
@@ -254,7 +273,7 @@ fn item_view(
         while rounds[column].id != a.audited.round.id {
             column += 1;
         }
-        levels.push(level_of(loc, a));
+        levels.push(level_of(loc, a, labels));
         let row = rows
             .entry(analysis::series_key(a.audited.audit))
             .or_insert_with(|| vec![None; rounds.len()]);
@@ -390,32 +409,43 @@ fn item_view(
     }
 }
 
+/// Level labels as template values, by checklist version (its address), status and value:
+/// the few labels of a scale, made once for all the item pages of a checklist.
+type Labels = HashMap<(usize, &'static str, Option<u64>), tera::Value>;
+
 /// The level of one answer, from its audit's scored result.
-fn level_of(loc: &Locale, a: &Answered) -> Level {
+fn level_of(loc: &Locale, a: &Answered, labels: &mut Labels) -> Level {
     let result = (a.audited.result)
         .and_then(|r| r.items.get(a.index))
         .filter(|r| r.id == a.item.id);
-    match result {
-        Some(r) if matches!(r.status, ItemStatus::Scored) => Level {
-            label: r.value.map_or_else(
-                || Txt::plain("—"),
-                |v| loc.level_label(&a.audited.checklist.scale, v),
-            ),
-            status: "scored",
-            meets: r.ratio.is_some_and(|x| x >= r.target_ratio),
-            value: r.value,
-        },
-        Some(r) if matches!(r.status, ItemStatus::Na) => Level {
-            label: loc.ui("answer_na"),
-            status: "na",
-            meets: false,
-            value: None,
-        },
-        _ => Level {
-            label: loc.ui("answer_unanswered"),
-            status: "unanswered",
-            meets: false,
-            value: None,
-        },
+    let (status, meets, value) = match result {
+        Some(r) if matches!(r.status, ItemStatus::Scored) => (
+            "scored",
+            r.ratio.is_some_and(|x| x >= r.target_ratio),
+            r.value,
+        ),
+        Some(r) if matches!(r.status, ItemStatus::Na) => ("na", false, None),
+        _ => ("unanswered", false, None),
+    };
+    let checklist = a.audited.checklist;
+    let key = (
+        std::ptr::from_ref(checklist) as usize,
+        status,
+        value.map(f64::to_bits),
+    );
+    let label = labels.entry(key).or_insert_with(|| {
+        let text = match (status, value) {
+            ("scored", Some(v)) => loc.level_label(&checklist.scale, v),
+            ("scored", None) => Txt::plain("—"),
+            ("na", _) => loc.ui("answer_na"),
+            _ => loc.ui("answer_unanswered"),
+        };
+        tera::Value::from_serializable(&text)
+    });
+    Level {
+        label: label.clone(),
+        status,
+        meets,
+        value,
     }
 }
