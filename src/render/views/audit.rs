@@ -22,8 +22,10 @@ struct ItemView {
     id: String,
     title: Txt,
     status: &'static str,
-    level: Option<Txt>,
-    target: Txt,
+    /// Level labels, [`Txt`]s made template values once per audit: the few labels of a
+    /// scale are shared by its items instead of a map in each.
+    level: Option<tera::Value>,
+    target: tera::Value,
     meets: bool,
     weight: String,
     gap: String,
@@ -220,6 +222,14 @@ impl AuditView {
         let chips = metric_chips(ctx, loc, result);
         let applying = analysis::exemptions_of(&ctx.model.exemptions, audit);
         let mut exempt = Vec::new();
+        let mut labels: HashMap<u64, tera::Value> = HashMap::new();
+        let mut level_value = |v: f64| {
+            (labels.entry(v.to_bits()))
+                .or_insert_with(|| {
+                    tera::Value::from_serializable(&loc.level_label(&checklist.scale, v))
+                })
+                .clone()
+        };
         // Summed over every item: once per audit, not once per section or gap.
         let scored_weight = result.scored_weight();
         // The position of each item in checklist order, where its answer is.
@@ -277,8 +287,8 @@ impl AuditView {
                     id: item.id.clone(),
                     title: loc.txt(&item.title),
                     status: ir.status.as_str(),
-                    level: ir.value.map(|v| loc.level_label(&checklist.scale, v)),
-                    target: loc.level_label(&checklist.scale, ir.target),
+                    level: ir.value.map(&mut level_value),
+                    target: level_value(ir.target),
                     meets: ir.ratio.is_some_and(|r| r >= ir.target_ratio),
                     weight: loc.num(ir.weight, if ir.weight.fract() == 0.0 { 0 } else { 2 }),
                     gap: loc.num(ir.gap, 2),
