@@ -78,9 +78,33 @@ pub struct Ctx<'m> {
     /// content (marked as English where they fell back to it), `ta` for attributes.
     pub string_values: HashMap<String, (tera::Value, tera::Value)>,
     result_index: HashMap<(&'m str, &'m str), usize, ahash::RandomState>,
+    /// The item titles of each checklist version (by its address) in each language, as
+    /// template values made once and shared by every audit of the version.
+    item_titles: Mutex<HashMap<(String, usize), Values>>,
 }
 
+/// Template values made once and shared.
+pub type Values = std::sync::Arc<[tera::Value]>;
+
 impl<'m> Ctx<'m> {
+    /// The titles of `checklist`'s items in `loc`'s language, in item order, as template
+    /// values ([`Txt`]s).
+    pub fn item_titles(&self, loc: &Locale, checklist: &crate::model::Checklist) -> Values {
+        let key = (loc.lang.to_string(), std::ptr::from_ref(checklist) as usize);
+        if let Ok(titles) = self.item_titles.lock()
+            && let Some(kept) = titles.get(&key)
+        {
+            return kept.clone();
+        }
+        let made: Values = (checklist.items())
+            .map(|(_, item)| tera::Value::from_serializable(&loc.txt(&item.title)))
+            .collect();
+        if let Ok(mut titles) = self.item_titles.lock() {
+            titles.insert(key, made.clone());
+        }
+        made
+    }
+
     pub fn result(&self, round: &str, audit: &str) -> Option<&'m AuditResult> {
         self.result_index
             .get(&(round, audit))
@@ -332,6 +356,7 @@ pub fn render_into(
         strings,
         string_values,
         result_index,
+        item_titles: Mutex::default(),
     };
     // One list of work for all languages, so that both cores stay busy to the end.
     let units = views::units(&ctx);

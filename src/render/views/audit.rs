@@ -20,7 +20,11 @@ use super::*;
 #[derive(Serialize)]
 struct ItemView {
     id: String,
-    title: Txt,
+    /// A [`Txt`], shared by every audit of the checklist version ([`Ctx::item_titles`]).
+    title: tera::Value,
+    /// The title's text, for the search index.
+    #[serde(skip)]
+    title_text: String,
     status: &'static str,
     /// Level labels, [`Txt`]s made template values once per audit: the few labels of a
     /// scale are shared by its items instead of a map in each.
@@ -234,6 +238,7 @@ impl AuditView {
         let scored_weight = result.scored_weight();
         // The position of each item in checklist order, where its answer is.
         let mut item_index = 0;
+        let titles = ctx.item_titles(loc, checklist);
         for (section, sr) in checklist.sections.iter().zip(&result.sections) {
             let mut items = Vec::new();
             let mut gap_sum = 0.0;
@@ -285,7 +290,8 @@ impl AuditView {
                 }
                 items.push(ItemView {
                     id: item.id.clone(),
-                    title: loc.txt(&item.title),
+                    title: titles[item_index - 1].clone(),
+                    title_text: loc.txt(&item.title).text,
                     status: ir.status.as_str(),
                     level: ir.value.map(&mut level_value),
                     target: level_value(ir.target),
@@ -442,7 +448,7 @@ impl AuditView {
                 }
                 out.push(SearchEntry {
                     kind: loc.s("search_kind_note"),
-                    title: format!("{} · {}", i.title.text, self.title.text),
+                    title: format!("{} · {}", i.title_text, self.title.text),
                     text: note,
                     url: format!("{}#item-{}", paths::audit(&round.id, &audit.id), i.id),
                 });
