@@ -7,6 +7,7 @@
 #   bash benches/compare.sh            # RUNS=5 by default
 #   RUNS=3 SKIP_LARGE=1 bash benches/compare.sh
 #   BIN=/tmp/auditbook-before WORK=/dev/shm/before bash benches/compare.sh
+#   ZOLA=/path/to/zola bash benches/compare.sh   # Zola too (not packaged: built from source)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -105,6 +106,44 @@ awk -v n="$LAST_PAGES" -v dir="$hs/content/pages" 'BEGIN {
 bench "hugo ($LAST_PAGES md pages)" hugo --quiet -s "$hs" -d "$WORK/hugo-out"
 HUGO_MED=$MED
 
+# Zola on the same pages, when a binary is given (ZOLA) or on the PATH: the same Markdown
+# with TOML front matter, and the same three templates.
+ZOLA=${ZOLA:-$(command -v zola || true)}
+ZOLA_MED=
+if [ -n "$ZOLA" ]; then
+  zs="$WORK/zola"
+  mkdir -p "$zs/content/pages" "$zs/templates"
+  cat > "$zs/config.toml" <<'TOML'
+base_url = "https://example.com"
+title = "Bench"
+compile_sass = false
+build_search_index = false
+generate_feeds = false
+TOML
+  cat > "$zs/templates/base.html" <<'HTML'
+<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{% block title %}{% endblock %}</title><link rel="stylesheet" href="/style.css"></head><body><header><nav><a href="/">Home</a></nav></header><main>{% block main %}{% endblock %}</main><footer>Built with Zola</footer></body></html>
+HTML
+  cat > "$zs/templates/page.html" <<'HTML'
+{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}{% block main %}<h1>{{ page.title }}</h1><p>{{ page.extra.subject }} · {{ page.date | date(format="%Y-%m-%d") }}</p>{{ page.content | safe }}{% endblock %}
+HTML
+  for t in section index; do
+    cat > "$zs/templates/$t.html" <<'HTML'
+{% extends "base.html" %}{% block title %}{{ section.title }}{% endblock %}{% block main %}<h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock %}
+HTML
+  done
+  printf '+++\ntitle = "Pages"\nsort_by = "date"\n+++\n' > "$zs/content/pages/_index.md"
+  for f in "$hs"/content/pages/p-*.md; do
+    awk 'NR == 1 { print "+++"; next }
+         /^---$/ && !done { print "+++"; done = 1; next }
+         !done && /^title:/ { sub(/^title: /, "title = "); print; next }
+         !done && /^date:/ { sub(/^date: /, "date = "); print; next }
+         !done && /^subject:/ { sub(/^subject: /, "[extra]\nsubject = "); print; next }
+         { print }' "$f" > "$zs/content/pages/$(basename "$f")"
+  done
+  bench "zola ($LAST_PAGES md pages)" "$ZOLA" --root "$zs" build --force --output-dir "$WORK/zola-out"
+  ZOLA_MED=$MED
+fi
+
 # The floor: cp -r of the same output into a fresh folder (removing the copy is not timed).
 : > "$WORK/runs.txt"
 for _ in $(seq "$RUNS"); do
@@ -117,6 +156,9 @@ CP_MED=$MED
 echo
 awk -v a="$LAST_MED" -v h="$HUGO_MED" -v m="$LAST_MEM" 'BEGIN { printf "ratio auditbook / hugo at %s: %.2f (target < 0.40); peak memory %s MB (target < 300)\n", "'"$LAST_PAGES"' pages", a / h, m }'
 awk -v a="$LAST_MED" -v c="$CP_MED" 'BEGIN { printf "ratio auditbook / cp -r: %.1f (target < 5)\n", a / c }'
+if [ -n "$ZOLA_MED" ]; then
+  awk -v a="$LAST_MED" -v z="$ZOLA_MED" 'BEGIN { printf "ratio auditbook / zola: %.2f (auditbook faster below 1)\n", a / z }'
+fi
 
 if [ -z "${SKIP_LARGE:-}" ]; then
   ws="$WORK/ws-large"
