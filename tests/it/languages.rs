@@ -35,7 +35,10 @@ fn messages(lang: &str) -> BTreeMap<String, BTreeSet<String>> {
 
 /// The messages of one language that take no values, as pages show them.
 fn strings(lang: &str) -> std::collections::HashMap<String, String> {
-    auditbook::i18n::strings_for(lang, None).map.into_iter().collect()
+    auditbook::i18n::strings_for(lang, None)
+        .map
+        .into_iter()
+        .collect()
 }
 
 /// Every language with a file under `src/i18n/`.
