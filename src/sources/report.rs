@@ -743,22 +743,27 @@ mod tests {
         assert_eq!(report.overdue_keys_left_out, [2, 0, 0, 2]);
     }
 
+    /// A ticket of period `period` with nothing else to count.
+    fn in_period(period: i64) -> Ticket<'static> {
+        Ticket {
+            id: b"x",
+            created: 0,
+            civil: 0,
+            period,
+            keys: [None; 4],
+            sla_within: None,
+            waiting: false,
+            rating: None,
+        }
+    }
+
     #[test]
     fn periods_in_any_order_are_counted_in_order() {
         let mut tally = Tally::new(false);
         let starts = [31, 0, 31, 59, 0, 0, -31, 59, 31];
         let mut map = BTreeMap::new();
         for period in starts {
-            tally.observe(&Ticket {
-                id: b"x",
-                created: 0,
-                civil: 0,
-                period,
-                keys: [None; 4],
-                sla_within: None,
-                waiting: false,
-                rating: None,
-            });
+            tally.observe(&in_period(period));
             *map.entry(period).or_insert(0) += 1;
         }
         let counted: Vec<(i64, u64)> = tally.periods.iter().map(|(s, p)| (*s, p.tickets)).collect();
@@ -804,16 +809,7 @@ mod tests {
             let mut tally = Tally::new(false);
             let mut map = BTreeMap::new();
             for (n, period) in starts.into_iter().enumerate() {
-                tally.observe(&Ticket {
-                    id: b"x",
-                    created: 0,
-                    civil: 0,
-                    period,
-                    keys: [None; 4],
-                    sla_within: None,
-                    waiting: false,
-                    rating: None,
-                });
+                tally.observe(&in_period(period));
                 *map.entry(period).or_insert(0u64) += 1;
                 let counted: Vec<(i64, u64)> =
                     tally.periods.iter().map(|(s, p)| (*s, p.tickets)).collect();
