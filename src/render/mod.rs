@@ -38,7 +38,9 @@ pub struct PageInfo {
     pub languages: Vec<LangLink>,
     pub nav: Vec<Link>,
     pub crumbs: Vec<Link>,
-    pub rounds: Vec<Link>,
+    /// The round switcher: [`Link`]s as one template value, shared by the pages of a round
+    /// at one folder depth ([`Ctx::round_switcher`]).
+    pub rounds: tera::Value,
     /// From this page to its language's Atom feed, when the site has one.
     pub feed: Option<String>,
     /// The page's absolute address, when `base_url` is set.
@@ -81,12 +83,46 @@ pub struct Ctx<'m> {
     /// The item titles of each checklist version (by its address) in each language, as
     /// template values made once and shared by every audit of the version.
     item_titles: Mutex<HashMap<(String, usize), Values>>,
+    /// Round switchers by language, path to the root and current round.
+    switchers: Mutex<HashMap<(String, String, String), tera::Value>>,
 }
 
 /// Template values made once and shared.
 pub type Values = std::sync::Arc<[tera::Value]>;
 
 impl<'m> Ctx<'m> {
+    /// The round switcher of a page at `path` of round `current`: every round, newest first,
+    /// as one template value made once per language, folder depth and round.
+    pub fn round_switcher(&self, loc: &Locale, path: &str, current: &str) -> tera::Value {
+        let root = up(path);
+        let key = (loc.lang.to_string(), root.clone(), current.to_string());
+        if let Ok(made) = self.switchers.lock()
+            && let Some(kept) = made.get(&key)
+        {
+            return kept.clone();
+        }
+        let links: Vec<Link> = (self.model.rounds.iter().rev())
+            .map(|r| Link {
+                label: match &r.title {
+                    Some(t) => loc.txt(t),
+                    None => Txt::plain(r.id.clone()),
+                },
+                href: format!("{root}{}", paths::round(&r.id)),
+                current: r.id == current,
+            })
+            .collect();
+        let value = tera::Value::from_serializable(&links);
+        if let Ok(mut made) = self.switchers.lock() {
+            made.insert(key, value.clone());
+        }
+        value
+    }
+
+    /// No round switcher.
+    pub fn no_switcher() -> tera::Value {
+        tera::Value::from(Vec::<tera::Value>::new())
+    }
+
     /// The titles of `checklist`'s items in `loc`'s language, in item order, as template
     /// values ([`Txt`]s).
     pub fn item_titles(&self, loc: &Locale, checklist: &crate::model::Checklist) -> Values {
@@ -138,7 +174,7 @@ impl<'m> Ctx<'m> {
         section: &'static str,
         title: String,
         crumbs: Vec<Link>,
-        rounds: Vec<Link>,
+        rounds: tera::Value,
     ) -> PageInfo {
         let root = up(path);
         let base = format!("{root}{}", up(&self.lang_prefix(loc.lang)));
@@ -357,6 +393,7 @@ pub fn render_into(
         string_values,
         result_index,
         item_titles: Mutex::default(),
+        switchers: Mutex::default(),
     };
     // One list of work for all languages, so that both cores stay busy to the end.
     let units = views::units(&ctx);

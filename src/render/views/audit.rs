@@ -697,7 +697,7 @@ pub(super) fn audit_pages(
         "rounds",
         view.report_title.clone(),
         crumbs.clone(),
-        round_switcher(ctx, loc, &path, &round.id),
+        ctx.round_switcher(loc, &path, &round.id),
     );
     render_value(
         ctx,
@@ -722,7 +722,7 @@ pub(super) fn audit_pages(
         "rounds",
         title,
         gap_crumbs,
-        round_switcher(ctx, loc, &path, &round.id),
+        ctx.round_switcher(loc, &path, &round.id),
     );
     render_value(
         ctx,
@@ -740,7 +740,7 @@ pub(super) fn audit_pages(
         "rounds",
         view.report_title.clone(),
         Vec::new(),
-        Vec::new(),
+        Ctx::no_switcher(),
     );
     page.csp = crate::site::REPORT_CSP;
     page.description = view.report_description.clone();

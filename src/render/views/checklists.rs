@@ -281,7 +281,7 @@ pub(super) fn checklist_pages(
         "checklists",
         loc.s("nav_checklists"),
         crumbs,
-        Vec::new(),
+        Ctx::no_switcher(),
     );
     render_page(
         ctx,
@@ -311,7 +311,7 @@ pub(super) fn checklist_pages(
             "checklists",
             view.title.text.clone(),
             crumbs.clone(),
-            Vec::new(),
+            Ctx::no_switcher(),
         );
         render_page(
             ctx,
@@ -331,7 +331,7 @@ pub(super) fn checklist_pages(
             ));
             let view = checklist_view(ctx, loc, c, versions, &path);
             let title = format!("{} · v{}", view.title.text, c.version);
-            let page = ctx.page_info(loc, &path, "checklists", title, crumbs, Vec::new());
+            let page = ctx.page_info(loc, &path, "checklists", title, crumbs, Ctx::no_switcher());
             render_page(
                 ctx,
                 site,

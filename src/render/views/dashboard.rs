@@ -230,7 +230,7 @@ pub(super) fn dashboard(
         "dashboard",
         String::new(),
         Vec::new(),
-        Vec::new(),
+        Ctx::no_switcher(),
     );
     render_page(
         ctx,

@@ -101,7 +101,7 @@ pub(super) fn exemptions_page(
         "exemptions",
         loc.s("nav_exemptions"),
         crumbs,
-        Vec::new(),
+        Ctx::no_switcher(),
     );
     render_page(
         ctx,

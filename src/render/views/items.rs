@@ -235,7 +235,7 @@ pub(super) fn item_pages(
             ),
         ];
         let title = format!("{} · {}", view.title.text, view.checklist.text);
-        let page = ctx.page_info(loc, &path, "checklists", title, crumbs, Vec::new());
+        let page = ctx.page_info(loc, &path, "checklists", title, crumbs, Ctx::no_switcher());
         render_page(
             ctx,
             site,

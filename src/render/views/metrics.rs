@@ -146,7 +146,7 @@ pub(super) fn metrics_page(
         "metrics",
         loc.s("nav_metrics"),
         crumbs,
-        Vec::new(),
+        Ctx::no_switcher(),
     );
     render_page(
         ctx,

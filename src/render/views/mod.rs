@@ -26,7 +26,6 @@ use crate::charts;
 use crate::metrics::Status;
 use crate::model::{Audit, Round};
 use crate::score::AuditResult;
-use crate::site::paths;
 
 use audit::{AuditView, audit_pages};
 pub use badge::render_badges;
@@ -266,20 +265,6 @@ fn audit_label(ctx: &Ctx, loc: &Locale, audit: &Audit) -> Txt {
         (None, Some(s)) => subject_label(ctx, loc, Some(s)),
         (None, None) => Txt::plain(audit.id.clone()),
     }
-}
-
-fn round_switcher(ctx: &Ctx, loc: &Locale, path: &str, current: &str) -> Vec<Link> {
-    let root = crate::site::up(path);
-    ctx.model
-        .rounds
-        .iter()
-        .rev()
-        .map(|r| Link {
-            label: round_title(loc, r),
-            href: format!("{root}{}", paths::round(&r.id)),
-            current: r.id == current,
-        })
-        .collect()
 }
 
 /// The same breadcrumbs for a page one folder further down.

@@ -60,7 +60,14 @@ pub(super) fn rounds_index(
         .collect();
     let root = crate::site::up(path);
     let crumbs = vec![crumb(loc.ui("nav_dashboard"), format!("{root}index.html"))];
-    let page = ctx.page_info(loc, path, "rounds", loc.s("nav_rounds"), crumbs, Vec::new());
+    let page = ctx.page_info(
+        loc,
+        path,
+        "rounds",
+        loc.s("nav_rounds"),
+        crumbs,
+        Ctx::no_switcher(),
+    );
     render_page(
         ctx,
         site,
@@ -96,7 +103,7 @@ pub(super) fn latest_redirect(
         "rounds",
         round_title(loc, newest).text,
         Vec::new(),
-        Vec::new(),
+        Ctx::no_switcher(),
     );
     render_page(
         ctx,
@@ -260,7 +267,7 @@ pub(super) fn round_page(
         crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
         crumb(loc.ui("nav_rounds"), format!("{root}rounds/index.html")),
     ];
-    let switcher = round_switcher(ctx, loc, &path, &round.id);
+    let switcher = ctx.round_switcher(loc, &path, &round.id);
     let page = ctx.page_info(loc, &path, "rounds", title.text.clone(), crumbs, switcher);
     let view = RoundView {
         csv: paths::round_csv(&round.id),

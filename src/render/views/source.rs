@@ -148,7 +148,7 @@ pub(super) fn source_page(
         crumb(loc.ui("nav_metrics"), "../../index.html".into()),
     ];
     let title = loc.msg("source_title", &[("name", Arg::Text(&source.id))]);
-    let page = ctx.page_info(loc, &path, "metrics", title, crumbs, Vec::new());
+    let page = ctx.page_info(loc, &path, "metrics", title, crumbs, Ctx::no_switcher());
     render_page(
         ctx,
         site,
