@@ -36,7 +36,9 @@ pub struct PageInfo {
     pub csp: &'static str,
     pub section: &'static str,
     pub languages: Vec<LangLink>,
-    pub nav: Vec<Link>,
+    /// The site's sections: [`Link`]s as one template value, shared by the pages of a
+    /// section at one folder depth.
+    pub nav: tera::Value,
     pub crumbs: Vec<Link>,
     /// The round switcher: [`Link`]s as one template value, shared by the pages of a round
     /// at one folder depth ([`Ctx::round_switcher`]).
@@ -85,6 +87,8 @@ pub struct Ctx<'m> {
     item_titles: Mutex<HashMap<(String, usize), Values>>,
     /// Round switchers by language, path to the root and current round.
     switchers: Mutex<HashMap<(String, String, String), tera::Value>>,
+    /// Section links by language, path to the root and current section.
+    navs: Mutex<HashMap<(String, String, String), tera::Value>>,
 }
 
 /// Template values made once and shared.
@@ -113,6 +117,45 @@ impl<'m> Ctx<'m> {
             .collect();
         let value = tera::Value::from_serializable(&links);
         if let Ok(mut made) = self.switchers.lock() {
+            made.insert(key, value.clone());
+        }
+        value
+    }
+
+    /// The links to the site's sections from a page at `root` of section `section`.
+    fn nav(&self, loc: &Locale, root: &str, section: &str) -> tera::Value {
+        let key = (loc.lang.to_string(), root.to_string(), section.to_string());
+        if let Ok(made) = self.navs.lock()
+            && let Some(kept) = made.get(&key)
+        {
+            return kept.clone();
+        }
+        let sections = [
+            ("dashboard", "nav_dashboard", "index.html"),
+            ("rounds", "nav_rounds", "rounds/index.html"),
+            ("checklists", "nav_checklists", "checklists/index.html"),
+            ("metrics", "nav_metrics", "metrics/index.html"),
+        ];
+        // The exemptions page exists only where there are exemptions.
+        let exemptions = [(
+            "exemptions",
+            "nav_exemptions",
+            crate::site::paths::EXEMPTIONS,
+        )];
+        let sections = sections.iter().chain(
+            exemptions
+                .iter()
+                .filter(|_| !self.model.exemptions.is_empty()),
+        );
+        let links: Vec<Link> = sections
+            .map(|(id, key, href)| Link {
+                label: loc.ui(key),
+                href: format!("{root}{href}"),
+                current: *id == section,
+            })
+            .collect();
+        let value = tera::Value::from_serializable(&links);
+        if let Ok(mut made) = self.navs.lock() {
             made.insert(key, value.clone());
         }
         value
@@ -178,30 +221,7 @@ impl<'m> Ctx<'m> {
     ) -> PageInfo {
         let root = up(path);
         let base = format!("{root}{}", up(&self.lang_prefix(loc.lang)));
-        let nav_items = [
-            ("dashboard", "nav_dashboard", "index.html"),
-            ("rounds", "nav_rounds", "rounds/index.html"),
-            ("checklists", "nav_checklists", "checklists/index.html"),
-            ("metrics", "nav_metrics", "metrics/index.html"),
-        ];
-        // The exemptions page exists only where there are exemptions.
-        let exemptions = [(
-            "exemptions",
-            "nav_exemptions",
-            crate::site::paths::EXEMPTIONS,
-        )];
-        let nav_items = nav_items.iter().chain(
-            exemptions
-                .iter()
-                .filter(|_| !self.model.exemptions.is_empty()),
-        );
-        let nav = nav_items
-            .map(|(id, key, href)| Link {
-                label: loc.ui(key),
-                href: format!("{root}{href}"),
-                current: *id == section,
-            })
-            .collect();
+        let nav = self.nav(loc, &root, section);
         let languages = self
             .model
             .config
@@ -394,6 +414,7 @@ pub fn render_into(
         result_index,
         item_titles: Mutex::default(),
         switchers: Mutex::default(),
+        navs: Mutex::default(),
     };
     // One list of work for all languages, so that both cores stay busy to the end.
     let units = views::units(&ctx);
