@@ -269,7 +269,14 @@ pub struct Strings {
     pub fallback: HashSet<String>,
     /// Every message, built-in and overridden, to format with arguments.
     bundle: Option<Arc<Bundle>>,
+    /// Messages already formatted, by key and arguments ([`Strings::remembered`]): pages
+    /// format the same few thousand again and again, and Fluent formatting costs far more
+    /// than a look-up.
+    formatted: Arc<std::sync::Mutex<HashMap<String, String, ahash::RandomState>>>,
 }
+
+/// How many formatted messages a language's [`Strings`] keeps.
+const FORMATTED_LIMIT: usize = 100_000;
 
 impl std::fmt::Debug for Strings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -281,6 +288,23 @@ impl std::fmt::Debug for Strings {
 }
 
 impl Strings {
+    /// The text `make` gives for `id` (a message key with its arguments written out), kept
+    /// after the first time while there is room.
+    pub fn remembered(&self, id: &str, make: impl FnOnce() -> String) -> String {
+        if let Ok(kept) = self.formatted.lock()
+            && let Some(text) = kept.get(id)
+        {
+            return text.clone();
+        }
+        let text = make();
+        if let Ok(mut kept) = self.formatted.lock()
+            && kept.len() < FORMATTED_LIMIT
+        {
+            kept.insert(id.to_string(), text.clone());
+        }
+        text
+    }
+
     /// Message `key` formatted with `args`; `None` if there is no such message.
     pub fn msg(&self, key: &str, args: Option<&FluentArgs>) -> Option<String> {
         let bundle = self.bundle.as_ref()?;
@@ -359,6 +383,7 @@ pub fn strings_for(lang: &str, overrides: Option<&HashMap<String, String>>) -> S
         map,
         fallback,
         bundle: Some(Arc::new(bundle)),
+        formatted: Arc::default(),
     }
 }
 

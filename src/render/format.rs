@@ -198,13 +198,29 @@ impl Locale<'_> {
     /// plural form by the page language's rules); the key itself if there is no such
     /// message (a bug, caught by tests).
     pub fn msg(&self, key: &str, args: &[(&str, Arg)]) -> String {
-        let mut fluent = fluent_bundle::FluentArgs::with_capacity(args.len());
+        // The message and its arguments, written out (texts after their length, so that no
+        // text can pass for another argument), name the result.
+        let mut id = String::with_capacity(key.len() + 16 * args.len());
+        id.push_str(key);
         for (name, value) in args {
-            fluent.set(*name, value.to_fluent());
+            id.push('\u{0}');
+            id.push_str(name);
+            id.push('=');
+            match value {
+                Arg::Text(t) => id.push_str(&format!("{}:{t}", t.len())),
+                Arg::Count(n) => id.push_str(&n.to_string()),
+                Arg::Plural(v, decimals) => id.push_str(&format!("{}/{decimals}", v.to_bits())),
+            }
         }
-        self.strings
-            .msg(key, Some(&fluent))
-            .unwrap_or_else(|| key.to_string())
+        self.strings.remembered(&id, || {
+            let mut fluent = fluent_bundle::FluentArgs::with_capacity(args.len());
+            for (name, value) in args {
+                fluent.set(*name, value.to_fluent());
+            }
+            self.strings
+                .msg(key, Some(&fluent))
+                .unwrap_or_else(|| key.to_string())
+        })
     }
 
     /// The points a gap costs the overall score, as a message: "−1.5 points".
@@ -781,6 +797,36 @@ mod tests {
             md_cache: cache,
             formats: Formats::of(lang),
         }
+    }
+
+    #[test]
+    fn remembered_messages_are_the_ones_formatted_for_their_own_arguments() {
+        let strings = crate::i18n::strings_for("en", None);
+        let cache = MarkdownCache::default();
+        let loc = locale("en", &strings, &cache);
+        for _ in 0..2 {
+            assert_eq!(loc.points_lost(1.0), "−1.0 points");
+            assert_eq!(loc.points_lost(0.04), "−0.0 points");
+            assert_eq!(loc.points_lost(2.5), "−2.5 points");
+            let one = loc.msg("items_below_count", &[("count", Arg::Count(1))]);
+            assert_eq!(one, "1 item below target");
+            let two = loc.msg("items_below_count", &[("count", Arg::Count(2))]);
+            assert_eq!(two, "2 items below target");
+        }
+        // A text that looks like a further argument is still one text.
+        let a = loc.msg(
+            "points_count",
+            &[
+                ("n", Arg::Plural(2.0, 0)),
+                ("points", Arg::Text("2\u{0}x=1")),
+            ],
+        );
+        let b = loc.msg(
+            "points_count",
+            &[("n", Arg::Plural(2.0, 0)), ("points", Arg::Text("2"))],
+        );
+        assert_ne!(a, b);
+        assert_eq!(b, "−2 points");
     }
 
     #[test]
