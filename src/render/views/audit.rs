@@ -36,7 +36,8 @@ struct ItemView {
     note: Option<Md>,
     evidence: Vec<EvidenceView>,
     action: Option<ActionView>,
-    metrics: Vec<MetricChip>,
+    /// [`MetricChip`]s.
+    metrics: Vec<tera::Value>,
     /// The item's page across rounds, from the audit's page.
     history: String,
     /// The exemption that makes the item exempt.
@@ -115,7 +116,8 @@ struct GapView {
     /// The points as a message with its unit: "−1.5 points".
     points_text: String,
     share: u32,
-    metrics: Vec<MetricChip>,
+    /// [`MetricChip`]s.
+    metrics: Vec<tera::Value>,
     action: Option<ActionView>,
     evidence: Vec<EvidenceView>,
     /// The item's page across rounds, from the gap analysis page.
@@ -522,7 +524,7 @@ fn gap_views(
         &HashMap<&str, ActionView>,
         &HashMap<&str, Vec<EvidenceView>>,
     ),
-    chips: &[MetricChip],
+    chips: &[(String, tera::Value)],
 ) -> Vec<GapView> {
     let from_gaps = crate::site::up(&paths::gaps(&result.round, &result.audit));
     let max_gap = result.items.iter().map(|i| i.gap).fold(0.0, f64::max);

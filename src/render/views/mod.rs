@@ -296,35 +296,37 @@ struct MetricChip {
     taken: Day,
 }
 
-/// The chips of every metric of an audit, in the audit's metric order. Built once per audit
-/// and language; items and gaps take the ones they name with [`chips_for`].
-fn metric_chips(ctx: &Ctx, loc: &Locale, result: &AuditResult) -> Vec<MetricChip> {
+/// The chips of every metric of an audit, in the audit's metric order, with their ids, as
+/// template values: built once per audit and language and shared by the items and gaps that
+/// name them ([`chips_for`]), instead of a copy of each in each.
+fn metric_chips(ctx: &Ctx, loc: &Locale, result: &AuditResult) -> Vec<(String, tera::Value)> {
     result
         .metrics
         .iter()
         .filter_map(|m| {
             let def = ctx.model.metric(&m.id)?;
-            Some(MetricChip {
+            let chip = MetricChip {
                 id: m.id.clone(),
                 title: loc.txt(&def.title),
                 value: loc.metric_value(def, m.value),
                 target: m.target.map(|t| loc.metric_value(def, t)),
                 status: status_view(loc, m.status),
                 taken: loc.iso_day(&m.taken),
-            })
+            };
+            Some((m.id.clone(), tera::Value::from_serializable(&chip)))
         })
         .collect()
 }
 
-/// The chips of the metrics an item names, in the audit's metric order.
-fn chips_for(chips: &[MetricChip], ids: &[String]) -> Vec<MetricChip> {
+/// The chips of the metrics an item names ([`MetricChip`]s), in the audit's metric order.
+fn chips_for(chips: &[(String, tera::Value)], ids: &[String]) -> Vec<tera::Value> {
     if ids.is_empty() {
         return Vec::new();
     }
     chips
         .iter()
-        .filter(|c| ids.contains(&c.id))
-        .cloned()
+        .filter(|(id, _)| ids.contains(id))
+        .map(|(_, chip)| chip.clone())
         .collect()
 }
 
