@@ -94,42 +94,53 @@ pub struct Ctx<'m> {
 /// Template values made once and shared.
 pub type Values = std::sync::Arc<[tera::Value]>;
 
+/// The value kept in `made` for `key`, made by `make` and kept the first time. Values are
+/// cheap to clone (template values share their contents).
+fn made_once<K: std::hash::Hash + Eq, V: Clone>(
+    made: &Mutex<HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Ok(kept) = made.lock()
+        && let Some(value) = kept.get(&key)
+    {
+        return value.clone();
+    }
+    let value = make();
+    if let Ok(mut kept) = made.lock() {
+        kept.insert(key, value.clone());
+    }
+    value
+}
+
 impl<'m> Ctx<'m> {
     /// The round switcher of a page at `path` of round `current`: every round, newest first,
     /// as one template value made once per language, folder depth and round.
     pub fn round_switcher(&self, loc: &Locale, path: &str, current: &str) -> tera::Value {
         let root = up(path);
         let key = (loc.lang.to_string(), root.clone(), current.to_string());
-        if let Ok(made) = self.switchers.lock()
-            && let Some(kept) = made.get(&key)
-        {
-            return kept.clone();
-        }
-        let links: Vec<Link> = (self.model.rounds.iter().rev())
-            .map(|r| Link {
-                label: match &r.title {
-                    Some(t) => loc.txt(t),
-                    None => Txt::plain(r.id.clone()),
-                },
-                href: format!("{root}{}", paths::round(&r.id)),
-                current: r.id == current,
-            })
-            .collect();
-        let value = tera::Value::from_serializable(&links);
-        if let Ok(mut made) = self.switchers.lock() {
-            made.insert(key, value.clone());
-        }
-        value
+        made_once(&self.switchers, key, || {
+            let links: Vec<Link> = (self.model.rounds.iter().rev())
+                .map(|r| Link {
+                    label: match &r.title {
+                        Some(t) => loc.txt(t),
+                        None => Txt::plain(r.id.clone()),
+                    },
+                    href: format!("{root}{}", paths::round(&r.id)),
+                    current: r.id == current,
+                })
+                .collect();
+            tera::Value::from_serializable(&links)
+        })
     }
 
     /// The links to the site's sections from a page at `root` of section `section`.
     fn nav(&self, loc: &Locale, root: &str, section: &str) -> tera::Value {
         let key = (loc.lang.to_string(), root.to_string(), section.to_string());
-        if let Ok(made) = self.navs.lock()
-            && let Some(kept) = made.get(&key)
-        {
-            return kept.clone();
-        }
+        made_once(&self.navs, key, || self.make_nav(loc, root, section))
+    }
+
+    fn make_nav(&self, loc: &Locale, root: &str, section: &str) -> tera::Value {
         let sections = [
             ("dashboard", "nav_dashboard", "index.html"),
             ("rounds", "nav_rounds", "rounds/index.html"),
@@ -154,11 +165,7 @@ impl<'m> Ctx<'m> {
                 current: *id == section,
             })
             .collect();
-        let value = tera::Value::from_serializable(&links);
-        if let Ok(mut made) = self.navs.lock() {
-            made.insert(key, value.clone());
-        }
-        value
+        tera::Value::from_serializable(&links)
     }
 
     /// No round switcher.
@@ -170,18 +177,11 @@ impl<'m> Ctx<'m> {
     /// values ([`Txt`]s).
     pub fn item_titles(&self, loc: &Locale, checklist: &crate::model::Checklist) -> Values {
         let key = (loc.lang.to_string(), std::ptr::from_ref(checklist) as usize);
-        if let Ok(titles) = self.item_titles.lock()
-            && let Some(kept) = titles.get(&key)
-        {
-            return kept.clone();
-        }
-        let made: Values = (checklist.items())
-            .map(|(_, item)| tera::Value::from_serializable(&loc.txt(&item.title)))
-            .collect();
-        if let Ok(mut titles) = self.item_titles.lock() {
-            titles.insert(key, made.clone());
-        }
-        made
+        made_once(&self.item_titles, key, || {
+            (checklist.items())
+                .map(|(_, item)| tera::Value::from_serializable(&loc.txt(&item.title)))
+                .collect()
+        })
     }
 
     pub fn result(&self, round: &str, audit: &str) -> Option<&'m AuditResult> {

@@ -64,20 +64,25 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-#[test]
-fn an_override_of_a_component_changes_every_page_that_uses_it() {
-    let w = Ws::new("ws");
+/// The built-in components with a `txt` of its own, which marks every text.
+fn with_own_txt() -> String {
     let builtin = "{% component txt(v) -%}";
     let start = COMPONENTS.find(builtin).expect("the txt component");
     let end = COMPONENTS[start..]
         .find("{%- endcomponent txt %}")
         .map(|n| start + n)
         .expect("its end");
-    let custom = format!(
+    format!(
         "{}{builtin}<mark class=\"override\">{{{{ v.text }}}}</mark>{}",
         &COMPONENTS[..start],
         &COMPONENTS[end..]
-    );
+    )
+}
+
+#[test]
+fn an_override_of_a_component_changes_every_page_that_uses_it() {
+    let w = Ws::new("ws");
+    let custom = with_own_txt();
     w.write("templates/components.html", &custom);
     let site = w.tmp.path().join("site");
     let o = w.run("build", &["--out", site.to_str().expect("UTF-8")]);
@@ -105,17 +110,7 @@ fn without_component(text: &str, name: &str) -> String {
 fn a_components_file_from_before_a_component_was_added_still_builds_with_the_built_in_one() {
     let w = Ws::new("ws");
     // A copy made before `evidence` and `exemption` existed, with its own `txt`.
-    let builtin = "{% component txt(v) -%}";
-    let start = COMPONENTS.find(builtin).expect("the txt component");
-    let end = COMPONENTS[start..]
-        .find("{%- endcomponent txt %}")
-        .map(|n| start + n)
-        .expect("its end");
-    let custom = format!(
-        "{}{builtin}<mark class=\"override\">{{{{ v.text }}}}</mark>{}",
-        &COMPONENTS[..start],
-        &COMPONENTS[end..]
-    );
+    let custom = with_own_txt();
     let old = without_component(&without_component(&custom, "evidence"), "exemption");
     w.write("templates/components.html", &old);
     w.write(
