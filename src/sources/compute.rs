@@ -9,9 +9,8 @@
 //! only at the end, so such tickets wait in a short list (created instant, period, subject,
 //! breakdown keys) and are counted once the reading is done.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -23,7 +22,9 @@ use crate::metrics::{Breakdown, Counts, Measure, MetricValue, Snapshot};
 use crate::source::Loc;
 
 use super::config::{Column, Dimension, PeriodKind, Source};
+use super::fx::FxMap;
 use super::hours::Clock;
+use super::ids::Ids;
 use super::report::{self, Ending, KeyMeasure, Report, Tally, Ticket};
 use super::timestamp::{self, TimestampError};
 use super::zone::{date_of_day, day_of, day_of_date, weekday};
@@ -92,51 +93,6 @@ impl RowProblem {
         }
     }
 }
-
-/// A fast hasher for the counters' small keys (FxHash): the inputs are the workspace's own
-/// exports, and SipHash's defence against crafted keys would cost a third of the run.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0; 8];
-            b.copy_from_slice(c);
-            self.add(u64::from_le_bytes(b));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_i64(&mut self, i: i64) {
-        self.add(i as u64);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-}
-
-impl Fx {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// The organisation, in the subject slot of a counter's key. While reading, it holds the
 /// tickets of no subject; the organisation's own counters are summed up at the end, so each
@@ -591,104 +547,6 @@ impl std::fmt::Display for Cell<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&String::from_utf8_lossy(self.0))
     }
-}
-
-/// The ticket ids of a source. Ids written as plain whole numbers near the first such id
-/// (the usual export) have their place in a list indexed by number: no hashing, and the
-/// places of consecutive tickets sit together in memory. Every other id is in one arena: no
-/// allocation per id, and a few tens of bytes each, so a million tickets need tens of
-/// megabytes.
-#[derive(Default)]
-struct Ids {
-    /// The number at index 0 of `numbered`, once a numbered id has been seen.
-    base: Option<u64>,
-    /// Per number from `base`: its place packed by [`pack`], or 0 when not seen.
-    numbered: Vec<u64>,
-    text: Vec<u8>,
-    entries: Vec<IdEntry>,
-    /// The hash of an id -> the last entry with that hash.
-    heads: FxMap<u64, u32>,
-}
-
-/// How many numbers the list of numbered ids covers: 32 MB at most, from a million below
-/// the first numbered id. An id outside is kept in the arena; which of the two holds an id
-/// depends on its text alone, so a repeated id is always found.
-const NUMBERED_SPAN: u64 = 1 << 22;
-const NUMBERED_BELOW: u64 = 1 << 20;
-
-fn pack(file: u32, line: u32) -> u64 {
-    (u64::from(file) + 1) << 32 | u64::from(line)
-}
-
-fn unpack(place: u64) -> (u32, u32) {
-    ((place >> 32) as u32 - 1, place as u32)
-}
-
-/// The number an id spells in the usual way: digits only, no leading zero, at most 18.
-fn id_number(id: &[u8]) -> Option<u64> {
-    if id.is_empty() || id.len() > 18 || (id[0] == b'0' && id.len() > 1) {
-        return None;
-    }
-    id.iter().try_fold(0u64, |n, &b| {
-        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
-    })
-}
-
-impl Ids {
-    /// Records `id` at its place; if it was seen before, returns the first place instead.
-    fn insert(&mut self, id: &[u8], file: u32, line: u32) -> Option<(u32, u32)> {
-        if let Some(n) = id_number(id) {
-            let base = *self.base.get_or_insert(n.saturating_sub(NUMBERED_BELOW));
-            if let Some(i) = n.checked_sub(base).filter(|i| *i < NUMBERED_SPAN) {
-                let i = i as usize;
-                if i >= self.numbered.len() {
-                    self.numbered.resize(i + 1, 0);
-                }
-                return match self.numbered[i] {
-                    0 => {
-                        self.numbered[i] = pack(file, line);
-                        None
-                    }
-                    place => Some(unpack(place)),
-                };
-            }
-        }
-        self.insert_text(id, file, line)
-    }
-
-    fn insert_text(&mut self, id: &[u8], file: u32, line: u32) -> Option<(u32, u32)> {
-        let mut h = Fx::default();
-        h.write(id);
-        let hash = h.finish();
-        let head = self.heads.get(&hash).copied().unwrap_or(u32::MAX);
-        let mut i = head;
-        while let Some(e) = self.entries.get(i as usize) {
-            if &self.text[e.start..e.start + e.len as usize] == id {
-                return Some((e.file, e.line));
-            }
-            i = e.next;
-        }
-        let start = self.text.len();
-        self.text.extend_from_slice(id);
-        self.heads.insert(hash, self.entries.len() as u32);
-        self.entries.push(IdEntry {
-            start,
-            len: id.len() as u32,
-            file,
-            line,
-            next: head,
-        });
-        None
-    }
-}
-
-struct IdEntry {
-    start: usize,
-    len: u32,
-    file: u32,
-    line: u32,
-    /// The entry before with the same hash, or `u32::MAX`.
-    next: u32,
 }
 
 impl<'s> Run<'s> {
@@ -1484,36 +1342,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The list of numbered ids and the arena together find exactly the repeats that
-        /// a plain map of texts finds, with the first place, whichever of the two holds an
-        /// id: numbers near the first, far from it, with leading zeros, and other text.
-        #[test]
-        fn ids_find_the_repeats_a_map_finds(
-            ids in proptest::collection::vec((0u8..6, 0u64..40), 1..200),
-        ) {
-            let mut fast = Ids::default();
-            let mut map: HashMap<Vec<u8>, (u32, u32)> = HashMap::new();
-            for (line, (kind, n)) in ids.into_iter().enumerate() {
-                let text = match kind {
-                    0 | 1 => format!("{}", 5_000_000 + n),
-                    2 => format!("{}", 5_000_000 + NUMBERED_SPAN + n),
-                    3 => format!("{}", n),
-                    4 => format!("0{n}"),
-                    _ => format!("T-{n}"),
-                };
-                let line = line as u32;
-                let file = line % 3;
-                let expected = match map.get(text.as_bytes()) {
-                    Some(first) => Some(*first),
-                    None => {
-                        map.insert(text.clone().into_bytes(), (file, line));
-                        None
-                    }
-                };
-                proptest::prop_assert_eq!(fast.insert(text.as_bytes(), file, line), expected);
-            }
-        }
-
         /// Counters by key, in the list or the map, are those of a plain map.
         /// The counters a (period, subject) key finds through the recent keys are the ones
         /// the map finds: each key's counters count exactly its own tickets.
@@ -1560,26 +1388,6 @@ mod tests {
         by.entry(DENSE_KEYS + 3);
         let keys: Vec<u32> = by.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, [3, DENSE_KEYS + 3]);
-    }
-
-    #[test]
-    fn id_numbers_are_plain_whole_numbers() {
-        assert_eq!(id_number(b"0"), Some(0));
-        assert_eq!(id_number(b"1000042"), Some(1_000_042));
-        assert_eq!(
-            id_number(b"999999999999999999"),
-            Some(999_999_999_999_999_999)
-        );
-        for text in [
-            &b""[..],
-            b"01",
-            b"12a",
-            b"-5",
-            b"1 2",
-            b"1000000000000000000",
-        ] {
-            assert_eq!(id_number(text), None, "{text:?}");
-        }
     }
 
     #[test]

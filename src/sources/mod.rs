@@ -5,7 +5,9 @@
 
 pub mod compute;
 pub mod config;
+mod fx;
 pub mod hours;
+mod ids;
 pub mod report;
 pub mod timestamp;
 pub mod zone;

@@ -297,13 +297,7 @@ pub(super) fn checklist_pages(
         };
         let path = paths::checklist(id);
         let root = crate::site::up(&path);
-        let crumbs = vec![
-            crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
-            crumb(
-                loc.ui("nav_checklists"),
-                format!("{root}checklists/index.html"),
-            ),
-        ];
+        let crumbs = checklists_crumbs(loc, &root);
         let view = checklist_view(ctx, loc, current, versions, &path);
         let page = ctx.page_info(
             loc,
@@ -343,4 +337,15 @@ pub(super) fn checklist_pages(
         }
     }
     Ok(())
+}
+
+/// The breadcrumbs of a page under the checklists, from `root`: dashboard, checklists.
+pub(super) fn checklists_crumbs(loc: &Locale, root: &str) -> Vec<Link> {
+    vec![
+        crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
+        crumb(
+            loc.ui("nav_checklists"),
+            format!("{root}checklists/index.html"),
+        ),
+    ]
 }

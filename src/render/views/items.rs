@@ -223,17 +223,11 @@ pub(super) fn item_pages(
             &mut labels,
         );
         let root = crate::site::up(&path);
-        let crumbs = vec![
-            crumb(loc.ui("nav_dashboard"), format!("{root}index.html")),
-            crumb(
-                loc.ui("nav_checklists"),
-                format!("{root}checklists/index.html"),
-            ),
-            crumb(
-                loc.txt(&current.title),
-                format!("{root}{}", paths::checklist(id)),
-            ),
-        ];
+        let mut crumbs = super::checklists::checklists_crumbs(loc, &root);
+        crumbs.push(crumb(
+            loc.txt(&current.title),
+            format!("{root}{}", paths::checklist(id)),
+        ));
         let title = format!("{} · {}", view.title.text, view.checklist.text);
         let page = ctx.page_info(loc, &path, "checklists", title, crumbs, Ctx::no_switcher());
         render_page(
