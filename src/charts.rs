@@ -254,6 +254,10 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
         let body = format!("{TARGET_MARK} {}", esc(&(c.y_format)(t)));
         s += &text("target-label", RIGHT - 4.0, label_y, "end", &body);
     }
+    // Points repeat values (an item's levels, a metric's round numbers): each is written
+    // once per chart.
+    let mut values = Remembered::new(c.y_format);
+    let mut tip = String::new();
     for (k, series) in c.series.iter().enumerate() {
         let at = |i: usize, v: f64| (x_of(i), f.y(v));
         let place = |(i, p): (usize, &Option<f64>)| finite(*p).map(|v| at(i, v));
@@ -265,19 +269,28 @@ pub(crate) fn line_chart(c: &LineChart) -> String {
         }
         let (class, d) = (series_class(k), gap_path(&placed));
         s += &format!("<g class=\"series {class}\"><path d=\"{d}\" {LINE} stroke-width=\"2\"/>");
+        // Each point's tooltip: "series · x label: value glyph", in one reused buffer.
+        let (prefix, lang) = match c.series.len() > 1 {
+            true => (format!("{} · ", series.name), lang_attr(series.lang)),
+            false => (String::new(), String::new()),
+        };
         for (i, v) in series.points.iter().enumerate() {
             let Some(v) = finite(*v) else { continue };
             let x_label = c.x_labels.get(i).map_or("", String::as_str);
-            let mut tip = format!("{x_label}{} {}", c.colon, (c.y_format)(v));
-            let mut lang = String::new();
-            if c.series.len() > 1 {
-                tip = format!("{} · {tip}", series.name);
-                lang = lang_attr(series.lang);
-            }
+            tip.clear();
+            tip.push_str(&prefix);
+            tip.push_str(x_label);
+            tip.push_str(c.colon);
+            tip.push(' ');
+            tip.push_str(values.get(v));
             push_glyph(&mut tip, point_status(v, target, warn, c.higher_is_better));
-            s += &format!("<g><title{lang}>{}</title>", esc(&tip));
+            s.push_str("<g><title");
+            s.push_str(&lang);
+            s.push('>');
+            push_esc(&mut s, &tip);
+            s.push_str("</title>");
             push_marker(&mut s, k, at(i, v));
-            s += "</g>";
+            s.push_str("</g>");
         }
         s += "</g>";
     }
@@ -644,12 +657,54 @@ fn clean_id(id: &str) -> String {
 }
 
 fn esc(s: &str) -> String {
+    let mut out = String::new();
+    push_esc(&mut out, s);
+    out
+}
+
+/// [`esc`] of `s`, written at the end of `out`.
+fn push_esc(out: &mut String, s: &str) {
     // Most labels need nothing done: one look at them, and one copy.
     let plain = |c: char| !c.is_control() && !matches!(c, '&' | '<' | '>' | '"' | '\'');
     if s.chars().all(plain) && matches!(crate::markdown::clean(s), Cow::Borrowed(_)) {
-        return s.to_string();
+        out.push_str(s);
+    } else {
+        out.push_str(&esc_each(s));
     }
-    esc_each(s)
+}
+
+/// A chart's formatting of values, each distinct value formatted once.
+struct Remembered<'a> {
+    format: &'a dyn Fn(f64) -> String,
+    /// Values by their bits, with their text; a chart has few distinct values, and a
+    /// short list is searched faster than a map is hashed.
+    known: Vec<(u64, String)>,
+}
+
+impl<'a> Remembered<'a> {
+    /// How many distinct values are kept; the formatting of others is not remembered.
+    const KEPT: usize = 64;
+
+    fn new(format: &'a dyn Fn(f64) -> String) -> Self {
+        Remembered {
+            format,
+            known: Vec::new(),
+        }
+    }
+
+    fn get(&mut self, v: f64) -> &str {
+        let bits = v.to_bits();
+        match self.known.iter().position(|(b, _)| *b == bits) {
+            Some(at) => &self.known[at].1,
+            None => {
+                if self.known.len() == Self::KEPT {
+                    self.known.pop();
+                }
+                self.known.push((bits, (self.format)(v)));
+                &self.known[self.known.len() - 1].1
+            }
+        }
+    }
 }
 
 /// [`esc`] without its quick look: every step on every label.
@@ -1074,6 +1129,35 @@ mod tests {
             let general = format_number(if v.is_finite() { v } else { 0.0 }, 2);
             assert_eq!(num(v), general, "{v:?}");
         }
+    }
+
+    #[test]
+    fn remembered_values_are_formatted_once_and_as_the_format_writes_them() {
+        let calls = std::cell::Cell::new(0);
+        let format = |v: f64| {
+            calls.set(calls.get() + 1);
+            format!("<{v}>")
+        };
+        let mut values = Remembered::new(&format);
+        let mut distinct = std::collections::HashSet::new();
+        // More distinct values than are kept, each asked for several times.
+        for round in 0..3 {
+            for k in 0..(Remembered::KEPT + 10) {
+                let v = k as f64 / 4.0 - 3.0;
+                assert_eq!(values.get(v), format!("<{v}>"), "round {round}");
+                distinct.insert(v.to_bits());
+            }
+        }
+        for v in [0.0, -0.0, 0.0, -0.0] {
+            assert_eq!(values.get(v), format!("<{v}>"));
+        }
+        // The kept values are formatted once; the others each time they are asked for.
+        assert!(
+            calls.get() < 3 * (Remembered::KEPT + 10) + 4,
+            "{}",
+            calls.get()
+        );
+        assert!(calls.get() >= distinct.len() + 1);
     }
 
     #[test]
