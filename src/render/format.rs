@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 /// A map for look-ups made for every value on every page: SipHash, the standard one, is
 /// made for keys an attacker chooses and costs several times as much.
-type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
+use crate::render::FastMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use fixed_decimal::Decimal;

@@ -81,15 +81,20 @@ pub struct Ctx<'m> {
     /// The same strings as template values, converted once per language: `t` for element
     /// content (marked as English where they fell back to it), `ta` for attributes.
     pub string_values: HashMap<String, (tera::Value, tera::Value)>,
-    result_index: HashMap<(&'m str, &'m str), usize, ahash::RandomState>,
+    result_index: FastMap<(&'m str, &'m str), usize>,
     /// The item titles of each checklist version (by its address) in each language, as
     /// template values made once and shared by every audit of the version.
-    item_titles: Mutex<HashMap<(String, usize), Values>>,
+    item_titles: Mutex<FastMap<(String, usize), Values>>,
     /// Round switchers by language, path to the root and current round.
-    switchers: Mutex<HashMap<(String, String, String), tera::Value>>,
+    switchers: Mutex<FastMap<(String, String, String), tera::Value>>,
     /// Section links by language, path to the root and current section.
-    navs: Mutex<HashMap<(String, String, String), tera::Value>>,
+    navs: Mutex<FastMap<(String, String, String), tera::Value>>,
 }
+
+/// The maps looked up for every page and value: keyed by the workspace's own ids and texts,
+/// they need no defence against crafted keys, and SipHash was 2% of a build's instructions.
+pub(crate) type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
+pub(crate) type FastSet<K> = HashSet<K, ahash::RandomState>;
 
 /// Template values made once and shared.
 pub type Values = std::sync::Arc<[tera::Value]>;
@@ -97,7 +102,7 @@ pub type Values = std::sync::Arc<[tera::Value]>;
 /// The value kept in `made` for `key`, made by `make` and kept the first time. Values are
 /// cheap to clone (template values share their contents).
 fn made_once<K: std::hash::Hash + Eq, V: Clone>(
-    made: &Mutex<HashMap<K, V>>,
+    made: &Mutex<FastMap<K, V>>,
     key: K,
     make: impl FnOnce() -> V,
 ) -> V {

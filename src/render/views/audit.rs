@@ -1,7 +1,7 @@
 //! An audit's pages: its results, its gap analysis and its shareable report, all from one
 //! view of the audit.
 
-use std::collections::HashMap;
+use crate::render::FastMap as HashMap;
 
 use serde::Serialize;
 
@@ -209,9 +209,9 @@ impl AuditView {
         let checklist = ctx.model.checklist_of(audit);
         let mut actions = Vec::new();
         // Each item's action by item id, for the gap list: titles need not be unique.
-        let mut action_of: HashMap<&str, ActionView> = HashMap::new();
+        let mut action_of: HashMap<&str, ActionView> = HashMap::default();
         // And its evidence, for the same list.
-        let mut evidence_of: HashMap<&str, Vec<EvidenceView>> = HashMap::new();
+        let mut evidence_of: HashMap<&str, Vec<EvidenceView>> = HashMap::default();
         let from_audit = crate::site::up(&paths::audit(&round.id, &audit.id));
         let mut sections = Vec::new();
         let mut counts = Counts4 {
@@ -228,7 +228,7 @@ impl AuditView {
         let chips = metric_chips(ctx, loc, result);
         let applying = analysis::exemptions_of(&ctx.model.exemptions, audit);
         let mut exempt = Vec::new();
-        let mut labels: HashMap<u64, tera::Value> = HashMap::new();
+        let mut labels: HashMap<u64, tera::Value> = HashMap::default();
         let mut level_value = |v: f64| {
             (labels.entry(v.to_bits()))
                 .or_insert_with(|| {

@@ -3,7 +3,9 @@
 //! exemptions, and the metrics it links. There is a page for every item of every version of a checklist, so
 //! that items a newer version removed keep their history.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::render::{FastMap as HashMap, FastSet};
 
 use serde::Serialize;
 
@@ -153,7 +155,7 @@ pub(super) fn item_pages(
     // Every item id with the newest version that has it, in the order of the newest
     // version first, then of older ones for items removed since.
     let mut items: Vec<(&Checklist, &Section, &Item)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FastSet::default();
     for c in versions.iter().rev() {
         for (s, i) in c.items() {
             if seen.insert(i.id.as_str()) {
@@ -188,7 +190,7 @@ pub(super) fn item_pages(
             (v.version, by_id)
         })
         .collect();
-    let mut labels = Labels::new();
+    let mut labels = Labels::default();
     for (c, section, item) in items {
         if !plan.includes_item(id, &item.id) {
             continue;
