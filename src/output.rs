@@ -194,7 +194,7 @@ pub struct Staging {
     name: String,
     pid: u32,
     /// Folders already made in `dir`, so each is created once.
-    made: Mutex<HashSet<PathBuf>>,
+    made: Mutex<HashSet<String, ahash::RandomState>>,
     files: AtomicUsize,
     pages: AtomicUsize,
     committed: bool,
@@ -226,7 +226,7 @@ impl Staging {
             parent,
             name,
             pid,
-            made: Mutex::new(HashSet::new()),
+            made: Mutex::default(),
             files: AtomicUsize::new(0),
             pages: AtomicUsize::new(0),
             committed: false,
@@ -252,14 +252,16 @@ impl Staging {
             });
         }
         let path = self.dir.join(rel);
-        if let Some(p) = path.parent() {
-            let known = self.made.lock().is_ok_and(|made| made.contains(p));
+        // The folder, by its site path: a string is hashed faster than a path's components.
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            let known = self.made.lock().is_ok_and(|made| made.contains(folder));
             if !known {
                 // Made before it is recorded, so no other thread writes into it too early;
                 // two threads making the same folder is harmless.
-                fs::create_dir_all(p).map_err(io_err(p))?;
+                let p = self.dir.join(folder);
+                fs::create_dir_all(&p).map_err(io_err(&p))?;
                 if let Ok(mut made) = self.made.lock() {
-                    made.insert(p.to_path_buf());
+                    made.insert(folder.to_string());
                 }
             }
         }
