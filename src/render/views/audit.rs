@@ -1,7 +1,7 @@
 //! An audit's pages: its results, its gap analysis and its shareable report, all from one
 //! view of the audit.
 
-use crate::render::FastMap as HashMap;
+use crate::render::FastMap;
 
 use serde::Serialize;
 
@@ -209,9 +209,9 @@ impl AuditView {
         let checklist = ctx.model.checklist_of(audit);
         let mut actions = Vec::new();
         // Each item's action by item id, for the gap list: titles need not be unique.
-        let mut action_of: HashMap<&str, ActionView> = HashMap::default();
+        let mut action_of: FastMap<&str, ActionView> = FastMap::default();
         // And its evidence, for the same list.
-        let mut evidence_of: HashMap<&str, Vec<EvidenceView>> = HashMap::default();
+        let mut evidence_of: FastMap<&str, Vec<EvidenceView>> = FastMap::default();
         let from_audit = crate::site::up(&paths::audit(&round.id, &audit.id));
         let mut sections = Vec::new();
         let mut counts = Counts4 {
@@ -223,12 +223,12 @@ impl AuditView {
             ),
             ..Counts4::default()
         };
-        let by_id: HashMap<&str, &crate::score::ItemResult> =
+        let by_id: FastMap<&str, &crate::score::ItemResult> =
             result.items.iter().map(|i| (i.id.as_str(), i)).collect();
         let chips = metric_chips(ctx, loc, result);
         let applying = analysis::exemptions_of(&ctx.model.exemptions, audit);
         let mut exempt = Vec::new();
-        let mut labels: HashMap<u64, tera::Value> = HashMap::default();
+        let mut labels: FastMap<u64, tera::Value> = FastMap::default();
         let mut level_value = |v: f64| {
             (labels.entry(v.to_bits()))
                 .or_insert_with(|| {
@@ -521,8 +521,8 @@ fn gap_views(
     result: &AuditResult,
     checklist: &Checklist,
     (action_of, evidence_of): (
-        &HashMap<&str, ActionView>,
-        &HashMap<&str, Vec<EvidenceView>>,
+        &FastMap<&str, ActionView>,
+        &FastMap<&str, Vec<EvidenceView>>,
     ),
     chips: &[(String, tera::Value)],
 ) -> Vec<GapView> {
@@ -530,9 +530,9 @@ fn gap_views(
     let max_gap = result.items.iter().map(|i| i.gap).fold(0.0, f64::max);
     let scored_weight = result.scored_weight();
     // Item results and checklist items by id, so that each gap is found without a search.
-    let results: HashMap<&str, &crate::score::ItemResult> =
+    let results: FastMap<&str, &crate::score::ItemResult> =
         result.items.iter().map(|i| (i.id.as_str(), i)).collect();
-    let items: HashMap<&str, (&crate::model::Section, &crate::model::Item)> = checklist
+    let items: FastMap<&str, (&crate::model::Section, &crate::model::Item)> = checklist
         .items()
         .map(|(s, i)| (i.id.as_str(), (s, i)))
         .collect();
@@ -617,7 +617,7 @@ fn change_view(
     let prev_audit = prev_round.audits.iter().find(|a| a.id == prev.audit)?;
     let prev_result = ctx.result(&prev.round, &prev.audit)?;
     let prev_checklist = ctx.model.checklist_of(prev_audit);
-    let before: HashMap<&str, &crate::score::ItemResult> = prev_result
+    let before: FastMap<&str, &crate::score::ItemResult> = prev_result
         .items
         .iter()
         .map(|i| (i.id.as_str(), i))
@@ -625,7 +625,7 @@ fn change_view(
     let mut improved = Vec::new();
     let mut regressed = Vec::new();
     let mut added = Vec::new();
-    let now_by_id: HashMap<&str, &crate::score::ItemResult> =
+    let now_by_id: FastMap<&str, &crate::score::ItemResult> =
         result.items.iter().map(|i| (i.id.as_str(), i)).collect();
     for (_, item) in checklist.items() {
         let Some(now) = now_by_id.get(item.id.as_str()) else {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::render::{FastMap as HashMap, FastSet};
+use crate::render::{FastMap, FastSet};
 
 use serde::Serialize;
 
@@ -181,7 +181,7 @@ pub(super) fn item_pages(
         .collect();
     // Each version's items by id, with their place in its item order: looked up once per
     // audit and item, not searched.
-    let places: HashMap<u32, HashMap<&str, (usize, &Section, &Item)>> = versions
+    let places: FastMap<u32, FastMap<&str, (usize, &Section, &Item)>> = versions
         .iter()
         .map(|v| {
             let by_id = (v.items().enumerate())
@@ -407,7 +407,7 @@ fn item_view(
 
 /// Level labels as template values, by checklist version (its address), status and value:
 /// the few labels of a scale, made once for all the item pages of a checklist.
-type Labels = HashMap<(usize, &'static str, Option<u64>), tera::Value>;
+type Labels = FastMap<(usize, &'static str, Option<u64>), tera::Value>;
 
 /// The level of one answer, from its audit's scored result.
 fn level_of(loc: &Locale, a: &Answered, labels: &mut Labels) -> Level {
