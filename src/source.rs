@@ -41,6 +41,11 @@ impl Sources {
         text
     }
 
+    /// Keeps `text`, already shared elsewhere (such as a cache of parsed files), for `path`.
+    pub fn insert_shared(&mut self, path: &Path, text: Arc<str>) {
+        self.texts.insert(path.to_path_buf(), text);
+    }
+
     /// Adds the texts of another set, such as one read on another thread.
     pub fn extend(&mut self, other: Sources) {
         self.texts.extend(other.texts);

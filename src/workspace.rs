@@ -368,6 +368,68 @@ fn io_message(err: Option<&std::io::Error>) -> String {
     }
 }
 
+/// What a file's metadata said when it was read: its device and inode, length, and the
+/// times it was last modified and last changed (the change time, which no tool can set back).
+/// `serve` keeps the files it parsed with their stamps, and takes a file whose stamp is the
+/// same again without opening it (see [`unchanged`]).
+///
+/// Only a settled read gets a stamp: one made at least [`SETTLE`] after the file last
+/// changed. File times advance in clock ticks, so a file written again within the tick of a
+/// read could keep every field of its stamp; a file changed that recently is read again each
+/// time until it has settled, as git does with "racily clean" files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    device: u64,
+    inode: u64,
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+/// How long after its last change a file's stamp is trusted (see [`Stamp`]).
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Stamp {
+    /// The stamp of a regular file's metadata; none for anything else, or where the file
+    /// system does not tell change times.
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
+        meta.is_file().then(|| Stamp {
+            device: meta.dev(),
+            inode: meta.ino(),
+            len: meta.size(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &fs::Metadata) -> Option<Stamp> {
+        None
+    }
+
+    /// Whether the file last changed at least `settle` before `read`.
+    fn settled(&self, read: std::time::SystemTime, settle: std::time::Duration) -> bool {
+        let (Ok(secs), Ok(nanos)) = (u64::try_from(self.changed.0), u32::try_from(self.changed.1))
+        else {
+            return false;
+        };
+        let changed = std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos);
+        read.duration_since(changed)
+            .is_ok_and(|since| since >= settle)
+    }
+}
+
+/// Whether the file `rel` still has `stamp`: asked of its metadata, without opening it (so a
+/// file swapped for a link, pipe or another file is never taken for the one read before).
+pub fn unchanged(root: &Path, rel: &Path, stamp: &Stamp) -> bool {
+    fs::symlink_metadata(root.join(rel))
+        .ok()
+        .and_then(|meta| Stamp::of(&meta))
+        .is_some_and(|now| now == *stamp)
+}
+
 /// Reads a file as text, or explains why it cannot be used. A UTF-8 byte-order mark is
 /// dropped; CRLF line endings are left to the YAML parser, which accepts them.
 pub fn read_text(
@@ -375,16 +437,32 @@ pub fn read_text(
     rel: &Path,
     sources: &mut Sources,
 ) -> Result<std::sync::Arc<str>, Diagnostic> {
+    read_text_stamped(root, rel, sources, SETTLE).map(|(text, _)| text)
+}
+
+/// [`read_text`], with the file's [`Stamp`] when it last changed at least `settle` before
+/// it was read.
+pub fn read_text_stamped(
+    root: &Path,
+    rel: &Path,
+    sources: &mut Sources,
+    settle: std::time::Duration,
+) -> Result<(std::sync::Arc<str>, Option<Stamp>), Diagnostic> {
     let full = root.join(rel);
     let fail = |message: String, hint: Option<&str>| {
         Diagnostic::error(rel, Loc::default(), message).with_hint_opt(hint.map(str::to_string))
     };
+    let started = std::time::SystemTime::now();
     let file = open_regular(&full).map_err(|e| fail(format!("cannot read: {e}"), None))?;
+    let meta = file.metadata().ok();
+    let stamp = (meta.as_ref())
+        .and_then(Stamp::of)
+        .filter(|stamp| stamp.settled(started, settle));
     // Sized from the file's length, so a file is read in one call (plus the one that finds
     // its end) instead of in growing steps.
-    let size = file
-        .metadata()
-        .map_or(0, |m| m.len())
+    let size = meta
+        .as_ref()
+        .map_or(0, fs::Metadata::len)
         .min(limits::MAX_FILE_BYTES + 1);
     let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(limits::MAX_FILE_BYTES + 1)
@@ -419,7 +497,7 @@ pub fn read_text(
         ));
     }
     match std::str::from_utf8(body) {
-        Ok(text) => Ok(sources.insert(rel, text.to_string())),
+        Ok(text) => Ok((sources.insert(rel, text.to_string()), stamp)),
         Err(e) => {
             let valid = &body[..e.valid_up_to()];
             let text = String::from_utf8_lossy(valid);

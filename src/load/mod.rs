@@ -34,7 +34,7 @@ use crate::metrics::{MetricDef, Snapshot};
 use crate::model::{Config, Model};
 use crate::source::{Loc, Sources};
 use crate::text::Text;
-use crate::workspace::{self, Entry, IoError, Role};
+use crate::workspace::{self, Entry, IoError, Role, Stamp};
 use crate::yaml::{self, Kind, Node};
 
 /// The outcome of loading: the model when the workspace has no errors, every diagnostic,
@@ -46,20 +46,62 @@ pub struct Loaded {
 }
 
 /// Parsed files kept between loads, so that `serve` parses again only the files that
-/// changed: each path with the text it had and the document made from it.
+/// changed: each path with the text it had, the document made from it and, once the file
+/// has settled, its [`Stamp`]. A file whose stamp is unchanged is not even read again.
 /// Sources' computed snapshots are kept too, by source file, with what they were computed
 /// from: a source whose file and exports are unchanged is not computed again.
-#[derive(Default)]
 pub struct ParseCache {
-    files: Mutex<HashMap<PathBuf, (String, Arc<Node>)>>,
+    files: Mutex<HashMap<PathBuf, KeptFile>>,
     computed: Mutex<HashMap<PathBuf, source::KeptComputed>>,
     computations: Mutex<u64>,
+    /// Files read from disk (not taken by their stamps) so far.
+    reads: std::sync::atomic::AtomicU64,
+    /// How long after its last change a file's stamp is trusted.
+    settle: std::time::Duration,
+}
+
+struct KeptFile {
+    text: Arc<str>,
+    root: Arc<Node>,
+    stamp: Option<Stamp>,
+}
+
+impl Default for ParseCache {
+    fn default() -> Self {
+        ParseCache::settling_for(workspace::SETTLE)
+    }
 }
 
 impl ParseCache {
+    /// A cache that trusts a file's stamp once the file has not changed for `settle`.
+    pub fn settling_for(settle: std::time::Duration) -> ParseCache {
+        ParseCache {
+            files: Mutex::default(),
+            computed: Mutex::default(),
+            computations: Mutex::default(),
+            reads: std::sync::atomic::AtomicU64::new(0),
+            settle,
+        }
+    }
+
     /// How many times a source was computed (not taken from the cache) so far.
     pub fn computations(&self) -> u64 {
         self.computations.lock().map_or(0, |n| *n)
+    }
+
+    /// How many files were read from disk so far, not taken unread by their stamps.
+    pub fn reads(&self) -> u64 {
+        self.reads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The text and document of `rel` when its stamp is the one kept with them.
+    fn unchanged(&self, root: &Path, rel: &Path) -> Option<(Arc<str>, Arc<Node>)> {
+        let (text, node, stamp) = {
+            let files = self.files.lock().ok()?;
+            let kept = files.get(rel)?;
+            (kept.text.clone(), kept.root.clone(), kept.stamp.clone()?)
+        };
+        workspace::unchanged(root, rel, &stamp).then_some((text, node))
     }
 }
 
@@ -83,8 +125,18 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
             .into_par_iter()
             .map(|entry| {
                 let mut local = Sources::default();
-                let outcome = workspace::read_text(root, &entry.path, &mut local)
-                    .and_then(|text| parse_file(&entry.path, &text, cache));
+                let kept = cache.and_then(|c| c.unchanged(root, &entry.path));
+                let outcome = match kept {
+                    Some((text, node)) => {
+                        local.insert_shared(&entry.path, text);
+                        Ok(Parsed::Kept(node))
+                    }
+                    None => {
+                        let settle = cache.map_or(workspace::SETTLE, |c| c.settle);
+                        workspace::read_text_stamped(root, &entry.path, &mut local, settle)
+                            .and_then(|(text, stamp)| parse_file(&entry.path, text, stamp, cache))
+                    }
+                };
                 (entry, local, outcome)
             })
             .collect()
@@ -166,15 +218,28 @@ enum Parsed {
     Kept(Arc<Node>),
 }
 
-fn parse_file(path: &Path, text: &str, cache: Option<&ParseCache>) -> Result<Parsed, Diagnostic> {
-    if let Some(cache) = cache
-        && let Ok(files) = cache.files.lock()
-        && let Some((kept_text, root)) = files.get(path)
-        && kept_text == text
-    {
-        return Ok(Parsed::Kept(root.clone()));
+/// The document of `text`, the file `path` just read: the kept one when the text is the
+/// same, else parsed (and kept, with `stamp`, when it has no problems).
+fn parse_file(
+    path: &Path,
+    text: Arc<str>,
+    stamp: Option<Stamp>,
+    cache: Option<&ParseCache>,
+) -> Result<Parsed, Diagnostic> {
+    if let Some(cache) = cache {
+        cache
+            .reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut files) = cache.files.lock()
+            && let Some(kept) = files.get_mut(path)
+            && kept.text == text
+        {
+            // A file read again because it had not settled may have settled since.
+            kept.stamp = stamp;
+            return Ok(Parsed::Kept(kept.root.clone()));
+        }
     }
-    let doc = yaml::parse_document(text)
+    let doc = yaml::parse_document(&text)
         .map_err(|e| Diagnostic::error(path, e.loc, e.message).with_hint_opt(e.hint))?;
     // Only documents without problems are kept: the others must be reported again.
     if let Some(cache) = cache
@@ -183,7 +248,14 @@ fn parse_file(path: &Path, text: &str, cache: Option<&ParseCache>) -> Result<Par
     {
         let root = Arc::new(doc.root);
         if let Ok(mut files) = cache.files.lock() {
-            files.insert(path.to_path_buf(), (text.to_string(), root.clone()));
+            files.insert(
+                path.to_path_buf(),
+                KeptFile {
+                    text,
+                    root: root.clone(),
+                    stamp,
+                },
+            );
         }
         return Ok(Parsed::Kept(root));
     }
@@ -445,5 +517,102 @@ impl<'d> Loader<'d> {
         self.after_model(&model, &sites);
         self.check_exemptions(&model, &exemption_sites);
         Some(model)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A copy of the minimal fixture, with the path of its one audit.
+    fn minimal() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.expect("the fixture is readable");
+            let to = tmp
+                .path()
+                .join(entry.path().strip_prefix(&from).expect("inside"));
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("a folder");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("a copy");
+            }
+        }
+        let audit = tmp.path().join("audits/2026-q3/eu.yaml");
+        (tmp, audit)
+    }
+
+    fn answer(cache: &ParseCache, root: &Path) -> String {
+        let loaded = load_cached(root, Some(cache)).expect("the folder is readable");
+        let model = loaded.model.expect("the workspace is valid");
+        format!("{:?}", model.rounds[0].audits[0].answers)
+    }
+
+    #[test]
+    fn a_settled_file_whose_stamp_is_unchanged_is_not_read_again() {
+        let (tmp, _) = minimal();
+        let cache = ParseCache::settling_for(Duration::ZERO);
+        let first = answer(&cache, tmp.path());
+        let read = cache.reads();
+        assert!(read >= 4, "every file is read once: {read}");
+        assert_eq!(answer(&cache, tmp.path()), first);
+        assert_eq!(cache.reads(), read, "nothing was read again");
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_read_again() {
+        let (tmp, audit) = minimal();
+        let cache = ParseCache::settling_for(Duration::ZERO);
+        let first = answer(&cache, tmp.path());
+        let read = cache.reads();
+        let text = std::fs::read_to_string(&audit).expect("the audit");
+        std::fs::write(
+            &audit,
+            text.replace("assess-quality: 3", "assess-quality: 2 "),
+        )
+        .expect("written");
+        let second = answer(&cache, tmp.path());
+        assert_ne!(second, first);
+        assert_eq!(cache.reads(), read + 1, "only the changed file is read");
+
+        // The same length, and the modification time set back: the change time still moves
+        // (once the clock has ticked), and the file is read again.
+        std::thread::sleep(Duration::from_millis(50));
+        let modified = std::fs::metadata(&audit)
+            .and_then(|m| m.modified())
+            .expect("a time");
+        std::fs::write(
+            &audit,
+            text.replace("assess-quality: 3", "assess-quality: 1 "),
+        )
+        .expect("written");
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&audit)
+            .expect("opened");
+        file.set_modified(modified).expect("time set");
+        let third = answer(&cache, tmp.path());
+        assert_ne!(third, second, "the new answer is read");
+    }
+
+    #[test]
+    fn a_file_that_changed_just_before_it_was_read_is_read_each_time() {
+        // Its stamp could stay the same through another write within the same clock tick,
+        // so it is not trusted until the file has settled.
+        let (tmp, audit) = minimal();
+        let cache = ParseCache::settling_for(Duration::from_secs(3600));
+        let first = answer(&cache, tmp.path());
+        let read = cache.reads();
+        let text = std::fs::read_to_string(&audit).expect("the audit");
+        // Same length, at once: nothing of the stamp needs to differ.
+        std::fs::write(
+            &audit,
+            text.replace("assess-quality: 3", "assess-quality: 1"),
+        )
+        .expect("written");
+        assert_ne!(answer(&cache, tmp.path()), first);
+        assert_eq!(cache.reads(), 2 * read, "every file is read again");
     }
 }
