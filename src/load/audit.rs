@@ -35,6 +35,7 @@ impl<'c> ChecklistIndex<'c> {
 }
 
 /// An audit's place in its round's series: `(subject, checklist)` is unique within a round.
+#[derive(Clone)]
 pub(super) struct SeriesKey {
     pub(super) subject: Option<String>,
     pub(super) checklist: String,
@@ -44,6 +45,7 @@ pub(super) struct SeriesKey {
 }
 
 /// What the loader keeps of an audit besides the model: positions for later checks.
+#[derive(Clone)]
 pub(super) struct AuditSite {
     pub(super) version_loc: Option<Loc>,
     pub(super) dues: Vec<(NaiveDate, Loc)>,

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use crate::decode::{Ctx, TextLanguages};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::metrics::{MetricDef, Snapshot};
-use crate::model::{Config, Model};
+use crate::model::{Audit, Config, Model};
 use crate::source::{Loc, Sources};
 use crate::text::Text;
 use crate::workspace::{self, Entry, IoError, Role, Stamp};
@@ -52,6 +52,7 @@ pub struct Loaded {
 /// from: a source whose file and exports are unchanged is not computed again.
 pub struct ParseCache {
     files: Mutex<HashMap<PathBuf, KeptFile>>,
+    decoded: Mutex<Decoded>,
     computed: Mutex<HashMap<PathBuf, source::KeptComputed>>,
     computations: Mutex<u64>,
     /// Files read from disk (not taken by their stamps) so far.
@@ -66,6 +67,47 @@ struct KeptFile {
     stamp: Option<Stamp>,
 }
 
+/// Audits and snapshots decoded by the last load, for `serve`: a file whose document is the
+/// one kept (the same parsed document, so the same text) is not decoded again while what
+/// decoding reads besides it is unchanged too: auditbook.yaml (languages, metrics) and the
+/// checklists. Only files decoded without a single diagnostic are kept, and only from a
+/// load whose configuration and checklists had no errors, so that no diagnostic is lost.
+#[derive(Default)]
+struct Decoded {
+    /// The documents of auditbook.yaml and of the checklists, in file order.
+    context: Vec<Arc<Node>>,
+    audits: HashMap<PathBuf, Kept<(Audit, audit::AuditSite, audit::SeriesKey)>>,
+    snapshots: HashMap<PathBuf, Kept<Snapshot>>,
+}
+
+/// A file decoded without diagnostics: its document, what it gave and its texts' languages.
+#[derive(Clone)]
+struct Kept<T> {
+    node: Arc<Node>,
+    value: T,
+    texts: TextLanguages,
+}
+
+impl Decoded {
+    /// The kept files, if `context` is what they were decoded with; else none, and the
+    /// files decoded from now on are kept for `context`.
+    fn for_context(&mut self, context: Vec<Arc<Node>>) -> &mut Decoded {
+        let same = self.context.len() == context.len()
+            && self
+                .context
+                .iter()
+                .zip(&context)
+                .all(|(a, b)| Arc::ptr_eq(a, b));
+        if !same {
+            *self = Decoded {
+                context,
+                ..Decoded::default()
+            };
+        }
+        self
+    }
+}
+
 impl Default for ParseCache {
     fn default() -> Self {
         ParseCache::settling_for(workspace::SETTLE)
@@ -77,6 +119,7 @@ impl ParseCache {
     pub fn settling_for(settle: std::time::Duration) -> ParseCache {
         ParseCache {
             files: Mutex::default(),
+            decoded: Mutex::default(),
             computed: Mutex::default(),
             computations: Mutex::default(),
             reads: std::sync::atomic::AtomicU64::new(0),
@@ -414,31 +457,78 @@ impl<'d> Loader<'d> {
 
     /// Reads each of `files` with `read` on every core, each with diagnostics and text
     /// languages of its own, then takes them in file order: nothing depends on scheduling.
-    fn read_each<F: Sync, T: Send>(
+    /// For `serve`, a file whose document is the one in `kept` gives what it gave at the last
+    /// load, without being decoded again.
+    /// With `kept` (none when the last load's files cannot be reused), returns the files to
+    /// keep for the next load: those taken, and those decoded now without a diagnostic whose
+    /// outcome `keep` copies.
+    fn read_each_kept<F: Sync, T: Clone + Send + Sync, O: Send>(
         &mut self,
         files: &[F],
-        path: impl Fn(&F) -> &Path,
-        read: impl Fn(&Self, &mut Diagnostics, &mut TextLanguages, &F) -> T + Sync,
-    ) -> Vec<T> {
+        file: impl Fn(&F) -> (&Path, &Arc<Node>) + Sync,
+        mut kept: Option<HashMap<PathBuf, Kept<T>>>,
+        read: impl Fn(&Self, &mut Diagnostics, &mut TextLanguages, &F) -> O + Sync,
+        taken: impl Fn(T) -> O + Sync,
+        keep: impl Fn(&O) -> Option<T>,
+    ) -> (Vec<O>, HashMap<PathBuf, Kept<T>>) {
         let this = &*self;
-        let outcomes: Vec<(Diagnostics, TextLanguages, T)> = files
+        let before = kept.as_ref();
+        let outcomes: Vec<(Diagnostics, TextLanguages, O, bool)> = files
             .par_iter()
-            .map(|file| {
+            .map(|f| {
+                let (path, node) = file(f);
+                if let Some(k) = before.and_then(|k| k.get(path))
+                    && Arc::ptr_eq(&k.node, node)
+                {
+                    let out = taken(k.value.clone());
+                    return (Diagnostics::default(), k.texts.clone(), out, false);
+                }
                 let mut diags = Diagnostics::default();
                 let mut texts = TextLanguages::default();
-                let out = read(this, &mut diags, &mut texts, file);
-                (diags, texts, out)
+                let out = read(this, &mut diags, &mut texts, f);
+                (diags, texts, out, true)
             })
             .collect();
-        files
+        let mut next = HashMap::new();
+        let outs = files
             .iter()
             .zip(outcomes)
-            .map(|(file, (diags, texts, out))| {
+            .map(|(f, (diags, texts, out, fresh))| {
+                let (path, node) = file(f);
+                if let Some(kept) = kept.as_mut() {
+                    let entry = if fresh {
+                        diags
+                            .is_empty()
+                            .then(|| keep(&out))
+                            .flatten()
+                            .map(|value| Kept {
+                                node: node.clone(),
+                                value,
+                                texts: texts.clone(),
+                            })
+                    } else {
+                        kept.remove(path)
+                    };
+                    if let Some(entry) = entry {
+                        next.insert(path.to_path_buf(), entry);
+                    }
+                }
                 self.diags.extend(diags);
-                self.texts.insert(path(file).to_path_buf(), texts);
+                self.texts.insert(path.to_path_buf(), texts);
                 out
             })
-            .collect()
+            .collect();
+        (outs, next)
+    }
+
+    /// Whether what was read before the audits and snapshots (auditbook.yaml, the
+    /// checklists) has no problem that decoding them could depend on.
+    fn context_is_sound(&self) -> bool {
+        !self.diags.has_errors()
+            && self.languages_known
+            && self.doubts.unreadable.is_empty()
+            && self.doubts.metrics.is_empty()
+            && self.doubts.checklists.is_empty()
     }
 
     fn run(&mut self, parsed: Vec<(Entry, Arc<Node>)>) -> Option<Model> {
@@ -478,18 +568,44 @@ impl<'d> Loader<'d> {
             }),
         };
 
+        // What audits and snapshots are decoded with, besides their own files.
+        let context: Vec<Arc<Node>> = (config_files.iter().chain(&checklist_files))
+            .map(|(_, node)| node.clone())
+            .collect();
         let read = self.checklists(checklist_files);
         let checklists = self.distinct_checklists(read);
-        let rounds = self.rounds(round_files, audit_files, &checklists);
-        let mut snapshots: Vec<Snapshot> = self
-            .read_each(
-                &snapshot_files,
-                |(path, _)| path,
-                |this, diags, texts, (path, node)| this.snapshot(diags, texts, path, node),
-            )
-            .into_iter()
-            .flatten()
-            .collect();
+        let mut decoded = match self.cache.map(|c| c.decoded.lock()) {
+            Some(Ok(mut kept)) if self.context_is_sound() => {
+                Some(std::mem::take(kept.for_context(context.clone())))
+            }
+            Some(Ok(mut kept)) => {
+                *kept = Decoded::default();
+                None
+            }
+            _ => None,
+        };
+        let kept_audits = decoded.as_mut().map(|d| std::mem::take(&mut d.audits));
+        let (rounds, sites, keep_audits) =
+            self.rounds(round_files, audit_files, &checklists, kept_audits);
+        let kept_snapshots = decoded.as_mut().map(|d| std::mem::take(&mut d.snapshots));
+        let (snapshots, keep_snapshots) = self.read_each_kept(
+            &snapshot_files,
+            |(path, node)| (path, node),
+            kept_snapshots,
+            |this, diags, texts, (path, node)| this.snapshot(diags, texts, path, node),
+            Some,
+            Option::clone,
+        );
+        if let (Some(cache), Some(_)) = (self.cache, &decoded)
+            && let Ok(mut kept) = cache.decoded.lock()
+        {
+            *kept = Decoded {
+                context,
+                audits: keep_audits,
+                snapshots: keep_snapshots,
+            };
+        }
+        let mut snapshots: Vec<Snapshot> = snapshots.into_iter().flatten().collect();
         let (computed, source_pages) = self.sources(source_files, &snapshots, self.cache);
         snapshots.extend(computed);
         let i18n = self.strings(string_files);
@@ -502,7 +618,6 @@ impl<'d> Loader<'d> {
             .collect();
 
         let config = config?;
-        let (rounds, sites) = rounds;
         let mut model = Model::new(
             config,
             checklists,
@@ -595,6 +710,54 @@ mod tests {
         file.set_modified(modified).expect("time set");
         let third = answer(&cache, tmp.path());
         assert_ne!(third, second, "the new answer is read");
+    }
+
+    /// The messages of a load's diagnostics.
+    fn messages(cache: &ParseCache, root: &Path) -> Vec<String> {
+        let loaded = load_cached(root, Some(cache)).expect("the folder is readable");
+        loaded.diags.iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn an_audit_is_decoded_again_when_its_checklist_changes() {
+        // The audit file is the same document, but what it answers is no longer there.
+        let (tmp, _) = minimal();
+        let cache = ParseCache::settling_for(Duration::ZERO);
+        assert_eq!(messages(&cache, tmp.path()), Vec::<String>::new());
+        assert_eq!(messages(&cache, tmp.path()), Vec::<String>::new());
+        let checklist = tmp.path().join("checklists/customer-service.yaml");
+        let text = std::fs::read_to_string(&checklist).expect("the checklist");
+        let without = text.replace(
+            "      - id: compare-goals\n        title: Compare goals\n",
+            "",
+        );
+        assert_ne!(without, text);
+        std::fs::write(&checklist, without).expect("written");
+        let found = messages(&cache, tmp.path());
+        assert!(
+            found.iter().any(|m| m.contains("compare-goals")),
+            "the audit's answer to the removed item is reported: {found:?}"
+        );
+        std::fs::write(&checklist, text).expect("written");
+        assert_eq!(messages(&cache, tmp.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_audit_with_a_warning_reports_it_at_every_load() {
+        // Only files decoded without any diagnostic are kept: a warning is never lost.
+        let (tmp, audit) = minimal();
+        let text = std::fs::read_to_string(&audit).expect("the audit");
+        std::fs::write(&audit, text.replace("version: 1\n", "")).expect("written");
+        let cache = ParseCache::settling_for(Duration::ZERO);
+        for _ in 0..3 {
+            let found = messages(&cache, tmp.path());
+            assert!(
+                found
+                    .iter()
+                    .any(|m| m.contains("unpinned checklist version")),
+                "{found:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::Loader;
 use super::audit::{AuditSite, ChecklistIndex, SeriesKey};
+use super::{Kept, Loader};
 use crate::decode::{self, Ctx};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Audit, Checklist, Round};
@@ -16,6 +16,13 @@ use crate::source::Loc;
 use crate::text::Text;
 use crate::workspace::Role;
 use crate::yaml::Node;
+
+/// Each valid audit's round id, audit id and sites.
+pub(super) type AuditSites = Vec<(String, String, AuditSite)>;
+
+/// Audits decoded by the last load of `serve`, by file (see `Decoded`).
+pub(super) type KeptAudits =
+    std::collections::HashMap<PathBuf, Kept<(Audit, AuditSite, SeriesKey)>>;
 
 /// Round ids that are addresses of the site under `rounds/`: a round of that name would
 /// be written over them.
@@ -27,7 +34,8 @@ impl Loader<'_> {
         round_files: Vec<(PathBuf, Arc<Node>)>,
         audit_files: Vec<(PathBuf, Arc<Node>)>,
         checklists: &[Checklist],
-    ) -> (Vec<Round>, Vec<(String, String, AuditSite)>) {
+        kept: Option<KeptAudits>,
+    ) -> (Vec<Round>, AuditSites, KeptAudits) {
         let index = ChecklistIndex::new(checklists);
         let mut settings: BTreeMap<String, (PathBuf, RoundSettings)> = BTreeMap::new();
         let mut audits: BTreeMap<String, Vec<(Audit, AuditSite)>> = BTreeMap::new();
@@ -81,12 +89,20 @@ impl Loader<'_> {
             .iter()
             .filter_map(|(path, node)| Some((path, node, round_id(self.diags, path)?)))
             .collect();
-        let read = self.read_each(
+        let (read, keep) = self.read_each_kept(
             &jobs,
-            |(path, ..)| path,
+            |(path, node, _)| (path.as_path(), node),
+            kept,
             |this, diags, texts, job| {
                 let (path, node, round) = job;
                 this.audit(diags, texts, path, node, round, &index)
+            },
+            |(audit, site, key)| (Some((audit, site)), Some(key)),
+            |read| match read {
+                (Some((audit, site)), Some(key)) => {
+                    Some((audit.clone(), site.clone(), key.clone()))
+                }
+                _ => None,
             },
         );
         for ((_, _, round), (audit, key)) in jobs.into_iter().zip(read) {
@@ -151,7 +167,7 @@ impl Loader<'_> {
                 audits: round_audits,
             });
         }
-        (rounds, sites)
+        (rounds, sites, keep)
     }
 }
 
