@@ -30,6 +30,12 @@ impl Site {
 pub trait Sink: Sync {
     /// Takes one file of the site; `path` is relative, with `/`.
     fn put(&self, path: String, bytes: &[u8]) -> Result<(), OutputError>;
+
+    /// [`Sink::put`] for bytes made for this one file: a sink that keeps files in memory
+    /// takes them as they are instead of copying them (a search index is megabytes).
+    fn put_owned(&self, path: String, bytes: Vec<u8>) -> Result<(), OutputError> {
+        self.put(path, &bytes)
+    }
 }
 
 /// Collects a site in memory.
@@ -44,7 +50,10 @@ impl Collect {
 
 impl Sink for Collect {
     fn put(&self, path: String, bytes: &[u8]) -> Result<(), OutputError> {
-        let bytes = bytes.to_vec();
+        self.put_owned(path, bytes.to_vec())
+    }
+
+    fn put_owned(&self, path: String, bytes: Vec<u8>) -> Result<(), OutputError> {
         let mut site = self.0.lock().unwrap_or_else(|e| e.into_inner());
         site.add(path, bytes);
         Ok(())

@@ -434,9 +434,13 @@ pub fn render_into(
         })
         .collect::<Result<_, RenderError>>()?;
     // Work is in language order, one run of units per language: each index takes its run.
-    for (lang, of_lang) in languages.iter().zip(entries.chunks(units.len().max(1))) {
-        views::render_search(lang, of_lang.iter().filter_map(|(_, e)| e.as_deref()), sink)?;
-    }
+    // The indexes are megabytes each, so they are made side by side.
+    languages
+        .par_iter()
+        .zip(entries.par_chunks(units.len().max(1)))
+        .try_for_each(|(lang, of_lang)| {
+            views::render_search(lang, of_lang.iter().filter_map(|(_, e)| e.as_deref()), sink)
+        })?;
     views::render_data(&ctx, plan, sink)?;
     views::render_feeds(&ctx, sink)?;
     views::render_badges(&ctx, sink)?;

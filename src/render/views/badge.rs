@@ -30,7 +30,7 @@ pub fn render_badges(ctx: &Ctx, site: &dyn Sink) -> Result<(), RenderError> {
             status.label.text
         );
         let svg = badge(&label, &value, result.status, &loc.s("colon"));
-        site.put(paths::badge(checklist, subject), svg.as_bytes())?;
+        site.put_owned(paths::badge(checklist, subject), svg.into_bytes())?;
     }
     Ok(())
 }

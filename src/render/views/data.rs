@@ -44,10 +44,10 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
                 let json = json_of(r);
                 let mut pretty = serde_json::to_vec_pretty(r).unwrap_or_default();
                 pretty.push(b'\n');
-                site.put(format!("data/rounds/{}/{}.json", r.round, r.audit), &pretty)?;
+                site.put_owned(format!("data/rounds/{}/{}.json", r.round, r.audit), pretty)?;
                 let path = paths::audit_csv(&r.round, &r.audit);
                 let csv = audit_csv(ctx, r, &json).map_err(|e| csv_error(&path, e))?;
-                site.put(path, &csv)?;
+                site.put_owned(path, csv)?;
             }
             Ok(in_round_csv.then(|| round_row(ctx, r)))
         })
@@ -62,7 +62,7 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
                 .filter(|(r, _)| r.round == round.id)
                 .filter_map(|(_, row)| row.clone());
             let csv = csv_file(&ROUND_COLUMNS, rows).map_err(|e| csv_error(&path, e))?;
-            site.put(path, &csv)?;
+            site.put_owned(path, csv)?;
         }
     }
     #[derive(Serialize)]
@@ -97,7 +97,7 @@ pub fn render_data(ctx: &Ctx, plan: &Plan, site: &dyn Sink) -> Result<(), Render
     };
     let mut json = serde_json::to_vec_pretty(&versions).unwrap_or_default();
     json.push(b'\n');
-    Ok(site.put("versions.json".into(), &json)?)
+    Ok(site.put_owned("versions.json".into(), json)?)
 }
 
 // ----- CSV ----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ pub fn render_feeds(ctx: &Ctx, site: &dyn Sink) -> Result<(), RenderError> {
             continue;
         };
         let xml = feed(ctx, &ctx.locale(lang), base_url, &path);
-        site.put(path, xml.as_bytes())?;
+        site.put_owned(path, xml.into_bytes())?;
     }
     Ok(())
 }

@@ -47,5 +47,5 @@ pub fn render_search<'a>(
         json.extend_from_slice(chunk);
     }
     json.push(b']');
-    Ok(site.put(format!("data/search/{lang}.json"), &json)?)
+    Ok(site.put_owned(format!("data/search/{lang}.json"), json)?)
 }
