@@ -665,6 +665,14 @@ mod tests {
         format!("{:?}", model.rounds[0].audits[0].answers)
     }
 
+    /// Writes `text` (the audit as the fixture has it) to `audit` with its first answer
+    /// `level` instead of 3.
+    fn answer_with(audit: &Path, text: &str, level: &str) {
+        let edited = text.replace("assess-quality: 3", &format!("assess-quality: {level}"));
+        assert_ne!(edited, text);
+        std::fs::write(audit, edited).expect("written");
+    }
+
     #[test]
     fn a_settled_file_whose_stamp_is_unchanged_is_not_read_again() {
         let (tmp, _) = minimal();
@@ -683,11 +691,7 @@ mod tests {
         let first = answer(&cache, tmp.path());
         let read = cache.reads();
         let text = std::fs::read_to_string(&audit).expect("the audit");
-        std::fs::write(
-            &audit,
-            text.replace("assess-quality: 3", "assess-quality: 2 "),
-        )
-        .expect("written");
+        answer_with(&audit, &text, "2 ");
         let second = answer(&cache, tmp.path());
         assert_ne!(second, first);
         assert_eq!(cache.reads(), read + 1, "only the changed file is read");
@@ -698,11 +702,7 @@ mod tests {
         let modified = std::fs::metadata(&audit)
             .and_then(|m| m.modified())
             .expect("a time");
-        std::fs::write(
-            &audit,
-            text.replace("assess-quality: 3", "assess-quality: 1 "),
-        )
-        .expect("written");
+        answer_with(&audit, &text, "1 ");
         let file = std::fs::File::options()
             .write(true)
             .open(&audit)
@@ -770,11 +770,7 @@ mod tests {
         let read = cache.reads();
         let text = std::fs::read_to_string(&audit).expect("the audit");
         // Same length, at once: nothing of the stamp needs to differ.
-        std::fs::write(
-            &audit,
-            text.replace("assess-quality: 3", "assess-quality: 1"),
-        )
-        .expect("written");
+        answer_with(&audit, &text, "1");
         assert_ne!(answer(&cache, tmp.path()), first);
         assert_eq!(cache.reads(), 2 * read, "every file is read again");
     }
