@@ -1,8 +1,8 @@
 //! Streams a source's exports into metric snapshots (docs/exports.md).
 //!
 //! The exports are never held as rows. A second thread reads the records into a few reused
-//! batches, a little ahead of the computation, and parses their timestamps; only the mapped
-//! columns are looked at, and each ticket is folded at once, in file order, into counters per
+//! batches, a little ahead of the computation, and parses their timestamps (`reading`);
+//! only the mapped columns are looked at, and each ticket is folded at once, in file order, into counters per
 //! (period, subject) and per breakdown key. What is kept per ticket is its id (to find
 //! duplicates) and, for a ticket without a first response, the little that the *as-of* rule
 //! needs: whether it is overdue depends on the latest timestamp of the whole source, known
@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -23,10 +22,10 @@ use crate::source::Loc;
 
 use super::config::{Column, Dimension, PeriodKind, Source};
 use super::fx::FxMap;
-use super::hours::Clock;
 use super::ids::Ids;
+use super::reading::{self, Cell, Layout, Times, cell};
 use super::report::{self, Ending, KeyMeasure, Report, Tally, Ticket};
-use super::timestamp::{self, TimestampError};
+use super::timestamp::TimestampError;
 use super::zone::{date_of_day, day_of, day_of_date, weekday};
 
 /// Row problems reported one by one per source; the rest are counted in the summary.
@@ -351,103 +350,6 @@ struct Pending {
     keys: [Option<u32>; 4],
 }
 
-/// The column indexes of one file's header.
-struct Layout {
-    width: usize,
-    id: usize,
-    created: usize,
-    first_response: Option<usize>,
-    resolved: Option<usize>,
-    replies: Option<usize>,
-    dimensions: [Option<usize>; 4],
-    rating: Option<usize>,
-    nps: Option<usize>,
-}
-
-/// Records per batch handed from the reading thread to the computing one, and how many
-/// batches there are: a few hundred kilobytes of records in flight.
-const BATCH: usize = 1024;
-const BATCHES: usize = 4;
-
-/// Records read in a row from one file, with their [`Times`].
-#[derive(Default)]
-struct Batch {
-    /// `len` records read, then the ones of earlier batches, to be filled again.
-    records: Vec<csv::ByteRecord>,
-    times: Vec<Times>,
-    len: usize,
-    /// Set on the last batch of the file: the end reached, or the error that stopped it.
-    end: Option<Result<(), csv::Error>>,
-}
-
-impl Batch {
-    /// Reads up to [`BATCH`] records, reusing the ones it holds, and works out their times.
-    fn fill<R: Read>(&mut self, csv: &mut csv::Reader<R>, layout: &Layout, clock: &Clock) {
-        self.len = 0;
-        self.times.clear();
-        self.end = None;
-        while self.len < BATCH {
-            if self.len == self.records.len() {
-                self.records.push(csv::ByteRecord::new());
-            }
-            let record = &mut self.records[self.len];
-            match csv.read_byte_record(record) {
-                Ok(true) => {
-                    self.times.push(Times::of(record, layout, clock));
-                    self.len += 1;
-                }
-                Ok(false) => {
-                    self.end = Some(Ok(()));
-                    return;
-                }
-                Err(e) => {
-                    self.end = Some(Err(e));
-                    return;
-                }
-            }
-        }
-    }
-}
-
-/// What a record's timestamps give, which depends on the record alone: the reading thread
-/// works it out, so that it does not add to the computation's time. Whether and how a bad
-/// cell is reported is decided with the rest of the row.
-#[derive(Clone, Copy)]
-struct Times {
-    created: Result<i64, TimestampError>,
-    /// `None` where the column is not mapped or the cell is empty.
-    first_response: Option<Result<i64, TimestampError>>,
-    resolved: Option<Result<i64, TimestampError>>,
-    /// Working seconds from creation to the first response and to the resolution, where
-    /// both are timestamps and the second is not before the first (0 otherwise).
-    first_response_work: i64,
-    resolution_work: i64,
-}
-
-impl Times {
-    fn of(record: &csv::ByteRecord, layout: &Layout, clock: &Clock) -> Times {
-        let parse = |i: usize| timestamp::parse_bytes(cell(record, i).0, &clock.zone);
-        let optional = |i: Option<usize>| {
-            let i = i?;
-            (!cell(record, i).is_empty()).then(|| parse(i))
-        };
-        let created = parse(layout.created);
-        let first_response = optional(layout.first_response);
-        let resolved = optional(layout.resolved);
-        let work = |end: Option<Result<i64, TimestampError>>| match (created, end) {
-            (Ok(a), Some(Ok(b))) if b >= a => clock.working_time(a, b),
-            _ => 0,
-        };
-        Times {
-            created,
-            first_response,
-            resolved,
-            first_response_work: work(first_response),
-            resolution_work: work(resolved),
-        }
-    }
-}
-
 /// One dimension's cell values: value -> key, and the values by key.
 type Interned = (FxMap<Box<[u8]>, u32>, Vec<Box<str>>);
 
@@ -517,38 +419,6 @@ pub fn compute_files(
     compute(source, exports, diags)
 }
 
-/// A cell, without the white space around it. Cells stay bytes: timestamps and numbers
-/// are parsed from them directly, and only keys and messages are turned into text (bytes
-/// that are not UTF-8 then show as U+FFFD).
-#[derive(Clone, Copy)]
-struct Cell<'r>(&'r [u8]);
-
-fn cell(record: &csv::ByteRecord, index: usize) -> Cell<'_> {
-    Cell(record.get(index).unwrap_or_default().trim_ascii())
-}
-
-impl Cell<'_> {
-    fn is_empty(self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// A whole number of at most nine digits, nothing else.
-    fn number(self) -> Option<u32> {
-        if self.0.is_empty() || self.0.len() > 9 {
-            return None;
-        }
-        self.0.iter().try_fold(0u32, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    }
-}
-
-impl std::fmt::Display for Cell<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(self.0))
-    }
-}
-
 impl<'s> Run<'s> {
     fn new(source: &'s Source) -> Run<'s> {
         let mut subject_ids: Vec<String> = source
@@ -605,52 +475,19 @@ impl<'s> Run<'s> {
         };
         let file_index = self.files.len() as u32;
         self.files.push(path);
-        // The csv reader runs on a thread of its own, a batch of records ahead of the rows
-        // computed here, in the file's order. Each batch comes back to be filled again, so
-        // at most `BATCHES` of them exist and records are not allocated again.
-        let layout = &layout;
         let clock = &self.source.clock;
-        std::thread::scope(|scope| {
-            let (full_tx, full_rx) = mpsc::channel::<Batch>();
-            let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
-            scope.spawn(move || {
-                let mut fresh = BATCHES;
-                loop {
-                    let mut batch = if fresh > 0 {
-                        fresh -= 1;
-                        Batch::default()
-                    } else {
-                        match empty_rx.recv() {
-                            Ok(batch) => batch,
-                            Err(_) => return,
-                        }
-                    };
-                    batch.fill(&mut csv, layout, clock);
-                    let last = batch.end.is_some();
-                    if full_tx.send(batch).is_err() || last {
-                        return;
-                    }
-                }
-            });
-            for mut batch in full_rx {
-                for (record, times) in batch.records.iter().zip(&batch.times) {
-                    let line = record.position().map_or(0, |p| p.line());
-                    self.row(record, times, layout, file_index, line, diags);
-                }
-                if let Some(Err(e)) = batch.end.take() {
-                    let path = &self.files[file_index as usize];
-                    let line = e.position().map_or(0, |p| p.line());
-                    diags.push(Diagnostic::error(
-                        path,
-                        Loc::new(line as u32, 1, 0),
-                        format!("cannot read {}: {e}", display_path(path)),
-                    ));
-                    return;
-                }
-                // The reader is gone once it has sent its last batch.
-                let _ = empty_tx.send(batch);
-            }
+        let read = reading::each_record(csv, &layout, clock, |record, times, line| {
+            self.row(record, times, &layout, file_index, line, diags);
         });
+        if let Err(e) = read {
+            let path = &self.files[file_index as usize];
+            let line = e.position().map_or(0, |p| p.line());
+            diags.push(Diagnostic::error(
+                path,
+                Loc::new(line as u32, 1, 0),
+                format!("cannot read {}: {e}", display_path(path)),
+            ));
+        }
     }
 
     /// Where each mapped column is in a file's header; `None` when one is missing.
@@ -1331,6 +1168,7 @@ mod tests {
     use super::*;
     use crate::diag::Severity;
     use crate::sources::config;
+    use crate::sources::reading::BATCH;
 
     fn source(extra: &str) -> Source {
         let yaml = format!(

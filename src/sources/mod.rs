@@ -1,13 +1,15 @@
 //! Ticket exports: sources that compute metric snapshots from a help desk's CSV export
 //! (docs/exports.md). `config` reads `sources/<id>.yaml`, `timestamp` and `zone` read times,
-//! `hours` measures working time, `compute` streams the exports into snapshots, and
-//! `report` counts what the source's page shows besides them.
+//! `hours` measures working time, `reading` reads an export's records on a thread of their
+//! own, `compute` folds them into snapshots, and `report` counts what the source's page
+//! shows besides them.
 
 pub mod compute;
 pub mod config;
 mod fx;
 pub mod hours;
 mod ids;
+mod reading;
 pub mod report;
 pub mod timestamp;
 pub mod zone;
