@@ -1,11 +1,12 @@
 //! Ticket exports: sources that compute metric snapshots from a help desk's CSV export
 //! (docs/exports.md). `config` reads `sources/<id>.yaml`, `timestamp` and `zone` read times,
 //! `hours` measures working time, `reading` reads an export's records on a thread of their
-//! own, `compute` folds them into snapshots, and `report` counts what the source's page
-//! shows besides them.
+//! own, `compute` folds them into the counters of `counters` and makes the snapshots, and
+//! `report` counts what the source's page shows besides them.
 
 pub mod compute;
 pub mod config;
+mod counters;
 mod fx;
 pub mod hours;
 mod ids;
