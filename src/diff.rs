@@ -197,7 +197,7 @@ fn by_id<'m>(model: &'m Model, results: &'m [AuditResult]) -> Vec<(&'m Audit, &'
     model
         .rounds
         .iter()
-        .flat_map(|r| r.audits.iter())
+        .flat_map(|r| r.audits.iter().map(|a| &**a))
         .zip(results)
         .collect()
 }

@@ -355,8 +355,9 @@ pub struct Round {
     /// Its `date`, else the newest audit date in it.
     pub date: NaiveDate,
     pub summary: Option<Text>,
-    /// Audits ordered by id.
-    pub audits: Vec<Audit>,
+    /// Audits ordered by id. Shared: `serve` keeps each audit it decoded, and takes it again
+    /// while its file is unchanged, without a copy.
+    pub audits: Vec<std::sync::Arc<Audit>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

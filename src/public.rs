@@ -142,7 +142,7 @@ pub fn redact(model: &mut Model, hide: Hide) {
     }
     if hide.hides(Hidden::Auditors) {
         for audit in model.rounds.iter_mut().flat_map(|r| r.audits.iter_mut()) {
-            audit.auditors.clear();
+            std::sync::Arc::make_mut(audit).auditors.clear();
         }
     }
     if hide.hides(Hidden::Agents) {
@@ -170,7 +170,7 @@ fn answers(model: &mut Model) -> impl Iterator<Item = &mut Answer> {
         .rounds
         .iter_mut()
         .flat_map(|r| r.audits.iter_mut())
-        .flat_map(|a| a.answers.iter_mut().flatten())
+        .flat_map(|a| std::sync::Arc::make_mut(a).answers.iter_mut().flatten())
 }
 
 #[cfg(test)]

@@ -423,7 +423,7 @@ pub fn score_all(model: &Model) -> Vec<AuditResult> {
     let audits: Vec<(&Round, &Audit)> = model
         .rounds
         .iter()
-        .flat_map(|r| r.audits.iter().map(move |a| (r, a)))
+        .flat_map(|r| r.audits.iter().map(move |a| (r, &**a)))
         .collect();
     let mut results: Vec<AuditResult> = audits
         .par_iter()

@@ -189,7 +189,7 @@ impl Loader<'_> {
     }
 
     /// Checks that need the whole model: overdue actions, stale evidence.
-    pub(super) fn after_model(&mut self, model: &Model, sites: &[(String, String, AuditSite)]) {
+    pub(super) fn after_model(&mut self, model: &Model, sites: &super::round::AuditSites) {
         self.report_stale_evidence(model, sites);
         let overdue = crate::analysis::Overdue::new(model);
         let Some(newest) = overdue.newest() else {
@@ -227,14 +227,14 @@ impl Loader<'_> {
 
     /// Warns about the stale evidence of the latest audit of each series, where each entry
     /// is written.
-    fn report_stale_evidence(&mut self, model: &Model, sites: &[(String, String, AuditSite)]) {
+    fn report_stale_evidence(&mut self, model: &Model, sites: &super::round::AuditSites) {
         let stale = crate::analysis::stale_evidence(model);
         if stale.is_empty() {
             return;
         }
         let by_audit: HashMap<(&str, &str), &AuditSite> = sites
             .iter()
-            .map(|(r, a, site)| ((r.as_str(), a.as_str()), site))
+            .map(|(r, a, site)| ((r.as_str(), a.as_str()), &**site))
             .collect();
         for s in stale {
             let Some(loc) = by_audit

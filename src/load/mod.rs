@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use crate::decode::{Ctx, TextLanguages};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::metrics::{MetricDef, Snapshot};
-use crate::model::{Audit, Config, Model};
+use crate::model::{Config, Model};
 use crate::source::{Loc, Sources};
 use crate::text::Text;
 use crate::workspace::{self, Entry, IoError, Role, Stamp};
@@ -76,7 +76,7 @@ struct KeptFile {
 struct Decoded {
     /// The documents of auditbook.yaml and of the checklists, in file order.
     context: Vec<Arc<Node>>,
-    audits: HashMap<PathBuf, Kept<(Audit, audit::AuditSite, audit::SeriesKey)>>,
+    audits: round::KeptAudits,
     snapshots: HashMap<PathBuf, Kept<Snapshot>>,
 }
 

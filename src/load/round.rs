@@ -18,11 +18,14 @@ use crate::workspace::Role;
 use crate::yaml::Node;
 
 /// Each valid audit's round id, audit id and sites.
-pub(super) type AuditSites = Vec<(String, String, AuditSite)>;
+pub(super) type AuditSites = Vec<(String, String, Arc<AuditSite>)>;
+
+/// A valid audit and its sites, shared with the audits kept for `serve`.
+type ReadAudit = (Arc<Audit>, Arc<AuditSite>);
 
 /// Audits decoded by the last load of `serve`, by file (see `Decoded`).
 pub(super) type KeptAudits =
-    std::collections::HashMap<PathBuf, Kept<(Audit, AuditSite, SeriesKey)>>;
+    std::collections::HashMap<PathBuf, Kept<(Arc<Audit>, Arc<AuditSite>, SeriesKey)>>;
 
 /// Round ids that are addresses of the site under `rounds/`: a round of that name would
 /// be written over them.
@@ -38,7 +41,7 @@ impl Loader<'_> {
     ) -> (Vec<Round>, AuditSites, KeptAudits) {
         let index = ChecklistIndex::new(checklists);
         let mut settings: BTreeMap<String, (PathBuf, RoundSettings)> = BTreeMap::new();
-        let mut audits: BTreeMap<String, Vec<(Audit, AuditSite)>> = BTreeMap::new();
+        let mut audits: BTreeMap<String, Vec<ReadAudit>> = BTreeMap::new();
         let mut bad_rounds: HashSet<String> = HashSet::new();
         let default = self.default_language();
 
@@ -95,7 +98,8 @@ impl Loader<'_> {
             kept,
             |this, diags, texts, job| {
                 let (path, node, round) = job;
-                this.audit(diags, texts, path, node, round, &index)
+                let (audit, key) = this.audit(diags, texts, path, node, round, &index);
+                (audit.map(|(a, site)| (Arc::new(a), Arc::new(site))), key)
             },
             |(audit, site, key)| (Some((audit, site)), Some(key)),
             |read| match read {

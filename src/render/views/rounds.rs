@@ -230,7 +230,7 @@ pub(super) fn round_page(
                     .metrics
                     .iter()
                     .find(|m| m.id == def.id)?;
-                Some((m.value, a, m.status))
+                Some((m.value, &**a, m.status))
             })
             .collect();
         if rows.is_empty() {
