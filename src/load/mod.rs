@@ -35,7 +35,9 @@ use crate::model::{Config, Model};
 use crate::source::{Loc, Sources};
 use crate::text::Text;
 use crate::workspace::{self, Entry, IoError, Role, Stamp};
+
 use crate::yaml::{self, Kind, Node};
+use round::KeptAudits;
 
 /// The outcome of loading: the model when the workspace has no errors, every diagnostic,
 /// and the file texts the diagnostics quote.
@@ -76,7 +78,7 @@ struct KeptFile {
 struct Decoded {
     /// The documents of auditbook.yaml and of the checklists, in file order.
     context: Vec<Arc<Node>>,
-    audits: round::KeptAudits,
+    audits: KeptAudits,
     snapshots: HashMap<PathBuf, Kept<Snapshot>>,
 }
 
@@ -89,22 +91,20 @@ struct Kept<T> {
 }
 
 impl Decoded {
-    /// The kept files, if `context` is what they were decoded with; else none, and the
-    /// files decoded from now on are kept for `context`.
-    fn for_context(&mut self, context: Vec<Arc<Node>>) -> &mut Decoded {
-        let same = self.context.len() == context.len()
-            && self
-                .context
-                .iter()
-                .zip(&context)
-                .all(|(a, b)| Arc::ptr_eq(a, b));
-        if !same {
-            *self = Decoded {
-                context,
-                ..Decoded::default()
-            };
+    /// Takes the kept audits and snapshots out, if they were decoded against `context` (the
+    /// same documents); else none.
+    fn take_for(
+        &mut self,
+        context: &[Arc<Node>],
+    ) -> (KeptAudits, HashMap<PathBuf, Kept<Snapshot>>) {
+        let kept = std::mem::take(self);
+        let same = kept.context.len() == context.len()
+            && (kept.context.iter().zip(context)).all(|(a, b)| Arc::ptr_eq(a, b));
+        if same {
+            (kept.audits, kept.snapshots)
+        } else {
+            Default::default()
         }
-        self
     }
 }
 
@@ -175,6 +175,11 @@ pub fn load_cached(root: &Path, cache: Option<&ParseCache>) -> Result<Loaded, Io
                         Ok(Parsed::Kept(node))
                     }
                     None => {
+                        if let Some(cache) = cache {
+                            cache
+                                .reads
+                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
                         let settle = cache.map_or(workspace::SETTLE, |c| c.settle);
                         workspace::read_text_stamped(root, &entry.path, &mut local, settle)
                             .and_then(|(text, stamp)| parse_file(&entry.path, text, stamp, cache))
@@ -269,18 +274,14 @@ fn parse_file(
     stamp: Option<Stamp>,
     cache: Option<&ParseCache>,
 ) -> Result<Parsed, Diagnostic> {
-    if let Some(cache) = cache {
-        cache
-            .reads
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Ok(mut files) = cache.files.lock()
-            && let Some(kept) = files.get_mut(path)
-            && kept.text == text
-        {
-            // A file read again because it had not settled may have settled since.
-            kept.stamp = stamp;
-            return Ok(Parsed::Kept(kept.root.clone()));
-        }
+    if let Some(cache) = cache
+        && let Ok(mut files) = cache.files.lock()
+        && let Some(kept) = files.get_mut(path)
+        && kept.text == text
+    {
+        // A file read again because it had not settled may have settled since.
+        kept.stamp = stamp;
+        return Ok(Parsed::Kept(kept.root.clone()));
     }
     let doc = yaml::parse_document(&text)
         .map_err(|e| Diagnostic::error(path, e.loc, e.message).with_hint_opt(e.hint))?;
@@ -457,11 +458,11 @@ impl<'d> Loader<'d> {
 
     /// Reads each of `files` with `read` on every core, each with diagnostics and text
     /// languages of its own, then takes them in file order: nothing depends on scheduling.
-    /// For `serve`, a file whose document is the one in `kept` gives what it gave at the last
-    /// load, without being decoded again.
-    /// With `kept` (none when the last load's files cannot be reused), returns the files to
-    /// keep for the next load: those taken, and those decoded now without a diagnostic whose
-    /// outcome `keep` copies.
+    ///
+    /// For `serve`, `kept` holds what the last load decoded (none when it cannot be reused):
+    /// a file whose document is the one kept gives that again (`taken`), without being
+    /// decoded. Returns, beside the outcomes, what to keep for the next load: the files taken,
+    /// and those decoded now without a diagnostic, as `keep` copies them.
     fn read_each_kept<F: Sync, T: Clone + Send + Sync, O: Send>(
         &mut self,
         files: &[F],
@@ -574,20 +575,22 @@ impl<'d> Loader<'d> {
             .collect();
         let read = self.checklists(checklist_files);
         let checklists = self.distinct_checklists(read);
-        let mut decoded = match self.cache.map(|c| c.decoded.lock()) {
-            Some(Ok(mut kept)) if self.context_is_sound() => {
-                Some(std::mem::take(kept.for_context(context.clone())))
+        // Kept decodings are used, and kept again, only after a load without doubts: after
+        // any other, none is kept.
+        let sound = self.context_is_sound();
+        let (kept_audits, kept_snapshots) = match self.cache.map(|c| c.decoded.lock()) {
+            Some(Ok(mut kept)) if sound => {
+                let (audits, snapshots) = kept.take_for(&context);
+                (Some(audits), Some(snapshots))
             }
             Some(Ok(mut kept)) => {
                 *kept = Decoded::default();
-                None
+                (None, None)
             }
-            _ => None,
+            _ => (None, None),
         };
-        let kept_audits = decoded.as_mut().map(|d| std::mem::take(&mut d.audits));
         let (rounds, sites, keep_audits) =
             self.rounds(round_files, audit_files, &checklists, kept_audits);
-        let kept_snapshots = decoded.as_mut().map(|d| std::mem::take(&mut d.snapshots));
         let (snapshots, keep_snapshots) = self.read_each_kept(
             &snapshot_files,
             |(path, node)| (path, node),
@@ -596,7 +599,8 @@ impl<'d> Loader<'d> {
             Some,
             Option::clone,
         );
-        if let (Some(cache), Some(_)) = (self.cache, &decoded)
+        if let Some(cache) = self.cache
+            && sound
             && let Ok(mut kept) = cache.decoded.lock()
         {
             *kept = Decoded {
