@@ -90,6 +90,7 @@ pub fn build(dir: &Path, out: Option<&Path>, timings: bool, edition: build::Edit
         return build_failed(&build::Failure::Render(e));
     }
     let (files, pages) = staging.counts();
+    let reused = staging.reused();
     let rendered = rendering.elapsed();
     let swapping = Instant::now();
     if let Err(e) = staging.commit() {
@@ -98,7 +99,8 @@ pub fn build(dir: &Path, out: Option<&Path>, timings: bool, edition: build::Edit
     if timings {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         eprintln!(
-            "timings: load and check {:.1} ms, score {:.1} ms, render and write {:.1} ms, swap in {:.1} ms",
+            "timings: load and check {:.1} ms, score {:.1} ms, render and write {:.1} ms \
+             ({reused} of {files} files unchanged, linked from the previous site), swap in {:.1} ms",
             ms(prepared.load_time),
             ms(prepared.score_time),
             ms(rendered),

@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -197,6 +197,13 @@ pub struct Staging {
     made: Mutex<HashSet<String, ahash::RandomState>>,
     files: AtomicUsize,
     pages: AtomicUsize,
+    /// The site this one replaces, when it is auditbook's own: a file with the same bytes
+    /// there is linked into the new site instead of written again (see [`Staging::reuse`]).
+    previous: Option<PathBuf>,
+    /// Cleared at the first link the file system refuses; the rest is written.
+    linking: AtomicBool,
+    /// Files taken from the previous site.
+    reused: AtomicUsize,
     committed: bool,
     _lock: BuildLock,
 }
@@ -220,8 +227,12 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let previous = (out.is_dir() && out.join(MARKER).is_file()).then(|| out.to_path_buf());
         Ok(Staging {
             dir,
+            previous,
+            linking: AtomicBool::new(true),
+            reused: AtomicUsize::new(0),
             out: out.to_path_buf(),
             parent,
             name,
@@ -265,13 +276,64 @@ impl Staging {
                 }
             }
         }
-        // One write of the whole file: pages are made in memory, so no buffer is needed.
-        fs::write(&path, bytes).map_err(io_err(&path))?;
+        if self.reuse(rel, &path, bytes) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        } else {
+            // One write of the whole file: pages are made in memory, so no buffer is needed.
+            fs::write(&path, bytes).map_err(io_err(&path))?;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         if rel.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
+    }
+
+    /// Links the previous site's file at `rel` to `path` when it holds exactly `bytes`, and
+    /// says whether it did. A build mostly makes the files the previous one made, and
+    /// reading a file back costs less than writing it again: the system copies a write
+    /// into new memory, and frees the old file's when the previous site is removed.
+    ///
+    /// The file is compared as it is now, byte for byte, so a file edited by hand since is
+    /// written again. Only a regular file with no other link is taken, so the new site
+    /// never shares a file with anything outside the two sites; and a link that turns out
+    /// not to be the file compared (replaced in between) is removed again.
+    #[cfg(unix)]
+    fn reuse(&self, rel: &str, path: &Path, bytes: &[u8]) -> bool {
+        use std::os::unix::fs::MetadataExt as _;
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        if !self.linking.load(Ordering::Relaxed) {
+            return false;
+        }
+        let old = previous.join(rel);
+        let Some(compared) = same_bytes(&old, bytes) else {
+            return false;
+        };
+        if let Err(e) = fs::hard_link(&old, path) {
+            // A file system without hard links: everything else is written.
+            if e.kind() != io::ErrorKind::NotFound {
+                self.linking.store(false, Ordering::Relaxed);
+            }
+            return false;
+        }
+        let linked = fs::symlink_metadata(path);
+        if linked.is_ok_and(|m| m.dev() == compared.dev() && m.ino() == compared.ino()) {
+            return true;
+        }
+        let _ = fs::remove_file(path);
+        false
+    }
+
+    #[cfg(not(unix))]
+    fn reuse(&self, _rel: &str, _path: &Path, _bytes: &[u8]) -> bool {
+        false
+    }
+
+    /// How many files were taken unchanged from the previous site rather than written.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
     }
 
     /// How many files, and of them HTML pages, have been written.
@@ -304,6 +366,45 @@ impl crate::site::Sink for Staging {
     fn put(&self, path: String, bytes: &[u8]) -> Result<(), OutputError> {
         self.write(&path, bytes)
     }
+}
+
+/// The metadata of the file at `path` when it is a regular file (not a symbolic link to
+/// one), with no other link, holding exactly `bytes`.
+#[cfg(unix)]
+fn same_bytes(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
+    use std::io::Read as _;
+    use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _};
+    let mut file = (fs::OpenOptions::new().read(true))
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.nlink() != 1 || meta.len() != bytes.len() as u64 {
+        return None;
+    }
+    thread_local! {
+        /// Each thread reads into one buffer, reused file after file.
+        static CHUNK: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let same = CHUNK.with_borrow_mut(|chunk| {
+        chunk.resize(64 * 1024, 0);
+        let mut rest = bytes;
+        loop {
+            let n = match file.read(chunk) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return false,
+            };
+            if n == 0 {
+                return rest.is_empty();
+            }
+            if n > rest.len() || chunk[..n] != rest[..n] {
+                return false;
+            }
+            rest = &rest[n..];
+        }
+    });
+    same.then_some(meta)
 }
 
 fn swap_in(
@@ -723,5 +824,86 @@ mod tests {
         fs::create_dir_all(ws.join(".git")).expect("mkdir");
         let err = check_out_dir(&ws, &ws.join(".git/site")).expect_err("refused");
         assert!(err.to_string().contains(".git/"), "{err}");
+    }
+
+    /// The inode number of a file.
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt as _;
+        fs::symlink_metadata(path).expect("metadata").ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_writes_the_rest() {
+        use std::os::unix::fs::MetadataExt as _;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        write_site(&out, &site("first")).expect("first build");
+        let (kept, changed) = (out.join("a/b/index.html"), out.join("index.html"));
+        let (kept_inode, changed_inode) = (inode(&kept), inode(&changed));
+        let mut next = site("second");
+        next.add("c/new.html", b"new".to_vec());
+        let staging = Staging::begin(&out, LOCK_WAIT).expect("begin");
+        next.files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| staging.write(rel, bytes))
+            .expect("written");
+        assert_eq!(staging.reused(), 1, "only the unchanged page is linked");
+        staging.commit().expect("the swap");
+        assert_eq!(
+            inode(&kept),
+            kept_inode,
+            "the unchanged page is the same file"
+        );
+        assert_ne!(inode(&changed), changed_inode);
+        assert_eq!(fs::read_to_string(&changed).expect("read"), "second");
+        assert_eq!(
+            fs::read_to_string(out.join("c/new.html")).expect("read"),
+            "new"
+        );
+        // The previous site is gone, and with it the second name of the linked file.
+        assert_eq!(fs::metadata(&kept).expect("kept").nlink(), 1);
+        assert_no_debris(tmp.path());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_changed_in_the_previous_site_is_written_again() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        write_site(&out, &site("page")).expect("first build");
+        // Edited by hand: the same length, other bytes.
+        fs::write(out.join("index.html"), "PAGE").expect("edit");
+        write_site(&out, &site("page")).expect("second build");
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("read"),
+            "page"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_with_another_name_or_a_link_to_one_is_not_taken() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        write_site(&out, &site("page")).expect("first build");
+        // A second name for a page, outside the site; and a page replaced by a symbolic link
+        // to a file outside with the very bytes the build makes.
+        let elsewhere = tmp.path().join("elsewhere.html");
+        fs::hard_link(out.join("index.html"), &elsewhere).expect("link");
+        let outside = tmp.path().join("outside.html");
+        fs::write(&outside, "<html></html>").expect("write");
+        fs::remove_file(out.join("a/b/index.html")).expect("remove");
+        std::os::unix::fs::symlink(&outside, out.join("a/b/index.html")).expect("symlink");
+        write_site(&out, &site("page")).expect("second build");
+        assert_ne!(inode(&out.join("index.html")), inode(&elsewhere));
+        let page = out.join("a/b/index.html");
+        assert!(fs::symlink_metadata(&page).expect("page").is_file());
+        assert_ne!(inode(&page), inode(&outside));
+        assert_eq!(fs::read_to_string(&page).expect("read"), "<html></html>");
+        // Nothing outside the site was touched.
+        assert_eq!(fs::read_to_string(&elsewhere).expect("read"), "page");
+        assert_eq!(fs::read_to_string(&outside).expect("read"), "<html></html>");
     }
 }

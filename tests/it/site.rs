@@ -1209,6 +1209,53 @@ fn rebuilds_are_byte_identical() {
     assert_same_files(&one, &again, "a rebuild into the earlier output");
 }
 
+/// A build into an earlier output links the files whose bytes did not change instead of
+/// writing them again: the site is the one a build into a new folder makes.
+#[test]
+fn a_rebuild_takes_unchanged_files_from_the_previous_site() {
+    let w = Workspace::new();
+    let out = w.build_ok("site");
+    let audit = w.ws().join("audits/2026-q2/zagreb.yaml");
+    let text = std::fs::read_to_string(&audit).expect("read the audit");
+    let edited = text.replacen("summary:", "summary: Revised.", 1);
+    assert_ne!(text, edited, "the audit has a summary to change");
+    std::fs::write(&audit, edited).expect("edit the audit");
+    let o = auditbook([
+        OsStr::new("build"),
+        w.ws().as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+        OsStr::new("--timings"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "build failed:
+{}",
+        stderr(&o)
+    );
+    let log = stderr(&o);
+    let (reused, files) = log
+        .split_once(" files unchanged")
+        .and_then(|(before, _)| before.rsplit_once('(')?.1.split_once(" of "))
+        .map(|(r, f)| {
+            (
+                r.parse::<usize>().expect("a count"),
+                f.parse::<usize>().expect("a count"),
+            )
+        })
+        .unwrap_or_else(|| panic!("no count of unchanged files:\n{log}"));
+    assert!(reused > files / 2, "{reused} of {files} taken unchanged");
+    assert!(reused < files, "the edited audit's pages are written again");
+    let fresh = w.build_ok("fresh");
+    assert_same_files(
+        &snapshot(&out),
+        &snapshot(&fresh),
+        "a rebuild and a fresh build",
+    );
+    assert!(debris(w.tmp()).is_empty(), "{:?}", debris(w.tmp()));
+}
+
 #[test]
 fn pages_written_as_they_render_are_the_site_serve_keeps_in_memory() {
     let w = Workspace::new();
@@ -1223,7 +1270,8 @@ fn pages_written_as_they_render_are_the_site_serve_keeps_in_memory() {
     assert_eq!(o.status.code(), Some(0), "build failed:\n{}", stderr(&o));
     let log = stderr(&o);
     assert!(
-        log.contains("timings: load and check ") && log.contains(" ms, swap in "),
+        log.contains("timings: load and check ")
+            && log.contains(" files unchanged, linked from the previous site), swap in "),
         "{log}"
     );
     let mut on_disk = snapshot(&out);
