@@ -4,6 +4,7 @@
 //! can report every problem it has, each at the value it is about, instead of stopping at the
 //! first type error.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -72,14 +73,19 @@ impl Node {
 
     /// The scalar as text, for values that may be written either way (`3` or `"3"`).
     pub fn scalar_text(&self) -> Option<String> {
+        self.scalar_str().map(Cow::into_owned)
+    }
+
+    /// [`Node::scalar_text`], borrowed where the node holds the text already.
+    pub fn scalar_str(&self) -> Option<Cow<'_, str>> {
         if let Some(source) = &self.source {
-            return Some(source.to_string());
+            return Some(Cow::Borrowed(source));
         }
         match &self.kind {
-            Kind::Str(s) => Some(s.clone()),
-            Kind::Int(i) => Some(i.to_string()),
-            Kind::Float(f) => Some(format_number(*f)),
-            Kind::Bool(b) => Some(b.to_string()),
+            Kind::Str(s) => Some(Cow::Borrowed(s)),
+            Kind::Int(i) => Some(Cow::Owned(i.to_string())),
+            Kind::Float(f) => Some(Cow::Owned(format_number(*f))),
+            Kind::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
             _ => None,
         }
     }
@@ -361,7 +367,16 @@ fn keep_number_sources(root: &mut Node, text: &str) {
     let mut stack: Vec<&mut Node> = vec![root];
     while let Some(node) = stack.pop() {
         let canonical = match &mut node.kind {
-            Kind::Int(i) => i.to_string(),
+            // Most numbers are integers written plainly: compared without printing them.
+            Kind::Int(i) => {
+                let i = *i;
+                if let Some(written) = lines.written_at(node.loc)
+                    && !is_plain_int(written, i)
+                {
+                    node.source = Some(written.into());
+                }
+                continue;
+            }
             Kind::Float(f) => format_number(*f),
             Kind::Seq(items) => {
                 stack.extend(items.iter_mut());
@@ -382,13 +397,25 @@ fn keep_number_sources(root: &mut Node, text: &str) {
     }
 }
 
+/// Whether `written` is how `i` prints (`i.to_string()`): its digits, without a sign
+/// other than `-`, leading zeros, `-0` or separators.
+fn is_plain_int(written: &str, i: i64) -> bool {
+    let digits = written.strip_prefix('-').unwrap_or(written);
+    let plain = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && written != "-0";
+    plain && written.parse::<i64>() == Ok(i)
+}
+
 /// Finds the text at a location (a 1-based line, a 1-based column in characters, a width
 /// in bytes), indexing each line it is asked about once.
 struct Lines<'t> {
     text: &'t str,
     starts: Option<Vec<usize>>,
-    /// By line number: `None` for an ASCII line, else the byte offset of each character.
-    chars: HashMap<u32, Option<Vec<usize>>>,
+    /// By line index, once the line is indexed: `None` for an ASCII line, else the byte
+    /// offset of each character.
+    chars: Vec<Option<Option<Vec<usize>>>>,
 }
 
 impl<'t> Lines<'t> {
@@ -396,7 +423,7 @@ impl<'t> Lines<'t> {
         Lines {
             text,
             starts: None,
-            chars: HashMap::new(),
+            chars: Vec::new(),
         }
     }
 
@@ -412,7 +439,10 @@ impl<'t> Lines<'t> {
         let end = starts.get(index + 1).copied().unwrap_or(text.len());
         let line = text.get(start..end)?;
         let column = (loc.column as usize).checked_sub(1)?;
-        let offsets = self.chars.entry(loc.line).or_insert_with(|| {
+        if self.chars.len() <= index {
+            self.chars.resize(index + 1, None);
+        }
+        let offsets = self.chars[index].get_or_insert_with(|| {
             (!line.is_ascii()).then(|| line.char_indices().map(|(i, _)| i).collect())
         });
         let offset = match offsets {
@@ -430,29 +460,14 @@ impl<'t> Lines<'t> {
 fn remove_duplicate_keys(node: &mut Node, problems: &mut Vec<SyntaxError>) {
     match &mut node.kind {
         Kind::Map(entries) => {
-            let mut first: HashMap<String, Loc> = HashMap::new();
-            entries.retain(|(k, _)| {
-                let Some(key) = k.scalar_text() else {
-                    return true;
-                };
-                match first.get(&key) {
-                    Some(at) => {
-                        problems.push(SyntaxError {
-                            loc: k.loc,
-                            message: format!("duplicate key '{key}'"),
-                            hint: Some(format!(
-                                "'{key}' is already on line {}; a mapping names each key once",
-                                at.line
-                            )),
-                        });
-                        false
-                    }
-                    None => {
-                        first.insert(key, k.loc);
-                        true
-                    }
-                }
-            });
+            let repeated = repeated_keys(entries, problems);
+            if !repeated.is_empty() {
+                let mut at = 0;
+                entries.retain(|_| {
+                    at += 1;
+                    !repeated.contains(&(at - 1))
+                });
+            }
             for (_, v) in entries {
                 remove_duplicate_keys(v, problems);
             }
@@ -464,6 +479,46 @@ fn remove_duplicate_keys(node: &mut Node, problems: &mut Vec<SyntaxError>) {
         }
         _ => {}
     }
+}
+
+/// The places of the entries whose key an earlier entry of `entries` has, each reported.
+/// Most mappings have a handful of keys: those are compared in turn, without copying a key;
+/// larger ones are looked up in a map.
+fn repeated_keys(entries: &[(Node, Node)], problems: &mut Vec<SyntaxError>) -> Vec<usize> {
+    const SEARCHED: usize = 16;
+    let mut few: Vec<(Cow<str>, Loc)> = Vec::new();
+    let mut many: HashMap<Cow<str>, Loc, ahash::RandomState> = HashMap::default();
+    let mut repeated = Vec::new();
+    for (at, (k, _)) in entries.iter().enumerate() {
+        let Some(key) = k.scalar_str() else {
+            continue;
+        };
+        let first = if entries.len() <= SEARCHED {
+            few.iter()
+                .find(|(seen, _)| *seen == key)
+                .map(|(_, loc)| *loc)
+        } else {
+            many.get(&key).copied()
+        };
+        match first {
+            Some(first) => {
+                problems.push(SyntaxError {
+                    loc: k.loc,
+                    message: format!("duplicate key '{key}'"),
+                    hint: Some(format!(
+                        "'{key}' is already on line {}; a mapping names each key once",
+                        first.line
+                    )),
+                });
+                repeated.push(at);
+            }
+            None if entries.len() <= SEARCHED => few.push((key, k.loc)),
+            None => {
+                many.insert(key, k.loc);
+            }
+        }
+    }
+    repeated
 }
 
 /// Builds a [`Node`] tree from granit-parser's events, for the common case only: one document
@@ -771,6 +826,69 @@ mod tests {
         };
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].1.kind, Kind::Int(1));
+    }
+
+    #[test]
+    fn repeated_keys_of_a_large_mapping_are_reported_and_the_first_kept() {
+        let mut text: String = (0..20).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k3: again\nk19: again\n");
+        let doc = parse_document(&text).unwrap();
+        let lines: Vec<(u32, &str)> = doc
+            .problems
+            .iter()
+            .map(|p| (p.loc.line, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [(21, "duplicate key 'k3'"), (22, "duplicate key 'k19'")]
+        );
+        assert_eq!(
+            doc.problems[0].hint.as_deref(),
+            Some("'k3' is already on line 4; a mapping names each key once")
+        );
+        let Kind::Map(entries) = &doc.root.kind else {
+            panic!("a mapping")
+        };
+        assert_eq!(entries.len(), 20);
+        assert_eq!(entries[3].1.kind, Kind::Int(3));
+    }
+
+    proptest::proptest! {
+        /// The quick test of a plainly written integer agrees with printing it.
+        #[test]
+        fn a_plain_integer_is_one_written_as_it_prints(
+            i in proptest::num::i64::ANY,
+            form in 0..6usize,
+        ) {
+            let plain = i.to_string();
+            let written = match form {
+                0 => plain.clone(),
+                1 => format!("+{plain}"),
+                2 => format!("0{plain}"),
+                3 => plain.replacen('-', "-0", 1),
+                4 => format!("{plain}_0"),
+                _ => format!("-{}", plain.trim_start_matches('-')),
+            };
+            proptest::prop_assert_eq!(is_plain_int(&written, i), written == plain);
+        }
+    }
+
+    #[test]
+    fn plain_integers_are_told_from_other_forms() {
+        for (written, i, plain) in [
+            ("0", 0, true),
+            ("-0", 0, false),
+            ("+1", 1, false),
+            ("007", 7, false),
+            ("1_000", 1000, false),
+            ("-12", -12, true),
+            ("9223372036854775807", i64::MAX, true),
+            ("-9223372036854775808", i64::MIN, true),
+            ("", 0, false),
+            ("-", 0, false),
+        ] {
+            assert_eq!(is_plain_int(written, i), plain, "{written}");
+        }
     }
 
     #[test]
