@@ -144,6 +144,12 @@ pub(super) fn read_metric<'m>(
 
 /// The built-in metrics, embedded in the binary, read like the definitions under `metrics:`.
 pub fn builtin_metrics() -> Vec<MetricDef> {
+    // Decoded once per process: `serve` loads the workspace again on every save.
+    static DECODED: std::sync::OnceLock<Vec<MetricDef>> = std::sync::OnceLock::new();
+    DECODED.get_or_init(decode_builtin_metrics).clone()
+}
+
+fn decode_builtin_metrics() -> Vec<MetricDef> {
     static SOURCE: &str = include_str!("../builtin/metrics.yaml");
     let node = yaml::parse(SOURCE).expect("built-in metrics are valid YAML");
     let mut diags = Diagnostics::default();
