@@ -369,13 +369,14 @@ impl crate::site::Sink for Staging {
 }
 
 /// The metadata of the file at `path` when it is a regular file (not a symbolic link to
-/// one), with no other link, holding exactly `bytes`.
+/// one, nor a FIFO or device), with no other link, holding exactly `bytes`.
 #[cfg(unix)]
 fn same_bytes(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
     use std::io::Read as _;
     use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _};
+    // Not through a symbolic link; and without waiting, should the name be a FIFO.
     let mut file = (fs::OpenOptions::new().read(true))
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .ok()?;
     let meta = file.metadata().ok()?;
@@ -905,5 +906,30 @@ mod tests {
         // Nothing outside the site was touched.
         assert_eq!(fs::read_to_string(&elsewhere).expect("read"), "page");
         assert_eq!(fs::read_to_string(&outside).expect("read"), "<html></html>");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_previous_site_is_written_over_without_waiting() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        write_site(&out, &site("page")).expect("first build");
+        fs::remove_file(out.join("index.html")).expect("remove");
+        let fifo = std::ffi::CString::new(out.join("index.html").as_os_str().as_encoded_bytes())
+            .expect("a path without NUL");
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the file.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0, "mkfifo");
+        // Reading a FIFO waits for a writer: the build must not.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let to = out.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(write_site(&to, &site("page")).map_err(|e| e.to_string()));
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the build returned instead of waiting on the FIFO")
+            .expect("the second build");
+        let page = out.join("index.html");
+        assert!(fs::symlink_metadata(&page).expect("page").is_file());
+        assert_eq!(fs::read_to_string(&page).expect("read"), "page");
     }
 }
