@@ -460,12 +460,15 @@ impl<'t> Lines<'t> {
 fn remove_duplicate_keys(node: &mut Node, problems: &mut Vec<SyntaxError>) {
     match &mut node.kind {
         Kind::Map(entries) => {
+            // In ascending order: each entry is checked against the next one to drop.
             let repeated = repeated_keys(entries, problems);
             if !repeated.is_empty() {
+                let mut next = repeated.iter().peekable();
                 let mut at = 0;
                 entries.retain(|_| {
+                    let drop = next.next_if_eq(&&at).is_some();
                     at += 1;
-                    !repeated.contains(&(at - 1))
+                    !drop
                 });
             }
             for (_, v) in entries {
@@ -481,7 +484,8 @@ fn remove_duplicate_keys(node: &mut Node, problems: &mut Vec<SyntaxError>) {
     }
 }
 
-/// The places of the entries whose key an earlier entry of `entries` has, each reported.
+/// The places of the entries whose key an earlier entry of `entries` has, in ascending
+/// order, each reported.
 /// Most mappings have a handful of keys: those are compared in turn, without copying a key;
 /// larger ones are looked up in a map.
 fn repeated_keys(entries: &[(Node, Node)], problems: &mut Vec<SyntaxError>) -> Vec<usize> {

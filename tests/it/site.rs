@@ -65,6 +65,17 @@ impl Workspace {
         ])
     }
 
+    /// `auditbook build <ws> --out <out> --timings`.
+    fn build_timed(&self, out: &Path) -> Output {
+        auditbook([
+            OsStr::new("build"),
+            self.ws().as_os_str(),
+            OsStr::new("--out"),
+            out.as_os_str(),
+            OsStr::new("--timings"),
+        ])
+    }
+
     /// Builds into `<tmp>/<name>` and checks it succeeded.
     fn build_ok(&self, name: &str) -> PathBuf {
         let out = self.tmp().join(name);
@@ -1220,13 +1231,7 @@ fn a_rebuild_takes_unchanged_files_from_the_previous_site() {
     let edited = text.replacen("summary:", "summary: Revised.", 1);
     assert_ne!(text, edited, "the audit has a summary to change");
     std::fs::write(&audit, edited).expect("edit the audit");
-    let o = auditbook([
-        OsStr::new("build"),
-        w.ws().as_os_str(),
-        OsStr::new("--out"),
-        out.as_os_str(),
-        OsStr::new("--timings"),
-    ]);
+    let o = w.build_timed(&out);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -1260,13 +1265,7 @@ fn a_rebuild_takes_unchanged_files_from_the_previous_site() {
 fn pages_written_as_they_render_are_the_site_serve_keeps_in_memory() {
     let w = Workspace::new();
     let out = w.tmp().join("site");
-    let o = auditbook([
-        OsStr::new("build"),
-        w.ws().as_os_str(),
-        OsStr::new("--out"),
-        out.as_os_str(),
-        OsStr::new("--timings"),
-    ]);
+    let o = w.build_timed(&out);
     assert_eq!(o.status.code(), Some(0), "build failed:\n{}", stderr(&o));
     let log = stderr(&o);
     assert!(
