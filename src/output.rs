@@ -827,6 +827,15 @@ mod tests {
         assert!(err.to_string().contains(".git/"), "{err}");
     }
 
+    /// A folder with the site of [`site`]`(page)` built in it: the folder and the site's path.
+    #[cfg(unix)]
+    fn built(page: &str) -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let out = tmp.path().join("site");
+        write_site(&out, &site(page)).expect("first build");
+        (tmp, out)
+    }
+
     /// The inode number of a file.
     #[cfg(unix)]
     fn inode(path: &Path) -> u64 {
@@ -838,9 +847,7 @@ mod tests {
     #[test]
     fn a_rebuild_links_unchanged_files_and_writes_the_rest() {
         use std::os::unix::fs::MetadataExt as _;
-        let tmp = tempfile::tempdir().expect("tmp");
-        let out = tmp.path().join("site");
-        write_site(&out, &site("first")).expect("first build");
+        let (tmp, out) = built("first");
         let (kept, changed) = (out.join("a/b/index.html"), out.join("index.html"));
         let (kept_inode, changed_inode) = (inode(&kept), inode(&changed));
         let mut next = site("second");
@@ -871,9 +878,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_file_changed_in_the_previous_site_is_written_again() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let out = tmp.path().join("site");
-        write_site(&out, &site("page")).expect("first build");
+        let (_tmp, out) = built("page");
         // Edited by hand: the same length, other bytes.
         fs::write(out.join("index.html"), "PAGE").expect("edit");
         write_site(&out, &site("page")).expect("second build");
@@ -886,9 +891,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_file_with_another_name_or_a_link_to_one_is_not_taken() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let out = tmp.path().join("site");
-        write_site(&out, &site("page")).expect("first build");
+        let (tmp, out) = built("page");
         // A second name for a page, outside the site; and a page replaced by a symbolic link
         // to a file outside with the very bytes the build makes.
         let elsewhere = tmp.path().join("elsewhere.html");
@@ -911,9 +914,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_fifo_in_the_previous_site_is_written_over_without_waiting() {
-        let tmp = tempfile::tempdir().expect("tmp");
-        let out = tmp.path().join("site");
-        write_site(&out, &site("page")).expect("first build");
+        let (_tmp, out) = built("page");
         fs::remove_file(out.join("index.html")).expect("remove");
         let fifo = std::ffi::CString::new(out.join("index.html").as_os_str().as_encoded_bytes())
             .expect("a path without NUL");

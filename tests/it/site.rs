@@ -55,25 +55,23 @@ impl Workspace {
         self.inner.path().to_path_buf()
     }
 
+    /// `auditbook build <ws> --out <out>`, then `extra`.
+    fn build_with(&self, out: &Path, extra: &[&str]) -> Output {
+        let ws = self.ws();
+        let mut args = vec![OsStr::new("build"), ws.as_os_str(), OsStr::new("--out")];
+        args.push(out.as_os_str());
+        args.extend(extra.iter().map(OsStr::new));
+        auditbook(args)
+    }
+
     /// `auditbook build <ws> --out <out>`.
     fn build_into(&self, out: &Path) -> Output {
-        auditbook([
-            OsStr::new("build"),
-            self.ws().as_os_str(),
-            OsStr::new("--out"),
-            out.as_os_str(),
-        ])
+        self.build_with(out, &[])
     }
 
     /// `auditbook build <ws> --out <out> --timings`.
     fn build_timed(&self, out: &Path) -> Output {
-        auditbook([
-            OsStr::new("build"),
-            self.ws().as_os_str(),
-            OsStr::new("--out"),
-            out.as_os_str(),
-            OsStr::new("--timings"),
-        ])
+        self.build_with(out, &["--timings"])
     }
 
     /// Builds into `<tmp>/<name>` and checks it succeeded.
