@@ -217,6 +217,39 @@ pub(crate) fn bar_chart(
     s + "</svg>"
 }
 
+/// The most series a line chart draws a line each for. Beyond it the legend takes more rows
+/// than the chart has height, and the lines can no longer be told apart; a view then draws
+/// the [`spread`] of its series, and leaves every series to the table beside the chart.
+pub(crate) const MAX_LINES: usize = 8;
+
+/// The lowest, the median and the highest of the finite values at each point index of
+/// `series`, `None` where no series has one. The median of an even count is the mean of the
+/// middle two.
+pub(crate) fn spread(series: &[&[Option<f64>]]) -> [Vec<Option<f64>>; 3] {
+    let n = series.iter().map(|s| s.len()).max().unwrap_or(0);
+    let mut out: [Vec<Option<f64>>; 3] = Default::default();
+    let mut values = Vec::with_capacity(series.len());
+    for i in 0..n {
+        values.clear();
+        values.extend(
+            series
+                .iter()
+                .filter_map(|s| finite(s.get(i).copied().flatten())),
+        );
+        values.sort_by(f64::total_cmp);
+        let at = |k: usize| values.get(k).copied();
+        let median = match values.len() {
+            0 => None,
+            len if len % 2 == 1 => at(len / 2),
+            len => Some((values[len / 2 - 1] + values[len / 2]) / 2.0),
+        };
+        out[0].push(at(0));
+        out[1].push(median);
+        out[2].push(values.last().copied());
+    }
+    out
+}
+
 /// A trend over time: nice y ticks, x labels, the target as a dashed labelled line, the warn
 /// band shaded, a marker with a tooltip per point, and a legend for more than one series.
 pub(crate) fn line_chart(c: &LineChart) -> String {
@@ -349,6 +382,17 @@ pub(crate) fn stacked_columns(
         }
     };
 
+    // Totals above the columns, where each fits above its own column: labels that run into
+    // each other, or over a neighbour's column, read as nothing. The table beside the chart
+    // has the counts either way.
+    let total_labels: Vec<String> = match percent {
+        true => Vec::new(),
+        false => totals.iter().map(|&t| nums.number(t, 2)).collect(),
+    };
+    let widest = total_labels.iter().map(|l| l.chars().count()).max();
+    let slot = (RIGHT - f.left) / n as f64;
+    let totals_fit = widest.is_some_and(|w| w as f64 * 7.0 + 4.0 <= slot);
+
     let mut s = open(id, "columns", (W, H), (title, None), desc);
     s += &hatch_defs(id, stacks.len());
     s += &f.grid(&ticks, tick);
@@ -370,9 +414,9 @@ pub(crate) fn stacked_columns(
             s += &segment(id, k, stack.class, (x, y_top), (col_w, y_bottom - y_top));
             s += "</g>";
         }
-        if !percent && total > 0.0 {
-            let (y, body) = (f.y(total) - 9.0, nums.number(total, 2));
-            s += &text("value-label", f.x(i), y, "middle", &body);
+        if totals_fit && total > 0.0 {
+            let y = f.y(total) - 9.0;
+            s += &text("value-label", f.x(i), y, "middle", &total_labels[i]);
         }
     }
     s += &f.x_labels(x_labels);

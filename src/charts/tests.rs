@@ -654,3 +654,53 @@ fn numbers_readers_see_follow_the_page_language() {
         assert!(!value.contains(','), "{value} in {svg}");
     }
 }
+
+#[test]
+fn the_spread_is_the_lowest_median_and_highest_at_each_point() {
+    let a = [Some(1.0), None, Some(5.0), Some(f64::NAN)];
+    let b = [Some(4.0), None, Some(2.0)];
+    let c = [Some(2.0), None, Some(3.0), Some(7.0)];
+    let d = [Some(3.0), None, Some(4.0)];
+    let [low, median, high] = spread(&[&a, &b, &c, &d]);
+    // Four values: the median is the mean of the middle two.
+    assert_eq!(low, [Some(1.0), None, Some(2.0), Some(7.0)]);
+    assert_eq!(median, [Some(2.5), None, Some(3.5), Some(7.0)]);
+    assert_eq!(high, [Some(4.0), None, Some(5.0), Some(7.0)]);
+    // Three values: the middle one.
+    let [_, median, _] = spread(&[&a, &b, &c]);
+    assert_eq!(median[0], Some(2.0));
+    assert_eq!(spread(&[]), [Vec::new(), Vec::new(), Vec::new()]);
+}
+
+#[test]
+fn column_totals_are_written_only_where_each_fits_above_its_column() {
+    let few = [1234.0, 2.0, 31.0];
+    let labels: Vec<String> = (0..few.len()).map(|i| format!("x{i}")).collect();
+    let svg = stacked_columns(
+        "c",
+        ("t", None),
+        &labels,
+        &[stack("n", "c", &few)],
+        false,
+        &en(),
+        ":",
+    );
+    assert_valid(&svg, "c");
+    assert_eq!(svg.matches("class=\"value-label\"").count(), 3, "{svg}");
+    // Forty columns of four-digit totals leave each about 13 pixels: no totals at all, and
+    // every value still in its tooltip.
+    let many: Vec<f64> = (0..40).map(|i| 7000.0 + f64::from(i)).collect();
+    let labels: Vec<String> = (0..many.len()).map(|i| format!("x{i}")).collect();
+    let svg = stacked_columns(
+        "m",
+        ("t", None),
+        &labels,
+        &[stack("n", "c", &many)],
+        false,
+        &en(),
+        ":",
+    );
+    assert_valid(&svg, "m");
+    assert!(!svg.contains("value-label"), "{svg}");
+    assert!(svg.contains("n · x39: 7,039</title>"), "{svg}");
+}

@@ -301,23 +301,26 @@ fn item_view(
     // and a tooltip holds one text with one `lang`.
     let x_labels: Vec<String> = rounds.iter().map(|r| r.id.clone()).collect();
     let dates: Vec<chrono::NaiveDate> = rounds.iter().map(|r| r.date).collect();
-    let points: Vec<Vec<Option<f64>>> = rows
-        .values()
-        .map(|cells| {
-            (cells.iter())
-                .map(|at| at.and_then(|at| levels[at].value))
-                .collect()
-        })
-        .collect();
-    let series: Vec<charts::LineSeries> = subjects
-        .iter()
-        .zip(&points)
-        .map(|(s, p)| charts::LineSeries {
-            name: &s.subject.text,
-            lang: s.subject.lang.as_deref(),
-            points: p,
-        })
-        .collect();
+    let lines = ChartLines::new(
+        loc,
+        (subjects.iter().zip(rows.values()))
+            .map(|(s, cells)| {
+                let points = (cells.iter())
+                    .map(|at| at.and_then(|at| levels[at].value))
+                    .collect();
+                (s.subject.clone(), points)
+            })
+            .collect(),
+        0,
+    );
+    let desc = match lines.spread {
+        true => format!(
+            "{} {}",
+            loc.s("item_levels_spread_desc"),
+            loc.s("chart_spread_note")
+        ),
+        false => loc.s("item_levels_desc"),
+    };
     let target = c.item_target(section, item);
     let fmt = |v: f64| loc.num(v, if v.fract() == 0.0 { 0 } else { 2 });
     let title = loc.txt(&item.title);
@@ -325,10 +328,10 @@ fn item_view(
         id: &format!("item-chart-{}", item.id),
         title: &loc.s("item_levels"),
         title_lang: loc.ui_lang(),
-        desc: Some(&loc.s("item_levels_desc")),
+        desc: Some(&desc),
         x_labels: &x_labels,
         dates: &dates,
-        series: &series,
+        series: &lines.series(),
         target: Some(target),
         warn: None,
         higher_is_better: true,

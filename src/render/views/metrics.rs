@@ -206,25 +206,31 @@ fn metric_view(
         .map(|s| subject_label(ctx, loc, *s))
         .collect();
     let x_labels = date_labels(loc, &dates);
-    let series: Vec<charts::LineSeries> = names
-        .iter()
-        .zip(&columns)
-        .map(|(n, c)| charts::LineSeries {
-            name: &n.text,
-            lang: n.lang.as_deref(),
-            points: c,
-        })
-        .collect();
+    // The whole organisation keeps its line beside the spread of many teams.
+    let organisation = usize::from(subjects.first() == Some(&None));
+    let lines = ChartLines::new(
+        loc,
+        names.iter().cloned().zip(columns.iter().cloned()).collect(),
+        organisation,
+    );
+    let desc = match lines.spread {
+        true => format!(
+            "{} {}",
+            loc.s("metric_chart_desc"),
+            loc.s("chart_spread_note")
+        ),
+        false => loc.s("metric_chart_desc"),
+    };
     let fmt = |v: f64| loc.metric_value(def, v);
     let title = loc.txt(&def.title);
     let chart = charts::line_chart(&charts::LineChart {
         id: &format!("metric-chart-{}", def.id),
         title: &title.text,
         title_lang: title.lang.as_deref(),
-        desc: Some(&loc.s("metric_chart_desc")),
+        desc: Some(&desc),
         x_labels: &x_labels,
         dates: &dates,
-        series: &series,
+        series: &lines.series(),
         target: def.target,
         warn: def.warn,
         higher_is_better: def.better == Better::Higher,

@@ -50,6 +50,57 @@ fn chart_status(s: Status) -> charts::Status {
     }
 }
 
+/// The lines of a trend chart and their names: one line per series while they fit
+/// ([`charts::MAX_LINES`]); beyond, the first `kept` series (a metric's whole organisation)
+/// and then the lowest, the median and the highest of the others at each point. The table
+/// beside the chart still has every series.
+struct ChartLines {
+    names: Vec<Txt>,
+    points: Vec<Vec<Option<f64>>>,
+    /// Whether the lines are the spread rather than one per series.
+    spread: bool,
+}
+
+impl ChartLines {
+    fn new(loc: &Locale, series: Vec<(Txt, Vec<Option<f64>>)>, kept: usize) -> ChartLines {
+        if series.len() <= charts::MAX_LINES {
+            let (names, points) = series.into_iter().unzip();
+            return ChartLines {
+                names,
+                points,
+                spread: false,
+            };
+        }
+        let kept = kept.min(series.len());
+        let rest: Vec<&[Option<f64>]> = series[kept..].iter().map(|(_, p)| &p[..]).collect();
+        let [lowest, median, highest] = charts::spread(&rest);
+        let (mut names, mut points): (Vec<Txt>, Vec<_>) = series.into_iter().take(kept).unzip();
+        for (key, line) in [
+            ("spread_lowest", lowest),
+            ("spread_median", median),
+            ("spread_highest", highest),
+        ] {
+            names.push(Txt::plain(loc.s(key)));
+            points.push(line);
+        }
+        ChartLines {
+            names,
+            points,
+            spread: true,
+        }
+    }
+
+    fn series(&self) -> Vec<charts::LineSeries<'_>> {
+        (self.names.iter().zip(&self.points))
+            .map(|(n, p)| charts::LineSeries {
+                name: &n.text,
+                lang: n.lang.as_deref(),
+                points: p,
+            })
+            .collect()
+    }
+}
+
 /// A status as the page shows it: a class for colour, a glyph and a word, so colour is never
 /// the only signal.
 #[derive(Serialize, Clone)]

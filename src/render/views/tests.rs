@@ -257,3 +257,90 @@ fn chart_tooltips_badges_and_feeds_follow_the_language_s_colon() {
     let feed = page(&site, "feed.xml");
     assert!(feed.contains("eu\u{a0}: "), "{feed}");
 }
+
+/// A workspace of `teams` audits of one item, levels 1 to 4 in turn, and a snapshot of the
+/// whole organisation and of each team.
+fn teams(count: usize) -> Vec<(String, String)> {
+    let mut files = vec![
+        ("auditbook.yaml".to_string(), CONFIG.to_string()),
+        ("checklists/twins.yaml".to_string(), SAME_TITLES.to_string()),
+        (
+            "metrics/org.yaml".to_string(),
+            snapshot("2026-09-30", None, 80, "40"),
+        ),
+    ];
+    for k in 1..=count {
+        let level = k % 4 + 1;
+        files.push((
+            format!("audits/2026-q3/t{k}.yaml"),
+            format!(
+                "checklist: twins\nversion: 1\nsubject: t{k}\ndate: 2026-09-30\n\
+                 answers:\n  first: {level}\n"
+            ),
+        ));
+        let good = 45 + 5 * k as u32;
+        let team = format!("t{k}");
+        files.push((
+            format!("metrics/t{k}.yaml"),
+            snapshot("2026-09-30", Some(&team), good, "40"),
+        ));
+    }
+    files
+}
+
+fn site_of_owned(files: &[(String, String)]) -> Site {
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (&p[..], &t[..])).collect();
+    site_of(&files)
+}
+
+#[test]
+fn trend_charts_of_many_teams_draw_their_spread_and_tables_every_team() {
+    let site = site_of_owned(&teams(9));
+    let item = page(&site, "checklists/twins/items/first/index.html");
+    let chart = between(&item, "<svg", "</svg>");
+    // Levels 2 3 4 1 2 3 4 1 2: the lowest, the fifth of nine and the highest.
+    for tip in [
+        "Lowest · 2026-q3: 1",
+        "Median · 2026-q3: 2",
+        "Highest · 2026-q3: 4",
+    ] {
+        assert!(chart.contains(&format!("<title>{tip}")), "{tip}: {chart}");
+    }
+    assert!(!chart.contains("t1 ·"), "{chart}");
+    assert!(chart.contains("the table has every team"), "{chart}");
+    let table = between(&item, "<table", "</table>");
+    for k in 1..=9 {
+        assert!(table.contains(&format!(">t{k}</th>")), "t{k}: {table}");
+    }
+    // The metric keeps the whole organisation's line beside the teams' spread: 50 to 90 %.
+    let metrics = page(&site, "metrics/index.html");
+    let chart = between(&metrics, "<svg", "</svg>");
+    for tip in [
+        "Whole organisation · ",
+        "Lowest · ",
+        "Median · ",
+        "Highest · ",
+    ] {
+        assert!(chart.contains(&format!("<title>{tip}")), "{tip}: {chart}");
+    }
+    assert!(
+        chart.contains(": 50.0%") && chart.contains(": 70.0%"),
+        "{chart}"
+    );
+    assert!(
+        chart.contains(": 90.0%") && chart.contains(": 80.0%"),
+        "{chart}"
+    );
+    assert!(!chart.contains("t1 ·"), "{chart}");
+
+    // Eight series fit: the item's eight teams, one line each.
+    let site = site_of_owned(&teams(7));
+    let item = page(&site, "checklists/twins/items/first/index.html");
+    let chart = between(&item, "<svg", "</svg>");
+    assert!(chart.contains("<title>t7 · 2026-q3: 4"), "{chart}");
+    assert!(!chart.contains("Median"), "{chart}");
+    let metrics = page(&site, "metrics/index.html");
+    let chart = between(&metrics, "<svg", "</svg>");
+    assert!(chart.contains("<title>t7 · "), "{chart}");
+    assert!(!chart.contains("Median"), "{chart}");
+}
