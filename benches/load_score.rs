@@ -22,7 +22,7 @@ use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 
 /// The binary's allocator, so that the figures are the binary's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: auditbook::alloc::MiMalloc = auditbook::alloc::MiMalloc;
 
 fn workspace(audits: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");

@@ -19,7 +19,7 @@ use auditbook::render::{Collect, Plan};
 
 /// The binary's allocator, so that the figures are the binary's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: auditbook::alloc::MiMalloc = auditbook::alloc::MiMalloc;
 
 /// Site languages, in the order a workspace of `n` languages takes them.
 const LANGUAGES: [&str; 32] = [

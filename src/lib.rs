@@ -2,6 +2,7 @@
 //! a static site. The pipeline: workspace files -> located YAML nodes -> validated [`Model`]
 //! with diagnostics -> scores and results -> site.
 
+pub mod alloc;
 pub mod analysis;
 pub mod build;
 mod charts;
