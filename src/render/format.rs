@@ -22,15 +22,62 @@ use crate::text::{Text, is_rtl};
 
 /// A text as a page shows it: `lang` is set when the text fell back to a language other
 /// than the page's, so the template can mark it, and `dir` when that language is written
-/// the other way. Templates get `lang` and `dir` only when they are set (a text is then a
-/// smaller template value, which is quicker to make).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// the other way. Templates get `text`; `lang` and `dir` only when they are set (a text is
+/// then a smaller template value, which is quicker to make); and `html`, the markup the
+/// built-in `txt` component prints (see [`Txt::html`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Txt {
     pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dir: Option<&'static str>,
+}
+
+impl Txt {
+    /// The text escaped, in a `span` with its `lang` (and `dir`) when it has one: what the
+    /// `txt` component of `components.html` writes from `text`, `lang` and `dir`. Made here,
+    /// in one pass, it is one template value to print where the component would look up and
+    /// test three (a text is printed hundreds of thousands of times in a build).
+    fn html(&self) -> String {
+        let mut out = Vec::with_capacity(self.text.len() + 32);
+        let escape = |s: &str, out: &mut Vec<u8>| {
+            crate::markdown::escape_html(s, out).expect("writing to memory")
+        };
+        match &self.lang {
+            Some(lang) => {
+                out.extend_from_slice(b"<span lang=\"");
+                escape(lang, &mut out);
+                out.push(b'"');
+                if let Some(dir) = self.dir {
+                    out.extend_from_slice(b" dir=\"");
+                    escape(dir, &mut out);
+                    out.push(b'"');
+                }
+                out.push(b'>');
+                escape(&self.text, &mut out);
+                out.extend_from_slice(b"</span>");
+            }
+            None => escape(&self.text, &mut out),
+        }
+        String::from_utf8(out).expect("escaped UTF-8 stays UTF-8")
+    }
+}
+
+impl Serialize for Txt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = 2 + usize::from(self.lang.is_some()) + usize::from(self.dir.is_some());
+        let mut t = serializer.serialize_struct("Txt", fields)?;
+        t.serialize_field("text", &self.text)?;
+        if let Some(lang) = &self.lang {
+            t.serialize_field("lang", lang)?;
+        }
+        if let Some(dir) = self.dir {
+            t.serialize_field("dir", dir)?;
+        }
+        // Already escaped: a template prints it as it is.
+        t.serialize_field("html", &tera::Value::safe_string(&self.html()))?;
+        t.end()
+    }
 }
 
 impl Txt {
@@ -952,6 +999,46 @@ mod tests {
                 .iter()
                 .all(|row| row.0 == row.0.to_ascii_lowercase())
         );
+    }
+
+    #[test]
+    fn a_text_s_html_is_what_the_template_made_of_its_fields() {
+        // The `txt` component as it was written before `html`, with the site's escaping.
+        let mut tera = tera::Tera::default();
+        tera.set_escape_fn(crate::markdown::escape_html);
+        tera.add_raw_template(
+            "txt.html",
+            "{% if v.lang %}<span lang=\"{{ v.lang }}\"{% if v.dir %} dir=\"{{ v.dir }}\"\
+             {% endif %}>{{ v.text }}</span>{% else %}{{ v.text }}{% endif %}|{{ v.html }}",
+        )
+        .expect("the template compiles");
+        let texts = [
+            Txt::plain("Plain"),
+            Txt::plain("<b> & \"quotes\" 'too'"),
+            Txt::plain("A\u{202e}B\u{7}C\tD"),
+            Txt {
+                text: "Szöveg".to_string(),
+                lang: Some("hu".to_string()),
+                dir: None,
+            },
+            Txt {
+                text: "نص <عربي>".to_string(),
+                lang: Some("ar".to_string()),
+                dir: Some("rtl"),
+            },
+            Txt {
+                text: "x".to_string(),
+                lang: Some("a\"b".to_string()),
+                dir: Some("auto"),
+            },
+        ];
+        for t in texts {
+            let mut ctx = tera::Context::new();
+            ctx.insert("v", &t);
+            let out = tera.render("txt.html", &ctx).expect("it renders");
+            let (fields, html) = out.split_once('|').expect("two halves");
+            assert_eq!(fields, html, "{t:?}");
+        }
     }
 
     #[test]
