@@ -37,7 +37,7 @@ impl Txt {
     /// `txt` component of `components.html` writes from `text`, `lang` and `dir`. Made here,
     /// in one pass, it is one template value to print where the component would look up and
     /// test three (a text is printed hundreds of thousands of times in a build).
-    fn html(&self) -> String {
+    pub(crate) fn html(&self) -> String {
         let mut out = Vec::with_capacity(self.text.len() + 32);
         let escape = |s: &str, out: &mut Vec<u8>| {
             crate::markdown::escape_html(s, out).expect("writing to memory")

@@ -344,3 +344,42 @@ fn trend_charts_of_many_teams_draw_their_spread_and_tables_every_team() {
     assert!(chart.contains("<title>t7 · "), "{chart}");
     assert!(!chart.contains("Median"), "{chart}");
 }
+
+#[test]
+fn a_status_s_html_is_what_the_template_made_of_its_fields() {
+    // The `status` component as it was written before `html`, with the site's escaping.
+    let mut tera = tera::Tera::default();
+    tera.set_escape_fn(crate::markdown::escape_html);
+    tera.add_raw_template(
+        "status.html",
+        "<span class=\"status status-{{ v.class }}\"><span class=\"glyph\" aria-hidden=\"true\">\
+         {{ v.glyph }}</span> {% if v.label.lang %}<span lang=\"\
+         {{ v.label.lang }}\"{% if v.label.dir %} dir=\"{{ v.label.dir }}\"{% endif %}>\
+         {{ v.label.text }}</span>{% else %}{{ v.label.text }}{% endif %}</span>|{{ v.html }}",
+    )
+    .expect("the template compiles");
+    for (class, glyph, label) in [
+        ("met", "✓", super::Txt::plain("Met")),
+        ("below", "✗", super::Txt::plain("<Below> & \"out\"")),
+        (
+            "at-risk",
+            "!",
+            super::Txt {
+                text: "Ugroženo".to_string(),
+                lang: Some("hr".to_string()),
+                dir: Some("ltr"),
+            },
+        ),
+    ] {
+        let v = super::StatusView {
+            class,
+            glyph,
+            label,
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("v", &v);
+        let out = tera.render("status.html", &ctx).expect("it renders");
+        let (fields, html) = out.split_once('|').expect("two halves");
+        assert_eq!(fields, html);
+    }
+}
