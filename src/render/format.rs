@@ -95,11 +95,19 @@ impl Txt {
 /// page's.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Md {
+    /// A template gets it marked safe, as the sanitiser left it: printed as it is, without
+    /// the `safe` filter's call on every note.
+    #[serde(serialize_with = "safe_html")]
     pub html: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dir: Option<&'static str>,
+}
+
+/// Sanitised markup as a template value marked safe; elsewhere (JSON) the plain string.
+fn safe_html<S: serde::Serializer>(html: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    tera::Value::safe_string(html).serialize(serializer)
 }
 
 /// An argument of an interface message.
