@@ -56,3 +56,36 @@ unsafe impl std::alloc::GlobalAlloc for MiMalloc {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MiMalloc;
+    use std::alloc::{GlobalAlloc, Layout};
+
+    #[test]
+    fn every_alignment_is_kept_through_zeroing_and_growing() {
+        for align in [1, 2, 4, 8, 16, 32, 64, 4096] {
+            for size in [1, 3, 8, 24, 100, 5000] {
+                let layout = Layout::from_size_align(size, align).expect("a layout");
+                // SAFETY: the layouts have a size; each block is freed once, by this allocator.
+                unsafe {
+                    let p = MiMalloc.alloc_zeroed(layout);
+                    assert!(!p.is_null());
+                    assert_eq!(p as usize % align, 0, "{size} bytes at {align}");
+                    assert!(std::slice::from_raw_parts(p, size).iter().all(|&b| b == 0));
+                    for i in 0..size {
+                        *p.add(i) = i as u8;
+                    }
+                    let grown = MiMalloc.realloc(p, layout, size * 3);
+                    assert_eq!(grown as usize % align, 0, "grown {size} bytes at {align}");
+                    let kept = std::slice::from_raw_parts(grown, size);
+                    assert!(kept.iter().enumerate().all(|(i, &b)| b == i as u8));
+                    MiMalloc.dealloc(grown, Layout::from_size_align(size * 3, align).unwrap());
+                    let q = MiMalloc.alloc(layout);
+                    assert_eq!(q as usize % align, 0, "{size} bytes at {align}");
+                    MiMalloc.dealloc(q, layout);
+                }
+            }
+        }
+    }
+}

@@ -674,33 +674,19 @@ fn the_spread_is_the_lowest_median_and_highest_at_each_point() {
 
 #[test]
 fn column_totals_are_written_only_where_each_fits_above_its_column() {
-    let few = [1234.0, 2.0, 31.0];
-    let labels: Vec<String> = (0..few.len()).map(|i| format!("x{i}")).collect();
-    let svg = stacked_columns(
-        "c",
-        ("t", None),
-        &labels,
-        &[stack("n", "c", &few)],
-        false,
-        &en(),
-        ":",
-    );
-    assert_valid(&svg, "c");
+    let columns = |id: &str, values: &[f64]| {
+        let labels: Vec<String> = (0..values.len()).map(|i| format!("x{i}")).collect();
+        let stacks = [stack("n", "c", values)];
+        let svg = stacked_columns(id, ("t", None), &labels, &stacks, false, &en(), ":");
+        assert_valid(&svg, id);
+        svg
+    };
+    let svg = columns("c", &[1234.0, 2.0, 31.0]);
     assert_eq!(svg.matches("class=\"value-label\"").count(), 3, "{svg}");
     // Forty columns of four-digit totals leave each about 13 pixels: no totals at all, and
     // every value still in its tooltip.
     let many: Vec<f64> = (0..40).map(|i| 7000.0 + f64::from(i)).collect();
-    let labels: Vec<String> = (0..many.len()).map(|i| format!("x{i}")).collect();
-    let svg = stacked_columns(
-        "m",
-        ("t", None),
-        &labels,
-        &[stack("n", "c", &many)],
-        false,
-        &en(),
-        ":",
-    );
-    assert_valid(&svg, "m");
+    let svg = columns("m", &many);
     assert!(!svg.contains("value-label"), "{svg}");
     assert!(svg.contains("n · x39: 7,039</title>"), "{svg}");
 }

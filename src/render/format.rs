@@ -33,6 +33,15 @@ pub struct Txt {
 }
 
 impl Txt {
+    /// Text in the page's own language (or in no language, such as a number or a name).
+    pub fn plain(text: impl Into<String>) -> Txt {
+        Txt {
+            text: text.into(),
+            lang: None,
+            dir: None,
+        }
+    }
+
     /// The text escaped, in a `span` with its `lang` (and `dir`) when it has one: what the
     /// `txt` component of `components.html` writes from `text`, `lang` and `dir`. Made here,
     /// in one pass, it is one template value to print where the component would look up and
@@ -64,30 +73,30 @@ impl Txt {
 
 impl Serialize for Txt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let fields = 2 + usize::from(self.lang.is_some()) + usize::from(self.dir.is_some());
-        let mut t = serializer.serialize_struct("Txt", fields)?;
-        t.serialize_field("text", &self.text)?;
-        if let Some(lang) = &self.lang {
-            t.serialize_field("lang", lang)?;
-        }
-        if let Some(dir) = self.dir {
-            t.serialize_field("dir", dir)?;
-        }
-        // Already escaped: a template prints it as it is.
-        t.serialize_field("html", &tera::Value::safe_string(&self.html()))?;
-        t.end()
+        WithHtml(self, &self.html()).serialize(serializer)
     }
 }
 
-impl Txt {
-    /// Text in the page's own language (or in no language, such as a number or a name).
-    pub fn plain(text: impl Into<String>) -> Txt {
-        Txt {
-            text: text.into(),
-            lang: None,
-            dir: None,
+/// A text with its [`Txt::html`] made already, for a value that prints that markup inside
+/// its own (a status badge) and so need not make it twice.
+pub(crate) struct WithHtml<'a>(pub &'a Txt, pub &'a str);
+
+impl Serialize for WithHtml<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let WithHtml(txt, html) = self;
+        let fields = 2 + usize::from(txt.lang.is_some()) + usize::from(txt.dir.is_some());
+        let mut t = serializer.serialize_struct("Txt", fields)?;
+        t.serialize_field("text", &txt.text)?;
+        if let Some(lang) = &txt.lang {
+            t.serialize_field("lang", lang)?;
         }
+        if let Some(dir) = txt.dir {
+            t.serialize_field("dir", dir)?;
+        }
+        // Already escaped: a template prints it as it is.
+        t.serialize_field("html", &tera::Value::safe_string(html))?;
+        t.end()
     }
 }
 
@@ -844,6 +853,41 @@ pub fn autonym(tag: &str) -> String {
     }
 }
 
+/// Texts in the page's language and in others, with markup, quotes, control characters and
+/// a bidi override, for tests of the markup made from them.
+#[cfg(test)]
+pub(crate) fn sample_texts() -> Vec<Txt> {
+    let other = |text: &str, lang: &str, dir| Txt {
+        text: text.to_string(),
+        lang: Some(lang.to_string()),
+        dir,
+    };
+    vec![
+        Txt::plain("Plain"),
+        Txt::plain("<b> & \"quotes\" 'too'"),
+        Txt::plain("A\u{202e}B\u{7}C\tD"),
+        other("Szöveg", "hu", None),
+        other("نص <عربي>", "ar", Some("rtl")),
+        other("x", "a\"b", Some("auto")),
+    ]
+}
+
+/// Renders `component`, a component's body as written before its value had `html`, reading
+/// `v`, through Tera with the site's escaping, and asserts that `html` (such as `v.html`)
+/// prints the same markup.
+#[cfg(test)]
+pub(crate) fn assert_html_is_the_component(component: &str, html: &str, v: &impl Serialize) {
+    let mut tera = tera::Tera::default();
+    tera.set_escape_fn(crate::markdown::escape_html);
+    tera.add_raw_template("c.html", &format!("{component}|{{{{ {html} }}}}"))
+        .expect("the template compiles");
+    let mut ctx = tera::Context::new();
+    ctx.insert("v", v);
+    let out = tera.render("c.html", &ctx).expect("it renders");
+    let (fields, html) = out.rsplit_once('|').expect("two halves");
+    assert_eq!(fields, html);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1011,41 +1055,14 @@ mod tests {
 
     #[test]
     fn a_text_s_html_is_what_the_template_made_of_its_fields() {
-        // The `txt` component as it was written before `html`, with the site's escaping.
-        let mut tera = tera::Tera::default();
-        tera.set_escape_fn(crate::markdown::escape_html);
-        tera.add_raw_template(
-            "txt.html",
-            "{% if v.lang %}<span lang=\"{{ v.lang }}\"{% if v.dir %} dir=\"{{ v.dir }}\"\
-             {% endif %}>{{ v.text }}</span>{% else %}{{ v.text }}{% endif %}|{{ v.html }}",
-        )
-        .expect("the template compiles");
-        let texts = [
-            Txt::plain("Plain"),
-            Txt::plain("<b> & \"quotes\" 'too'"),
-            Txt::plain("A\u{202e}B\u{7}C\tD"),
-            Txt {
-                text: "Szöveg".to_string(),
-                lang: Some("hu".to_string()),
-                dir: None,
-            },
-            Txt {
-                text: "نص <عربي>".to_string(),
-                lang: Some("ar".to_string()),
-                dir: Some("rtl"),
-            },
-            Txt {
-                text: "x".to_string(),
-                lang: Some("a\"b".to_string()),
-                dir: Some("auto"),
-            },
-        ];
-        for t in texts {
-            let mut ctx = tera::Context::new();
-            ctx.insert("v", &t);
-            let out = tera.render("txt.html", &ctx).expect("it renders");
-            let (fields, html) = out.split_once('|').expect("two halves");
-            assert_eq!(fields, html, "{t:?}");
+        // The `txt` component as it was written before `html`.
+        for t in sample_texts() {
+            assert_html_is_the_component(
+                "{% if v.lang %}<span lang=\"{{ v.lang }}\"{% if v.dir %} dir=\"{{ v.dir }}\"\
+                 {% endif %}>{{ v.text }}</span>{% else %}{{ v.text }}{% endif %}",
+                "v.html",
+                &t,
+            );
         }
     }
 

@@ -313,14 +313,7 @@ fn item_view(
             .collect(),
         0,
     );
-    let desc = match lines.spread {
-        true => format!(
-            "{} {}",
-            loc.s("item_levels_spread_desc"),
-            loc.s("chart_spread_note")
-        ),
-        false => loc.s("item_levels_desc"),
-    };
+    let desc = lines.desc(loc, "item_levels_desc", "item_levels_spread_desc");
     let target = c.item_target(section, item);
     let fmt = |v: f64| loc.num(v, if v.fract() == 0.0 { 0 } else { 2 });
     let title = loc.txt(&item.title);

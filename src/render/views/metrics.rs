@@ -213,14 +213,7 @@ fn metric_view(
         names.iter().cloned().zip(columns.iter().cloned()).collect(),
         organisation,
     );
-    let desc = match lines.spread {
-        true => format!(
-            "{} {}",
-            loc.s("metric_chart_desc"),
-            loc.s("chart_spread_note")
-        ),
-        false => loc.s("metric_chart_desc"),
-    };
+    let desc = lines.desc(loc, "metric_chart_desc", "metric_chart_desc");
     let fmt = |v: f64| loc.metric_value(def, v);
     let title = loc.txt(&def.title);
     let chart = charts::line_chart(&charts::LineChart {

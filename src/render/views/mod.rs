@@ -20,7 +20,7 @@ mod tests;
 
 use serde::Serialize;
 
-use super::format::{Day, Locale, Txt};
+use super::format::{Day, Locale, Txt, WithHtml};
 use super::{Ctx, Link, Plan, RenderError, SearchMemo, Sink};
 use crate::charts;
 use crate::metrics::Status;
@@ -90,6 +90,15 @@ impl ChartLines {
         }
     }
 
+    /// The chart's description: the message `lines` when it draws a line per series, else
+    /// `spread` followed by the note that says what the lines are and where every team is.
+    fn desc(&self, loc: &Locale, lines: &str, spread: &str) -> String {
+        match self.spread {
+            true => format!("{} {}", loc.s(spread), loc.s("chart_spread_note")),
+            false => loc.s(lines),
+        }
+    }
+
     fn series(&self) -> Vec<charts::LineSeries<'_>> {
         (self.names.iter().zip(&self.points))
             .map(|(n, p)| charts::LineSeries {
@@ -110,28 +119,23 @@ pub struct StatusView {
     pub label: Txt,
 }
 
-impl StatusView {
-    /// The badge the `status` component of `components.html` writes from `class`, `glyph`
-    /// and `label`, made once here: one template value to print instead of three to look up.
-    fn html(&self) -> String {
-        let (class, glyph) = (self.class, self.glyph);
-        format!(
-            "<span class=\"status status-{class}\"><span class=\"glyph\" aria-hidden=\"true\">\
-             {glyph}</span> {}</span>",
-            self.label.html()
-        )
-    }
-}
-
 impl Serialize for StatusView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        let label = self.label.html();
+        // The badge the `status` component of `components.html` writes from `class`, `glyph`
+        // and `label`, made once here: one template value to print instead of three to look
+        // up. Escaped already (class and glyph are the program's own words).
+        let (class, glyph) = (self.class, self.glyph);
+        let html = format!(
+            "<span class=\"status status-{class}\"><span class=\"glyph\" aria-hidden=\"true\">\
+             {glyph}</span> {label}</span>"
+        );
         let mut s = serializer.serialize_struct("StatusView", 4)?;
-        s.serialize_field("class", self.class)?;
-        s.serialize_field("glyph", self.glyph)?;
-        s.serialize_field("label", &self.label)?;
-        // Escaped already (class and glyph are the program's own words).
-        s.serialize_field("html", &tera::Value::safe_string(&self.html()))?;
+        s.serialize_field("class", class)?;
+        s.serialize_field("glyph", glyph)?;
+        s.serialize_field("label", &WithHtml(&self.label, &label))?;
+        s.serialize_field("html", &tera::Value::safe_string(&html))?;
         s.end()
     }
 }

@@ -295,9 +295,16 @@ fn site_of_owned(files: &[(String, String)]) -> Site {
 
 #[test]
 fn trend_charts_of_many_teams_draw_their_spread_and_tables_every_team() {
-    let site = site_of_owned(&teams(9));
-    let item = page(&site, "checklists/twins/items/first/index.html");
-    let chart = between(&item, "<svg", "</svg>");
+    // The item's page and its chart, and the metric's chart, of a workspace of `count` teams.
+    let pages = |count: usize| {
+        let site = site_of_owned(&teams(count));
+        let item = page(&site, "checklists/twins/items/first/index.html");
+        let metrics = page(&site, "metrics/index.html");
+        let chart = |html: &str| between(html, "<svg", "</svg>").to_string();
+        (chart(&item), item, chart(&metrics))
+    };
+
+    let (chart, item, metric) = pages(9);
     // Levels 2 3 4 1 2 3 4 1 2: the lowest, the fifth of nine and the highest.
     for tip in [
         "Lowest · 2026-q3: 1",
@@ -306,80 +313,60 @@ fn trend_charts_of_many_teams_draw_their_spread_and_tables_every_team() {
     ] {
         assert!(chart.contains(&format!("<title>{tip}")), "{tip}: {chart}");
     }
-    assert!(!chart.contains("t1 ·"), "{chart}");
     assert!(chart.contains("the table has every team"), "{chart}");
     let table = between(&item, "<table", "</table>");
     for k in 1..=9 {
         assert!(table.contains(&format!(">t{k}</th>")), "t{k}: {table}");
     }
     // The metric keeps the whole organisation's line beside the teams' spread: 50 to 90 %.
-    let metrics = page(&site, "metrics/index.html");
-    let chart = between(&metrics, "<svg", "</svg>");
     for tip in [
         "Whole organisation · ",
         "Lowest · ",
         "Median · ",
         "Highest · ",
     ] {
-        assert!(chart.contains(&format!("<title>{tip}")), "{tip}: {chart}");
+        assert!(metric.contains(&format!("<title>{tip}")), "{tip}: {metric}");
     }
-    assert!(
-        chart.contains(": 50.0%") && chart.contains(": 70.0%"),
-        "{chart}"
-    );
-    assert!(
-        chart.contains(": 90.0%") && chart.contains(": 80.0%"),
-        "{chart}"
-    );
-    assert!(!chart.contains("t1 ·"), "{chart}");
+    for value in [": 50.0%", ": 70.0%", ": 90.0%", ": 80.0%"] {
+        assert!(metric.contains(value), "{value}: {metric}");
+    }
+    for svg in [&chart, &metric] {
+        assert!(!svg.contains("t1 ·"), "{svg}");
+    }
 
-    // Eight series fit: the item's eight teams, one line each.
-    let site = site_of_owned(&teams(7));
-    let item = page(&site, "checklists/twins/items/first/index.html");
-    let chart = between(&item, "<svg", "</svg>");
+    // Eight series fit: the item's seven teams, and the metric's seven beside the whole
+    // organisation, one line each.
+    let (chart, _, metric) = pages(7);
     assert!(chart.contains("<title>t7 · 2026-q3: 4"), "{chart}");
-    assert!(!chart.contains("Median"), "{chart}");
-    let metrics = page(&site, "metrics/index.html");
-    let chart = between(&metrics, "<svg", "</svg>");
-    assert!(chart.contains("<title>t7 · "), "{chart}");
-    assert!(!chart.contains("Median"), "{chart}");
+    assert!(metric.contains("<title>t7 · "), "{metric}");
+    for svg in [&chart, &metric] {
+        assert!(!svg.contains("Median"), "{svg}");
+    }
 }
 
 #[test]
 fn a_status_s_html_is_what_the_template_made_of_its_fields() {
-    // The `status` component as it was written before `html`, with the site's escaping.
-    let mut tera = tera::Tera::default();
-    tera.set_escape_fn(crate::markdown::escape_html);
-    tera.add_raw_template(
-        "status.html",
-        "<span class=\"status status-{{ v.class }}\"><span class=\"glyph\" aria-hidden=\"true\">\
-         {{ v.glyph }}</span> {% if v.label.lang %}<span lang=\"\
-         {{ v.label.lang }}\"{% if v.label.dir %} dir=\"{{ v.label.dir }}\"{% endif %}>\
-         {{ v.label.text }}</span>{% else %}{{ v.label.text }}{% endif %}</span>|{{ v.html }}",
-    )
-    .expect("the template compiles");
-    for (class, glyph, label) in [
-        ("met", "✓", super::Txt::plain("Met")),
-        ("below", "✗", super::Txt::plain("<Below> & \"out\"")),
-        (
-            "at-risk",
-            "!",
-            super::Txt {
-                text: "Ugroženo".to_string(),
-                lang: Some("hr".to_string()),
-                dir: Some("ltr"),
-            },
-        ),
-    ] {
+    use crate::render::format::{assert_html_is_the_component, sample_texts};
+    // The `status` component as it was written before `html`, with the `txt` component in it.
+    let txt = "{% if v.label.lang %}<span lang=\"{{ v.label.lang }}\"{% if v.label.dir %} \
+                 dir=\"{{ v.label.dir }}\"{% endif %}>{{ v.label.text }}</span>{% else %}\
+                 {{ v.label.text }}{% endif %}";
+    let component = format!(
+        "<span class=\"status status-{{{{ v.class }}}}\"><span class=\"glyph\" \
+         aria-hidden=\"true\">{{{{ v.glyph }}}}</span> {txt}</span>"
+    );
+    for (label, (class, glyph)) in sample_texts().into_iter().zip(
+        [("met", "✓"), ("at-risk", "!"), ("below", "✗")]
+            .iter()
+            .cycle(),
+    ) {
         let v = super::StatusView {
             class,
             glyph,
             label,
         };
-        let mut ctx = tera::Context::new();
-        ctx.insert("v", &v);
-        let out = tera.render("status.html", &ctx).expect("it renders");
-        let (fields, html) = out.split_once('|').expect("two halves");
-        assert_eq!(fields, html);
+        assert_html_is_the_component(&component, "v.html", &v);
+        // The label keeps its own markup, for a workspace's `txt` component.
+        assert_html_is_the_component(txt, "v.label.html", &v);
     }
 }
